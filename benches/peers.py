@@ -1,0 +1,860 @@
+#!/usr/bin/env python3
+"""Compare flcli with peer tools on the benchmark data: agreement first, then time.
+
+    python3 benches/peers.py [--data bench-data] [--flcli target/release/flcli]
+                             [--runs 5] [--workloads A,B,C] [--no-check]
+                             [--json results.json] [--venv /work/venvs/peers]
+    python3 benches/peers.py --memory      # flcli peak RSS on 20M vs 200M rows
+    python3 benches/peers.py --setup-only  # just create/update the venv
+
+Workloads (data from benches/gen_data.py):
+  A  binary_20m.parquet, `prob` column, alpha 0.25, gamma in {0, 0.5, 1, 2, 5}:
+     p = clamp(prob, 1e-7, 1-1e-7); p_t = p if label == 1 else 1-p;
+     ce = -ln p_t; fl_g = alpha_t (1-p_t)^g ce, alpha_t = 0.25 (label 1) / 0.75 (label 0);
+     count, sum ce, sum fl_g per label and per p_t bucket
+     (edges 0, .1, .25, .5, .75, .9, .99, 1; [lower, upper), last closed).
+     Peers: DuckDB SQL on the Parquet file, polars lazy (scan_parquet), numpy + pyarrow.
+  B  the same on binary_5m.csv (DuckDB read_csv, polars scan_csv, pyarrow.csv + numpy).
+  C  multi80_2m.parquet, sigmoid one-vs-rest over logit_0..logit_79, label -1 =
+     background; torchvision.ops.sigmoid_focal_loss(float32 logits, one-hot targets,
+     alpha 0.25, gamma 2, reduction "sum"), reading included (pyarrow -> numpy -> torch).
+     numpy float64 (streamed by row group) runs too, as an exact reference.
+
+Agreement: DuckDB, polars and numpy must agree with each other to 1e-6 relative on
+A and B (always checked).  Then every peer is compared with flcli's JSON
+(`compare --json` and `stats --json`) to 1e-6 relative; torch float32 to 1e-4.
+If flcli is missing or a check fails the script stops before timing, unless
+--no-check (then it says which checks failed and times anyway).
+
+Timing: every measured command is a fresh process (a peer is `python peers.py
+--_child ...`, so interpreter start-up and imports are included, as a user would
+pay them), 1 warm-up round then --runs rounds, tools interleaved within each
+round.  Wall time from perf_counter around the process; peak RSS from wait4()'s
+ru_maxrss of that process.  Files are read from the page cache after warm-up.
+
+The script re-executes itself inside a venv (default /work/venvs/peers), creating
+it and pip-installing duckdb, polars, numpy, pyarrow, torch, torchvision if missing.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+GAMMAS = [0.0, 0.5, 1.0, 2.0, 5.0]
+ALPHA = 0.25
+EPS = 1e-7
+EDGES = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0]
+INTERIOR = EDGES[1:-1]
+NB = len(EDGES) - 1
+N_CLASSES = 80
+C_GAMMA = 2.0
+
+RTOL = 1e-6
+RTOL_TORCH = 1e-4
+
+PACKAGES = [  # (import name, pip name)
+    ("duckdb", "duckdb"),
+    ("polars", "polars"),
+    ("numpy", "numpy"),
+    ("pyarrow", "pyarrow"),
+    ("torch", "torch"),
+    ("torchvision", "torchvision"),
+]
+
+WORKLOADS = {
+    "A": {"file": "binary_20m.parquet", "kind": "binary", "tools": ["duckdb", "polars", "numpy"]},
+    "B": {"file": "binary_5m.csv", "kind": "binary", "tools": ["duckdb", "polars", "numpy"]},
+    "C": {"file": "multi80_2m.parquet", "kind": "multi", "tools": ["torch", "numpy"]},
+}
+
+GAMMA_ARG = ",".join(f"{g:g}" for g in GAMMAS)
+
+
+def flcli_args(workload, path):
+    """The flcli command lines (the JSON contract of the Rust side)."""
+    if WORKLOADS[workload]["kind"] == "binary":
+        return {
+            "compare": ["compare", path, "--prob", "prob", "--label", "label",
+                        "--gamma", GAMMA_ARG, "--alpha", f"{ALPHA:g}", "--json"],
+            "stats": ["stats", path, "--prob", "prob", "--label", "label",
+                      "--gamma", f"{C_GAMMA:g}", "--alpha", f"{ALPHA:g}", "--json"],
+            "timed": "compare",
+        }
+    return {
+        "stats": ["stats", path, "--mode", "sigmoid", "--logits", "logit_*", "--label", "label",
+                  "--gamma", f"{C_GAMMA:g}", "--alpha", f"{ALPHA:g}", "--json"],
+        "timed": "stats",
+    }
+
+
+# --------------------------------------------------------------------------
+# Peer implementations.  Each runs in its own process (`--_child TOOL WL FILE`)
+# and prints one JSON object on stdout.
+#   binary: {"groups": [[label, bucket, count, ce_sum, fl_sum(g) for g in GAMMAS], ...]}
+#   multi : {"elements", "rows", "positives", "fl_sum", ["ce_sum", "class_count",
+#            "class_ce", "class_fl"] (the bracketed ones with --detail)}
+# --------------------------------------------------------------------------
+
+def _sql_str(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def peer_duckdb_binary(path):
+    import duckdb
+
+    if path.endswith(".csv"):
+        src = (f"read_csv({_sql_str(path)}, header = true, "
+               "columns = {'label': 'BIGINT', 'prob': 'DOUBLE', 'logit': 'DOUBLE'})")
+    else:
+        src = f"read_parquet({_sql_str(path)})"
+    # Literals are cast to DOUBLE explicitly: a bare 0.25 is DECIMAL in DuckDB.
+    # (`at` is a reserved word in DuckDB's grammar, hence alpha_t; ln() is the
+    # natural log, log() would be log10.)
+    d = lambda x: f"CAST({x!r} AS DOUBLE)"  # noqa: E731
+    bucket = "CASE " + " ".join(f"WHEN pt < {d(e)} THEN {i}" for i, e in enumerate(INTERIOR)) + f" ELSE {NB - 1} END"
+    fls = ", ".join(f"sum(alpha_t * pow(1 - pt, {d(g)}) * ce)" for g in GAMMAS)
+    sql = f"""
+        WITH a AS (
+            SELECT label, greatest(least(prob, {d(1 - EPS)}), {d(EPS)}) AS p FROM {src}
+        ), b AS (
+            SELECT label,
+                   CASE WHEN label = 1 THEN p ELSE 1 - p END AS pt,
+                   CASE WHEN label = 1 THEN {d(ALPHA)} ELSE {d(1 - ALPHA)} END AS alpha_t
+            FROM a
+        ), c AS (
+            SELECT label, pt, alpha_t, -ln(pt) AS ce, {bucket} AS bucket FROM b
+        )
+        SELECT label, bucket, count(*), sum(ce), {fls}
+        FROM c GROUP BY label, bucket ORDER BY label, bucket
+    """
+    rows = duckdb.connect().execute(sql).fetchall()
+    return {"groups": [[int(r[0]), int(r[1]), int(r[2])] + [float(x) for x in r[3:]] for r in rows]}
+
+
+def peer_polars_binary(path):
+    import polars as pl
+
+    if path.endswith(".csv"):
+        try:
+            lf = pl.scan_csv(path, schema_overrides={"label": pl.Int64, "prob": pl.Float64, "logit": pl.Float64})
+        except TypeError:  # polars < 0.20.31 called it dtypes=
+            lf = pl.scan_csv(path, dtypes={"label": pl.Int64, "prob": pl.Float64, "logit": pl.Float64})
+    else:
+        lf = pl.scan_parquet(path)
+    pos = pl.col("label") == 1
+    lf = (
+        lf.select(pl.col("label"), pl.col("prob").clip(EPS, 1 - EPS).alias("p"))
+        .with_columns(
+            pl.when(pos).then(pl.col("p")).otherwise(1 - pl.col("p")).alias("pt"),
+            pl.when(pos).then(pl.lit(ALPHA)).otherwise(pl.lit(1 - ALPHA)).alias("at"),
+        )
+        .with_columns(
+            (-pl.col("pt").log()).alias("ce"),  # Expr.log() defaults to base e
+            pl.sum_horizontal([(pl.col("pt") >= e).cast(pl.Int32) for e in INTERIOR]).alias("bucket"),
+        )
+        .group_by(["label", "bucket"])
+        .agg(
+            [pl.len().alias("n"), pl.col("ce").sum().alias("ce_sum")]
+            + [(pl.col("at") * (1 - pl.col("pt")).pow(g) * pl.col("ce")).sum().alias(f"fl{i}")
+               for i, g in enumerate(GAMMAS)]
+        )
+        .sort(["label", "bucket"])
+    )
+    df = lf.collect()
+    cols = ["label", "bucket", "n", "ce_sum"] + [f"fl{i}" for i in range(len(GAMMAS))]
+    return {"groups": [[int(r[0]), int(r[1]), int(r[2])] + [float(x) for x in r[3:]]
+                       for r in df.select(cols).iter_rows()]}
+
+
+def peer_numpy_binary(path):
+    import numpy as np
+
+    if path.endswith(".csv"):
+        import pyarrow.csv as pacsv
+
+        t = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(include_columns=["label", "prob"]))
+    else:
+        import pyarrow.parquet as pq
+
+        t = pq.read_table(path, columns=["label", "prob"])
+    label = t["label"].to_numpy()
+    prob = t["prob"].to_numpy()
+    del t
+    interior = np.array(INTERIOR)
+    nk = 2 * NB
+    count = np.zeros(nk, np.int64)
+    sums = np.zeros((1 + len(GAMMAS), nk))
+    step = 1 << 20  # vectorised over 1M-row slices to bound the temporaries
+    for s in range(0, len(label), step):
+        y = label[s:s + step] == 1
+        p = np.clip(prob[s:s + step], EPS, 1 - EPS)
+        pt = np.where(y, p, 1 - p)
+        at = np.where(y, ALPHA, 1 - ALPHA)
+        ce = -np.log(pt)
+        key = y * NB + np.searchsorted(interior, pt, side="right")
+        count += np.bincount(key, minlength=nk)
+        sums[0] += np.bincount(key, weights=ce, minlength=nk)
+        q = 1 - pt
+        for i, g in enumerate(GAMMAS):
+            sums[1 + i] += np.bincount(key, weights=at * q ** g * ce, minlength=nk)
+    groups = []
+    for k in range(nk):
+        if count[k]:
+            groups.append([k // NB, k % NB, int(count[k])] + [float(x) for x in sums[:, k]])
+    return {"groups": groups}
+
+
+def _read_multi_labels_logits(path):
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(path)
+    label = t["label"].to_numpy()
+    x = np.empty((t.num_rows, N_CLASSES), np.float32)
+    for j in range(N_CLASSES):
+        x[:, j] = t[f"logit_{j}"].to_numpy()
+    return label, x
+
+
+def peer_torch_multi(path, detail=False):
+    import numpy as np
+    import torch
+    from torchvision.ops import sigmoid_focal_loss
+
+    label, x = _read_multi_labels_logits(path)
+    n = len(label)
+    logits = torch.from_numpy(x)  # float32, as a torch user would have it
+    fg = np.nonzero(label >= 0)[0]
+    targets = torch.zeros((n, N_CLASSES), dtype=torch.float32)
+    targets[torch.from_numpy(fg), torch.from_numpy(label[fg])] = 1.0
+    fl = sigmoid_focal_loss(logits, targets, alpha=ALPHA, gamma=C_GAMMA, reduction="sum")
+    out = {"elements": n * N_CLASSES, "rows": n, "positives": int(len(fg)), "fl_sum": float(fl)}
+    if detail:
+        # Per-class sums for the check: float32 element losses, float64 accumulation.
+        per = sigmoid_focal_loss(logits, targets, alpha=ALPHA, gamma=C_GAMMA, reduction="none")
+        out["class_fl"] = per.sum(0, dtype=torch.float64).tolist()
+        del per
+        ce = torch.nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none")
+        out["class_ce"] = ce.sum(0, dtype=torch.float64).tolist()
+        out["ce_sum"] = float(ce.sum())  # float32 reduction, like fl_sum
+        out["class_count"] = np.bincount(label[fg], minlength=N_CLASSES).tolist()
+    return out
+
+
+def peer_numpy_multi(path, detail=False):
+    """float64 reference: ce = softplus(-s x), 1-p_t = sigmoid(-s x), s = +1/-1."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    f = pq.ParquetFile(path)
+    cols = ["label"] + [f"logit_{j}" for j in range(N_CLASSES)]
+    cls = np.arange(N_CLASSES)
+    class_ce = np.zeros(N_CLASSES)
+    class_fl = np.zeros(N_CLASSES)
+    class_count = np.zeros(N_CLASSES, np.int64)
+    n = 0
+    for batch in f.iter_batches(batch_size=65536, columns=cols):
+        label = batch.column(0).to_numpy()
+        x = np.empty((len(label), N_CLASSES))
+        for j in range(N_CLASSES):
+            x[:, j] = batch.column(j + 1).to_numpy()
+        t = label[:, None] == cls[None, :]
+        z = np.where(t, -x, x)  # z = -s x
+        ce = np.logaddexp(0.0, z)  # -ln p_t
+        q = np.exp(z - ce)  # 1 - p_t = sigmoid(z)
+        at = np.where(t, ALPHA, 1 - ALPHA)
+        class_ce += ce.sum(0)
+        class_fl += (at * q ** C_GAMMA * ce).sum(0)
+        class_count += t.sum(0)
+        n += len(label)
+    out = {"elements": n * N_CLASSES, "rows": n, "positives": int(class_count.sum()),
+           "fl_sum": float(class_fl.sum()), "ce_sum": float(class_ce.sum())}
+    if detail:
+        out.update(class_fl=class_fl.tolist(), class_ce=class_ce.tolist(), class_count=class_count.tolist())
+    return out
+
+
+PEERS = {
+    ("duckdb", "binary"): peer_duckdb_binary,
+    ("polars", "binary"): peer_polars_binary,
+    ("numpy", "binary"): peer_numpy_binary,
+    ("torch", "multi"): peer_torch_multi,
+    ("numpy", "multi"): peer_numpy_multi,
+}
+
+
+def child_main(argv):
+    tool, wl, path = argv[:3]
+    detail = "--detail" in argv[3:]
+    fn = PEERS[(tool, WORKLOADS[wl]["kind"])]
+    res = fn(path, detail=detail) if WORKLOADS[wl]["kind"] == "multi" else fn(path)
+    json.dump(res, sys.stdout)
+    sys.stdout.write("\n")
+
+
+# --------------------------------------------------------------------------
+# venv bootstrap
+# --------------------------------------------------------------------------
+
+def bootstrap(venv, argv, install=True):
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        print(f"[setup] creating venv {venv}", file=sys.stderr)
+        subprocess.check_call([sys.executable, "-m", "venv", venv])
+        subprocess.check_call([py, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    probe = ("import importlib.util, sys; "
+             f"print(' '.join(p for m, p in {PACKAGES!r} if importlib.util.find_spec(m) is None))")
+    missing = subprocess.run([py, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    if missing:
+        if not install:
+            sys.exit(f"missing in {venv}: {' '.join(missing)} (drop --no-install)")
+        print(f"[setup] pip install {' '.join(missing)} (torch is large; this takes a while)", file=sys.stderr)
+        subprocess.check_call([py, "-m", "pip", "install", "-q"] + missing)
+    if os.path.realpath(sys.prefix) != os.path.realpath(venv):
+        os.execv(py, [py, os.path.abspath(__file__)] + argv)
+
+
+# --------------------------------------------------------------------------
+# Measurement
+# --------------------------------------------------------------------------
+
+def run_measured(cmd, capture=False):
+    """Run cmd as a fresh process; return (rc, wall s, peak RSS MiB, stdout, stderr)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out if capture else subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (p.returncode, wall, ru.ru_maxrss / 1024.0,
+                out.read().decode(errors="replace") if capture else "",
+                err.read().decode(errors="replace"))
+
+
+def peer_cmd(tool, wl, path, detail=False):
+    return [sys.executable, os.path.abspath(__file__), "--_child", tool, wl, path] + (["--detail"] if detail else [])
+
+
+# --------------------------------------------------------------------------
+# Agreement checks
+# --------------------------------------------------------------------------
+
+def rel(a, b):
+    if a == b:
+        return 0.0
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+class Checks:
+    def __init__(self):
+        self.rows = []  # (workload, what, ok, detail)
+
+    def add(self, wl, what, ok, detail=""):
+        self.rows.append((wl, what, bool(ok), detail))
+        mark = "ok  " if ok else "FAIL"
+        print(f"  [{mark}] {wl}: {what}" + (f" — {detail}" if detail else ""), file=sys.stderr)
+        return ok
+
+    def failed(self, wl=None):
+        return [r for r in self.rows if not r[2] and (wl is None or r[0] == wl)]
+
+
+def marginals(groups):
+    """groups -> {'label': {l: vec}, 'bucket': {b: vec}, 'total': vec}; vec = [n, ce, fl(g)...]."""
+    width = 2 + len(GAMMAS)
+    lab, buc, tot = {}, {}, [0] * width
+    for g in groups:
+        l, b, vec = g[0], g[1], g[2:]
+        for d, k in ((lab, l), (buc, b)):
+            acc = d.setdefault(k, [0] * width)
+            for i in range(width):
+                acc[i] += vec[i]
+        for i in range(width):
+            tot[i] += vec[i]
+    return {"label": lab, "bucket": buc, "total": tot}
+
+
+def compare_vecs(a, b):
+    """max relative difference over float entries; None if counts differ."""
+    if a[0] != b[0]:
+        return None
+    return max(rel(x, y) for x, y in zip(a[1:], b[1:]))
+
+
+def cross_check_binary(checks, wl, results, ref="numpy"):
+    if ref not in results:
+        ref = next(iter(results))
+    R = marginals(results[ref]["groups"])
+    for tool, res in results.items():
+        if tool == ref:
+            continue
+        M = marginals(res["groups"])
+        worst, bad = 0.0, []
+        for part in ("label", "bucket"):
+            keys = set(R[part]) | set(M[part])
+            for k in sorted(keys):
+                a, b = R[part].get(k), M[part].get(k)
+                if a is None or b is None:
+                    bad.append(f"{part} {k} missing in {'ref' if a is None else tool}")
+                    continue
+                d = compare_vecs(a, b)
+                if d is None:
+                    bad.append(f"{part} {k} count {a[0]} vs {b[0]}")
+                else:
+                    worst = max(worst, d)
+        d = compare_vecs(R["total"], M["total"])
+        worst = max(worst, d or 0.0)
+        ok = not bad and worst <= RTOL
+        checks.add(wl, f"{tool} vs {ref} (per label & bucket: count, ce, fl x{len(GAMMAS)} gammas)", ok,
+                   f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:5]) if bad else ""))
+
+
+def _num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _label_key(name):
+    s = str(name)
+    for pre in ("label=", "label ", "class "):
+        if s.startswith(pre):
+            s = s[len(pre):]
+    try:
+        return int(float(s))
+    except ValueError:
+        return {"pos": 1, "positive": 1, "neg": 0, "negative": 0}.get(s.lower(), s)
+
+
+def _bucket_index(lo, hi):
+    for i in range(NB):
+        if abs(lo - EDGES[i]) < 1e-12 and abs(hi - EDGES[i + 1]) < 1e-12:
+            return i
+    return None
+
+
+def check_flcli_compare(checks, wl, tool, M, fj, rtol):
+    """M: marginals of a peer; fj: flcli compare --json."""
+    what = f"{tool} vs flcli compare"
+    try:
+        variants = fj["variants"]
+        bad, worst, notes = [], 0.0, []
+        for gi, g in enumerate(GAMMAS):
+            vs = [v for v in variants if _num(v.get("gamma")) and abs(v["gamma"] - g) < 1e-12
+                  and (v.get("alpha") is None or abs(v["alpha"] - ALPHA) < 1e-12)]
+            vs.sort(key=lambda v: v.get("alpha") is None)  # prefer the explicit alpha=0.25 one
+            if not vs:
+                bad.append(f"no variant gamma={g:g} alpha={ALPHA}")
+                continue
+            v = vs[0]
+            fl_tot = M["total"][2 + gi]
+            d = rel(v["loss_sum"], fl_tot)
+            worst = max(worst, d)
+            if d > rtol:
+                bad.append(f"gamma={g:g} loss_sum {v['loss_sum']!r} vs {fl_tot!r}")
+            if _num(v.get("loss_mean")) and M["total"][0]:
+                mean_ref = fl_tot / M["total"][0]
+                if rel(v["loss_mean"], mean_ref) > rtol:
+                    notes.append(f"gamma={g:g} loss_mean {v['loss_mean']} vs sum/rows {mean_ref}")
+            if _num(v.get("ratio_to_ce")) and v["ratio_to_ce"]:
+                r_plain = fl_tot / M["total"][1]
+                r_alpha = fl_tot / M["total"][2]
+                if rel(v["ratio_to_ce"], r_plain) <= rtol:
+                    pass
+                elif rel(v["ratio_to_ce"], r_alpha) <= rtol:
+                    if gi == 0:
+                        notes.append("ratio_to_ce is relative to alpha-weighted CE")
+                else:
+                    bad.append(f"gamma={g:g} ratio_to_ce {v['ratio_to_ce']} vs {r_plain} (plain CE) / {r_alpha} (alpha CE)")
+            for c in v.get("classes", []):
+                k = _label_key(c.get("name"))
+                if k not in M["label"]:
+                    bad.append(f"class {c.get('name')!r} not a label of the data")
+                    continue
+                ref = M["label"][k]
+                d = rel(c["loss_sum"], ref[2 + gi])
+                worst = max(worst, d)
+                if d > rtol:
+                    bad.append(f"gamma={g:g} class {k} loss_sum {c['loss_sum']} vs {ref[2 + gi]}")
+                if _num(c.get("count")) and c["count"] != ref[0]:
+                    bad.append(f"class {k} count {c['count']} vs {ref[0]}")
+            if not v.get("classes"):
+                bad.append(f"gamma={g:g} has no classes")
+            for b in v.get("buckets", []):
+                i = _bucket_index(b["lower"], b["upper"])
+                if i is None:
+                    if gi == 0:
+                        notes.append(f"flcli bucket [{b['lower']}, {b['upper']}) is not one of ours")
+                    continue
+                ref = M["bucket"].get(i, [0] * (2 + len(GAMMAS)))
+                d = rel(b["loss_sum"], ref[2 + gi])
+                worst = max(worst, d)
+                if d > rtol:
+                    bad.append(f"gamma={g:g} bucket {i} loss_sum {b['loss_sum']} vs {ref[2 + gi]}")
+        rows = (fj.get("input") or {}).get("rows")
+        if _num(rows) and rows != M["total"][0]:
+            bad.append(f"input.rows {rows} vs {M['total'][0]}")
+        detail = f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else "")
+        if notes:
+            detail += " (" + "; ".join(notes[:3]) + ")"
+        return checks.add(wl, what, not bad, detail)
+    except Exception as e:  # malformed JSON: report, don't crash
+        return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
+
+
+def check_flcli_stats_binary(checks, wl, tool, M, fj, rtol):
+    what = f"{tool} vs flcli stats (ce_sum, focal_sum gamma={C_GAMMA:g}, per-label counts)"
+    try:
+        gi = GAMMAS.index(C_GAMMA)
+        t = fj["totals"]
+        bad, worst = [], 0.0
+        for key, ref in (("ce_sum", M["total"][1]), ("focal_sum", M["total"][2 + gi])):
+            d = rel(t[key], ref)
+            worst = max(worst, d)
+            if d > rtol:
+                bad.append(f"totals.{key} {t[key]!r} vs {ref!r}")
+        if _num(t.get("elements")) and t["elements"] != M["total"][0]:
+            bad.append(f"totals.elements {t['elements']} vs {M['total'][0]}")
+        seen = set()
+        for c in fj.get("classes", []):
+            k = _label_key(c.get("index", c.get("name")))
+            if k not in M["label"]:
+                k = _label_key(c.get("name"))
+            ref = M["label"].get(k)
+            if ref is None:
+                bad.append(f"class {c.get('name')!r} unknown")
+                continue
+            seen.add(k)
+            if c.get("count") != ref[0]:
+                bad.append(f"class {k} count {c.get('count')} vs {ref[0]}")
+            for key, r in (("ce_sum", ref[1]), ("focal_sum", ref[2 + gi])):
+                if _num(c.get(key)):
+                    d = rel(c[key], r)
+                    worst = max(worst, d)
+                    if d > rtol:
+                        bad.append(f"class {k} {key} {c[key]} vs {r}")
+        if seen != set(M["label"]):
+            bad.append(f"classes {sorted(seen)} vs labels {sorted(M['label'])}")
+        return checks.add(wl, what, not bad, f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else ""))
+    except Exception as e:
+        return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
+
+
+def check_flcli_stats_multi(checks, wl, tool, R, fj, rtol):
+    what = f"{tool} vs flcli stats (rtol {rtol:g})"
+    try:
+        t = fj["totals"]
+        bad, worst = [], 0.0
+        pairs = [("focal_sum", R["fl_sum"])]
+        if "ce_sum" in R:
+            pairs.append(("ce_sum", R["ce_sum"]))
+        if _num(t.get("loss_per_positive")) and R["positives"]:
+            pairs.append(("loss_per_positive", R["fl_sum"] / R["positives"]))
+        for key, ref in pairs:
+            d = rel(t[key], ref)
+            worst = max(worst, d)
+            if d > rtol:
+                bad.append(f"totals.{key} {t[key]!r} vs {ref!r}")
+        if t.get("elements") != R["elements"]:
+            bad.append(f"totals.elements {t.get('elements')} vs {R['elements']} (rows x {N_CLASSES})")
+        if "class_count" in R:
+            classes = {}
+            for c in fj.get("classes", []):
+                idx = c.get("index")
+                if not _num(idx):
+                    idx = _label_key(c.get("name"))
+                classes[idx] = c
+            for j in range(N_CLASSES):
+                c = classes.get(j)
+                if c is None:
+                    bad.append(f"class {j} missing")
+                    continue
+                if c.get("count") != R["class_count"][j]:
+                    bad.append(f"class {j} count {c.get('count')} vs {R['class_count'][j]} positives")
+                for key, ref in (("ce_sum", R["class_ce"][j]), ("focal_sum", R["class_fl"][j])):
+                    if _num(c.get(key)):
+                        d = rel(c[key], ref)
+                        worst = max(worst, d)
+                        if d > rtol:
+                            bad.append(f"class {j} {key} {c[key]} vs {ref}")
+        return checks.add(wl, what, not bad, f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else ""))
+    except Exception as e:
+        return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
+
+
+def run_flcli_json(flcli, args):
+    rc, wall, rss, out, err = run_measured([flcli] + args, capture=True)
+    if rc != 0:
+        return None, f"`flcli {' '.join(args[:2])} ...` exited {rc}: {err.strip()[-300:]}"
+    try:
+        return json.loads(out), None
+    except json.JSONDecodeError as e:
+        return None, f"`flcli {args[0]}` printed no valid JSON ({e}): {out[:200]!r}"
+
+
+def agreement(wl, path, tools, flcli, checks):
+    """Run every peer once (check mode), cross-check them, compare with flcli."""
+    kind = WORKLOADS[wl]["kind"]
+    results = {}
+    for tool in tools:
+        rc, wall, rss, out, err = run_measured(peer_cmd(tool, wl, path, detail=True), capture=True)
+        if rc != 0:
+            lines = err.strip().splitlines() or ["(no stderr)"]
+            checks.add(wl, f"{tool} ran", False, f"exit {rc}: {lines[-1][-300:]}")
+            continue
+        results[tool] = json.loads(out)
+        print(f"  [run ] {wl}: {tool} {wall:.1f}s", file=sys.stderr)
+
+    if kind == "binary" and len(results) >= 2:
+        cross_check_binary(checks, wl, results)
+    if kind == "multi" and "torch" in results and "numpy" in results:
+        T, N = results["torch"], results["numpy"]
+        worst = max(rel(T["fl_sum"], N["fl_sum"]), rel(T["ce_sum"], N["ce_sum"]),
+                    max(rel(a, b) for a, b in zip(T["class_fl"], N["class_fl"])))
+        ok = worst <= RTOL_TORCH and T["class_count"] == N["class_count"] and T["elements"] == N["elements"]
+        checks.add(wl, f"torch float32 vs numpy float64 (fl, ce, per class; rtol {RTOL_TORCH:g})", ok,
+                   f"max rel diff {worst:.2e}")
+
+    if not os.path.exists(flcli):
+        checks.add(wl, "flcli available", False, f"no executable at {flcli} (cargo build --release, or --flcli PATH)")
+        return results
+    cmds = flcli_args(wl, path)
+    if kind == "binary":
+        fj, why = run_flcli_json(flcli, cmds["compare"])
+        sj, why2 = run_flcli_json(flcli, cmds["stats"])
+        if fj is None:
+            checks.add(wl, "flcli compare --json", False, why)
+        if sj is None:
+            checks.add(wl, "flcli stats --json", False, why2)
+        for tool, res in results.items():
+            M = marginals(res["groups"])
+            if fj is not None:
+                check_flcli_compare(checks, wl, tool, M, fj, RTOL)
+            if sj is not None:
+                check_flcli_stats_binary(checks, wl, tool, M, sj, RTOL)
+    else:
+        sj, why = run_flcli_json(flcli, cmds["stats"])
+        if sj is None:
+            checks.add(wl, "flcli stats --json", False, why)
+        else:
+            for tool, res in results.items():
+                check_flcli_stats_multi(checks, wl, tool, res, sj, RTOL_TORCH if tool == "torch" else RTOL)
+    return results
+
+
+# --------------------------------------------------------------------------
+# Reporting
+# --------------------------------------------------------------------------
+
+def machine_info():
+    info = {"nproc": os.cpu_count()}
+    try:
+        info["nproc_usable"] = len(os.sched_getaffinity(0))
+    except AttributeError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    info["ram_gib"] = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    info["kernel"] = os.uname().release
+    info["loadavg_start"] = os.getloadavg()
+    return info
+
+
+def versions(flcli):
+    from importlib import metadata
+
+    v = {"python": sys.version.split()[0]}
+    for mod, pip in PACKAGES:
+        try:
+            v[pip] = metadata.version(pip)
+        except metadata.PackageNotFoundError:
+            v[pip] = None
+    if os.path.exists(flcli):
+        try:
+            v["flcli"] = subprocess.run([flcli, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+        except Exception:
+            v["flcli"] = "?"
+    return v
+
+
+def print_report(timings, info, vers, runs, checks):
+    print("## flcli vs peers\n")
+    print(f"Machine: {info.get('nproc')} CPUs ({info.get('cpu', '?')}), {info.get('ram_gib', '?')} GiB RAM, "
+          f"Linux {info.get('kernel')}; load average at start {info['loadavg_start'][0]:.2f}, "
+          f"at end {info.get('loadavg_end', (0,))[0]:.2f}.")
+    print("Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items() if v))
+    print(f"\n{runs} timed runs per tool after 1 warm-up, interleaved; each run is a fresh process "
+          "(peers: `python peers.py --_child ...`, interpreter start-up and imports included). "
+          "Peak RSS = max ru_maxrss over the runs. Speed-up = peer median / flcli median.\n")
+    print("| workload | tool | median s | min s | peak RSS MiB | flcli speed-up |")
+    print("|---|---|---:|---:|---:|---:|")
+    for wl, per_tool in timings.items():
+        fl = per_tool.get("flcli")
+        fl_med = statistics.median(fl["wall"]) if fl and fl["wall"] else None
+        for tool, r in per_tool.items():
+            if not r["wall"]:
+                print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | failed | | | |")
+                continue
+            med = statistics.median(r["wall"])
+            sp = "—" if tool == "flcli" or fl_med is None else f"{med / fl_med:.2f}x"
+            print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | {med:.3f} | {min(r['wall']):.3f} | "
+                  f"{max(r['rss']):.0f} | {sp} |")
+    failed = checks.failed()
+    if checks.rows:
+        print(f"\nAgreement checks: {len(checks.rows) - len(failed)} passed, {len(failed)} failed.")
+        for wl, what, ok, detail in checks.rows:
+            print(f"- {'ok' if ok else 'FAILED'} {wl}: {what}" + (f" — {detail}" if detail else ""))
+    print("\nNotes: torch runs in float32 (as its users would), so it is checked to 1e-4 relative. "
+          "DuckDB, polars and torch use every core; numpy is single-threaded. Files come from the page "
+          "cache after the warm-up. A peer's time includes Python start-up and imports (torch alone: ~4 s, "
+          "~1 GiB RSS with the PyPI CUDA wheel).")
+
+
+def time_workloads(plan, runs, flcli):
+    """plan: [(wl, tool, cmd)], interleaved per workload."""
+    timings = {}
+    by_wl = {}
+    for wl, tool, cmd in plan:
+        by_wl.setdefault(wl, []).append((tool, cmd))
+        timings.setdefault(wl, {})[tool] = {"wall": [], "rss": [], "cmd": cmd, "errors": []}
+    for wl, items in by_wl.items():
+        for r in range(runs + 1):
+            for tool, cmd in items:
+                rc, wall, rss, _, err = run_measured(cmd)
+                tag = "warm-up" if r == 0 else f"run {r}/{runs}"
+                if rc != 0:
+                    timings[wl][tool]["errors"].append(err.strip()[-300:])
+                    print(f"  [time] {wl} {tool} {tag}: exit {rc}: {err.strip()[-200:]}", file=sys.stderr)
+                    continue
+                print(f"  [time] {wl} {tool} {tag}: {wall:.3f}s {rss:.0f} MiB", file=sys.stderr)
+                if r > 0:
+                    timings[wl][tool]["wall"].append(wall)
+                    timings[wl][tool]["rss"].append(rss)
+    return timings
+
+
+def memory_mode(args, flcli):
+    if not os.path.exists(flcli):
+        sys.exit(f"--memory needs flcli: no executable at {flcli}")
+    res = []
+    for name in ("binary_20m.parquet", "binary_200m.parquet"):
+        path = os.path.join(args.data, name)
+        if not os.path.exists(path):
+            print(f"{name}: not present (python3 benches/gen_data.py --out {args.data} --only {name.split('.')[0]})",
+                  file=sys.stderr)
+            continue
+        cmd = [flcli] + flcli_args("A", path)["stats"]
+        rc, wall, rss, _, err = run_measured(cmd)
+        if rc != 0:
+            sys.exit(f"flcli stats on {name} exited {rc}: {err.strip()[-400:]}")
+        import pyarrow.parquet as pq
+
+        res.append((name, pq.ParquetFile(path).metadata.num_rows, wall, rss))
+    print(f"flcli {' '.join(flcli_args('A', 'FILE')['stats'])}\n")
+    print("| file | rows | wall s | peak RSS MiB |")
+    print("|---|---:|---:|---:|")
+    for name, rows, wall, rss in res:
+        print(f"| {name} | {rows:,} | {wall:.2f} | {rss:.0f} |")
+    if len(res) == 2:
+        print(f"\npeak RSS ratio {res[1][0].split('_')[1].split('.')[0]}/{res[0][0].split('_')[1].split('.')[0]} rows: "
+              f"{res[1][3] / res[0][3]:.2f} (1.0 = memory independent of the row count)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"memory": [{"file": n, "rows": k, "wall_s": w, "peak_rss_mib": r} for n, k, w, r in res],
+                       "flcli": flcli}, f, indent=2)
+
+
+def main():
+    argv = sys.argv[1:]
+    if argv[:1] == ["--_child"]:
+        return child_main(argv[1:])
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"), help="directory made by gen_data.py")
+    ap.add_argument("--flcli", default=os.path.join(ROOT, "target", "release", "flcli"), help="flcli binary")
+    ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (after 1 warm-up)")
+    ap.add_argument("--workloads", default="A,B,C", help="comma list of A, B, C")
+    ap.add_argument("--tools", default=None, help="comma list to restrict tools (duckdb,polars,numpy,torch,flcli)")
+    ap.add_argument("--no-check", action="store_true", help="time even when flcli is missing or disagrees")
+    ap.add_argument("--check-only", action="store_true", help="agreement checks only, no timing")
+    ap.add_argument("--json", metavar="FILE", help="also save raw results as JSON")
+    ap.add_argument("--memory", action="store_true", help="flcli peak RSS on binary_20m vs binary_200m")
+    ap.add_argument("--venv", default=os.environ.get("FLCLI_BENCH_VENV", "/work/venvs/peers"))
+    ap.add_argument("--no-install", action="store_true", help="fail instead of pip-installing missing packages")
+    ap.add_argument("--setup-only", action="store_true", help="create/update the venv and exit")
+    args = ap.parse_args(argv)
+
+    bootstrap(args.venv, argv, install=not args.no_install)
+    if args.setup_only:
+        print(f"venv ready: {args.venv}")
+        return 0
+    flcli = os.path.abspath(args.flcli)
+    if args.memory:
+        return memory_mode(args, flcli)
+
+    wls = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    only = set(t.strip() for t in args.tools.split(",")) if args.tools else None
+    info = machine_info()
+    vers = versions(flcli)
+    checks = Checks()
+    plan = []
+    for wl in wls:
+        path = os.path.join(os.path.abspath(args.data), WORKLOADS[wl]["file"])
+        if not os.path.exists(path):
+            checks.add(wl, "data present", False, f"{path} missing: python3 benches/gen_data.py --out {args.data}")
+            continue
+        tools = [t for t in WORKLOADS[wl]["tools"] if only is None or t in only]
+        print(f"[check] {wl}: {WORKLOADS[wl]['file']}", file=sys.stderr)
+        agreement(wl, path, tools, flcli, checks)
+        for t in tools:
+            plan.append((wl, t, peer_cmd(t, wl, path)))
+        if os.path.exists(flcli) and (only is None or "flcli" in only):
+            c = flcli_args(wl, path)
+            plan.append((wl, "flcli", [flcli] + c[c["timed"]]))
+
+    failed = checks.failed()
+    if failed:
+        print(f"\n{len(failed)} check(s) failed:", file=sys.stderr)
+        for wl, what, _, detail in failed:
+            print(f"  {wl}: {what} — {detail}", file=sys.stderr)
+        peer_disagree = [f for f in failed if "flcli" not in f[1]]
+        if not args.no_check:
+            print("stopping before timing (use --no-check to time anyway)", file=sys.stderr)
+            return 1
+        if peer_disagree:
+            print("WARNING: peers disagree with each other; timing anyway (--no-check)", file=sys.stderr)
+    if args.check_only:
+        return 1 if failed else 0
+
+    timings = time_workloads(plan, args.runs, flcli)
+    info["loadavg_end"] = os.getloadavg()
+    print_report(timings, info, vers, args.runs, checks)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "versions": vers, "runs": args.runs, "timings": timings,
+                       "checks": [dict(zip(("workload", "check", "ok", "detail"), r)) for r in checks.rows]},
+                      f, indent=2)
+    return 1 if failed and not args.no_check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main() or 0)
