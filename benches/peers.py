@@ -303,6 +303,20 @@ def child_main(argv):
 # venv bootstrap
 # --------------------------------------------------------------------------
 
+def _pins():
+    """pip name -> pinned spec from benches/requirements.txt (if present)."""
+    pins = {}
+    try:
+        with open(os.path.join(HERE, "requirements.txt")) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    pins[line.split("==")[0].strip().lower()] = line
+    except OSError:
+        pass
+    return pins
+
+
 def bootstrap(venv, argv, install=True):
     py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
@@ -315,8 +329,10 @@ def bootstrap(venv, argv, install=True):
     if missing:
         if not install:
             sys.exit(f"missing in {venv}: {' '.join(missing)} (drop --no-install)")
-        print(f"[setup] pip install {' '.join(missing)} (torch is large; this takes a while)", file=sys.stderr)
-        subprocess.check_call([py, "-m", "pip", "install", "-q"] + missing)
+        pins = _pins()
+        specs = [pins.get(m, m) for m in missing]
+        print(f"[setup] pip install {' '.join(specs)} (torch is large; this takes a while)", file=sys.stderr)
+        subprocess.check_call([py, "-m", "pip", "install", "-q"] + specs)
     if os.path.realpath(sys.prefix) != os.path.realpath(venv):
         os.execv(py, [py, os.path.abspath(__file__)] + argv)
 
@@ -599,7 +615,7 @@ def run_flcli_json(flcli, args):
         return None, f"`flcli {args[0]}` printed no valid JSON ({e}): {out[:200]!r}"
 
 
-def agreement(wl, path, tools, flcli, checks):
+def agreement(wl, path, tools, flcli, checks, use_flcli=True):
     """Run every peer once (check mode), cross-check them, compare with flcli."""
     kind = WORKLOADS[wl]["kind"]
     results = {}
@@ -622,6 +638,8 @@ def agreement(wl, path, tools, flcli, checks):
         checks.add(wl, f"torch float32 vs numpy float64 (fl, ce, per class; rtol {RTOL_TORCH:g})", ok,
                    f"max rel diff {worst:.2e}")
 
+    if not use_flcli:
+        return results
     if not os.path.exists(flcli):
         checks.add(wl, "flcli available", False, f"no executable at {flcli} (cargo build --release, or --flcli PATH)")
         return results
@@ -690,7 +708,8 @@ def versions(flcli):
             v[pip] = None
     if os.path.exists(flcli):
         try:
-            v["flcli"] = subprocess.run([flcli, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+            out = subprocess.run([flcli, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+            v["flcli"] = out[len("flcli "):] if out.startswith("flcli ") else out
         except Exception:
             v["flcli"] = "?"
     return v
@@ -793,7 +812,8 @@ def main():
     ap.add_argument("--flcli", default=os.path.join(ROOT, "target", "release", "flcli"), help="flcli binary")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (after 1 warm-up)")
     ap.add_argument("--workloads", default="A,B,C", help="comma list of A, B, C")
-    ap.add_argument("--tools", default=None, help="comma list to restrict tools (duckdb,polars,numpy,torch,flcli)")
+    ap.add_argument("--tools", default=None,
+                    help="comma list to restrict tools (duckdb,polars,numpy,torch,flcli); without flcli its checks are skipped")
     ap.add_argument("--no-check", action="store_true", help="time even when flcli is missing or disagrees")
     ap.add_argument("--check-only", action="store_true", help="agreement checks only, no timing")
     ap.add_argument("--json", metavar="FILE", help="also save raw results as JSON")
@@ -824,7 +844,7 @@ def main():
             continue
         tools = [t for t in WORKLOADS[wl]["tools"] if only is None or t in only]
         print(f"[check] {wl}: {WORKLOADS[wl]['file']}", file=sys.stderr)
-        agreement(wl, path, tools, flcli, checks)
+        agreement(wl, path, tools, flcli, checks, use_flcli=only is None or "flcli" in only)
         for t in tools:
             plan.append((wl, t, peer_cmd(t, wl, path)))
         if os.path.exists(flcli) and (only is None or "flcli" in only):
