@@ -1,0 +1,239 @@
+//! Command-line types (clap derive). Doc comments are the help text.
+
+use crate::input::Format;
+use crate::loss::Mode;
+use crate::output::ColorChoice;
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+use std::path::PathBuf;
+
+/// Class imbalance, cross-entropy and focal loss from a model's prediction dump.
+///
+/// Reads a label column and probability or logit columns (CSV or Parquet),
+/// and reports where the loss comes from, what other γ and α would do, and
+/// which to train with.
+#[derive(Parser, Debug)]
+#[command(name = "flcli", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Drop the notes and the progress bar on stderr (errors still print).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Worker threads (default: all cores). Output is bit-identical for any value.
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// flcli's subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Class imbalance, and CE / focal loss per class and per difficulty bucket.
+    ///
+    /// Example: flcli stats fixtures/detection.parquet
+    Stats(StatsArgs),
+    /// A γ × α grid (and named variants) side by side, from one pass.
+    ///
+    /// Example: flcli compare fixtures/detection.parquet --gamma 0,1,2,5 --alpha 0.25,0.5,none
+    Compare(CompareArgs),
+    /// Whether to use focal loss, and with which γ and α, with the reasons.
+    ///
+    /// Example: flcli recommend fixtures/detection.parquet
+    Recommend(RecommendArgs),
+    /// Print the JSON Schema of the reports (generated from the same types).
+    ///
+    /// Example: flcli schema > flcli.schema.json
+    Schema,
+    /// Print a shell completion script.
+    ///
+    /// Example: flcli completions bash > ~/.local/share/bash-completion/completions/flcli
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    ///
+    /// Example: flcli man > ~/.local/share/man/man1/flcli.1
+    Man,
+}
+
+/// Where the data is and how to read it.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Prediction files (CSV, CSV.gz, Parquet), directories of shards, or - for CSV on stdin.
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
+    pub files: Vec<PathBuf>,
+    /// Force the input format instead of detecting it from magic bytes and extension.
+    #[arg(long, value_enum, help_heading = "Input")]
+    pub input_format: Option<Format>,
+    /// CSV field delimiter (one byte; \t for tab).
+    #[arg(long, short = 'd', default_value = ",", help_heading = "Input")]
+    pub delimiter: String,
+    /// binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected.
+    #[arg(long, value_enum, help_heading = "Input")]
+    pub mode: Option<ModeArg>,
+    /// The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category.
+    #[arg(long, value_name = "COL", help_heading = "Input")]
+    pub label: Option<String>,
+    /// Binary: the probability column.
+    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
+    pub prob: Option<String>,
+    /// Multi-class probability columns: a comma list, a glob ('p_*'), or one list column.
+    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
+    pub probs: Option<String>,
+    /// Binary: the logit column.
+    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
+    pub logit: Option<String>,
+    /// Multi-class logit columns: a comma list, a glob ('logit_*'), or one list column.
+    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
+    pub logits: Option<String>,
+    /// Binary: the label value that is positive, for string labels.
+    #[arg(long, value_name = "VALUE", help_heading = "Input")]
+    pub positive: Option<String>,
+    /// Sigmoid: the label value meaning "background" (negative for every class).
+    #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
+    pub background: i64,
+    /// Rows with this label are skipped and counted (PyTorch's ignore_index).
+    #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
+    pub ignore_index: i64,
+    /// Skip invalid rows (counted by reason) instead of stopping at the first one.
+    #[arg(long, help_heading = "Input")]
+    pub skip_invalid: bool,
+}
+
+/// `--mode` values.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ModeArg {
+    /// One label (0/1) and one score column.
+    Binary,
+    /// One true class per row, K score columns forming a distribution.
+    Softmax,
+    /// One-vs-rest over K classes (RetinaNet).
+    Sigmoid,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Binary => Mode::Binary,
+            ModeArg::Softmax => Mode::Softmax,
+            ModeArg::Sigmoid => Mode::Sigmoid,
+        }
+    }
+}
+
+/// Numeric settings shared by every loss computation.
+#[derive(Args, Debug, Clone)]
+pub struct LossArgs {
+    /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
+    #[arg(long, default_value_t = 1e-7, value_name = "ε", help_heading = "Loss")]
+    pub eps: f64,
+    /// Difficulty bucket edges over p_t, ascending from 0 to 1.
+    #[arg(
+        long,
+        default_value = "0,0.1,0.25,0.5,0.75,0.9,0.99,1",
+        value_name = "EDGES",
+        help_heading = "Loss"
+    )]
+    pub buckets: String,
+    /// β of the effective number of samples (Cui et al. 2019).
+    #[arg(long, default_value_t = 0.999, value_name = "β", help_heading = "Loss")]
+    pub beta: f64,
+    /// p_t at or above which an element counts as easy.
+    #[arg(long, default_value_t = 0.9, value_name = "P", help_heading = "Loss")]
+    pub easy: f64,
+}
+
+/// Output settings shared by every report command.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
+    pub output: OutputFormat,
+    /// Short for --output json.
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON document (the versioned contract).
+    Json,
+}
+
+/// `flcli stats`.
+#[derive(Args, Debug, Clone)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub loss: LossArgs,
+    /// Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy).
+    #[arg(
+        long,
+        short = 'g',
+        default_value_t = 2.0,
+        value_name = "γ",
+        help_heading = "Loss"
+    )]
+    pub gamma: f64,
+    /// α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25;
+    /// softmax a per-class comma list, default none. `none` turns weighting off.
+    #[arg(long, short = 'a', value_name = "α", help_heading = "Loss")]
+    pub alpha: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `flcli compare`.
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub loss: LossArgs,
+    /// γ values of the grid, comma-separated.
+    #[arg(
+        long,
+        short = 'g',
+        default_value = "0,0.5,1,2,5",
+        value_name = "LIST",
+        help_heading = "Loss"
+    )]
+    pub gamma: String,
+    /// α values of the grid, separated by ';' or ',' (softmax lists use ';' between
+    /// settings, e.g. 'none;0.2,0.8'). Default: 0.25 (binary/sigmoid), none (softmax).
+    #[arg(long, short = 'a', value_name = "LIST", help_heading = "Loss")]
+    pub alpha: Option<String>,
+    /// Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
+    #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
+    pub variant: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `flcli recommend`.
+#[derive(Args, Debug, Clone)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub loss: LossArgs,
+    /// Target: the largest acceptable share of the gradient from easy elements.
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "SHARE",
+        help_heading = "Method"
+    )]
+    pub max_easy_grad_share: f64,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

@@ -1,0 +1,134 @@
+//! `flcli compare`: every (γ, α) of a grid plus named variants, from one pass.
+
+use super::{
+    check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
+    parse_list, run_pass, Global,
+};
+use crate::cli::{CompareArgs, InputArgs, LossArgs};
+use crate::input::Dataset;
+use crate::loss::variants::{self, Named, VariantDef};
+use crate::loss::{summary, Alpha, EngineSpec, Mode, Partial};
+use crate::report::compare::CompareParams;
+use crate::report::{CompareReport, Report, SCHEMA_VERSION};
+use anyhow::Result;
+
+/// Runs `flcli compare`; returns the exit code.
+pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
+    let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
+    let done = evaluate(&a.input, &a.loss, &grid, g)?;
+    emit(&Report::Compare(done.report), &a.output, g)?;
+    Ok(0)
+}
+
+/// A grid as given on the command line.
+#[derive(Clone, Debug)]
+pub struct Grid {
+    /// γ values.
+    pub gammas: Vec<f64>,
+    /// α settings as text (parsed once the mode is known); None = the mode's default.
+    pub alphas: Option<Vec<String>>,
+    /// Named variants.
+    pub named: Vec<Named>,
+    /// The `--variant` strings.
+    pub named_text: Vec<String>,
+}
+
+impl Grid {
+    /// Parses the grid flags.
+    pub fn parse(gamma: &str, alpha: Option<&str>, variants: &[String]) -> Result<Grid> {
+        let gammas = parse_list(gamma, "--gamma")?
+            .into_iter()
+            .map(check_gamma)
+            .collect::<Result<Vec<_>>>()?;
+        let named = variants
+            .iter()
+            .map(|v| variants::parse_named(v))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Grid {
+            gammas,
+            alphas: alpha.map(|s| s.split(';').map(str::to_string).collect()),
+            named,
+            named_text: variants.to_vec(),
+        })
+    }
+
+    /// The α settings for `mode`.
+    pub fn alphas(&self, mode: Mode, classes: usize) -> Result<Vec<Alpha>> {
+        let Some(list) = &self.alphas else {
+            return Ok(vec![parse_alpha(None, mode, classes)?]);
+        };
+        let mut out = Vec::new();
+        for item in list {
+            if mode == Mode::Softmax {
+                out.push(parse_alpha(Some(item), mode, classes)?);
+            } else {
+                // binary / sigmoid: each comma item is one setting
+                for x in item.split(',') {
+                    out.push(parse_alpha(Some(x), mode, classes)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A finished comparison, with what recommend needs besides the report.
+pub struct Done {
+    /// The report.
+    pub report: CompareReport,
+    /// The engine settings of the pass.
+    pub spec: EngineSpec,
+    /// The merged sums.
+    pub partial: Partial,
+    /// Class names.
+    pub classes: Vec<String>,
+}
+
+/// Opens the data, runs one pass for the whole grid and evaluates every variant.
+pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
+    let ds = Dataset::open(&input_options(input)?)?;
+    note_detection(&ds, g);
+    let alphas = grid.alphas(ds.layout.mode, ds.classes.len())?;
+    let mut defs: Vec<VariantDef> = Vec::new();
+    for &gm in &grid.gammas {
+        for al in &alphas {
+            defs.push(variants::focal(gm, al));
+        }
+    }
+    let placeholder_counts = vec![1; ds.classes.len()];
+    for n in &grid.named {
+        defs.push(variants::resolve(n, &placeholder_counts, &alphas[0]));
+    }
+    let mut spec = engine_spec(&ds, loss)?;
+    spec.terms = variants::terms_for(&defs);
+    spec.tails = true;
+    let p = run_pass(&ds, &spec, g)?;
+    // Class-balanced weights depend on the counts, known only now.
+    let counts = summary::class_counts(&p);
+    let first = grid.gammas.len() * alphas.len();
+    for (i, n) in grid.named.iter().enumerate() {
+        defs[first + i] = variants::resolve(n, &counts, &alphas[0]);
+    }
+    let variants = variants::evaluate(&spec, &p, &ds.classes, &defs);
+    let report = CompareReport {
+        schema_version: SCHEMA_VERSION,
+        command: "compare".into(),
+        input: input_info(&ds, &p, &alphas[0]),
+        params: CompareParams {
+            gammas: grid.gammas.clone(),
+            alphas: alphas.iter().map(Alpha::to_json).collect(),
+            variants: grid.named_text.clone(),
+            eps: spec.eps,
+            bucket_edges: spec.edges.clone(),
+            easy: spec.easy,
+            tail_method: variants::TAIL_METHOD.into(),
+        },
+        variants,
+    };
+    Ok(Done {
+        report,
+        spec,
+        partial: p,
+        classes: ds.classes.clone(),
+    })
+}

@@ -1,0 +1,291 @@
+//! One module per subcommand, plus what they share: turning flags into input
+//! options and loss settings, running the pass, and writing the report.
+
+pub mod compare;
+pub mod recommend;
+pub mod stats;
+
+use crate::cli::{InputArgs, LossArgs, OutputArgs, OutputFormat};
+use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
+use crate::loss::{Alpha, EngineSpec, Mode, Partial, ScoreKind};
+use crate::output::{Exporter, JsonExporter, Style};
+use crate::report::{InputInfo, Report, SkipInfo};
+use anyhow::{bail, Result};
+use std::io::{IsTerminal, Write};
+
+/// Settings that apply to every command.
+#[derive(Clone, Copy, Debug)]
+pub struct Global {
+    /// Terminal style.
+    pub style: Style,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+impl Global {
+    /// Prints a note on stderr unless `--quiet`.
+    pub fn note(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("flcli: {msg}");
+        }
+    }
+}
+
+/// Turns the input flags into reader options.
+pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
+    let delimiter = match a.delimiter.as_str() {
+        "\\t" | "tab" => b'\t',
+        d if d.len() == 1 => d.as_bytes()[0],
+        d => bail!("--delimiter must be one byte (or \\t), got {d:?}"),
+    };
+    let scores = if let Some(c) = &a.prob {
+        Some((ScoreKind::Probabilities, Selector::One(c.clone())))
+    } else if let Some(c) = &a.logit {
+        Some((ScoreKind::Logits, Selector::One(c.clone())))
+    } else if let Some(c) = &a.probs {
+        Some((ScoreKind::Probabilities, Selector::Many(c.clone())))
+    } else {
+        a.logits
+            .as_ref()
+            .map(|c| (ScoreKind::Logits, Selector::Many(c.clone())))
+    };
+    Ok(InputOptions {
+        paths: a.files.clone(),
+        format: a.input_format,
+        delimiter,
+        columns: ColumnFlags {
+            label: a.label.clone(),
+            scores,
+            mode: a.mode.map(Into::into),
+        },
+        positive: a.positive.clone(),
+        background: a.background,
+        ignore_index: a.ignore_index,
+        skip_invalid: a.skip_invalid,
+    })
+}
+
+/// Parses and checks bucket edges.
+pub fn parse_edges(s: &str) -> Result<Vec<f64>> {
+    let edges = parse_list(s, "--buckets")?;
+    if edges.len() < 2 || edges[0] != 0.0 || edges[edges.len() - 1] != 1.0 {
+        bail!("--buckets must start at 0 and end at 1 (got {s:?}), e.g. 0,0.5,0.9,1");
+    }
+    if edges.windows(2).any(|w| w[0] >= w[1]) {
+        bail!("--buckets must be strictly ascending (got {s:?})");
+    }
+    Ok(edges)
+}
+
+/// Parses a comma-separated list of numbers.
+pub fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
+    s.split(',')
+        .map(|x| {
+            x.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| anyhow::anyhow!("{flag}: {x:?} is not a number (expected a comma-separated list such as 0,1,2)"))
+        })
+        .collect()
+}
+
+/// Checks γ.
+pub fn check_gamma(g: f64) -> Result<f64> {
+    if !(g >= 0.0 && g.is_finite()) {
+        bail!("γ must be a finite number ≥ 0, got {g}");
+    }
+    Ok(g)
+}
+
+/// Parses one α setting for `mode` with `classes` classes; `None` gives the mode's default.
+pub fn parse_alpha(s: Option<&str>, mode: Mode, classes: usize) -> Result<Alpha> {
+    let Some(s) = s.map(str::trim) else {
+        return Ok(match mode {
+            Mode::Softmax => Alpha::None,
+            _ => Alpha::Scalar(0.25),
+        });
+    };
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(Alpha::None);
+    }
+    let v = parse_list(s, "--alpha")?;
+    if let Some(bad) = v.iter().find(|a| !(0.0..=1.0).contains(*a)) {
+        bail!("α must lie in [0, 1], got {bad}");
+    }
+    match mode {
+        Mode::Softmax if v.len() == classes => Ok(Alpha::PerClass(v)),
+        Mode::Softmax => bail!(
+            "softmax α is a per-class list of {classes} values in class order (or none), got {} value(s); a scalar α does not apply to softmax",
+            v.len()
+        ),
+        _ if v.len() == 1 => Ok(Alpha::Scalar(v[0])),
+        _ => bail!("{} α is one number (the weight of positives; negatives get 1-α), got {} values", mode.as_str(), v.len()),
+    }
+}
+
+/// The α convention in words, for the report.
+pub fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
+    match (mode, alpha) {
+        (_, Alpha::None) => "none: no α weighting (α_t = 1)".into(),
+        (Mode::Softmax, _) => "per class: α_t = α[true class] (softmax)".into(),
+        (_, Alpha::Scalar(a)) => format!(
+            "α_t = {a} for positive targets, {} for negative ones (torchvision / RetinaNet convention)",
+            1.0 - a
+        ),
+        (_, Alpha::PerClass(_)) => "per class".into(),
+    }
+}
+
+/// The engine settings common to all commands.
+pub fn engine_spec(ds: &Dataset, loss: &LossArgs) -> Result<EngineSpec> {
+    if !(loss.eps > 0.0 && loss.eps < 0.5) {
+        bail!("--eps must lie in (0, 0.5), got {}", loss.eps);
+    }
+    if !(loss.beta >= 0.0 && loss.beta < 1.0) {
+        bail!("--beta must lie in [0, 1), got {}", loss.beta);
+    }
+    if !(loss.easy > 0.0 && loss.easy <= 1.0) {
+        bail!("--easy must lie in (0, 1], got {}", loss.easy);
+    }
+    Ok(EngineSpec {
+        mode: ds.layout.mode,
+        kind: ds.layout.kind,
+        classes: ds.classes.len(),
+        eps: loss.eps,
+        edges: parse_edges(&loss.buckets)?,
+        easy: loss.easy,
+        terms: Vec::new(),
+        tails: false,
+    })
+}
+
+/// Runs the pass with a progress spinner on a terminal.
+pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> {
+    let bar = if !g.quiet && std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} rows read, {per_sec} ({elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let r = ds.pass(spec, &|rows| bar.inc(rows));
+    bar.finish_and_clear();
+    r
+}
+
+/// Tells the user on stderr what was detected.
+pub fn note_detection(ds: &Dataset, g: &Global) {
+    if !ds.layout.detected.is_empty() {
+        g.note(&format!(
+            "detected {}",
+            crate::output::escape(&ds.layout.detected.join(", "))
+        ));
+    }
+}
+
+/// The `input` object of every report.
+pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
+    use crate::loss::accum::{Loc, SkipReason};
+    let formats: std::collections::BTreeSet<&str> = ds
+        .sources
+        .iter()
+        .map(|s| match s.format {
+            crate::input::Format::Parquet => "parquet",
+            crate::input::Format::Csv => "csv",
+        })
+        .collect();
+    let skipped = SkipReason::ALL
+        .iter()
+        .zip(&p.skipped.by_reason)
+        .filter(|(_, s)| s.0 > 0)
+        .map(|(r, s)| SkipInfo {
+            reason: r.as_str().into(),
+            count: s.0,
+            first: s
+                .1
+                .iter()
+                .map(|l| match l {
+                    Loc::Row(x) | Loc::Line(x) => *x,
+                })
+                .collect(),
+            unit: match s.1.first() {
+                Some(Loc::Line(_)) => "line".into(),
+                _ => "row".into(),
+            },
+        })
+        .collect();
+    InputInfo {
+        paths: ds
+            .sources
+            .iter()
+            .map(|s| s.path.display().to_string())
+            .collect(),
+        format: if formats.len() == 1 {
+            formats.iter().next().copied().unwrap_or("csv").into()
+        } else {
+            "mixed".into()
+        },
+        mode: ds.layout.mode,
+        score_kind: ds.layout.kind,
+        label_column: ds.layout.label.clone(),
+        score_columns: crate::input::needed_columns(&ds.layout)[1..].to_vec(),
+        class_names: ds.classes.clone(),
+        rows_read: p.rows_read,
+        rows_used: p.rows_used,
+        rows_ignored: p.rows_ignored,
+        rows_skipped: p.rows_skipped(),
+        skipped,
+        background_rows: (ds.layout.mode == Mode::Sigmoid).then_some(p.background_rows),
+        detected: ds.layout.detected.clone(),
+        alpha_convention: alpha_convention(ds.layout.mode, alpha),
+    }
+}
+
+/// Renders `report` in the requested format and writes it to stdout.
+pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
+    let format = if out.json {
+        OutputFormat::Json
+    } else {
+        out.output
+    };
+    let text = match format {
+        OutputFormat::Json => JsonExporter.render(report, g.style)?,
+        OutputFormat::Table => crate::output::table::TableExporter.render(report, g.style)?,
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// `flcli schema`: the JSON Schema of every report, from the report types.
+pub fn schema() -> Result<i32> {
+    let doc = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "flcli reports",
+        "schema_version": crate::report::SCHEMA_VERSION,
+        "stats": schemars::schema_for!(crate::report::StatsReport),
+        "compare": schemars::schema_for!(crate::report::CompareReport),
+        "recommend": schemars::schema_for!(crate::report::RecommendReport),
+    });
+    let mut s = serde_json::to_string_pretty(&doc)?;
+    s.push('\n');
+    std::io::stdout().lock().write_all(s.as_bytes())?;
+    Ok(0)
+}
+
+/// `flcli man`: the man page.
+pub fn man() -> Result<i32> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut buf)?;
+    std::io::stdout().lock().write_all(&buf)?;
+    Ok(0)
+}

@@ -1,0 +1,193 @@
+//! Validation shared by the CSV and Parquet readers, and the one place where
+//! invalid values become either an error or a counted skip.
+
+use super::labels::{LabelError, LabelMap};
+use super::{Dataset, Scores, Source};
+use crate::loss::accum::{Loc, SkipReason};
+use crate::loss::kernel::{IGNORED, SKIPPED};
+use crate::loss::{EngineSpec, Mode, Partial, ScoreKind};
+use crate::output::escape;
+use anyhow::{anyhow, Result};
+
+/// Tolerance on softmax probability rows summing to 1.
+pub const ROW_SUM_TOLERANCE: f64 = 1e-3;
+
+/// Turns raw values into validated labels and scores, or errors / skips.
+pub struct Decoder<'a> {
+    /// The engine settings.
+    pub spec: &'a EngineSpec,
+    /// The label mapping.
+    pub labels: &'a LabelMap,
+    /// `--skip-invalid`.
+    pub skip: bool,
+    /// Label column name.
+    pub label_col: &'a str,
+    /// Where the scores are.
+    pub scores: &'a Scores,
+    /// Score column names, one per score (a list column is shown as `col[i]`).
+    pub score_cols: Vec<String>,
+    /// CSV delimiter.
+    pub delimiter: u8,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder for `ds` and `spec`.
+    pub fn new(ds: &'a Dataset, spec: &'a EngineSpec) -> Decoder<'a> {
+        let score_cols = match &ds.layout.scores {
+            Scores::Columns(c) => c.clone(),
+            Scores::List(c) => (0..spec.width()).map(|i| format!("{c}[{i}]")).collect(),
+        };
+        Decoder {
+            spec,
+            labels: &ds.labels,
+            skip: ds.opts.skip_invalid,
+            label_col: &ds.layout.label,
+            scores: &ds.layout.scores,
+            score_cols,
+            delimiter: ds.opts.delimiter,
+        }
+    }
+
+    /// Reports an invalid value: a counted skip under `--skip-invalid`, else an error.
+    #[allow(clippy::too_many_arguments)]
+    pub fn invalid(
+        &self,
+        src: &Source,
+        at: Loc,
+        column: &str,
+        value: &str,
+        reason: SkipReason,
+        problem: &str,
+        acc: &mut Partial,
+    ) -> Result<()> {
+        if self.skip {
+            acc.skipped.add(reason, at);
+            return Ok(());
+        }
+        Err(anyhow!(
+            "{}: {at}, column {:?}: {problem} (value {:?}); {}",
+            src.display(),
+            escape(column),
+            escape(value),
+            self.hint(reason)
+        ))
+    }
+
+    fn hint(&self, reason: SkipReason) -> String {
+        let skip = "or pass --skip-invalid to skip and count such rows";
+        match reason {
+            SkipReason::OutOfRange if self.spec.kind == ScoreKind::Probabilities => {
+                format!("if the column holds logits pass --logit/--logits instead, {skip}")
+            }
+            SkipReason::BadRowSum => {
+                format!("if the classes are independent (one-vs-rest) pass --mode sigmoid, {skip}")
+            }
+            SkipReason::UnknownLabel => format!(
+                "expected {}; check --label, --ignore-index and --background, {skip}",
+                self.labels.expected()
+            ),
+            SkipReason::Unparsable if self.spec.mode == Mode::Binary => format!(
+                "string labels in binary mode need --positive VALUE to say which value is positive, {skip}"
+            ),
+            _ => format!("fix the value {skip}"),
+        }
+    }
+
+    /// Maps a label result, recording a skip or returning an error when invalid.
+    pub fn label(
+        &self,
+        r: Result<i32, LabelError>,
+        src: &Source,
+        at: Loc,
+        acc: &mut Partial,
+    ) -> Result<i32> {
+        match r {
+            Ok(c) => Ok(c),
+            Err(LabelError::Unknown(v)) => {
+                let problem = "label is not one of the classes";
+                self.invalid(
+                    src,
+                    at,
+                    self.label_col,
+                    &v,
+                    SkipReason::UnknownLabel,
+                    problem,
+                    acc,
+                )?;
+                Ok(SKIPPED)
+            }
+            Err(LabelError::Unparsable(v)) => {
+                let problem = "label is not a number, boolean or class name";
+                self.invalid(
+                    src,
+                    at,
+                    self.label_col,
+                    &v,
+                    SkipReason::Unparsable,
+                    problem,
+                    acc,
+                )?;
+                Ok(SKIPPED)
+            }
+        }
+    }
+
+    /// Checks one row's scores; `Ok(false)` means it was skipped.
+    pub fn check_row(
+        &self,
+        label: i32,
+        row: &[f64],
+        src: &Source,
+        at: Loc,
+        acc: &mut Partial,
+    ) -> Result<bool> {
+        if label == IGNORED || label == SKIPPED {
+            return Ok(label != SKIPPED);
+        }
+        let probs = self.spec.kind == ScoreKind::Probabilities;
+        for (i, &v) in row.iter().enumerate() {
+            let bad = if v.is_nan() {
+                Some((SkipReason::Nan, "score is NaN"))
+            } else if probs && !(0.0..=1.0).contains(&v) {
+                Some((SkipReason::OutOfRange, "probability outside [0, 1]"))
+            } else if !probs && v.is_infinite() {
+                Some((
+                    SkipReason::OutOfRange,
+                    "logit is infinite (flcli needs finite logits)",
+                ))
+            } else {
+                None
+            };
+            if let Some((reason, problem)) = bad {
+                self.invalid(
+                    src,
+                    at,
+                    &self.score_cols[i],
+                    &v.to_string(),
+                    reason,
+                    problem,
+                    acc,
+                )?;
+                return Ok(false);
+            }
+        }
+        if probs && self.spec.mode == Mode::Softmax {
+            let s: f64 = row.iter().sum();
+            if (s - 1.0).abs() > ROW_SUM_TOLERANCE {
+                let col = format!("{}..{}", self.score_cols[0], self.score_cols[row.len() - 1]);
+                let problem = "softmax probabilities of the row do not sum to 1 (±1e-3)";
+                self.invalid(
+                    src,
+                    at,
+                    &col,
+                    &format!("sum = {s}"),
+                    SkipReason::BadRowSum,
+                    problem,
+                    acc,
+                )?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,177 @@
+//! Mapping raw label values (numbers, booleans, strings) to class codes.
+
+use crate::loss::kernel::{BACKGROUND, IGNORED};
+use crate::loss::Mode;
+use std::collections::HashMap;
+
+/// Why a label value could not be mapped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabelError {
+    /// A well-formed value that is not one of the classes.
+    Unknown(String),
+    /// Not a number, boolean or class name.
+    Unparsable(String),
+}
+
+/// Turns raw label values into class indices or the special codes.
+#[derive(Clone, Debug)]
+pub struct LabelMap {
+    mode: Mode,
+    classes: usize,
+    by_name: HashMap<String, i32>,
+    positive: Option<String>,
+    background: i64,
+    ignore: i64,
+}
+
+impl LabelMap {
+    /// A map for `names` (class names in class order).
+    pub fn new(
+        mode: Mode,
+        names: &[String],
+        positive: Option<String>,
+        background: i64,
+        ignore: i64,
+    ) -> LabelMap {
+        let by_name = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as i32))
+            .collect();
+        LabelMap {
+            mode,
+            classes: names.len(),
+            by_name,
+            positive,
+            background,
+            ignore,
+        }
+    }
+
+    /// What a valid label looks like, for error hints.
+    pub fn expected(&self) -> String {
+        let mut names: Vec<(&String, &i32)> = self.by_name.iter().collect();
+        names.sort_by_key(|(_, &i)| i);
+        let list: Vec<&str> = names.iter().take(12).map(|(n, _)| n.as_str()).collect();
+        let more = if names.len() > 12 { ", …" } else { "" };
+        let mut s = format!("one of the classes [{}{}]", list.join(", "), more);
+        if self.mode == Mode::Sigmoid {
+            s.push_str(&format!(", the background value {}", self.background));
+        }
+        s.push_str(&format!(" or the ignore index {}", self.ignore));
+        s
+    }
+
+    /// Maps an integer label.
+    pub fn map_int(&self, v: i64) -> Result<i32, LabelError> {
+        if v == self.ignore {
+            return Ok(IGNORED);
+        }
+        if self.mode == Mode::Sigmoid && v == self.background {
+            return Ok(BACKGROUND);
+        }
+        if let Some(p) = &self.positive {
+            return Ok((v.to_string() == *p) as i32);
+        }
+        if let Some(&i) = self.by_name.get(v.to_string().as_str()) {
+            return Ok(i);
+        }
+        Err(LabelError::Unknown(v.to_string()))
+    }
+
+    /// Maps a floating-point label; integral values (`1.0`) count as integers.
+    pub fn map_float(&self, v: f64) -> Result<i32, LabelError> {
+        if v.is_finite() && v == v.trunc() && v.abs() < 9.0e15 {
+            self.map_int(v as i64)
+        } else {
+            Err(LabelError::Unknown(v.to_string()))
+        }
+    }
+
+    /// Maps a boolean label (binary mode only: true is positive).
+    pub fn map_bool(&self, b: bool) -> Result<i32, LabelError> {
+        match self.mode {
+            Mode::Binary => Ok(b as i32),
+            _ => Err(LabelError::Unknown(b.to_string())),
+        }
+    }
+
+    /// Maps a label given as text: a class name, a number, or a boolean.
+    pub fn map_str(&self, raw: &str) -> Result<i32, LabelError> {
+        let s = raw.trim();
+        if let Some(p) = &self.positive {
+            if s == p {
+                return Ok(1);
+            }
+        }
+        if let Some(&i) = self.by_name.get(s) {
+            if self.positive.is_none() {
+                return Ok(i);
+            }
+        }
+        if let Ok(v) = s.parse::<i64>() {
+            return self.map_int(v);
+        }
+        if let Ok(v) = s.parse::<f64>() {
+            return self.map_float(v);
+        }
+        if self.positive.is_some() {
+            return Ok(0);
+        }
+        if self.mode == Mode::Binary {
+            if s.eq_ignore_ascii_case("true") {
+                return Ok(1);
+            }
+            if s.eq_ignore_ascii_case("false") {
+                return Ok(0);
+            }
+            return Err(LabelError::Unparsable(s.to_string()));
+        }
+        Err(LabelError::Unknown(s.to_string()))
+    }
+
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn binary_labels() {
+        let m = LabelMap::new(Mode::Binary, &names(&["0", "1"]), None, -1, -100);
+        assert_eq!(m.map_int(1), Ok(1));
+        assert_eq!(m.map_str("1.0"), Ok(1));
+        assert_eq!(m.map_str("False"), Ok(0));
+        assert_eq!(m.map_int(-100), Ok(IGNORED));
+        assert!(matches!(m.map_int(2), Err(LabelError::Unknown(_))));
+        assert!(matches!(m.map_str("cat"), Err(LabelError::Unparsable(_))));
+        let m = LabelMap::new(
+            Mode::Binary,
+            &names(&["0", "1"]),
+            Some("yes".into()),
+            -1,
+            -100,
+        );
+        assert_eq!(m.map_str("yes"), Ok(1));
+        assert_eq!(m.map_str("no"), Ok(0));
+    }
+
+    #[test]
+    fn named_and_sigmoid_labels() {
+        let m = LabelMap::new(Mode::Softmax, &names(&["cat", "dog"]), None, -1, -100);
+        assert_eq!(m.map_str("dog"), Ok(1));
+        assert!(matches!(m.map_str("cow"), Err(LabelError::Unknown(_))));
+        let m = LabelMap::new(Mode::Sigmoid, &names(&["0", "1", "2"]), None, -1, -100);
+        assert_eq!(m.map_int(-1), Ok(BACKGROUND));
+        assert_eq!(m.map_str("2"), Ok(2));
+        assert!(m.map_int(3).is_err());
+    }
+}

@@ -1,0 +1,249 @@
+//! Reading prediction dumps: finding the files, detecting the columns, and
+//! streaming validated batches into the loss engine, in parallel units whose
+//! partial sums are merged in input order.
+
+pub mod csv;
+pub mod decode;
+pub mod detect;
+pub mod labels;
+pub mod parquet;
+pub mod source;
+
+use crate::loss::{EngineSpec, Partial};
+use anyhow::{bail, Result};
+pub use detect::{ColumnFlags, Layout, Scores, Selector};
+pub use labels::LabelMap;
+pub use source::{CsvIndex, Format, Source};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Everything about the input that the user can set.
+#[derive(Clone, Debug)]
+pub struct InputOptions {
+    /// Files, directories, or `-` for CSV on stdin.
+    pub paths: Vec<std::path::PathBuf>,
+    /// `--input-format`.
+    pub format: Option<Format>,
+    /// CSV delimiter.
+    pub delimiter: u8,
+    /// Column choices.
+    pub columns: ColumnFlags,
+    /// `--positive`: the positive value of string labels in binary mode.
+    pub positive: Option<String>,
+    /// `--background`: the sigmoid label meaning "no class".
+    pub background: i64,
+    /// `--ignore-index`.
+    pub ignore_index: i64,
+    /// `--skip-invalid`.
+    pub skip_invalid: bool,
+}
+
+/// An opened data set: its files, the detected layout, and the class names.
+#[derive(Debug)]
+pub struct Dataset {
+    /// The data files, in order.
+    pub sources: Vec<Source>,
+    /// Columns, mode and score kind.
+    pub layout: Layout,
+    /// Class names in class order.
+    pub classes: Vec<String>,
+    /// The label mapping.
+    pub labels: LabelMap,
+    /// The options it was opened with.
+    pub opts: InputOptions,
+}
+
+/// One independent piece of work; see [`Dataset::units`].
+#[derive(Clone, Debug)]
+pub enum Unit {
+    /// A run of consecutive Parquet row groups.
+    RowGroups {
+        /// Index into the sources.
+        src: usize,
+        /// Row groups `start..end`.
+        rgs: (usize, usize),
+        /// 0-based index of its first row in the file.
+        first_row: u64,
+    },
+    /// A byte range of a plain CSV file that starts and ends at line boundaries.
+    CsvRange {
+        /// Index into the sources.
+        src: usize,
+        /// First byte.
+        start: u64,
+        /// One past the last byte.
+        end: u64,
+        /// 1-based line number of its first line.
+        first_line: u64,
+    },
+    /// A whole CSV stream read sequentially (stdin, gzip, quoted newlines).
+    CsvStream {
+        /// Index into the sources.
+        src: usize,
+    },
+}
+
+impl Dataset {
+    /// Finds the files, reads their headers and detects the layout.
+    pub fn open(opts: &InputOptions) -> Result<Dataset> {
+        let mut sources = source::expand(&opts.paths, opts.format)?;
+        let mut headers = Vec::with_capacity(sources.len());
+        for s in &sources {
+            headers.push(match s.format {
+                Format::Parquet => parquet::columns(s)?,
+                Format::Csv => csv::columns(s, opts.delimiter)?,
+            });
+        }
+        let mut layout = detect::detect(&headers[0], &opts.columns)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", sources[0].display()))?;
+        let classes = match &layout.classes {
+            Some(c) => c.clone(),
+            None => {
+                let Scores::List(col) = &layout.scores else {
+                    unreachable!()
+                };
+                let n = parquet::list_width(&sources[0], col)?;
+                (0..n).map(|i| i.to_string()).collect()
+            }
+        };
+        layout.classes = Some(classes.clone());
+        for (s, cols) in sources.iter().zip(&headers).skip(1) {
+            for need in needed_columns(&layout) {
+                if !cols.iter().any(|c| c.name == need) {
+                    bail!(
+                        "{}: has no column {need:?}, which {} has; all files of one data set need the same columns",
+                        s.display(),
+                        sources[0].display()
+                    );
+                }
+            }
+        }
+        for (s, cols) in sources.iter_mut().zip(&headers) {
+            if s.format == Format::Csv {
+                if matches!(layout.scores, Scores::List(_)) {
+                    bail!("{}: list-typed score columns exist only in Parquet; name the CSV score columns with --probs/--logits", s.display());
+                }
+                let pos = |n: &str| cols.iter().position(|c| c.name == n).unwrap_or(0);
+                let Scores::Columns(sc) = &layout.scores else {
+                    unreachable!()
+                };
+                s.csv_index = Some(CsvIndex {
+                    width: cols.len(),
+                    label: pos(&layout.label),
+                    scores: sc.iter().map(|n| pos(n)).collect(),
+                });
+            }
+        }
+        if opts.positive.is_some() && layout.mode != crate::loss::Mode::Binary {
+            bail!(
+                "--positive is for binary mode only; this is {} mode",
+                layout.mode.as_str()
+            );
+        }
+        let labels = LabelMap::new(
+            layout.mode,
+            &classes,
+            opts.positive.clone(),
+            opts.background,
+            opts.ignore_index,
+        );
+        Ok(Dataset {
+            sources,
+            layout,
+            classes,
+            labels,
+            opts: opts.clone(),
+        })
+    }
+
+    /// The independent units of work, in input order.
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        let mut units = Vec::new();
+        for (i, s) in self.sources.iter().enumerate() {
+            match s.format {
+                Format::Parquet => units.extend(parquet::units(i, s)?),
+                Format::Csv => units.extend(csv::units(i, s, self.opts.delimiter)?),
+            }
+        }
+        Ok(units)
+    }
+
+    /// One pass over every unit, merged in order. `on_unit` is told when one finishes.
+    pub fn pass(&self, spec: &EngineSpec, on_unit: &(dyn Fn(u64) + Sync)) -> Result<Partial> {
+        use rayon::prelude::*;
+        let units = self.units()?;
+        // Units after the first failed one are skipped; earlier ones still run,
+        // so the error reported is the first in input order.
+        let first_bad = AtomicUsize::new(usize::MAX);
+        let results: Vec<Option<Result<Partial>>> = units
+            .par_iter()
+            .enumerate()
+            .map(|(i, u)| {
+                if i > first_bad.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let r = self.run_unit(spec, u);
+                if r.is_err() {
+                    first_bad.fetch_min(i, Ordering::Relaxed);
+                }
+                if let Ok(p) = &r {
+                    on_unit(p.rows_read);
+                }
+                Some(r)
+            })
+            .collect();
+        let mut total = Partial::new(spec);
+        for r in results {
+            match r {
+                Some(Ok(p)) => total.merge(&p),
+                Some(Err(e)) => return Err(e),
+                None => {}
+            }
+        }
+        if total.rows_read == 0 {
+            let names: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
+            bail!("{}: no data rows (only a header, or an empty file); point flcli at a file with predictions", names.join(", "));
+        }
+        if total.rows_used == 0 && total.rows_skipped() > 0 {
+            bail!(
+                "every row was invalid ({} skipped); nothing left to report. Drop --skip-invalid to see the first error",
+                total.rows_skipped()
+            );
+        }
+        Ok(total)
+    }
+
+    fn run_unit(&self, spec: &EngineSpec, unit: &Unit) -> Result<Partial> {
+        let mut acc = Partial::new(spec);
+        let dec = decode::Decoder::new(self, spec);
+        match *unit {
+            Unit::RowGroups {
+                src,
+                rgs,
+                first_row,
+            } => parquet::read_row_groups(&self.sources[src], rgs, first_row, &dec, &mut acc)?,
+            Unit::CsvRange {
+                src,
+                start,
+                end,
+                first_line,
+            } => csv::read_range(&self.sources[src], start, end, first_line, &dec, &mut acc)?,
+            Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, &mut acc)?,
+        }
+        Ok(acc)
+    }
+
+    /// Total input size in bytes (for the progress bar); 0 when unknown.
+    pub fn total_bytes(&self) -> u64 {
+        self.sources.iter().map(|s| s.size).sum()
+    }
+}
+
+/// The columns a layout reads.
+pub fn needed_columns(layout: &Layout) -> Vec<String> {
+    let mut v = vec![layout.label.clone()];
+    match &layout.scores {
+        Scores::Columns(c) => v.extend(c.iter().cloned()),
+        Scores::List(c) => v.push(c.clone()),
+    }
+    v
+}

@@ -1,0 +1,346 @@
+//! Parquet input: footer, projection to the needed columns, and decoding of
+//! Arrow arrays (any integer, float, boolean, string, dictionary or list type)
+//! into validated batches.
+
+use super::decode::Decoder;
+use super::detect::{ColType, Column};
+use super::{Scores, Source, Unit};
+use crate::loss::accum::{Loc, SkipReason};
+use crate::loss::kernel::{self, Batch, SKIPPED};
+use crate::loss::Partial;
+use anyhow::{anyhow, bail, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
+
+/// Rows per decoded batch.
+pub const BATCH_ROWS: usize = 64 * 1024;
+/// Consecutive row groups are joined into one unit until it holds this many rows.
+pub const UNIT_ROWS: u64 = 512 * 1024;
+
+/// Reads and checks a Parquet footer (fails fast on truncated files: only the footer is read).
+pub fn load_footer(shown: &str, file: std::fs::File) -> Result<ArrowReaderMetadata> {
+    ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| {
+        anyhow!("{shown}: not a readable Parquet file ({e}); it may be truncated or still being written. Wait for the writer to finish, or re-export the file")
+    })
+}
+
+fn meta(src: &Source) -> &ArrowReaderMetadata {
+    src.parquet
+        .as_ref()
+        .expect("Parquet sources carry their footer")
+}
+
+/// The file's top-level columns.
+pub fn columns(src: &Source) -> Result<Vec<Column>> {
+    Ok(meta(src)
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| Column {
+            name: f.name().clone(),
+            ty: match f.data_type() {
+                DataType::List(_)
+                | DataType::LargeList(_)
+                | DataType::ListView(_)
+                | DataType::LargeListView(_) => ColType::List(None),
+                DataType::FixedSizeList(_, n) => ColType::List(Some(*n as usize)),
+                _ => ColType::Scalar,
+            },
+        })
+        .collect())
+}
+
+/// The number of entries in the first non-null row of a list column.
+pub fn list_width(src: &Source, col: &str) -> Result<usize> {
+    let m = meta(src).clone();
+    let file = std::fs::File::open(&src.path)?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, m);
+    let idx = builder.schema().index_of(col)?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
+    for rb in builder
+        .with_projection(mask)
+        .with_batch_size(1024)
+        .build()?
+    {
+        let rb = rb?;
+        let (offsets, _) = list_parts(rb.column(0))?;
+        for i in 0..rb.num_rows() {
+            if !rb.column(0).is_null(i) {
+                return Ok(offsets(i).1 - offsets(i).0);
+            }
+        }
+    }
+    bail!(
+        "{}: the list column {col:?} has no non-null rows, so the number of classes is unknown",
+        src.display()
+    )
+}
+
+/// Units for one file: runs of row groups of about [`UNIT_ROWS`] rows.
+pub fn units(src_index: usize, src: &Source) -> Result<Vec<Unit>> {
+    let md = meta(src).metadata();
+    let mut out = Vec::new();
+    let (mut start, mut rows, mut first_row) = (0, 0u64, 0u64);
+    for rg in 0..md.num_row_groups() {
+        rows += md.row_group(rg).num_rows() as u64;
+        if rows >= UNIT_ROWS || rg + 1 == md.num_row_groups() {
+            out.push(Unit::RowGroups {
+                src: src_index,
+                rgs: (start, rg + 1),
+                first_row,
+            });
+            first_row += rows;
+            start = rg + 1;
+            rows = 0;
+        }
+    }
+    Ok(out)
+}
+
+/// Reads row groups `rgs` and accumulates them into `acc`.
+pub fn read_row_groups(
+    src: &Source,
+    rgs: (usize, usize),
+    first_row: u64,
+    dec: &Decoder,
+    acc: &mut Partial,
+) -> Result<()> {
+    let file = std::fs::File::open(&src.path)
+        .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta(src).clone());
+    let schema = builder.schema().clone();
+    let mut names = vec![dec.label_col.to_string()];
+    let list = match dec.scores {
+        Scores::Columns(c) => {
+            names.extend(c.iter().cloned());
+            false
+        }
+        Scores::List(c) => {
+            names.push(c.clone());
+            true
+        }
+    };
+    let mut idx = Vec::with_capacity(names.len());
+    for n in &names {
+        idx.push(
+            schema
+                .index_of(n)
+                .map_err(|_| anyhow!("{}: has no column {n:?}", src.display()))?,
+        );
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), idx.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .with_row_groups((rgs.0..rgs.1).collect())
+        .with_batch_size(BATCH_ROWS)
+        .build()?;
+    let mut row = first_row;
+    let mut batch = Batch::default();
+    for rb in reader {
+        let rb = rb.map_err(|e| {
+            anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
+        })?;
+        decode(&rb, &names, list, row, src, dec, acc, &mut batch)?;
+        kernel::accumulate(dec.spec, &batch, acc);
+        row += rb.num_rows() as u64;
+    }
+    Ok(())
+}
+
+type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
+
+/// Offsets and values (as f64) of a list-like array.
+fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
+    Ok(match a.data_type() {
+        DataType::List(_) => {
+            let l = a.as_list::<i32>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::LargeList(_) => {
+            let l = a.as_list::<i64>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::FixedSizeList(_, n) => {
+            let l = a.as_fixed_size_list();
+            let n = *n as usize;
+            let off = l.offset();
+            (
+                Box::new(move |i| ((off + i) * n, (off + i + 1) * n)),
+                l.values().clone(),
+            )
+        }
+        t => bail!("a list of scores was expected, the column has type {t}"),
+    })
+}
+
+fn to_f64(a: &ArrayRef, src: &Source, col: &str) -> Result<ArrayRef> {
+    arrow_cast::cast(a, &DataType::Float64)
+        .map_err(|_| anyhow!("{}: column {col:?} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), a.data_type()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decode(
+    rb: &RecordBatch,
+    names: &[String],
+    list: bool,
+    first_row: u64,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+    batch: &mut Batch,
+) -> Result<()> {
+    let n = rb.num_rows();
+    let w = dec.spec.width();
+    acc.rows_read += n as u64;
+    batch.labels.clear();
+    batch.scores.clear();
+    batch.scores.resize(n * w, 0.0);
+    // null_at[i]: the first score column holding a null (or a list of the wrong length) in row i.
+    let mut bad: Vec<Option<(usize, SkipReason, String)>> = vec![None; n];
+    if list {
+        let a = rb.column_by_name(&names[1]).expect("projected");
+        let (offsets, values) = list_parts(a)?;
+        let values = to_f64(&values, src, &names[1])?;
+        let v = values.as_primitive::<Float64Type>();
+        for (i, slot) in bad.iter_mut().enumerate() {
+            let (s, e) = offsets(i);
+            if a.is_null(i) {
+                *slot = Some((0, SkipReason::Null, "null".into()));
+            } else if e - s != w {
+                *slot = Some((
+                    0,
+                    SkipReason::BadShape,
+                    format!("a list of {} scores, {w} expected", e - s),
+                ));
+            } else {
+                for j in 0..w {
+                    if v.is_null(s + j) {
+                        *slot = Some((j, SkipReason::Null, "null".into()));
+                        break;
+                    }
+                    batch.scores[i * w + j] = v.value(s + j);
+                }
+            }
+        }
+    } else {
+        for (j, name) in names[1..].iter().enumerate() {
+            let a = to_f64(rb.column_by_name(name).expect("projected"), src, name)?;
+            let v = a.as_primitive::<Float64Type>();
+            let vals = v.values();
+            for i in 0..n {
+                batch.scores[i * w + j] = vals[i];
+            }
+            if v.null_count() > 0 {
+                for (i, slot) in bad.iter_mut().enumerate() {
+                    if v.is_null(i) && slot.is_none() {
+                        *slot = Some((j, SkipReason::Null, "null".into()));
+                    }
+                }
+            }
+        }
+    }
+    let labels = rb.column_by_name(&names[0]).expect("projected");
+    let codes = label_codes(labels, src, dec, first_row, acc)?;
+    for (i, mut code) in codes.into_iter().enumerate() {
+        let at = Loc::Row(first_row + i as u64);
+        if code != SKIPPED {
+            if let Some((j, reason, value)) = &bad[i] {
+                let problem = if *reason == SkipReason::Null {
+                    "value is null"
+                } else {
+                    "list has the wrong length"
+                };
+                dec.invalid(src, at, &dec.score_cols[*j], value, *reason, problem, acc)?;
+                code = SKIPPED;
+            } else if !dec.check_row(code, &batch.scores[i * w..(i + 1) * w], src, at, acc)? {
+                code = SKIPPED;
+            }
+        }
+        batch.labels.push(code);
+    }
+    Ok(())
+}
+
+/// Label codes for a label array of any supported type.
+fn label_codes(
+    a: &ArrayRef,
+    src: &Source,
+    dec: &Decoder,
+    first_row: u64,
+    acc: &mut Partial,
+) -> Result<Vec<i32>> {
+    let n = a.len();
+    let mut out = Vec::with_capacity(n);
+    let map = dec.labels;
+    let null = |i: usize, acc: &mut Partial| -> Result<i32> {
+        let at = Loc::Row(first_row + i as u64);
+        dec.invalid(
+            src,
+            at,
+            dec.label_col,
+            "null",
+            SkipReason::Null,
+            "label is null",
+            acc,
+        )?;
+        Ok(SKIPPED)
+    };
+    let dt = match a.data_type() {
+        DataType::Dictionary(_, v) => v.as_ref().clone(),
+        t => t.clone(),
+    };
+    match dt {
+        DataType::Boolean => {
+            let a = arrow_cast::cast(a, &DataType::Boolean)?;
+            let b = a.as_boolean();
+            for i in 0..n {
+                let at = Loc::Row(first_row + i as u64);
+                out.push(if b.is_null(i) { null(i, acc)? } else { dec.label(map.map_bool(b.value(i)), src, at, acc)? });
+            }
+        }
+        t if t.is_integer() => {
+            let a = arrow_cast::cast(a, &DataType::Int64)?;
+            let v = a.as_primitive::<Int64Type>();
+            for i in 0..n {
+                let at = Loc::Row(first_row + i as u64);
+                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_int(v.value(i)), src, at, acc)? });
+            }
+        }
+        t if t.is_floating() => {
+            let a = arrow_cast::cast(a, &DataType::Float64)?;
+            let v = a.as_primitive::<Float64Type>();
+            for i in 0..n {
+                let at = Loc::Row(first_row + i as u64);
+                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_float(v.value(i)), src, at, acc)? });
+            }
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+            let a = arrow_cast::cast(a, &DataType::Utf8)?;
+            let v = a.as_string::<i32>();
+            for i in 0..n {
+                let at = Loc::Row(first_row + i as u64);
+                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_str(v.value(i)), src, at, acc)? });
+            }
+        }
+        t => bail!(
+            "{}: label column {:?} has type {t}; flcli reads integer, float, boolean or string labels. Pick another column with --label",
+            src.display(),
+            dec.label_col
+        ),
+    }
+    Ok(out)
+}

@@ -1,0 +1,76 @@
+//! flcli: class imbalance, cross-entropy and focal loss from a model's
+//! prediction dump. The binary is a thin shell over [`run`]; tests and
+//! benches call the modules directly.
+
+pub mod cli;
+pub mod cmd;
+pub mod input;
+pub mod loss;
+pub mod output;
+pub mod report;
+
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command};
+
+/// Exit code: a requested check failed.
+pub const EXIT_CHECK_FAILED: i32 = 1;
+/// Exit code: any error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Whether an error chain ends in a broken pipe (the reader went away: exit quietly).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Parses `args`, runs the command, prints any error, and returns the exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    if let Some(n) = cli.threads {
+        if n == 0 {
+            eprintln!("error: --threads must be at least 1");
+            return EXIT_ERROR;
+        }
+        // Only fails if a pool exists already (tests calling run twice): keep that one.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let g = cmd::Global {
+        style: output::Style::detect(cli.color),
+        quiet: cli.quiet,
+    };
+    let result = match &cli.command {
+        Command::Stats(a) => cmd::stats::run(a, &g),
+        Command::Compare(a) => cmd::compare::run(a, &g),
+        Command::Recommend(a) => cmd::recommend::run(a, &g),
+        Command::Schema => cmd::schema(),
+        Command::Completions { shell } => {
+            let mut c = Cli::command();
+            clap_complete::generate(*shell, &mut c, "flcli", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => cmd::man(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            EXIT_ERROR
+        }
+    }
+}

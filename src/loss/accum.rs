@@ -1,0 +1,212 @@
+//! The per-unit accumulator and its in-order merge.
+
+use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
+use serde::{Deserialize, Serialize};
+
+/// Where a row sits in its file: Parquet rows are 0-based, CSV lines 1-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Loc {
+    /// 0-based row index (Parquet).
+    Row(u64),
+    /// 1-based line number (CSV).
+    Line(u64),
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loc::Row(r) => write!(f, "row {r} (0-based)"),
+            Loc::Line(l) => write!(f, "line {l}"),
+        }
+    }
+}
+
+/// Why a row was skipped under `--skip-invalid`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// A null (Parquet) or empty (CSV) value.
+    Null,
+    /// A NaN score.
+    Nan,
+    /// A probability outside [0, 1] or an infinite value where not allowed.
+    OutOfRange,
+    /// A label that is not one of the classes.
+    UnknownLabel,
+    /// A value that is not a number.
+    Unparsable,
+    /// Softmax probabilities that do not sum to 1.
+    BadRowSum,
+    /// A list score with the wrong number of entries, or a ragged CSV line.
+    BadShape,
+}
+
+impl SkipReason {
+    /// All reasons, in report order.
+    pub const ALL: [SkipReason; 7] = [
+        SkipReason::Null,
+        SkipReason::Nan,
+        SkipReason::OutOfRange,
+        SkipReason::UnknownLabel,
+        SkipReason::Unparsable,
+        SkipReason::BadRowSum,
+        SkipReason::BadShape,
+    ];
+
+    /// The key used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Null => "null",
+            SkipReason::Nan => "nan",
+            SkipReason::OutOfRange => "out_of_range",
+            SkipReason::UnknownLabel => "unknown_label",
+            SkipReason::Unparsable => "unparsable",
+            SkipReason::BadRowSum => "bad_row_sum",
+            SkipReason::BadShape => "bad_shape",
+        }
+    }
+}
+
+/// How many first locations of each skip reason are kept.
+pub const SKIP_EXAMPLES: usize = 5;
+
+/// Skipped-row counts by reason, with the first few locations of each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Skipped {
+    /// Per reason (index into [`SkipReason::ALL`]): count and first locations.
+    pub by_reason: [(u64, Vec<Loc>); 7],
+}
+
+impl Skipped {
+    /// Records one skipped row.
+    pub fn add(&mut self, reason: SkipReason, at: Loc) {
+        let i = SkipReason::ALL
+            .iter()
+            .position(|&r| r == reason)
+            .unwrap_or(0);
+        let slot = &mut self.by_reason[i];
+        slot.0 += 1;
+        if slot.1.len() < SKIP_EXAMPLES {
+            slot.1.push(at);
+        }
+    }
+
+    /// Total skipped rows.
+    pub fn total(&self) -> u64 {
+        self.by_reason.iter().map(|s| s.0).sum()
+    }
+
+    fn merge(&mut self, other: &Skipped) {
+        for (a, b) in self.by_reason.iter_mut().zip(&other.by_reason) {
+            a.0 += b.0;
+            for loc in &b.1 {
+                if a.1.len() < SKIP_EXAMPLES {
+                    a.1.push(*loc);
+                }
+            }
+        }
+    }
+}
+
+/// Sums over one unit of input; [`Partial::merge`] adds another unit that came after it.
+///
+/// The cell array is indexed by (group, bucket, easy flag); see [`Partial::cell`].
+/// Each cell holds `count, Σp_t, ΣCE` then, per term, `Σ w·CE` and `Σ|∂/∂x|`
+/// where `w` is the term's modulating factor (α is applied later, per group).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    /// Cell sums, see the type's doc.
+    pub cells: Vec<f64>,
+    /// Values per cell.
+    pub stride: usize,
+    /// Rows whose label is each class (sigmoid: positive rows).
+    pub class_rows: Vec<u64>,
+    /// Of those, the rows where the true class has the top score.
+    pub correct: Vec<u64>,
+    /// Calibration bins: count, Σconfidence, Σcorrect.
+    pub calib: Vec<[f64; 3]>,
+    /// Σ Brier score and the number of scored items.
+    pub brier: (f64, u64),
+    /// Fine histogram of p_t per polarity: per bin `count` then `Σ w·CE` per term.
+    pub tails: Vec<f64>,
+    /// Rows seen in the input.
+    pub rows_read: u64,
+    /// Rows that took part.
+    pub rows_used: u64,
+    /// Rows whose label is the ignore index.
+    pub rows_ignored: u64,
+    /// Sigmoid rows whose label is the background value.
+    pub background_rows: u64,
+    /// Rows skipped under `--skip-invalid`.
+    pub skipped: Skipped,
+}
+
+impl Partial {
+    /// An empty accumulator shaped for `spec`.
+    pub fn new(spec: &EngineSpec) -> Partial {
+        let stride = 3 + 2 * spec.terms.len();
+        let tails = if spec.tails {
+            vec![0.0; 2 * TAIL_BINS * (1 + spec.terms.len())]
+        } else {
+            Vec::new()
+        };
+        Partial {
+            cells: vec![0.0; spec.groups() * spec.buckets() * 2 * stride],
+            stride,
+            class_rows: vec![0; spec.classes],
+            correct: vec![0; spec.classes],
+            calib: vec![[0.0; 3]; CALIB_BINS],
+            brier: (0.0, 0),
+            tails,
+            rows_read: 0,
+            rows_used: 0,
+            rows_ignored: 0,
+            background_rows: 0,
+            skipped: Skipped::default(),
+        }
+    }
+
+    /// Offset of the cell for (group, bucket, easy).
+    #[inline(always)]
+    pub fn cell(&self, buckets: usize, g: usize, b: usize, easy: bool) -> usize {
+        ((g * buckets + b) * 2 + easy as usize) * self.stride
+    }
+
+    /// Adds `other`, which covers input that comes after `self`'s.
+    ///
+    /// Floating-point addition is not associative, so callers merge in input
+    /// order; that is what makes output independent of the thread count.
+    pub fn merge(&mut self, other: &Partial) {
+        add_all(&mut self.cells, &other.cells);
+        add_all(&mut self.tails, &other.tails);
+        for (a, b) in self.class_rows.iter_mut().zip(&other.class_rows) {
+            *a += b;
+        }
+        for (a, b) in self.correct.iter_mut().zip(&other.correct) {
+            *a += b;
+        }
+        for (a, b) in self.calib.iter_mut().zip(&other.calib) {
+            for i in 0..3 {
+                a[i] += b[i];
+            }
+        }
+        self.brier.0 += other.brier.0;
+        self.brier.1 += other.brier.1;
+        self.rows_read += other.rows_read;
+        self.rows_used += other.rows_used;
+        self.rows_ignored += other.rows_ignored;
+        self.background_rows += other.background_rows;
+        self.skipped.merge(&other.skipped);
+    }
+
+    /// Rows skipped under `--skip-invalid`.
+    pub fn rows_skipped(&self) -> u64 {
+        self.skipped.total()
+    }
+}
+
+fn add_all(a: &mut [f64], b: &[f64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}

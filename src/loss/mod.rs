@@ -1,0 +1,16 @@
+//! The loss engine: per-element kernels ([`kernel`]), the mergeable per-batch
+//! accumulator ([`accum`]) and the settings that say what to accumulate ([`spec`]).
+//!
+//! Everything is accumulated in `f64`. A run is split into units whose
+//! boundaries depend only on the input (Parquet row groups, fixed CSV byte
+//! ranges), each unit fills one [`accum::Partial`], and partials are merged in
+//! unit order, so the result is bit-identical whatever the thread count.
+
+pub mod accum;
+pub mod kernel;
+pub mod spec;
+pub mod summary;
+pub mod variants;
+
+pub use accum::Partial;
+pub use spec::{Alpha, EngineSpec, Mode, ScoreKind, Term};

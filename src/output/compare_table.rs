@@ -1,0 +1,170 @@
+//! Tables for `compare` and `recommend`: variants side by side, and a bar
+//! chart of where each variant's loss sits across the difficulty buckets.
+
+use super::table::{alpha_text, input_lines, new_table, title};
+use super::{cell_name, human, pct, Style};
+use crate::report::{CompareReport, RecommendReport};
+use std::fmt::Write;
+
+/// Glyphs for buckets, hardest (lowest p_t) first.
+const GLYPHS: &[char] = &['█', '▓', '▒', '░', '▚', '▞', '▖', '·', '-', '='];
+/// Width of a bar in characters.
+const BAR: usize = 48;
+
+/// The compare report as tables and bars.
+pub fn render(r: &CompareReport, style: Style) -> String {
+    let mut out = String::new();
+    input_lines(&mut out, &r.input);
+    out.push('\n');
+    let _ = writeln!(out, "{}", title(style, "Variants (one pass over the data)"));
+    let mut t = new_table(
+        style,
+        &[
+            "variant",
+            "loss mean",
+            "× CE",
+            "easy loss",
+            "easy grad",
+            "top 1% pos/neg",
+            "top 10% pos/neg",
+        ],
+    );
+    for v in &r.variants {
+        t.add_row(vec![
+            cell_name(&v.name, 22),
+            human(v.loss_mean),
+            human(v.ratio_to_ce),
+            pct(v.easy_loss_share),
+            pct(v.easy_grad_share),
+            format!(
+                "{}/{}",
+                pct(v.hardest_1pct_loss_share.positives),
+                pct(v.hardest_1pct_loss_share.negatives)
+            ),
+            format!(
+                "{}/{}",
+                pct(v.hardest_10pct_loss_share.positives),
+                pct(v.hardest_10pct_loss_share.negatives)
+            ),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    let _ = writeln!(
+        out,
+        "easy = p_t ≥ {}; grad = |∂loss/∂logit|; top x% = share of the loss held by the hardest x% of positive / negative elements\n",
+        r.params.easy
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        title(style, "Where the loss sits, by p_t bucket (hard → easy)")
+    );
+    out.push_str(&bars(r));
+    out
+}
+
+/// One stacked bar per variant, segments in bucket order, and a legend.
+fn bars(r: &CompareReport) -> String {
+    let mut out = String::new();
+    let w = r
+        .variants
+        .iter()
+        .map(|v| v.name.chars().count().min(22))
+        .max()
+        .unwrap_or(0);
+    for v in &r.variants {
+        let mut bar = String::new();
+        let mut used = 0usize;
+        let mut acc = 0.0;
+        for (i, b) in v.buckets.iter().enumerate() {
+            acc += b.share.unwrap_or(0.0);
+            let upto = ((acc * BAR as f64).round() as usize).min(BAR);
+            for _ in used..upto {
+                bar.push(GLYPHS[i % GLYPHS.len()]);
+            }
+            used = used.max(upto);
+        }
+        let _ = writeln!(out, "{:<w$} {bar}", cell_name(&v.name, 22));
+    }
+    let legend: Vec<String> = r
+        .variants
+        .first()
+        .map(|v| {
+            let last = v.buckets.len().saturating_sub(1);
+            v.buckets
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    format!(
+                        "{} [{}, {}{}",
+                        GLYPHS[i % GLYPHS.len()],
+                        b.lower,
+                        b.upper,
+                        if i == last { "]" } else { ")" }
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = writeln!(out, "{:<w$} {}", "", legend.join("  "));
+    out
+}
+
+/// The recommend report in plain words, then the evidence grid.
+pub fn render_recommend(r: &RecommendReport, style: Style) -> String {
+    let mut out = String::new();
+    input_lines(&mut out, &r.input);
+    out.push('\n');
+    let rec = &r.recommendation;
+    let _ = writeln!(out, "{}", title(style, "Recommendation"));
+    if rec.loss == "focal" {
+        let _ = writeln!(
+            out,
+            "Use focal loss with γ = {} and α = {}.",
+            rec.gamma,
+            alpha_text(&rec.alpha)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Use plain cross-entropy (γ = 0), α = {}.",
+            alpha_text(&rec.alpha)
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", title(style, "Why"));
+    for s in &rec.rationale {
+        let _ = writeln!(out, "- {s}");
+    }
+    if !rec.alternatives.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", title(style, "Alternatives"));
+        for a in &rec.alternatives {
+            let _ = writeln!(
+                out,
+                "- {} γ = {}, α = {}: {}",
+                a.loss,
+                a.gamma,
+                alpha_text(&a.alpha),
+                a.reason
+            );
+        }
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", title(style, "Evidence"));
+    let mut t = new_table(
+        style,
+        &["variant", "loss mean", "× CE", "easy loss", "easy grad"],
+    );
+    for v in &r.evidence.variants {
+        t.add_row(vec![
+            cell_name(&v.name, 22),
+            human(v.loss_mean),
+            human(v.ratio_to_ce),
+            pct(v.easy_loss_share),
+            pct(v.easy_grad_share),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    out
+}

@@ -1,0 +1,117 @@
+//! Presentation: terminal style, escaping, progress, and the exporters that
+//! turn a [`Report`] into text. Exporters only format; every number they
+//! print was computed before they were called.
+
+pub mod compare_table;
+pub mod table;
+
+use crate::report::Report;
+use anyhow::Result;
+use std::io::IsTerminal;
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// How output should look.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Whether to use ANSI colour and bold.
+    pub color: bool,
+}
+
+impl Style {
+    /// Decides colour from the flag, the terminal and the environment.
+    pub fn detect(choice: ColorChoice) -> Style {
+        let env_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env_ok && std::io::stdout().is_terminal(),
+        };
+        Style { color }
+    }
+}
+
+/// Escapes control characters (and the escape character itself) so text from
+/// data cannot move the cursor or change colours on a terminal.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control()) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Renders a report in one format.
+pub trait Exporter {
+    /// The whole document, ending in a newline.
+    fn render(&self, report: &Report, style: Style) -> Result<String>;
+}
+
+/// `--output json`: one pretty-printed JSON document.
+pub struct JsonExporter;
+
+impl Exporter for JsonExporter {
+    fn render(&self, report: &Report, _style: Style) -> Result<String> {
+        let mut s = serde_json::to_string_pretty(report)?;
+        s.push('\n');
+        Ok(s)
+    }
+}
+
+/// Formats a number for people: 4 significant digits, scientific when tiny or huge.
+pub fn human(x: Option<f64>) -> String {
+    match x {
+        None => "–".into(),
+        Some(0.0) => "0".into(),
+        Some(v) if v.abs() >= 1e6 || v.abs() < 1e-3 => format!("{v:.3e}"),
+        Some(v) => {
+            let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
+            format!("{v:.digits$}")
+        }
+    }
+}
+
+/// Formats a share as a percentage.
+pub fn pct(x: Option<f64>) -> String {
+    match x {
+        None => "–".into(),
+        Some(v) => {
+            let p = v * 100.0;
+            if p != 0.0 && p.abs() < 0.1 {
+                format!("{p:.2e}%")
+            } else {
+                format!("{p:.1}%")
+            }
+        }
+    }
+}
+
+/// Shortens a name from data for a table cell (JSON keeps it whole).
+pub fn cell_name(s: &str, max: usize) -> String {
+    let s = escape(s);
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,254 @@
+//! The human-readable table exporter (comfy-table), sized for 80 columns.
+
+use super::{cell_name, human, pct, Exporter, Style};
+use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
+use anyhow::Result;
+use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
+use std::fmt::Write;
+
+/// `--output table` (the default).
+pub struct TableExporter;
+
+impl Exporter for TableExporter {
+    fn render(&self, report: &Report, style: Style) -> Result<String> {
+        Ok(match report {
+            Report::Stats(r) => stats(r, style),
+            Report::Compare(r) => compare(r, style),
+            Report::Recommend(r) => recommend(r, style),
+        })
+    }
+}
+
+/// A table with flcli's look: header row, right-aligned numbers, 80 columns wide.
+pub fn new_table(style: Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(80);
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(header.iter().map(|h| {
+        let c = Cell::new(h);
+        if style.color {
+            c.add_attribute(Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    for i in 1..header.len() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+/// A section title.
+pub fn title(style: Style, s: &str) -> String {
+    if style.color {
+        format!("\x1b[1m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The lines describing the input, shared by every command.
+pub fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
+    let paths: Vec<String> = i.paths.iter().map(|p| super::escape(p)).collect();
+    let _ = writeln!(out, "Input    {} ({})", paths.join(", "), i.format);
+    let _ = writeln!(
+        out,
+        "Layout   {} mode, {} in {}, label {:?}",
+        i.mode.as_str(),
+        i.score_kind.as_str(),
+        if i.score_columns.len() > 3 {
+            format!(
+                "{} … {} ({} columns)",
+                i.score_columns[0],
+                i.score_columns[i.score_columns.len() - 1],
+                i.score_columns.len()
+            )
+        } else {
+            i.score_columns.join(", ")
+        },
+        super::escape(&i.label_column)
+    );
+    let _ = write!(
+        out,
+        "Rows     {} read, {} used, {} ignored, {} skipped",
+        i.rows_read, i.rows_used, i.rows_ignored, i.rows_skipped
+    );
+    if let Some(b) = i.background_rows {
+        let _ = write!(out, " ({b} background)");
+    }
+    out.push('\n');
+    for s in &i.skipped {
+        let first: Vec<String> = s.first.iter().map(|x| x.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "         skipped {} × {} (first {}s: {})",
+            s.count,
+            s.reason,
+            s.unit,
+            first.join(", ")
+        );
+    }
+    let _ = writeln!(out, "α        {}", i.alpha_convention);
+}
+
+fn stats(r: &StatsReport, style: Style) -> String {
+    let mut out = String::new();
+    input_lines(&mut out, &r.input);
+    let _ = writeln!(
+        out,
+        "Loss     focal loss γ = {}, α = {}, ε = {}\n",
+        r.params.gamma,
+        alpha_text(&r.params.alpha),
+        r.params.eps
+    );
+
+    let im = &r.imbalance;
+    let _ = writeln!(out, "{}", title(style, "Class imbalance"));
+    let mut t = new_table(
+        style,
+        &[
+            "class",
+            "count",
+            "freq",
+            "eff. number",
+            "w inv-freq",
+            "w eff-num",
+        ],
+    );
+    for (i, c) in r.classes.iter().enumerate() {
+        t.add_row(vec![
+            cell_name(&c.name, 24),
+            c.count.to_string(),
+            pct(c.frequency),
+            human(im.effective_number.get(i).copied()),
+            human(im.weights.inverse_frequency.get(i).copied().flatten()),
+            human(im.weights.effective_number.get(i).copied().flatten()),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
+        (Some(x), _) => format!("{}:1", human(Some(x))),
+        (None, Some(n)) => format!("– ({n})"),
+        (None, None) => "–".into(),
+    };
+    let _ = writeln!(
+        out,
+        "imbalance ratio {ratio} ({}), majority {}, minority {}, normalised entropy {}, β = {}",
+        im.severity,
+        cell_name(&im.majority, 24),
+        cell_name(&im.minority, 24),
+        human(im.normalized_entropy),
+        r.params.beta
+    );
+    if let Some(pn) = im.positive_negative_ratio {
+        let _ = writeln!(
+            out,
+            "positive : negative elements = 1 : {}",
+            human(Some(1.0 / pn))
+        );
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "{}", title(style, "Loss per class"));
+    let mut t = new_table(
+        style,
+        &[
+            "class", "elements", "CE mean", "FL mean", "FL share", "mean p_t", "accuracy",
+        ],
+    );
+    let fl_total = r.totals.focal_sum;
+    for c in &r.classes {
+        t.add_row(vec![
+            cell_name(&c.name, 24),
+            c.elements.to_string(),
+            human(c.ce_mean),
+            human(c.focal_mean),
+            pct((fl_total > 0.0).then(|| c.focal_sum / fl_total)),
+            human(c.mean_p_true),
+            pct(c.accuracy),
+        ]);
+    }
+    let _ = writeln!(out, "{t}\n");
+
+    let _ = writeln!(
+        out,
+        "{}",
+        title(
+            style,
+            "Loss per difficulty bucket (p_t = probability of the true target)"
+        )
+    );
+    let mut t = new_table(
+        style,
+        &[
+            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
+        ],
+    );
+    let last = r.buckets.len().saturating_sub(1);
+    for (i, b) in r.buckets.iter().enumerate() {
+        let close = if i == last { "]" } else { ")" };
+        t.add_row(vec![
+            format!("[{}, {}{close}", b.lower, b.upper),
+            b.count.to_string(),
+            pct(b.share),
+            human(Some(b.ce_sum)),
+            pct(b.ce_share),
+            human(Some(b.focal_sum)),
+            pct(b.focal_share),
+        ]);
+    }
+    let _ = writeln!(out, "{t}\n");
+
+    let to = &r.totals;
+    let _ = writeln!(out, "{}", title(style, "Totals"));
+    let _ = writeln!(
+        out,
+        "elements {}, positives {}; CE sum {} mean {}; FL sum {} mean {}; FL per positive {}",
+        to.elements,
+        to.positives,
+        human(Some(to.ce_sum)),
+        human(to.ce_mean),
+        human(Some(to.focal_sum)),
+        human(to.focal_mean),
+        human(to.loss_per_positive)
+    );
+    let ca = &r.calibration;
+    let _ = writeln!(
+        out,
+        "calibration ({}s): ECE {}, MCE {}, Brier {}, {} (confidence − accuracy = {})",
+        ca.items,
+        human(ca.ece),
+        human(ca.mce),
+        human(ca.brier),
+        ca.direction,
+        human(ca.confidence_gap)
+    );
+    out
+}
+
+/// α as shown to people.
+pub fn alpha_text(a: &serde_json::Value) -> String {
+    match a {
+        serde_json::Value::Null => "none".into(),
+        serde_json::Value::Array(v) if v.len() > 4 => {
+            format!("[{}, {}, … {} values]", v[0], v[1], v.len())
+        }
+        v => v.to_string(),
+    }
+}
+
+fn compare(r: &CompareReport, style: Style) -> String {
+    super::compare_table::render(r, style)
+}
+
+fn recommend(r: &RecommendReport, style: Style) -> String {
+    super::compare_table::render_recommend(r, style)
+}
