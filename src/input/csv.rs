@@ -4,6 +4,7 @@
 
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
+use super::line_ends::{self, LineEnds};
 use super::{CsvIndex, Source, Unit};
 use crate::loss::accum::{Loc, SkipReason};
 use crate::loss::kernel::{self, Batch, SKIPPED};
@@ -43,6 +44,8 @@ fn open_stream(src: &Source, delimiter: u8) -> Result<Stream> {
             Box::new(f)
         }
     };
+    // LF-only text, so that record line numbers are exact (see line_ends).
+    let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(raw));
     Ok(builder(delimiter, true)
         .buffer_capacity(1 << 20)
         .from_reader(raw))
@@ -102,10 +105,14 @@ pub fn units(src_index: usize, src: &Source, delimiter: u8) -> Result<Vec<Unit>>
     if src.is_stdin() || src.gzip {
         return Ok(vec![Unit::CsvStream { src: src_index }]);
     }
-    let mut r = open_stream(src, delimiter)?;
+    // Raw bytes here (no LineEnds): the byte offset must be the file's.
+    let f = std::fs::File::open(&src.path)
+        .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
+    let raw: Box<dyn Read + Send> = Box::new(f);
+    let mut r = builder(delimiter, true).from_reader(raw);
     header_of(src, &mut r)?;
-    let data_start = r.position().byte();
-    let first_line = r.position().line();
+    let (data_start, first_line) =
+        line_ends::after_header(&src.path, r.position().byte(), r.position().line())?;
     match plan(src, data_start, first_line)? {
         Some(ranges) => Ok(ranges
             .into_iter()
@@ -167,7 +174,7 @@ pub fn read_range(
     let mut f = std::fs::File::open(&src.path)
         .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
     f.seek(SeekFrom::Start(start))?;
-    let raw: Box<dyn Read + Send> = Box::new(f.take(end - start));
+    let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(f.take(end - start)));
     let r = builder(dec.delimiter, false)
         .buffer_capacity(1 << 20)
         .from_reader(raw);
@@ -204,11 +211,15 @@ fn read_records(
     let mut row = vec![0f64; w];
     loop {
         let more = r.read_byte_record(&mut rec).map_err(|e| {
-            let line = e.position().map(|p| p.line() + line_base).unwrap_or(0);
-            anyhow!("{}: line {line}: cannot parse the CSV ({e}); check the delimiter (--delimiter) and quoting", src.display())
+            // With byte records and flexible widths the only errors are I/O ones
+            // (a truncated or corrupt gzip stream, a read failure).
+            let after = r.position().line().saturating_sub(1) + line_base;
+            anyhow!("{}: cannot read past line {after} ({e}); the file may be truncated, still being written, or not valid gzip", src.display())
         })?;
         if more {
-            let line = rec.position().map(|p| p.line()).unwrap_or(0) + line_base;
+            let start = rec.position().map(|p| p.line()).unwrap_or(1);
+            let line =
+                line_ends::record_line(start, r.position().line(), rec.as_slice()) + line_base;
             acc.rows_read += 1;
             let code = parse_record(&rec, &idx, Loc::Line(line), src, dec, acc, &mut row)?;
             batch.labels.push(code);
@@ -245,7 +256,10 @@ fn parse_record(
             src,
             at,
             "(whole line)",
-            &String::from_utf8_lossy(rec.as_slice()),
+            &rec.iter()
+                .map(String::from_utf8_lossy)
+                .collect::<Vec<_>>()
+                .join(&char::from(dec.delimiter).to_string()),
             SkipReason::BadShape,
             &problem,
             acc,

@@ -12,6 +12,19 @@ use anyhow::{anyhow, Result};
 /// Tolerance on softmax probability rows summing to 1.
 pub const ROW_SUM_TOLERANCE: f64 = 1e-3;
 
+/// Longest value quoted in a message (a whole ragged line can be megabytes).
+const SHOWN_CHARS: usize = 200;
+
+fn shorten(v: &str) -> String {
+    if v.chars().count() <= SHOWN_CHARS {
+        v.to_string()
+    } else {
+        let mut s: String = v.chars().take(SHOWN_CHARS).collect();
+        s.push('…');
+        s
+    }
+}
+
 /// Turns raw values into validated labels and scores, or errors / skips.
 pub struct Decoder<'a> {
     /// The engine settings.
@@ -68,12 +81,12 @@ impl<'a> Decoder<'a> {
             "{}: {at}, column {:?}: {problem} (value {:?}); {}",
             src.display(),
             escape(column),
-            escape(value),
-            self.hint(reason)
+            escape(&shorten(value)),
+            self.hint(reason, column == self.label_col)
         ))
     }
 
-    fn hint(&self, reason: SkipReason) -> String {
+    fn hint(&self, reason: SkipReason, in_label: bool) -> String {
         let skip = "or pass --skip-invalid to skip and count such rows";
         match reason {
             SkipReason::OutOfRange if self.spec.kind == ScoreKind::Probabilities => {
@@ -86,7 +99,7 @@ impl<'a> Decoder<'a> {
                 "expected {}; check --label, --ignore-index and --background, {skip}",
                 self.labels.expected()
             ),
-            SkipReason::Unparsable if self.spec.mode == Mode::Binary => format!(
+            SkipReason::Unparsable if in_label && self.spec.mode == Mode::Binary => format!(
                 "string labels in binary mode need --positive VALUE to say which value is positive, {skip}"
             ),
             _ => format!("fix the value {skip}"),

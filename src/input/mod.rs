@@ -6,6 +6,7 @@ pub mod csv;
 pub mod decode;
 pub mod detect;
 pub mod labels;
+pub mod line_ends;
 pub mod parquet;
 pub mod source;
 
@@ -105,6 +106,14 @@ impl Dataset {
                 (0..n).map(|i| i.to_string()).collect()
             }
         };
+        if layout.mode != crate::loss::Mode::Binary && classes.len() < 2 {
+            bail!(
+                "{}: the scores hold {} value(s) per row; {} mode needs at least 2 classes (one score per class)",
+                sources[0].display(),
+                classes.len(),
+                layout.mode.as_str()
+            );
+        }
         layout.classes = Some(classes.clone());
         for (s, cols) in sources.iter().zip(&headers).skip(1) {
             for need in needed_columns(&layout) {
@@ -204,9 +213,21 @@ impl Dataset {
             bail!("{}: no data rows (only a header, or an empty file); point flcli at a file with predictions", names.join(", "));
         }
         if total.rows_used == 0 && total.rows_skipped() > 0 {
+            let ignored = if total.rows_ignored > 0 {
+                format!(", the other {} have the ignore index", total.rows_ignored)
+            } else {
+                String::new()
+            };
             bail!(
-                "every row was invalid ({} skipped); nothing left to report. Drop --skip-invalid to see the first error",
+                "every row was invalid ({} skipped{ignored}); nothing left to report. Drop --skip-invalid to see the first error",
                 total.rows_skipped()
+            );
+        }
+        if total.rows_used == 0 {
+            bail!(
+                "every row has the ignore index {} ({} rows); nothing left to report. Check --label and --ignore-index",
+                self.opts.ignore_index,
+                total.rows_ignored
             );
         }
         Ok(total)

@@ -4,6 +4,7 @@
 
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
+use super::labels::LabelError;
 use super::{Scores, Source, Unit};
 use crate::loss::accum::{Loc, SkipReason};
 use crate::loss::kernel::{self, Batch, SKIPPED};
@@ -153,6 +154,13 @@ pub fn read_row_groups(
     Ok(())
 }
 
+/// Value `i` of `a` as text, for messages.
+fn shown(a: &ArrayRef, i: usize) -> String {
+    arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+        .map(|f| f.value(i).to_string())
+        .unwrap_or_default()
+}
+
 type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
 
 /// Offsets and values (as f64) of a list-like array.
@@ -238,16 +246,23 @@ fn decode(
         }
     } else {
         for (j, name) in names[1..].iter().enumerate() {
-            let a = to_f64(rb.column_by_name(name).expect("projected"), src, name)?;
+            let orig = rb.column_by_name(name).expect("projected");
+            let a = to_f64(orig, src, name)?;
             let v = a.as_primitive::<Float64Type>();
             let vals = v.values();
             for i in 0..n {
                 batch.scores[i * w + j] = vals[i];
             }
             if v.null_count() > 0 {
+                // The cast also turns unparsable text into null: tell the two apart.
+                let orig_nulls = orig.logical_nulls();
                 for (i, slot) in bad.iter_mut().enumerate() {
                     if v.is_null(i) && slot.is_none() {
-                        *slot = Some((j, SkipReason::Null, "null".into()));
+                        *slot = Some(if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
+                            (j, SkipReason::Null, "null".into())
+                        } else {
+                            (j, SkipReason::Unparsable, shown(orig, i))
+                        });
                     }
                 }
             }
@@ -259,10 +274,10 @@ fn decode(
         let at = Loc::Row(first_row + i as u64);
         if code != SKIPPED {
             if let Some((j, reason, value)) = &bad[i] {
-                let problem = if *reason == SkipReason::Null {
-                    "value is null"
-                } else {
-                    "list has the wrong length"
+                let problem = match reason {
+                    SkipReason::Null => "value is null",
+                    SkipReason::Unparsable => "value is not a number",
+                    _ => "list has the wrong length",
                 };
                 dec.invalid(src, at, &dec.score_cols[*j], value, *reason, problem, acc)?;
                 code = SKIPPED;
@@ -313,11 +328,20 @@ fn label_codes(
             }
         }
         t if t.is_integer() => {
+            let orig = a;
             let a = arrow_cast::cast(a, &DataType::Int64)?;
             let v = a.as_primitive::<Int64Type>();
+            // uint64 values above i64::MAX cast to null: they are unknown labels, not nulls.
+            let orig_nulls = orig.logical_nulls();
             for i in 0..n {
                 let at = Loc::Row(first_row + i as u64);
-                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_int(v.value(i)), src, at, acc)? });
+                out.push(if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
+                    null(i, acc)?
+                } else if v.is_null(i) {
+                    dec.label(Err(LabelError::Unknown(shown(orig, i))), src, at, acc)?
+                } else {
+                    dec.label(map.map_int(v.value(i)), src, at, acc)?
+                });
             }
         }
         t if t.is_floating() => {

@@ -252,7 +252,12 @@ pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) ->
         }
     }
     let (ratio, note) = if total == 0 {
-        (None, Some("no class has any rows".to_string()))
+        let why = if spec.mode == Mode::Sigmoid {
+            "no positives: every used row is background, so no class has a positive row"
+        } else {
+            "no class has any rows"
+        };
+        (None, Some(why.to_string()))
     } else if counts[min] == 0 {
         let empty: Vec<&str> = (0..k)
             .filter(|&c| counts[c] == 0)
@@ -261,8 +266,13 @@ pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) ->
         (
             None,
             Some(format!(
-                "class(es) {} have no rows, so the ratio is unbounded",
-                empty.join(", ")
+                "class(es) {} have no {}rows, so the ratio is unbounded",
+                empty.join(", "),
+                if spec.mode == Mode::Sigmoid {
+                    "positive "
+                } else {
+                    ""
+                }
             )),
         )
     } else {

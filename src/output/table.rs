@@ -64,17 +64,19 @@ pub fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
         "Layout   {} mode, {} in {}, label {:?}",
         i.mode.as_str(),
         i.score_kind.as_str(),
+        // Column names come from the data: escaped, and shortened like class names.
         if i.score_columns.len() > 3 {
             format!(
                 "{} … {} ({} columns)",
-                i.score_columns[0],
-                i.score_columns[i.score_columns.len() - 1],
+                cell_name(&i.score_columns[0], 40),
+                cell_name(&i.score_columns[i.score_columns.len() - 1], 40),
                 i.score_columns.len()
             )
         } else {
-            i.score_columns.join(", ")
+            let names: Vec<String> = i.score_columns.iter().map(|c| cell_name(c, 40)).collect();
+            names.join(", ")
         },
-        super::escape(&i.label_column)
+        cell_name(&i.label_column, 40)
     );
     let _ = write!(
         out,
@@ -136,7 +138,8 @@ fn stats(r: &StatsReport, style: Style) -> String {
     let _ = writeln!(out, "{t}");
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
-        (None, Some(n)) => format!("– ({n})"),
+        // The note names classes, whose names can be long: keep the line short.
+        (None, Some(n)) => format!("– ({})", cell_name(n, 100)),
         (None, None) => "–".into(),
     };
     let _ = writeln!(
