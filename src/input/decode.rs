@@ -25,6 +25,22 @@ fn shorten(v: &str) -> String {
     }
 }
 
+/// Why a label is invalid: the skip reason, the problem in words, and the value.
+pub fn label_problem(e: LabelError) -> (SkipReason, &'static str, String) {
+    match e {
+        LabelError::Unknown(v) => (
+            SkipReason::UnknownLabel,
+            "label is not one of the classes",
+            v,
+        ),
+        LabelError::Unparsable(v) => (
+            SkipReason::Unparsable,
+            "label is not a number, boolean or class name",
+            v,
+        ),
+    }
+}
+
 /// Turns raw values into validated labels and scores, or errors / skips.
 pub struct Decoder<'a> {
     /// The engine settings.
@@ -116,30 +132,9 @@ impl<'a> Decoder<'a> {
     ) -> Result<i32> {
         match r {
             Ok(c) => Ok(c),
-            Err(LabelError::Unknown(v)) => {
-                let problem = "label is not one of the classes";
-                self.invalid(
-                    src,
-                    at,
-                    self.label_col,
-                    &v,
-                    SkipReason::UnknownLabel,
-                    problem,
-                    acc,
-                )?;
-                Ok(SKIPPED)
-            }
-            Err(LabelError::Unparsable(v)) => {
-                let problem = "label is not a number, boolean or class name";
-                self.invalid(
-                    src,
-                    at,
-                    self.label_col,
-                    &v,
-                    SkipReason::Unparsable,
-                    problem,
-                    acc,
-                )?;
+            Err(e) => {
+                let (reason, problem, v) = label_problem(e);
+                self.invalid(src, at, self.label_col, &v, reason, problem, acc)?;
                 Ok(SKIPPED)
             }
         }

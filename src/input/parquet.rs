@@ -269,10 +269,14 @@ fn decode(
         }
     }
     let labels = rb.column_by_name(&names[0]).expect("projected");
-    let codes = label_codes(labels, src, dec, first_row, acc)?;
+    let (codes, label_fails) = label_codes(labels, src, dec)?;
+    let mut fails = label_fails.into_iter().peekable();
+    // Row by row, label first: the first invalid value in row order is the one reported.
     for (i, mut code) in codes.into_iter().enumerate() {
         let at = Loc::Row(first_row + i as u64);
-        if code != SKIPPED {
+        if let Some((_, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
+            dec.invalid(src, at, dec.label_col, &value, reason, problem, acc)?;
+        } else if code != SKIPPED {
             if let Some((j, reason, value)) = &bad[i] {
                 let problem = match reason {
                     SkipReason::Null => "value is null",
@@ -290,29 +294,27 @@ fn decode(
     Ok(())
 }
 
-/// Label codes for a label array of any supported type.
-fn label_codes(
-    a: &ArrayRef,
-    src: &Source,
-    dec: &Decoder,
-    first_row: u64,
-    acc: &mut Partial,
-) -> Result<Vec<i32>> {
+/// An invalid label: its row in the batch, the skip reason, the problem and the value.
+type LabelFail = (usize, (SkipReason, &'static str, String));
+
+/// Label codes for a label array of any supported type, and the invalid
+/// labels ([`SKIPPED`] in the codes) in row order, for the caller to report.
+fn label_codes(a: &ArrayRef, src: &Source, dec: &Decoder) -> Result<(Vec<i32>, Vec<LabelFail>)> {
     let n = a.len();
     let mut out = Vec::with_capacity(n);
+    let mut fails: Vec<LabelFail> = Vec::new();
     let map = dec.labels;
-    let null = |i: usize, acc: &mut Partial| -> Result<i32> {
-        let at = Loc::Row(first_row + i as u64);
-        dec.invalid(
-            src,
-            at,
-            dec.label_col,
-            "null",
-            SkipReason::Null,
-            "label is null",
-            acc,
-        )?;
-        Ok(SKIPPED)
+    // None: a null label.
+    let mut code = |i: usize, r: Option<Result<i32, LabelError>>| match r {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            fails.push((i, super::decode::label_problem(e)));
+            SKIPPED
+        }
+        None => {
+            fails.push((i, (SkipReason::Null, "label is null", "null".into())));
+            SKIPPED
+        }
     };
     let dt = match a.data_type() {
         DataType::Dictionary(_, v) => v.as_ref().clone(),
@@ -323,8 +325,8 @@ fn label_codes(
             let a = arrow_cast::cast(a, &DataType::Boolean)?;
             let b = a.as_boolean();
             for i in 0..n {
-                let at = Loc::Row(first_row + i as u64);
-                out.push(if b.is_null(i) { null(i, acc)? } else { dec.label(map.map_bool(b.value(i)), src, at, acc)? });
+                let r = (!b.is_null(i)).then(|| map.map_bool(b.value(i)));
+                out.push(code(i, r));
             }
         }
         t if t.is_integer() => {
@@ -334,30 +336,30 @@ fn label_codes(
             // uint64 values above i64::MAX cast to null: they are unknown labels, not nulls.
             let orig_nulls = orig.logical_nulls();
             for i in 0..n {
-                let at = Loc::Row(first_row + i as u64);
-                out.push(if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
-                    null(i, acc)?
+                let r = if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
+                    None
                 } else if v.is_null(i) {
-                    dec.label(Err(LabelError::Unknown(shown(orig, i))), src, at, acc)?
+                    Some(Err(LabelError::Unknown(shown(orig, i))))
                 } else {
-                    dec.label(map.map_int(v.value(i)), src, at, acc)?
-                });
+                    Some(map.map_int(v.value(i)))
+                };
+                out.push(code(i, r));
             }
         }
         t if t.is_floating() => {
             let a = arrow_cast::cast(a, &DataType::Float64)?;
             let v = a.as_primitive::<Float64Type>();
             for i in 0..n {
-                let at = Loc::Row(first_row + i as u64);
-                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_float(v.value(i)), src, at, acc)? });
+                let r = (!v.is_null(i)).then(|| map.map_float(v.value(i)));
+                out.push(code(i, r));
             }
         }
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
             let a = arrow_cast::cast(a, &DataType::Utf8)?;
             let v = a.as_string::<i32>();
             for i in 0..n {
-                let at = Loc::Row(first_row + i as u64);
-                out.push(if v.is_null(i) { null(i, acc)? } else { dec.label(map.map_str(v.value(i)), src, at, acc)? });
+                let r = (!v.is_null(i)).then(|| map.map_str(v.value(i)));
+                out.push(code(i, r));
             }
         }
         t => bail!(
@@ -366,5 +368,5 @@ fn label_codes(
             dec.label_col
         ),
     }
-    Ok(out)
+    Ok((out, fails))
 }

@@ -151,12 +151,18 @@ fn stats(r: &StatsReport, style: Style) -> String {
         human(im.normalized_entropy),
         r.params.beta
     );
-    if let Some(pn) = im.positive_negative_ratio {
-        let _ = writeln!(
-            out,
-            "positive : negative elements = 1 : {}",
-            human(Some(1.0 / pn))
-        );
+    match im.positive_negative_ratio {
+        Some(pn) if pn > 0.0 => {
+            let _ = writeln!(
+                out,
+                "positive : negative elements = 1 : {}",
+                human(Some(1.0 / pn))
+            );
+        }
+        Some(_) => {
+            let _ = writeln!(out, "positive : negative elements = 0 : all (no positives)");
+        }
+        None => {}
     }
     out.push('\n');
 

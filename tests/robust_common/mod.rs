@@ -234,3 +234,19 @@ pub fn assert_reports_close(a: StatsReport, b: StatsReport, rel: f64) {
     let b = serde_json::to_value(without_paths(b)).unwrap();
     assert_json_close(&a, &b, rel, "report");
 }
+
+/// Runs `flcli CMD --json -q ARGS`, asserts success, and returns the raw JSON.
+pub fn json_value<S: AsRef<std::ffi::OsStr>>(cmd: &str, args: &[S]) -> serde_json::Value {
+    let o = with_json(cmd, args);
+    assert_eq!(o.code, Some(0), "{cmd} failed: {}", o.stderr);
+    serde_json::from_str(&o.stdout).expect("JSON on stdout")
+}
+
+/// Runs `flcli CMD ARGS` with the table output, asserts success, and returns the text.
+pub fn table<S: AsRef<std::ffi::OsStr>>(cmd: &str, args: &[S]) -> String {
+    let mut v: Vec<std::ffi::OsString> = vec![cmd.into(), "-q".into()];
+    v.extend(args.iter().map(|a| a.as_ref().to_os_string()));
+    let o = run(&v);
+    assert_eq!(o.code, Some(0), "{cmd} failed: {}", o.stderr);
+    o.stdout
+}
