@@ -267,15 +267,7 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
 
 /// `flcli schema`: the JSON Schema of every report, from the report types.
 pub fn schema() -> Result<i32> {
-    let doc = serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "flcli reports",
-        "schema_version": crate::report::SCHEMA_VERSION,
-        "stats": schemars::schema_for!(crate::report::StatsReport),
-        "compare": schemars::schema_for!(crate::report::CompareReport),
-        "recommend": schemars::schema_for!(crate::report::RecommendReport),
-    });
-    let mut s = serde_json::to_string_pretty(&doc)?;
+    let mut s = serde_json::to_string_pretty(&crate::report::schema::json_schema())?;
     s.push('\n');
     std::io::stdout().lock().write_all(s.as_bytes())?;
     Ok(0)

@@ -4,7 +4,7 @@ use super::{
     check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
     run_pass, Global,
 };
-use crate::cli::{LossArgs, StatsArgs};
+use crate::cli::{LossArgs, OutputFormat, StatsArgs};
 use crate::input::Dataset;
 use crate::loss::{summary, Alpha, EngineSpec, Partial, Term};
 use crate::report::{Params, Report, StatsReport, SCHEMA_VERSION};
@@ -13,7 +13,10 @@ use anyhow::Result;
 /// Runs `flcli stats`; returns the exit code.
 pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
     let ds = Dataset::open(&input_options(&a.input)?)?;
-    note_detection(&ds, g);
+    // The contract: detection is one stderr line for tables; JSON carries it in `input.detected`.
+    if !(a.output.json || a.output.output == OutputFormat::Json) {
+        note_detection(&ds, g);
+    }
     let gamma = check_gamma(a.gamma)?;
     let alpha = parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len())?;
     let mut spec = engine_spec(&ds, &a.loss)?;

@@ -98,12 +98,14 @@ impl<'a> Decoder<'a> {
             src.display(),
             escape(column),
             escape(&shorten(value)),
-            self.hint(reason, column == self.label_col)
+            self.hint(reason, column, value)
         ))
     }
 
-    fn hint(&self, reason: SkipReason, in_label: bool) -> String {
+    /// What to do about an invalid `value` in `column`.
+    fn hint(&self, reason: SkipReason, column: &str, value: &str) -> String {
         let skip = "or pass --skip-invalid to skip and count such rows";
+        let is_label = column == self.label_col;
         match reason {
             SkipReason::OutOfRange if self.spec.kind == ScoreKind::Probabilities => {
                 format!("if the column holds logits pass --logit/--logits instead, {skip}")
@@ -111,12 +113,28 @@ impl<'a> Decoder<'a> {
             SkipReason::BadRowSum => {
                 format!("if the classes are independent (one-vs-rest) pass --mode sigmoid, {skip}")
             }
+            // A RetinaNet-style background label outside sigmoid mode: say which mode reads it.
+            SkipReason::UnknownLabel
+                if self.spec.mode != Mode::Sigmoid
+                    && value.trim().parse::<f64>() == Ok(self.labels.background() as f64) =>
+            {
+                format!(
+                    "expected {}; a label of {value} looks like a background row (negative for every class): pass --mode sigmoid for one-vs-rest scores, {skip}",
+                    self.labels.expected()
+                )
+            }
             SkipReason::UnknownLabel => format!(
                 "expected {}; check --label, --ignore-index and --background, {skip}",
                 self.labels.expected()
             ),
-            SkipReason::Unparsable if in_label && self.spec.mode == Mode::Binary => format!(
+            SkipReason::Unparsable if is_label && self.spec.mode == Mode::Binary => format!(
                 "string labels in binary mode need --positive VALUE to say which value is positive, {skip}"
+            ),
+            SkipReason::Unparsable if !is_label => format!(
+                "scores must be numbers: check that the column holds scores (--prob/--probs/--logit/--logits) and the field delimiter (--delimiter), {skip}"
+            ),
+            SkipReason::BadShape if column == "(whole line)" => format!(
+                "fix the line, or check the field delimiter (--delimiter) and quoting, {skip}"
             ),
             _ => format!("fix the value {skip}"),
         }

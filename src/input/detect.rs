@@ -283,7 +283,10 @@ fn require(cols: &[Column], name: &str) -> Result<()> {
     if cols.iter().any(|c| c.name == name) {
         Ok(())
     } else {
-        bail!("no column {name:?}; {}", columns_found(cols))
+        bail!(
+            "no column {name:?}; {}; name one of them with --prob/--logit (binary) or --probs/--logits (multi-class)",
+            columns_found(cols)
+        )
     }
 }
 

@@ -19,6 +19,8 @@ pub struct LabelMap {
     mode: Mode,
     classes: usize,
     by_name: HashMap<String, i32>,
+    /// Whether class names are non-numeric (`cat`, `dog`): then 0..K-1 are class indices too.
+    index_labels: bool,
     positive: Option<String>,
     background: i64,
     ignore: i64,
@@ -42,6 +44,7 @@ impl LabelMap {
             mode,
             classes: names.len(),
             by_name,
+            index_labels: mode != Mode::Binary && names.iter().all(|n| n.parse::<f64>().is_err()),
             positive,
             background,
             ignore,
@@ -55,6 +58,9 @@ impl LabelMap {
         let list: Vec<&str> = names.iter().take(12).map(|(n, _)| n.as_str()).collect();
         let more = if names.len() > 12 { ", …" } else { "" };
         let mut s = format!("one of the classes [{}{}]", list.join(", "), more);
+        if self.index_labels {
+            s.push_str(&format!(" (or its index 0..{})", self.classes - 1));
+        }
         if self.mode == Mode::Sigmoid {
             s.push_str(&format!(", the background value {}", self.background));
         }
@@ -75,6 +81,10 @@ impl LabelMap {
         }
         if let Some(&i) = self.by_name.get(v.to_string().as_str()) {
             return Ok(i);
+        }
+        // Named classes (`p_cat, p_dog`) with integer labels: the label is the class index.
+        if self.index_labels && (0..self.classes as i64).contains(&v) {
+            return Ok(v as i32);
         }
         Err(LabelError::Unknown(v.to_string()))
     }
@@ -130,6 +140,11 @@ impl LabelMap {
         Err(LabelError::Unknown(s.to_string()))
     }
 
+    /// The `--background` value (a class of its own only in sigmoid mode).
+    pub fn background(&self) -> i64 {
+        self.background
+    }
+
     /// Number of classes.
     pub fn classes(&self) -> usize {
         self.classes
@@ -168,6 +183,13 @@ mod tests {
     fn named_and_sigmoid_labels() {
         let m = LabelMap::new(Mode::Softmax, &names(&["cat", "dog"]), None, -1, -100);
         assert_eq!(m.map_str("dog"), Ok(1));
+        // Named classes also take their index as the label.
+        assert_eq!(m.map_str("1"), Ok(1));
+        assert!(matches!(m.map_int(2), Err(LabelError::Unknown(_))));
+        // Numbered classes are matched by name only: label 5 is the class "5", 1 is no class.
+        let m = LabelMap::new(Mode::Softmax, &names(&["0", "5"]), None, -1, -100);
+        assert_eq!(m.map_int(5), Ok(1));
+        assert!(m.map_int(1).is_err());
         assert!(matches!(m.map_str("cow"), Err(LabelError::Unknown(_))));
         let m = LabelMap::new(Mode::Sigmoid, &names(&["0", "1", "2"]), None, -1, -100);
         assert_eq!(m.map_int(-1), Ok(BACKGROUND));

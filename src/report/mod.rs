@@ -4,6 +4,7 @@
 //! [`SCHEMA_VERSION`].
 
 pub mod compare;
+pub mod schema;
 
 use crate::loss::{Mode, ScoreKind};
 use schemars::JsonSchema;
