@@ -17,7 +17,10 @@ pub fn json_schema() -> Value {
         gen.subschema_for::<CompareReport>().to_value(),
         gen.subschema_for::<RecommendReport>().to_value(),
     ];
-    let defs = gen.take_definitions(true);
+    let mut defs = gen.take_definitions(true);
+    for def in defs.values_mut() {
+        require_every_property(def);
+    }
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "flcli reports",
@@ -28,4 +31,23 @@ pub fn json_schema() -> Value {
         "anyOf": any_of,
         "$defs": defs,
     })
+}
+
+/// Marks every property of an object schema as required.
+///
+/// The reports are only ever serialized with every field present (a value that
+/// cannot be computed is `null`, never a missing key), but schemars treats
+/// `Option` and `#[serde(default)]` fields as optional. The schema describes
+/// the output, so every key is required.
+fn require_every_property(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        let keys: Vec<Value> = props.keys().cloned().map(Value::String).collect();
+        for p in props.values_mut() {
+            require_every_property(p);
+        }
+        obj.insert("required".into(), Value::Array(keys));
+    }
 }
