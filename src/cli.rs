@@ -151,12 +151,26 @@ pub struct LossArgs {
 /// Output settings shared by every report command.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table, help_heading = "Output")]
-    pub output: OutputFormat,
+    /// Output format. Default: from the extension of -o (.json, .md, .csv), else table.
+    #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
+    pub output: Option<OutputFormat>,
     /// Short for --output json.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, conflicts_with = "output", help_heading = "Output")]
     pub json: bool,
+    /// Write the report to FILE instead of stdout, atomically (a temporary file in the same
+    /// folder, then a rename): a failed run leaves no partial report behind.
+    #[arg(
+        long = "out",
+        short = 'o',
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        help_heading = "Output"
+    )]
+    pub out: Option<PathBuf>,
+    /// Exit 1 if EXPR holds on the JSON report, e.g. 'totals.focal_mean > 0.05' or
+    /// 'classes[cat].accuracy < 0.8' (repeatable; see the README, "CI gates").
+    #[arg(long = "fail-if", value_name = "EXPR", help_heading = "Output")]
+    pub fail_if: Vec<String>,
 }
 
 /// Report formats.
@@ -166,6 +180,11 @@ pub enum OutputFormat {
     Table,
     /// One JSON document (the versioned contract).
     Json,
+    /// GitHub-flavoured Markdown, for CI job summaries and PR comments.
+    #[value(alias = "md")]
+    Markdown,
+    /// One row per class / bucket / variant with a `section` column, for spreadsheets.
+    Csv,
 }
 
 /// `flcli stats`.

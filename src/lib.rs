@@ -9,7 +9,7 @@ pub mod loss;
 pub mod output;
 pub mod report;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use cli::{Cli, Command};
 
 /// Exit code: a requested check failed.
@@ -51,25 +51,24 @@ where
     }
     let g = cmd::Global {
         style: output::Style::detect(cli.color),
+        color: cli.color,
         quiet: cli.quiet,
     };
-    let result = match &cli.command {
+    let result = cmd::out::preflight(&cli.command).and_then(|()| match &cli.command {
         Command::Stats(a) => cmd::stats::run(a, &g),
         Command::Compare(a) => cmd::compare::run(a, &g),
         Command::Recommend(a) => cmd::recommend::run(a, &g),
         Command::Schema => cmd::schema(),
-        Command::Completions { shell } => {
-            let mut c = Cli::command();
-            clap_complete::generate(*shell, &mut c, "flcli", &mut std::io::stdout());
-            Ok(0)
-        }
+        Command::Completions { shell } => cmd::out::completions(*shell),
         Command::Man => cmd::man(),
-    };
+    });
     match result {
         Ok(code) => code,
+        Err(e) if e.downcast_ref::<cmd::gate::ChecksFailed>().is_some() => EXIT_CHECK_FAILED,
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Messages quote values from the data: no control character reaches the terminal.
+            eprintln!("error: {}", output::escape_text(&format!("{e:#}")));
             EXIT_ERROR
         }
     }

@@ -2,13 +2,16 @@
 //! options and loss settings, running the pass, and writing the report.
 
 pub mod compare;
+pub mod gate;
+pub mod gate_schema;
+pub mod out;
 pub mod recommend;
 pub mod stats;
 
-use crate::cli::{InputArgs, LossArgs, OutputArgs, OutputFormat};
+use crate::cli::{InputArgs, LossArgs, OutputArgs};
 use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
 use crate::loss::{Alpha, EngineSpec, Mode, Partial, ScoreKind};
-use crate::output::{Exporter, JsonExporter, Style};
+use crate::output::{ColorChoice, Style};
 use crate::report::{InputInfo, Report, SkipInfo};
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
@@ -18,6 +21,8 @@ use std::io::{IsTerminal, Write};
 pub struct Global {
     /// Terminal style.
     pub style: Style,
+    /// `--color` as given (a file written with -o is coloured only with `always`).
+    pub color: ColorChoice,
     /// `--quiet`.
     pub quiet: bool,
 }
@@ -248,21 +253,10 @@ pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
     }
 }
 
-/// Renders `report` in the requested format and writes it to stdout.
+/// Renders `report` in the requested format, writes it to stdout or `-o`,
+/// and applies `--fail-if` (see [`out::emit`]).
 pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
-    let format = if out.json {
-        OutputFormat::Json
-    } else {
-        out.output
-    };
-    let text = match format {
-        OutputFormat::Json => JsonExporter.render(report, g.style)?,
-        OutputFormat::Table => crate::output::table::TableExporter.render(report, g.style)?,
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    out::emit(report, out, g)
 }
 
 /// `flcli schema`: the JSON Schema of every report, from the report types.

@@ -91,7 +91,7 @@ pub fn classes(
     let a = alpha_per_group(spec, alpha);
     let counts = class_counts(p);
     let total: u64 = counts.iter().sum();
-    (0..spec.classes)
+    let mut rows: Vec<ClassRow> = (0..spec.classes)
         .map(|c| {
             let groups = class_groups(spec, c);
             let sum = |f: usize| {
@@ -127,6 +127,9 @@ pub fn classes(
                 ce_mean: per(ce),
                 focal_sum: focal,
                 focal_mean: per(focal),
+                // Filled in below, once every class's sum is known.
+                ce_share: None,
+                focal_share: None,
                 mean_p_true: per(sum(SUM_PT)),
                 accuracy: if p.class_rows[c] > 0 {
                     num(p.correct[c] as f64 / p.class_rows[c] as f64)
@@ -135,7 +138,18 @@ pub fn classes(
                 },
             }
         })
-        .collect()
+        .collect();
+    let ce: f64 = rows.iter().map(|r| r.ce_sum).sum();
+    let fl: f64 = rows.iter().map(|r| r.focal_sum).sum();
+    for r in &mut rows {
+        r.ce_share = if ce > 0.0 { num(r.ce_sum / ce) } else { None };
+        r.focal_share = if fl > 0.0 {
+            num(r.focal_sum / fl)
+        } else {
+            None
+        };
+    }
+    rows
 }
 
 /// Per-bucket rows of the stats report.

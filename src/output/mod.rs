@@ -3,6 +3,8 @@
 //! print was computed before they were called.
 
 pub mod compare_table;
+pub mod csv;
+pub mod markdown;
 pub mod table;
 
 use crate::report::Report;
@@ -57,6 +59,14 @@ pub fn escape(s: &str) -> String {
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
+pub fn escape_text(s: &str) -> String {
+    s.split('\n')
+        .map(|line| line.split('\t').map(escape).collect::<Vec<_>>().join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Renders a report in one format.

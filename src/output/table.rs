@@ -173,14 +173,13 @@ fn stats(r: &StatsReport, style: Style) -> String {
             "class", "elements", "CE mean", "FL mean", "FL share", "mean p_t", "accuracy",
         ],
     );
-    let fl_total = r.totals.focal_sum;
     for c in &r.classes {
         t.add_row(vec![
             cell_name(&c.name, 24),
             c.elements.to_string(),
             human(c.ce_mean),
             human(c.focal_mean),
-            pct((fl_total > 0.0).then(|| c.focal_sum / fl_total)),
+            pct(c.focal_share),
             human(c.mean_p_true),
             pct(c.accuracy),
         ]);

@@ -109,6 +109,12 @@ pub struct ClassRow {
     pub focal_sum: f64,
     /// focal_sum / elements.
     pub focal_mean: Num,
+    /// ce_sum / Σ ce_sum over all classes (null when that is 0).
+    #[serde(default)]
+    pub ce_share: Num,
+    /// focal_sum / Σ focal_sum over all classes (null when that is 0).
+    #[serde(default)]
+    pub focal_share: Num,
     /// Mean probability of the true target over the class's elements.
     pub mean_p_true: Num,
     /// Share of the class's rows where the true class has the top score (binary: p ≥ 0.5 on the right side).

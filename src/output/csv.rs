@@ -1,0 +1,270 @@
+//! `--output csv`: one row per class / bucket / variant, for spreadsheets.
+//!
+//! Every command has a fixed header, the first column is `section` (what a
+//! row is), and a cell that does not apply to a section is empty. Numbers
+//! are written as in the JSON report (shortest form that reads back to the
+//! same f64); a value that cannot be computed (JSON null) is empty. Names
+//! from the data have control characters escaped (`\n`, `\u{1b}`), so each
+//! record is one line. The columns are listed in the README ("Output
+//! formats").
+
+use super::{escape, Exporter, Style};
+use crate::report::compare::Variant;
+use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
+use anyhow::Result;
+use serde_json::Value;
+
+/// `flcli stats --output csv` columns.
+pub const STATS_COLUMNS: &[&str] = &[
+    "section",
+    "index",
+    "name",
+    "lower",
+    "upper",
+    "count",
+    "count_share",
+    "elements",
+    "ce_sum",
+    "ce_mean",
+    "ce_share",
+    "focal_sum",
+    "focal_mean",
+    "focal_share",
+    "mean_p_true",
+    "accuracy",
+    "effective_number",
+    "weight_inverse_frequency",
+    "weight_effective_number",
+];
+
+/// `flcli compare` / `recommend --output csv` columns.
+pub const COMPARE_COLUMNS: &[&str] = &[
+    "section",
+    "variant",
+    "gamma",
+    "alpha",
+    "item",
+    "lower",
+    "upper",
+    "loss_sum",
+    "loss_mean",
+    "share",
+    "ratio_to_ce",
+    "easy_loss_share",
+    "easy_grad_share",
+    "hardest_1pct_positives",
+    "hardest_1pct_negatives",
+    "hardest_10pct_positives",
+    "hardest_10pct_negatives",
+    "loss",
+    "note",
+];
+
+/// `--output csv`.
+pub struct CsvExporter;
+
+impl Exporter for CsvExporter {
+    fn render(&self, report: &Report, _style: Style) -> Result<String> {
+        let mut rows = Rows::default();
+        match report {
+            Report::Stats(r) => stats(&mut rows, r),
+            Report::Compare(r) => compare(&mut rows, r),
+            Report::Recommend(r) => recommend(&mut rows, r),
+        }
+        let header = match report {
+            Report::Stats(_) => STATS_COLUMNS,
+            _ => COMPARE_COLUMNS,
+        };
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(header)?;
+        for r in &rows.0 {
+            let mut rec = vec![String::new(); header.len()];
+            for (k, v) in r {
+                // Columns are compile-time names: a miss is a bug the tests catch.
+                let i = header.iter().position(|h| h == k).ok_or_else(|| {
+                    anyhow::anyhow!("internal: CSV column {k:?} not in the header")
+                })?;
+                rec[i] = v.clone();
+            }
+            w.write_record(&rec)?;
+        }
+        Ok(String::from_utf8(
+            w.into_inner().map_err(|e| e.into_error())?,
+        )?)
+    }
+}
+
+/// Rows as (column, cell) pairs.
+#[derive(Default)]
+struct Rows(Vec<Vec<(&'static str, String)>>);
+
+impl Rows {
+    fn push(&mut self, cells: Vec<(&'static str, String)>) {
+        self.0.push(cells);
+    }
+}
+
+/// A number as in the JSON report; empty for null.
+fn num(x: Option<f64>) -> String {
+    x.map(|v| Value::from(v).to_string()).unwrap_or_default()
+}
+
+/// A plain f64 cell.
+fn f(x: f64) -> String {
+    num(Some(x))
+}
+
+/// α: `none`, a number, or a per-class list joined with `;`.
+fn alpha(a: &Value) -> String {
+    match a {
+        Value::Null => "none".into(),
+        Value::Array(v) => v.iter().map(Value::to_string).collect::<Vec<_>>().join(";"),
+        v => v.to_string(),
+    }
+}
+
+/// A bucket's range as `[lower, upper)`, the last one closed.
+fn range(lower: f64, upper: f64, last: bool) -> String {
+    format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
+}
+
+fn stats(rows: &mut Rows, r: &StatsReport) {
+    let im = &r.imbalance;
+    for (i, c) in r.classes.iter().enumerate() {
+        rows.push(vec![
+            ("section", "class".into()),
+            ("index", c.index.to_string()),
+            ("name", escape(&c.name)),
+            ("count", c.count.to_string()),
+            ("count_share", num(c.frequency)),
+            ("elements", c.elements.to_string()),
+            ("ce_sum", f(c.ce_sum)),
+            ("ce_mean", num(c.ce_mean)),
+            ("ce_share", num(c.ce_share)),
+            ("focal_sum", f(c.focal_sum)),
+            ("focal_mean", num(c.focal_mean)),
+            ("focal_share", num(c.focal_share)),
+            ("mean_p_true", num(c.mean_p_true)),
+            ("accuracy", num(c.accuracy)),
+            ("effective_number", num(im.effective_number.get(i).copied())),
+            (
+                "weight_inverse_frequency",
+                num(im.weights.inverse_frequency.get(i).copied().flatten()),
+            ),
+            (
+                "weight_effective_number",
+                num(im.weights.effective_number.get(i).copied().flatten()),
+            ),
+        ]);
+    }
+    let last = r.buckets.len().saturating_sub(1);
+    for (i, b) in r.buckets.iter().enumerate() {
+        rows.push(vec![
+            ("section", "bucket".into()),
+            ("index", i.to_string()),
+            ("name", range(b.lower, b.upper, i == last)),
+            ("lower", f(b.lower)),
+            ("upper", f(b.upper)),
+            ("count", b.count.to_string()),
+            ("count_share", num(b.share)),
+            ("ce_sum", f(b.ce_sum)),
+            ("ce_share", num(b.ce_share)),
+            ("focal_sum", f(b.focal_sum)),
+            ("focal_share", num(b.focal_share)),
+        ]);
+    }
+    let t = &r.totals;
+    rows.push(vec![
+        ("section", "total".into()),
+        ("name", "total".into()),
+        ("elements", t.elements.to_string()),
+        ("ce_sum", f(t.ce_sum)),
+        ("ce_mean", num(t.ce_mean)),
+        ("focal_sum", f(t.focal_sum)),
+        ("focal_mean", num(t.focal_mean)),
+    ]);
+}
+
+/// One `variant` row per variant, then its `class` and `bucket` rows.
+fn variant_rows(rows: &mut Rows, vs: &[Variant]) {
+    for v in vs {
+        let name = escape(&v.name);
+        rows.push(vec![
+            ("section", "variant".into()),
+            ("variant", name.clone()),
+            ("gamma", num(v.gamma)),
+            ("alpha", alpha(&v.alpha)),
+            ("loss_sum", f(v.loss_sum)),
+            ("loss_mean", num(v.loss_mean)),
+            ("ratio_to_ce", num(v.ratio_to_ce)),
+            ("easy_loss_share", num(v.easy_loss_share)),
+            ("easy_grad_share", num(v.easy_grad_share)),
+            (
+                "hardest_1pct_positives",
+                num(v.hardest_1pct_loss_share.positives),
+            ),
+            (
+                "hardest_1pct_negatives",
+                num(v.hardest_1pct_loss_share.negatives),
+            ),
+            (
+                "hardest_10pct_positives",
+                num(v.hardest_10pct_loss_share.positives),
+            ),
+            (
+                "hardest_10pct_negatives",
+                num(v.hardest_10pct_loss_share.negatives),
+            ),
+        ]);
+        for c in &v.classes {
+            rows.push(vec![
+                ("section", "class".into()),
+                ("variant", name.clone()),
+                ("item", escape(&c.name)),
+                ("loss_sum", f(c.loss_sum)),
+                ("share", num(c.share)),
+            ]);
+        }
+        let last = v.buckets.len().saturating_sub(1);
+        for (i, b) in v.buckets.iter().enumerate() {
+            rows.push(vec![
+                ("section", "bucket".into()),
+                ("variant", name.clone()),
+                ("item", range(b.lower, b.upper, i == last)),
+                ("lower", f(b.lower)),
+                ("upper", f(b.upper)),
+                ("loss_sum", f(b.loss_sum)),
+                ("share", num(b.share)),
+            ]);
+        }
+    }
+}
+
+fn compare(rows: &mut Rows, r: &CompareReport) {
+    variant_rows(rows, &r.variants);
+}
+
+fn recommend(rows: &mut Rows, r: &RecommendReport) {
+    let rec = &r.recommendation;
+    rows.push(vec![
+        ("section", "recommendation".into()),
+        ("loss", escape(&rec.loss)),
+        ("gamma", f(rec.gamma)),
+        ("alpha", alpha(&rec.alpha)),
+    ]);
+    for s in &rec.rationale {
+        rows.push(vec![("section", "rationale".into()), ("note", escape(s))]);
+    }
+    for a in &rec.alternatives {
+        rows.push(vec![
+            ("section", "alternative".into()),
+            ("loss", escape(&a.loss)),
+            ("gamma", f(a.gamma)),
+            ("alpha", alpha(&a.alpha)),
+            ("note", escape(&a.reason)),
+        ]);
+    }
+    variant_rows(rows, &r.evidence.variants);
+}

@@ -1,0 +1,394 @@
+//! `--output markdown`: GitHub-flavoured Markdown for CI job summaries
+//! (`$GITHUB_STEP_SUMMARY`) and PR comments. Same numbers as the table
+//! output, formatted the same way; names from the data are escaped so they
+//! cannot break a table or turn into markup.
+
+use super::table::alpha_text;
+use super::{escape, human, pct, Exporter, Style};
+use crate::report::compare::Variant;
+use crate::report::{CompareReport, InputInfo, RecommendReport, Report, StatsReport};
+use anyhow::Result;
+use std::fmt::Write;
+
+/// `--output markdown`.
+pub struct MarkdownExporter;
+
+impl Exporter for MarkdownExporter {
+    fn render(&self, report: &Report, _style: Style) -> Result<String> {
+        Ok(match report {
+            Report::Stats(r) => stats(r),
+            Report::Compare(r) => compare(r),
+            Report::Recommend(r) => recommend(r),
+        })
+    }
+}
+
+/// Text from the data, safe in a Markdown paragraph or table cell: control
+/// characters escaped, and every character with a meaning in GFM (emphasis,
+/// links, HTML, tables, math) backslash-escaped.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in escape(s).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '$'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Markdown table: header, alignment row (first column left, the rest right), rows.
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i == 0 { ":--" } else { "--:" })
+        .collect();
+    let _ = writeln!(out, "|{}|", align.join("|"));
+    for r in rows {
+        let _ = writeln!(out, "| {} |", r.join(" | "));
+    }
+    out.push('\n');
+}
+
+/// The input as a bullet list, shared by every command.
+fn input(out: &mut String, i: &InputInfo) {
+    let paths: Vec<String> = i.paths.iter().map(|p| md(p)).collect();
+    let cols: Vec<String> = i.score_columns.iter().map(|c| md(c)).collect();
+    let _ = writeln!(out, "- **Input** {} ({})", paths.join(", "), i.format);
+    let _ = writeln!(
+        out,
+        "- **Layout** {} mode, {} in {}, label {}",
+        i.mode.as_str(),
+        i.score_kind.as_str(),
+        cols.join(", "),
+        md(&i.label_column)
+    );
+    let _ = write!(
+        out,
+        "- **Rows** {} read, {} used, {} ignored, {} skipped",
+        i.rows_read, i.rows_used, i.rows_ignored, i.rows_skipped
+    );
+    if let Some(b) = i.background_rows {
+        let _ = write!(out, " ({b} background)");
+    }
+    out.push('\n');
+    for s in &i.skipped {
+        let first: Vec<String> = s.first.iter().map(u64::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  - skipped {} × {} (first {}s: {})",
+            s.count,
+            md(&s.reason),
+            s.unit,
+            first.join(", ")
+        );
+    }
+    // flcli's own words, not data.
+    let _ = writeln!(out, "- **α** {}", i.alpha_convention);
+}
+
+/// A bucket's range as `[lower, upper)`, the last one closed.
+fn range(lower: f64, upper: f64, last: bool) -> String {
+    format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
+}
+
+fn stats(r: &StatsReport) -> String {
+    let mut out = String::from("## flcli stats\n\n");
+    input(&mut out, &r.input);
+    let _ = writeln!(
+        out,
+        "- **Loss** focal loss γ = {}, α = {}, ε = {}\n",
+        r.params.gamma,
+        alpha_text(&r.params.alpha),
+        r.params.eps
+    );
+
+    let im = &r.imbalance;
+    out.push_str("### Class imbalance\n\n");
+    let rows: Vec<Vec<String>> = r
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                md(&c.name),
+                c.count.to_string(),
+                pct(c.frequency),
+                human(im.effective_number.get(i).copied()),
+                human(im.weights.inverse_frequency.get(i).copied().flatten()),
+                human(im.weights.effective_number.get(i).copied().flatten()),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "class",
+            "count",
+            "frequency",
+            "effective number",
+            "weight (inverse frequency)",
+            "weight (effective number)",
+        ],
+        &rows,
+    );
+    let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
+        (Some(x), _) => format!("{}:1", human(Some(x))),
+        (None, Some(n)) => format!("– ({})", md(n)),
+        (None, None) => "–".into(),
+    };
+    let _ = writeln!(
+        out,
+        "- imbalance ratio **{ratio}** ({}), majority {}, minority {}",
+        im.severity,
+        md(&im.majority),
+        md(&im.minority)
+    );
+    let _ = writeln!(
+        out,
+        "- normalised entropy {} (1 = balanced), β = {}",
+        human(im.normalized_entropy),
+        r.params.beta
+    );
+    if let Some(pn) = im.positive_negative_ratio {
+        let _ = writeln!(out, "- positive / negative elements {}", human(Some(pn)));
+    }
+    out.push('\n');
+
+    out.push_str("### Loss per class\n\n");
+    let rows: Vec<Vec<String>> = r
+        .classes
+        .iter()
+        .map(|c| {
+            vec![
+                md(&c.name),
+                c.elements.to_string(),
+                human(c.ce_mean),
+                human(c.focal_mean),
+                pct(c.ce_share),
+                pct(c.focal_share),
+                human(c.mean_p_true),
+                pct(c.accuracy),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "class", "elements", "CE mean", "FL mean", "CE share", "FL share", "mean p_t",
+            "accuracy",
+        ],
+        &rows,
+    );
+
+    out.push_str(
+        "### Loss per difficulty bucket\n\np_t is the probability of the true target.\n\n",
+    );
+    let last = r.buckets.len().saturating_sub(1);
+    let rows: Vec<Vec<String>> = r
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            vec![
+                range(b.lower, b.upper, i == last),
+                b.count.to_string(),
+                pct(b.share),
+                human(Some(b.ce_sum)),
+                pct(b.ce_share),
+                human(Some(b.focal_sum)),
+                pct(b.focal_share),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
+        ],
+        &rows,
+    );
+
+    let t = &r.totals;
+    out.push_str("### Totals\n\n");
+    table(
+        &mut out,
+        &[
+            "elements",
+            "positives",
+            "CE sum",
+            "CE mean",
+            "FL sum",
+            "FL mean",
+            "FL per positive",
+        ],
+        &[vec![
+            t.elements.to_string(),
+            t.positives.to_string(),
+            human(Some(t.ce_sum)),
+            human(t.ce_mean),
+            human(Some(t.focal_sum)),
+            human(t.focal_mean),
+            human(t.loss_per_positive),
+        ]],
+    );
+
+    let c = &r.calibration;
+    out.push_str("### Calibration\n\n");
+    table(
+        &mut out,
+        &[
+            "items",
+            "ECE",
+            "MCE",
+            "Brier",
+            "confidence − accuracy",
+            "direction",
+        ],
+        &[vec![
+            c.items.clone(),
+            human(c.ece),
+            human(c.mce),
+            human(c.brier),
+            human(c.confidence_gap),
+            c.direction.clone(),
+        ]],
+    );
+    out
+}
+
+/// The variants table shared by compare and recommend.
+fn variants(out: &mut String, vs: &[Variant], easy: f64) {
+    let rows: Vec<Vec<String>> = vs
+        .iter()
+        .map(|v| {
+            vec![
+                md(&v.name),
+                v.gamma.map_or("–".into(), |g| g.to_string()),
+                alpha_text(&v.alpha),
+                human(v.loss_mean),
+                human(v.ratio_to_ce),
+                pct(v.easy_loss_share),
+                pct(v.easy_grad_share),
+                format!(
+                    "{} / {}",
+                    pct(v.hardest_1pct_loss_share.positives),
+                    pct(v.hardest_1pct_loss_share.negatives)
+                ),
+                format!(
+                    "{} / {}",
+                    pct(v.hardest_10pct_loss_share.positives),
+                    pct(v.hardest_10pct_loss_share.negatives)
+                ),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "variant",
+            "γ",
+            "α",
+            "loss mean",
+            "× CE",
+            "easy loss",
+            "easy grad",
+            "hardest 1% pos / neg",
+            "hardest 10% pos / neg",
+        ],
+        &rows,
+    );
+    let _ = writeln!(
+        out,
+        "easy = p_t ≥ {easy}; grad = \\|∂loss/∂logit\\|; hardest x% = share of the loss held by the hardest x% of positive / negative elements.\n"
+    );
+}
+
+fn compare(r: &CompareReport) -> String {
+    let mut out = String::from("## flcli compare\n\n");
+    input(&mut out, &r.input);
+    out.push('\n');
+    out.push_str("### Variants\n\n");
+    variants(&mut out, &r.variants, r.params.easy);
+    out.push_str("### Share of each variant's loss by p_t bucket (hard → easy)\n\n");
+    let mut header = vec!["variant".to_string()];
+    if let Some(v) = r.variants.first() {
+        let last = v.buckets.len().saturating_sub(1);
+        header.extend(
+            v.buckets
+                .iter()
+                .enumerate()
+                .map(|(i, b)| range(b.lower, b.upper, i == last)),
+        );
+    }
+    let rows: Vec<Vec<String>> = r
+        .variants
+        .iter()
+        .map(|v| {
+            std::iter::once(md(&v.name))
+                .chain(v.buckets.iter().map(|b| pct(b.share)))
+                .collect()
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(&mut out, &header, &rows);
+    out
+}
+
+fn recommend(r: &RecommendReport) -> String {
+    let mut out = String::from("## flcli recommend\n\n");
+    input(&mut out, &r.input);
+    out.push('\n');
+    let rec = &r.recommendation;
+    out.push_str("### Recommendation\n\n");
+    if rec.loss == "focal" {
+        let _ = writeln!(
+            out,
+            "**Use focal loss with γ = {} and α = {}.**\n",
+            rec.gamma,
+            alpha_text(&rec.alpha)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**Use plain cross-entropy (γ = 0), α = {}.**\n",
+            alpha_text(&rec.alpha)
+        );
+    }
+    out.push_str("### Why\n\n");
+    for s in &rec.rationale {
+        let _ = writeln!(out, "- {}", md(s));
+    }
+    out.push('\n');
+    if !rec.alternatives.is_empty() {
+        out.push_str("### Alternatives\n\n");
+        let rows: Vec<Vec<String>> = rec
+            .alternatives
+            .iter()
+            .map(|a| {
+                vec![
+                    md(&a.loss),
+                    a.gamma.to_string(),
+                    alpha_text(&a.alpha),
+                    md(&a.reason),
+                ]
+            })
+            .collect();
+        table(&mut out, &["loss", "γ", "α", "reason"], &rows);
+    }
+    let im = &r.evidence.imbalance;
+    out.push_str("### Evidence\n\n");
+    let _ = writeln!(
+        out,
+        "- imbalance ratio {} ({}), calibration: {} (ECE {})\n",
+        human(im.imbalance_ratio),
+        im.severity,
+        r.evidence.calibration.direction,
+        human(r.evidence.calibration.ece)
+    );
+    variants(&mut out, &r.evidence.variants, r.params.easy);
+    out
+}
