@@ -51,7 +51,6 @@ where
     }
     let g = cmd::Global {
         style: output::Style::detect(cli.color),
-        color: cli.color,
         quiet: cli.quiet,
     };
     let result = cmd::out::preflight(&cli.command).and_then(|()| match &cli.command {
@@ -59,8 +58,8 @@ where
         Command::Compare(a) => cmd::compare::run(a, &g),
         Command::Recommend(a) => cmd::recommend::run(a, &g),
         Command::Schema => cmd::schema(),
-        Command::Completions { shell } => cmd::out::completions(*shell),
-        Command::Man => cmd::man(),
+        Command::Completions { shell } => cmd::docs::completions(*shell),
+        Command::Man => cmd::docs::man(),
     });
     match result {
         Ok(code) => code,

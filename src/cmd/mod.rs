@@ -2,6 +2,7 @@
 //! options and loss settings, running the pass, and writing the report.
 
 pub mod compare;
+pub mod docs;
 pub mod gate;
 pub mod gate_schema;
 pub mod out;
@@ -11,7 +12,7 @@ pub mod stats;
 use crate::cli::{InputArgs, LossArgs, OutputArgs};
 use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
 use crate::loss::{Alpha, EngineSpec, Mode, Partial, ScoreKind};
-use crate::output::{ColorChoice, Style};
+use crate::output::Style;
 use crate::report::{InputInfo, Report, SkipInfo};
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
@@ -21,8 +22,6 @@ use std::io::{IsTerminal, Write};
 pub struct Global {
     /// Terminal style.
     pub style: Style,
-    /// `--color` as given (a file written with -o is coloured only with `always`).
-    pub color: ColorChoice,
     /// `--quiet`.
     pub quiet: bool,
 }
@@ -264,14 +263,5 @@ pub fn schema() -> Result<i32> {
     let mut s = serde_json::to_string_pretty(&crate::report::schema::json_schema())?;
     s.push('\n');
     std::io::stdout().lock().write_all(s.as_bytes())?;
-    Ok(0)
-}
-
-/// `flcli man`: the man page.
-pub fn man() -> Result<i32> {
-    use clap::CommandFactory;
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut buf)?;
-    std::io::stdout().lock().write_all(&buf)?;
     Ok(0)
 }

@@ -5,7 +5,7 @@
 use super::gate::{self, ChecksFailed};
 use super::Global;
 use crate::cli::{Command, OutputArgs, OutputFormat};
-use crate::output::{ColorChoice, Exporter, JsonExporter, Style};
+use crate::output::{Exporter, JsonExporter};
 use crate::report::Report;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
@@ -58,7 +58,8 @@ pub fn preflight(command: &Command) -> Result<()> {
         _ => return Ok(()),
     };
     let gates = gate::parse_all(&out.fail_if)?;
-    if let (false, Some(schema)) = (gates.is_empty(), super::gate_schema::schema_of(name)) {
+    if !gates.is_empty() {
+        let schema = crate::report::schema::json_schema();
         for g in &gates {
             super::gate_schema::check(g, &schema, name)?;
         }
@@ -210,10 +211,7 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
     };
     let file = out_file(out);
     let style = match file {
-        // A file is not a terminal: colour only when asked for outright.
-        Some(_) => Style {
-            color: g.color == ColorChoice::Always,
-        },
+        Some(_) => g.style.for_file(),
         None => g.style,
     };
     let text = exporter(format(out)).render(report, style)?;
@@ -256,13 +254,4 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
         return Err(ChecksFailed(failed).into());
     }
     Ok(())
-}
-
-/// `flcli completions SHELL`, written whole (a closed pipe is not a panic).
-pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
-    use clap::CommandFactory;
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::Cli::command(), "flcli", &mut buf);
-    std::io::stdout().lock().write_all(&buf)?;
-    Ok(0)
 }

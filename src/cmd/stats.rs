@@ -14,7 +14,7 @@ use anyhow::Result;
 pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
     let ds = Dataset::open(&input_options(&a.input)?)?;
     // The contract: detection is one stderr line for tables; JSON carries it in `input.detected`.
-    if !(a.output.json || a.output.output == OutputFormat::Json) {
+    if super::out::format(&a.output) != OutputFormat::Json {
         note_detection(&ds, g);
     }
     let gamma = check_gamma(a.gamma)?;

@@ -28,19 +28,46 @@ pub enum ColorChoice {
 pub struct Style {
     /// Whether to use ANSI colour and bold.
     pub color: bool,
+    /// `--color` as given.
+    pub choice: ColorChoice,
 }
 
 impl Style {
     /// Decides colour from the flag, the terminal and the environment.
     pub fn detect(choice: ColorChoice) -> Style {
-        let env_ok = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true);
+        Style::decide(
+            choice,
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+
+    /// The rule behind [`Style::detect`]: `always` and `never` win; `auto`
+    /// colours only a terminal, and not when `NO_COLOR` is set to a non-empty
+    /// value (no-color.org) or `TERM` is `dumb`.
+    pub fn decide(
+        choice: ColorChoice,
+        tty: bool,
+        no_color: Option<&std::ffi::OsStr>,
+        term: Option<&std::ffi::OsStr>,
+    ) -> Style {
+        let env_ok = no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb");
         let color = match choice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => env_ok && std::io::stdout().is_terminal(),
+            ColorChoice::Auto => env_ok && tty,
         };
-        Style { color }
+        Style { color, choice }
+    }
+
+    /// The style for a file written with `-o`: a file is not a terminal, so
+    /// colour only when asked for outright.
+    pub fn for_file(self) -> Style {
+        Style {
+            color: self.choice == ColorChoice::Always,
+            ..self
+        }
     }
 }
 

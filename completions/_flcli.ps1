@@ -1,0 +1,213 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'flcli'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'flcli' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Class imbalance, and CE / focal loss per class and per difficulty bucket')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'A γ × α grid (and named variants) side by side, from one pass')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'flcli;stats' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Force the input format instead of detecting it from magic bytes and extension')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category')
+            [CompletionResult]::new('--prob', '--prob', [CompletionResultType]::ParameterName, 'Binary: the probability column')
+            [CompletionResult]::new('--probs', '--probs', [CompletionResultType]::ParameterName, 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column')
+            [CompletionResult]::new('--logit', '--logit', [CompletionResultType]::ParameterName, 'Binary: the logit column')
+            [CompletionResult]::new('--logits', '--logits', [CompletionResultType]::ParameterName, 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column')
+            [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
+            [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are skipped and counted (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
+            [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
+            [CompletionResult]::new('--beta', '--beta', [CompletionResultType]::ParameterName, 'β of the effective number of samples (Cui et al. 2019)')
+            [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)')
+            [CompletionResult]::new('--gamma', '--gamma', [CompletionResultType]::ParameterName, 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: from the extension of -o (.json, .md, .csv), else table')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--fail-if', '--fail-if', [CompletionResultType]::ParameterName, 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip invalid rows (counted by reason) instead of stopping at the first one')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;compare' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Force the input format instead of detecting it from magic bytes and extension')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category')
+            [CompletionResult]::new('--prob', '--prob', [CompletionResultType]::ParameterName, 'Binary: the probability column')
+            [CompletionResult]::new('--probs', '--probs', [CompletionResultType]::ParameterName, 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column')
+            [CompletionResult]::new('--logit', '--logit', [CompletionResultType]::ParameterName, 'Binary: the logit column')
+            [CompletionResult]::new('--logits', '--logits', [CompletionResultType]::ParameterName, 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column')
+            [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
+            [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are skipped and counted (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
+            [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
+            [CompletionResult]::new('--beta', '--beta', [CompletionResultType]::ParameterName, 'β of the effective number of samples (Cui et al. 2019)')
+            [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'γ values of the grid, comma-separated')
+            [CompletionResult]::new('--gamma', '--gamma', [CompletionResultType]::ParameterName, 'γ values of the grid, comma-separated')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'α values of the grid, separated by '';'' or '','' (softmax lists use '';'' between settings, e.g. ''none;0.2,0.8''). Default: 0.25 (binary/sigmoid), none (softmax)')
+            [CompletionResult]::new('--alpha', '--alpha', [CompletionResultType]::ParameterName, 'α values of the grid, separated by '';'' or '','' (softmax lists use '';'' between settings, e.g. ''none;0.2,0.8''). Default: 0.25 (binary/sigmoid), none (softmax)')
+            [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: from the extension of -o (.json, .md, .csv), else table')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--fail-if', '--fail-if', [CompletionResultType]::ParameterName, 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip invalid rows (counted by reason) instead of stopping at the first one')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;recommend' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Force the input format instead of detecting it from magic bytes and extension')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category')
+            [CompletionResult]::new('--prob', '--prob', [CompletionResultType]::ParameterName, 'Binary: the probability column')
+            [CompletionResult]::new('--probs', '--probs', [CompletionResultType]::ParameterName, 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column')
+            [CompletionResult]::new('--logit', '--logit', [CompletionResultType]::ParameterName, 'Binary: the logit column')
+            [CompletionResult]::new('--logits', '--logits', [CompletionResultType]::ParameterName, 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column')
+            [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
+            [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are skipped and counted (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
+            [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
+            [CompletionResult]::new('--beta', '--beta', [CompletionResultType]::ParameterName, 'β of the effective number of samples (Cui et al. 2019)')
+            [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')
+            [CompletionResult]::new('--max-easy-grad-share', '--max-easy-grad-share', [CompletionResultType]::ParameterName, 'Target: the largest acceptable share of the gradient from easy elements')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format. Default: from the extension of -o (.json, .md, .csv), else table')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind')
+            [CompletionResult]::new('--fail-if', '--fail-if', [CompletionResultType]::ParameterName, 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip invalid rows (counted by reason) instead of stopping at the first one')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Short for --output json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;schema' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;man' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;help' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Class imbalance, and CE / focal loss per class and per difficulty bucket')
+            [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'A γ × α grid (and named variants) side by side, from one pass')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'flcli;help;stats' {
+            break
+        }
+        'flcli;help;compare' {
+            break
+        }
+        'flcli;help;recommend' {
+            break
+        }
+        'flcli;help;schema' {
+            break
+        }
+        'flcli;help;completions' {
+            break
+        }
+        'flcli;help;man' {
+            break
+        }
+        'flcli;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,193 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[flcli] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'flcli'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'flcli'= {
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand stats 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+            cand compare 'A γ × α grid (and named variants) side by side, from one pass'
+            cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
+            cand schema 'Print the JSON Schema of the reports (generated from the same types)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'flcli;stats'= {
+            cand --input-format 'Force the input format instead of detecting it from magic bytes and extension'
+            cand -d 'CSV field delimiter (one byte; \t for tab)'
+            cand --delimiter 'CSV field delimiter (one byte; \t for tab)'
+            cand --mode 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected'
+            cand --label 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category'
+            cand --prob 'Binary: the probability column'
+            cand --probs 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column'
+            cand --logit 'Binary: the logit column'
+            cand --logits 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column'
+            cand --positive 'Binary: the label value that is positive, for string labels'
+            cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
+            cand --ignore-index 'Rows with this label are skipped and counted (PyTorch''s ignore_index)'
+            cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
+            cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
+            cand --beta 'β of the effective number of samples (Cui et al. 2019)'
+            cand --easy 'p_t at or above which an element counts as easy'
+            cand -g 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)'
+            cand --gamma 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)'
+            cand -a 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off'
+            cand --alpha 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off'
+            cand --output 'Output format. Default: from the extension of -o (.json, .md, .csv), else table'
+            cand -o 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --out 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --fail-if 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --skip-invalid 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+            cand --json 'Short for --output json'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;compare'= {
+            cand --input-format 'Force the input format instead of detecting it from magic bytes and extension'
+            cand -d 'CSV field delimiter (one byte; \t for tab)'
+            cand --delimiter 'CSV field delimiter (one byte; \t for tab)'
+            cand --mode 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected'
+            cand --label 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category'
+            cand --prob 'Binary: the probability column'
+            cand --probs 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column'
+            cand --logit 'Binary: the logit column'
+            cand --logits 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column'
+            cand --positive 'Binary: the label value that is positive, for string labels'
+            cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
+            cand --ignore-index 'Rows with this label are skipped and counted (PyTorch''s ignore_index)'
+            cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
+            cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
+            cand --beta 'β of the effective number of samples (Cui et al. 2019)'
+            cand --easy 'p_t at or above which an element counts as easy'
+            cand -g 'γ values of the grid, comma-separated'
+            cand --gamma 'γ values of the grid, comma-separated'
+            cand -a 'α values of the grid, separated by '';'' or '','' (softmax lists use '';'' between settings, e.g. ''none;0.2,0.8''). Default: 0.25 (binary/sigmoid), none (softmax)'
+            cand --alpha 'α values of the grid, separated by '';'' or '','' (softmax lists use '';'' between settings, e.g. ''none;0.2,0.8''). Default: 0.25 (binary/sigmoid), none (softmax)'
+            cand --variant 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)'
+            cand --output 'Output format. Default: from the extension of -o (.json, .md, .csv), else table'
+            cand -o 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --out 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --fail-if 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --skip-invalid 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+            cand --json 'Short for --output json'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;recommend'= {
+            cand --input-format 'Force the input format instead of detecting it from magic bytes and extension'
+            cand -d 'CSV field delimiter (one byte; \t for tab)'
+            cand --delimiter 'CSV field delimiter (one byte; \t for tab)'
+            cand --mode 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected'
+            cand --label 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category'
+            cand --prob 'Binary: the probability column'
+            cand --probs 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column'
+            cand --logit 'Binary: the logit column'
+            cand --logits 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column'
+            cand --positive 'Binary: the label value that is positive, for string labels'
+            cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
+            cand --ignore-index 'Rows with this label are skipped and counted (PyTorch''s ignore_index)'
+            cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
+            cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
+            cand --beta 'β of the effective number of samples (Cui et al. 2019)'
+            cand --easy 'p_t at or above which an element counts as easy'
+            cand --max-easy-grad-share 'Target: the largest acceptable share of the gradient from easy elements'
+            cand --output 'Output format. Default: from the extension of -o (.json, .md, .csv), else table'
+            cand -o 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --out 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
+            cand --fail-if 'Exit 1 if EXPR holds on the JSON report, e.g. ''totals.focal_mean > 0.05'' or ''classes[cat].accuracy < 0.8'' (repeatable; see the README, "CI gates")'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --skip-invalid 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+            cand --json 'Short for --output json'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;schema'= {
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;completions'= {
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;man'= {
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;help'= {
+            cand stats 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+            cand compare 'A γ × α grid (and named variants) side by side, from one pass'
+            cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
+            cand schema 'Print the JSON Schema of the reports (generated from the same types)'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'flcli;help;stats'= {
+        }
+        &'flcli;help;compare'= {
+        }
+        &'flcli;help;recommend'= {
+        }
+        &'flcli;help;schema'= {
+        }
+        &'flcli;help;completions'= {
+        }
+        &'flcli;help;man'= {
+        }
+        &'flcli;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,167 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_flcli_global_optspecs
+    string join \n color= q/quiet j/threads= h/help V/version
+end
+
+function __fish_flcli_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_flcli_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_flcli_using_subcommand
+    set -l cmd (__fish_flcli_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c flcli -n "__fish_flcli_needs_command" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_needs_command" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_needs_command" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_needs_command" -s V -l version -d 'Print version'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+csv\t'CSV with a header row (optionally gzip-compressed)'"
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
+softmax\t'One true class per row, K score columns forming a distribution'
+sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l prob -d 'Binary: the probability column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l logit -d 'Binary: the logit column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l logits -d 'Multi-class logit columns: a comma list, a glob (\'logit_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l positive -d 'Binary: the label value that is positive, for string labels' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s g -l gamma -d 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s a -l alpha -d 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+json\t'One JSON document (the versioned contract)'
+markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l json -d 'Short for --output json'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+csv\t'CSV with a header row (optionally gzip-compressed)'"
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
+softmax\t'One true class per row, K score columns forming a distribution'
+sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l prob -d 'Binary: the probability column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l logit -d 'Binary: the logit column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l logits -d 'Multi-class logit columns: a comma list, a glob (\'logit_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l positive -d 'Binary: the label value that is positive, for string labels' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s g -l gamma -d 'γ values of the grid, comma-separated' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s a -l alpha -d 'α values of the grid, separated by \';\' or \',\' (softmax lists use \';\' between settings, e.g. \'none;0.2,0.8\'). Default: 0.25 (binary/sigmoid), none (softmax)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+json\t'One JSON document (the versioned contract)'
+markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l json -d 'Short for --output json'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+csv\t'CSV with a header row (optionally gzip-compressed)'"
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
+softmax\t'One true class per row, K score columns forming a distribution'
+sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l prob -d 'Binary: the probability column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l logit -d 'Binary: the logit column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l logits -d 'Multi-class logit columns: a comma list, a glob (\'logit_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l positive -d 'Binary: the label value that is positive, for string labels' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient from easy elements' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+json\t'One JSON document (the versioned contract)'
+markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l json -d 'Short for --output json'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand schema" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand schema" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand schema" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand completions" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand completions" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand completions" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand man" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand man" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand man" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

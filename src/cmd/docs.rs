@@ -1,0 +1,71 @@
+//! `flcli completions` and `flcli man`: documentation generated from the
+//! clap definitions in `cli.rs`, so it cannot drift from the flags.
+
+use crate::cli::Cli;
+use anyhow::Result;
+use clap::CommandFactory;
+use std::io::Write;
+
+/// A completion script for `shell`, as committed in `completions/`.
+pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "flcli", &mut buf);
+    buf
+}
+
+/// `flcli completions SHELL`, written whole (a closed pipe is an error, not a panic).
+pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
+    std::io::stdout()
+        .lock()
+        .write_all(&completion_script(shell))?;
+    Ok(0)
+}
+
+/// Turns the top-level `.SH` headings of a rendered section into `.SS`, so a
+/// subcommand's sections nest under its own `.SH`.
+fn demote(roff: &[u8]) -> String {
+    String::from_utf8_lossy(roff)
+        .lines()
+        .map(|l| match l.strip_prefix(".SH ") {
+            Some(rest) => format!(".SS {rest}\n"),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// The whole man page: clap_mangen's page for `flcli` (global flags and the
+/// list of commands), then one section per command with its synopsis,
+/// description (with its example) and flags. One page, so `man flcli`
+/// documents every flag.
+pub fn man_page() -> Result<String> {
+    // `flcli help` needs no page of its own.
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut top = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut top)?;
+    let mut page = String::from_utf8_lossy(&top).into_owned();
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        // The list of commands points at flcli-NAME(1) pages: they are sections of this one.
+        page = page.replace(&format!("flcli\\-{name}(1)"), &format!("flcli {name}"));
+        // Global flags are documented once, at the top.
+        let mut local = sub.clone();
+        for g in cmd.get_arguments().filter(|a| a.is_global_set()) {
+            local = local.mut_arg(g.get_id(), |a| a.hide(true));
+        }
+        let man = clap_mangen::Man::new(local);
+        let mut buf = Vec::new();
+        man.render_synopsis_section(&mut buf)?;
+        man.render_description_section(&mut buf)?;
+        man.render_options_section(&mut buf)?;
+        page.push_str(&format!(".SH \"COMMAND: flcli {name}\"\n"));
+        page.push_str(&demote(&buf));
+    }
+    Ok(page)
+}
+
+/// `flcli man`.
+pub fn man() -> Result<i32> {
+    std::io::stdout().lock().write_all(man_page()?.as_bytes())?;
+    Ok(0)
+}
