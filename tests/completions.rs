@@ -69,8 +69,7 @@ fn committed_scripts_match_the_binary() {
 
 #[test]
 fn every_path_valued_argument_completes_file_names() {
-    let path_type =
-        clap::builder::ValueParser::from(clap::value_parser!(std::path::PathBuf)).type_id();
+    let path_type = clap::value_parser!(std::path::PathBuf).type_id();
     let root = flcli::cli::Cli::command();
     let mut stack = vec![root];
     let mut checked = Vec::new();
