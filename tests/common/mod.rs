@@ -88,6 +88,19 @@ impl Workdir {
         columns: Vec<(&str, ArrayRef)>,
         row_group: usize,
     ) -> PathBuf {
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(row_group))
+            .build();
+        self.write_parquet_with(name, columns, props)
+    }
+
+    /// Writes a Parquet file from named columns with the given writer settings (codec etc.).
+    pub fn write_parquet_with(
+        &self,
+        name: &str,
+        columns: Vec<(&str, ArrayRef)>,
+        props: WriterProperties,
+    ) -> PathBuf {
         let p = self.path(name);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -95,9 +108,6 @@ impl Workdir {
         let batch =
             RecordBatch::try_from_iter(columns.into_iter().map(|(n, a)| (n.to_string(), a)))
                 .expect("record batch");
-        let props = WriterProperties::builder()
-            .set_max_row_group_row_count(Some(row_group))
-            .build();
         let f = std::fs::File::create(&p).expect("create");
         let mut w = ArrowWriter::try_new(f, batch.schema(), Some(props)).expect("writer");
         w.write(&batch).expect("write batch");
