@@ -139,3 +139,45 @@ fn buckets_are_half_open_and_the_last_is_closed() {
     assert_eq!(counts, [0, 3]);
     assert_eq!((r.buckets[1].lower, r.buckets[1].upper), (0.5, 1.0));
 }
+
+#[test]
+fn sigmoid_reads_a_list_column_like_separate_columns() {
+    let w = Workdir::new();
+    let rows = [
+        vec![-3.0, -2.0, -4.0],
+        vec![2.0, -1.0, -3.0],
+        vec![-1.0, -2.0, 3.0],
+        vec![0.5, 0.25, -0.5],
+    ];
+    let labels = vec![-1, 0, 2, -100];
+    w.write_parquet(
+        "list.parquet",
+        vec![
+            ("label", i64s(labels.clone())),
+            ("logits", common::f64_lists(&rows)),
+        ],
+        3,
+    );
+    let col = |k: usize| f64s(rows.iter().map(|r| r[k]).collect());
+    w.write_parquet(
+        "cols.parquet",
+        vec![
+            ("label", i64s(labels)),
+            ("logit_0", col(0)),
+            ("logit_1", col(1)),
+            ("logit_2", col(2)),
+        ],
+        3,
+    );
+    let run = |f: &str| stats_json(w.cmd().args(["stats", f, "--mode", "sigmoid", "--json"]));
+    let (l, c) = (run("list.parquet"), run("cols.parquet"));
+    assert_eq!(l.input.score_columns, ["logits"]);
+    assert_eq!(l.input.score_kind, ScoreKind::Logits);
+    assert_eq!(
+        (l.input.background_rows, l.input.rows_ignored),
+        (Some(1), 1)
+    );
+    assert_eq!(l.totals.elements, 9);
+    assert_eq!(l.totals, c.totals);
+    assert_eq!(l.classes, c.classes);
+}
