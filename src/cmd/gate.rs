@@ -6,8 +6,8 @@
 //!
 //! - `key` or `.key` selects an object field (`totals.focal_mean`);
 //! - `[SEL]` selects in an array or object. In an array whose elements are
-//!   objects with a `name` field, SEL is first matched against the names
-//!   (`classes[cat]`, `variants[fl g=2 a=0.25]`), and otherwise read as an
+//!   objects with a `name` (or `key`) field, SEL is first matched against
+//!   them (`classes[cat]`, `variants[fl g=2 a=0.25]`), and otherwise read as an
 //!   index (`classes[0]`, `buckets[-1]` = the last). `[#2]` is always an
 //!   index and `["2"]` / `['2']` always a name, for names that look like
 //!   numbers. An unquoted SEL runs to the first `]` and is trimmed; quote it
@@ -311,14 +311,9 @@ fn select<'a>(v: &'a Value, step: &Step) -> std::result::Result<&'a Value, Strin
             })
         }
         (Value::Array(a), Step::Select(s) | Step::Name(s)) => {
-            let named = a
-                .iter()
-                .any(|e| e.get("name").is_some_and(Value::is_string));
+            let named = a.iter().any(|e| label(e).is_some());
             if named {
-                if let Some(e) = a
-                    .iter()
-                    .find(|e| e.get("name").and_then(Value::as_str) == Some(s.as_str()))
-                {
+                if let Some(e) = a.iter().find(|e| label(e) == Some(s.as_str())) {
                     return Ok(e);
                 }
             }
@@ -350,6 +345,14 @@ fn select<'a>(v: &'a Value, step: &Step) -> std::result::Result<&'a Value, Strin
     }
 }
 
+/// What an element of a list is selected by: its `name` (classes, variants),
+/// else its `key` (the groups of `--by`).
+fn label(e: &Value) -> Option<&str> {
+    e.get("name")
+        .or_else(|| e.get("key"))
+        .and_then(Value::as_str)
+}
+
 /// Element `i` of `a` (negative counts from the end).
 fn index(a: &[Value], i: i64) -> std::result::Result<&Value, String> {
     let n = a.len() as i64;
@@ -367,7 +370,7 @@ fn index(a: &[Value], i: i64) -> std::result::Result<&Value, String> {
 fn names(a: &[Value]) -> String {
     let all: Vec<String> = a
         .iter()
-        .filter_map(|e| e.get("name").and_then(Value::as_str))
+        .filter_map(label)
         .map(|n| format!("{:?}", crate::output::escape(n)))
         .collect();
     if all.len() > 12 {

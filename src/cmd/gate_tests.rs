@@ -18,7 +18,11 @@ fn report() -> Value {
             {"name": "fl g=2 a=0.25", "easy_grad_share": 0.004},
             {"name": "asl(1,4)", "easy_grad_share": 0.2}
         ],
-        "params": {"bucket_edges": [0.0, 0.5, 1.0]}
+        "params": {"bucket_edges": [0.0, 0.5, 1.0]},
+        "groups": [
+            {"key": "small", "totals": {"focal_mean": 0.5}},
+            {"key": "large", "totals": {"focal_mean": 0.1}}
+        ]
     })
 }
 
@@ -83,6 +87,19 @@ fn selects_by_name_then_index() {
     assert_eq!(eval("classes[-1].accuracy < 0").unwrap().actual, 0.25);
     assert_eq!(eval("buckets[1].count > 0").unwrap().actual, 7.0);
     assert_eq!(eval("params.bucket_edges[-1] > 0").unwrap().actual, 1.0);
+}
+
+#[test]
+fn groups_by_key() {
+    assert_eq!(
+        eval("groups[large].totals.focal_mean > 1").unwrap().actual,
+        0.1
+    );
+    assert_eq!(eval("groups[0].totals.focal_mean > 1").unwrap().actual, 0.5);
+    let e = eval("groups[medium].totals.focal_mean > 1")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"small\", \"large\""), "{e}");
 }
 
 #[test]
