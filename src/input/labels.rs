@@ -24,6 +24,10 @@ pub struct LabelMap {
     positive: Option<String>,
     background: i64,
     ignore: i64,
+    /// Classes are exactly "0".."K-1": integers map without formatting or hashing.
+    numeric: bool,
+    /// `--positive` as an integer, when it is one.
+    positive_int: Option<i64>,
 }
 
 impl LabelMap {
@@ -40,6 +44,10 @@ impl LabelMap {
             .enumerate()
             .map(|(i, n)| (n.clone(), i as i32))
             .collect();
+        let numeric = names.iter().enumerate().all(|(i, n)| *n == i.to_string());
+        let positive_int = positive
+            .as_deref()
+            .and_then(|p| p.trim().parse::<i64>().ok());
         LabelMap {
             mode,
             classes: names.len(),
@@ -48,6 +56,8 @@ impl LabelMap {
             positive,
             background,
             ignore,
+            numeric,
+            positive_int,
         }
     }
 
@@ -76,8 +86,15 @@ impl LabelMap {
         if self.mode == Mode::Sigmoid && v == self.background {
             return Ok(BACKGROUND);
         }
-        if let Some(p) = &self.positive {
-            return Ok((v.to_string() == *p) as i32);
+        if self.positive.is_some() {
+            return Ok((Some(v) == self.positive_int) as i32);
+        }
+        if self.numeric {
+            return if v >= 0 && (v as u64) < self.classes as u64 {
+                Ok(v as i32)
+            } else {
+                Err(LabelError::Unknown(v.to_string()))
+            };
         }
         if let Some(&i) = self.by_name.get(v.to_string().as_str()) {
             return Ok(i);

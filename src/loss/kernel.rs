@@ -75,75 +75,183 @@ pub fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
 /// `q^γ`, without `powf` for integer and half-integer γ.
 #[inline(always)]
 pub fn modulate(q: f64, ln_q: f64, gamma: f64) -> f64 {
-    if gamma == 0.0 {
-        return 1.0;
-    }
-    let twice = gamma * 2.0;
-    if twice == twice.trunc() && twice <= 32.0 {
-        let whole = q.powi(gamma.trunc() as i32);
-        if gamma == gamma.trunc() {
-            whole
-        } else {
-            whole * q.sqrt()
-        }
-    } else if q <= 0.0 {
-        0.0
-    } else {
-        let lq = if ln_q.is_nan() { q.ln() } else { ln_q };
-        (gamma * lq).exp()
-    }
+    let lq = if ln_q.is_nan() { q.ln() } else { ln_q };
+    Plan::of(Term::Pow(gamma)).weight(q, lq, 0.0).0
 }
 
-/// Bin of the fine p_t histogram for an element, by its log-odds ln(pt/q).
+/// How a term's modulating factor is computed, decided once per pass, not per element.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Plan {
+    /// γ = 0: the factor is 1.
+    One,
+    /// Integer γ: repeated multiplication.
+    Int(u32),
+    /// Half-integer γ: repeated multiplication times √q.
+    Half(u32),
+    /// Any other γ: exp(γ ln q).
+    General(f64),
+    /// FLSD-53: γ = 5 below p_t = 0.2, else 3.
+    Flsd53,
+    /// Poly-1 with ε.
+    Poly1(f64),
+}
+
 #[inline(always)]
-fn tail_bin(e: &Elem) -> usize {
-    let lq = if e.ln_q.is_nan() { e.q.ln() } else { e.ln_q };
-    let u = e.ln_pt - lq;
-    // log-odds in [-20, 25): p_t from 2e-9 to 1 - 1.4e-11, the ε-clamp inside.
-    let f = ((u + 20.0) * (TAIL_BINS as f64 / 45.0)).floor();
-    f.clamp(0.0, (TAIL_BINS - 1) as f64) as usize
+fn powu(q: f64, n: u32) -> f64 {
+    let mut w = 1.0;
+    for _ in 0..n {
+        w *= q;
+    }
+    w
 }
 
-/// Lower log-odds edge of a fine bin (for reports of how curves were made).
-pub fn tail_bin_lower(bin: usize) -> f64 {
-    bin as f64 * 45.0 / TAIL_BINS as f64 - 20.0
+impl Plan {
+    /// The plan for a term.
+    pub fn of(t: Term) -> Plan {
+        match t {
+            Term::Flsd53 => Plan::Flsd53,
+            Term::Poly1(e) => Plan::Poly1(e),
+            Term::Pow(g) if g == 0.0 => Plan::One,
+            Term::Pow(g) if g == g.trunc() && g <= 16.0 => Plan::Int(g as u32),
+            Term::Pow(g) if 2.0 * g == (2.0 * g).trunc() && g <= 16.0 => {
+                Plan::Half(g.trunc() as u32)
+            }
+            Term::Pow(g) => Plan::General(g),
+        }
+    }
+
+    /// The modulating factor and the γ in force for an element; `ln_q` must be
+    /// exact for [`Plan::General`] and is ignored otherwise.
+    #[inline(always)]
+    pub fn weight(self, q: f64, ln_q: f64, pt: f64) -> (f64, f64) {
+        match self {
+            Plan::One => (1.0, 0.0),
+            Plan::Int(n) => (powu(q, n), n as f64),
+            Plan::Half(n) => (powu(q, n) * q.sqrt(), n as f64 + 0.5),
+            Plan::General(g) => {
+                if q <= 0.0 {
+                    (0.0, g)
+                } else {
+                    ((g * ln_q).exp(), g)
+                }
+            }
+            Plan::Flsd53 => {
+                let q2 = q * q;
+                if pt < 0.2 {
+                    (q2 * q2 * q, 5.0)
+                } else {
+                    (q2 * q, 3.0)
+                }
+            }
+            Plan::Poly1(_) => (1.0, 0.0),
+        }
+    }
+
+    /// The loss and |∂loss/∂logit| of an element for this term.
+    #[inline(always)]
+    pub fn loss_grad(self, e: &Elem, ce: f64) -> (f64, f64) {
+        match self {
+            // |∂/∂x| of CE + ε(1-p_t) = (1-p_t)(1 + ε p_t)
+            Plan::Poly1(eps) => (ce + eps * e.q, e.q * (1.0 + eps * e.pt)),
+            _ => {
+                let (w, gamma) = self.weight(e.q, e.ln_q, e.pt);
+                // |∂FL/∂x| = (1-p_t)^γ (1 - p_t - γ p_t ln p_t)   (RetinaNet, appendix)
+                (w * ce, w * (e.q + gamma * e.pt * ce))
+            }
+        }
+    }
+}
+
+/// Sub-bins per octave of the fine p_t histogram.
+const TAIL_SUB: usize = 8;
+/// Octaves covered on each side (down to 2^-40 ≈ 1e-12).
+const TAIL_OCTAVES: usize = TAIL_BINS / (2 * TAIL_SUB);
+
+/// Ascending key of x ∈ [0, 0.5] from its exponent and top 3 mantissa bits:
+/// 8 bins per octave, everything below 2^-40 in bin 0. Bit operations only.
+#[inline(always)]
+fn side_key(x: f64) -> usize {
+    let bits = x.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let octave = (-1 - e) as usize;
+    if octave >= TAIL_OCTAVES {
+        0
+    } else {
+        (TAIL_OCTAVES - 1 - octave) * TAIL_SUB + ((bits >> 49) & 7) as usize
+    }
+}
+
+/// Bin of the fine p_t histogram, ascending in p_t: the hard half by p_t,
+/// the easy half by 1 - p_t, so both tails keep their resolution.
+#[inline(always)]
+pub fn tail_bin(pt: f64, q: f64) -> usize {
+    if pt <= q {
+        side_key(pt)
+    } else {
+        TAIL_BINS - 1 - side_key(q)
+    }
+}
+
+/// Per-pass constants of [`add_element`].
+pub struct Ctx<'a> {
+    pub(crate) spec: &'a EngineSpec,
+    pub(crate) plans: Vec<Plan>,
+    pub(crate) nb: usize,
+    pub(crate) tail_stride: usize,
+    /// Whether any term needs ln(1 - p_t) (a non-integer, non-half γ).
+    pub(crate) need_lnq: bool,
+}
+
+impl<'a> Ctx<'a> {
+    /// Precomputes the term plans for `spec`.
+    pub fn new(spec: &'a EngineSpec) -> Ctx<'a> {
+        Ctx {
+            spec,
+            plans: spec.terms.iter().map(|&t| Plan::of(t)).collect(),
+            need_lnq: spec
+                .terms
+                .iter()
+                .any(|&t| matches!(Plan::of(t), Plan::General(_))),
+            nb: spec.buckets(),
+            tail_stride: 1 + spec.terms.len(),
+        }
+    }
 }
 
 /// Adds one element of group `g` to `acc`.
 #[inline(always)]
-pub fn add_element(spec: &EngineSpec, acc: &mut Partial, g: usize, e: Elem) {
+pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
+    let spec = cx.spec;
+    // Only a general γ needs ln(1-p_t); computing it here (not inside the term
+    // loop) keeps the compiler from hoisting a `ln` call for every element.
+    if cx.need_lnq && e.ln_q.is_nan() {
+        e.ln_q = e.q.ln();
+    }
     let ce = -e.ln_pt;
-    let nb = spec.buckets();
-    let b = spec.bucket_of(e.pt);
-    let at = acc.cell(nb, g, b, e.pt >= spec.easy);
-    let tail_at = if spec.tails {
-        let pol = spec.group_class(g).1 as usize;
-        Some((pol * TAIL_BINS + tail_bin(&e)) * (1 + spec.terms.len()))
-    } else {
-        None
-    };
-    let cell = &mut acc.cells[at..at + acc.stride];
+    // Edges are few: counting the ones at or below p_t is branch-free.
+    let b = spec.edges[1..cx.nb].iter().filter(|&&x| e.pt >= x).count();
+    let stride = acc.stride;
+    let at = ((g * cx.nb + b) * 2 + (e.pt >= spec.easy) as usize) * stride;
+    let cell = &mut acc.cells[at..at + stride];
     cell[0] += 1.0;
     cell[1] += e.pt;
     cell[2] += ce;
-    if let Some(t) = tail_at {
-        acc.tails[t] += 1.0;
-    }
-    for (j, term) in spec.terms.iter().enumerate() {
-        let (loss, grad) = match *term {
-            // |∂/∂x| of CE + ε(1-p_t) = (1-p_t)(1 + ε p_t)
-            Term::Poly1(eps) => (ce + eps * e.q, e.q * (1.0 + eps * e.pt)),
-            _ => {
-                let gamma = term.gamma_at(e.pt);
-                let w = modulate(e.q, e.ln_q, gamma);
-                // |∂FL/∂x| = (1-p_t)^γ (1 - p_t - γ p_t ln p_t)   (RetinaNet, appendix)
-                (w * ce, w * (e.q + gamma * e.pt * ce))
-            }
-        };
-        cell[3 + 2 * j] += loss;
-        cell[4 + 2 * j] += grad;
-        if let Some(t) = tail_at {
-            acc.tails[t + 1 + j] += loss;
+    if spec.tails {
+        let pol = spec.group_class(g).1 as usize;
+        let t = (pol * TAIL_BINS + tail_bin(e.pt, e.q)) * cx.tail_stride;
+        let tails = &mut acc.tails[t..t + cx.tail_stride];
+        tails[0] += 1.0;
+        for (j, plan) in cx.plans.iter().enumerate() {
+            let (loss, grad) = plan.loss_grad(&e, ce);
+            cell[3 + 2 * j] += loss;
+            cell[4 + 2 * j] += grad;
+            tails[1 + j] += loss;
+        }
+    } else {
+        for (j, plan) in cx.plans.iter().enumerate() {
+            let (loss, grad) = plan.loss_grad(&e, ce);
+            cell[3 + 2 * j] += loss;
+            cell[4 + 2 * j] += grad;
         }
     }
 }
@@ -173,7 +281,12 @@ fn argmax(row: &[f64]) -> usize {
 
 /// Accumulates a decoded batch into `acc` (rows_read and skips are counted by the decoder).
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
+    let cx = Ctx::new(spec);
     let w = spec.width();
+    if spec.mode == Mode::Binary && batch.labels.iter().all(|&l| l == 0 || l == 1) {
+        super::fast::binary(&cx, &batch.labels, &batch.scores, acc);
+        return;
+    }
     for (i, &label) in batch.labels.iter().enumerate() {
         match label {
             IGNORED => {
@@ -188,9 +301,9 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
         acc.rows_used += 1;
         let row = &batch.scores[i * w..(i + 1) * w];
         match spec.mode {
-            Mode::Binary => binary_row(spec, acc, label as usize, row[0]),
-            Mode::Softmax => softmax_row(spec, acc, label as usize, row),
-            Mode::Sigmoid => sigmoid_row(spec, acc, label, row),
+            Mode::Binary => binary_row(&cx, acc, label as usize, row[0]),
+            Mode::Softmax => softmax_row(&cx, acc, label as usize, row),
+            Mode::Sigmoid => sigmoid_row(&cx, acc, label, row),
         }
     }
 }
@@ -209,10 +322,11 @@ fn binary_elem(spec: &EngineSpec, x: f64, positive: bool) -> (Elem, f64) {
     }
 }
 
-fn binary_row(spec: &EngineSpec, acc: &mut Partial, y: usize, x: f64) {
+fn binary_row(cx: &Ctx, acc: &mut Partial, y: usize, x: f64) {
+    let spec = cx.spec;
     let positive = y == 1;
     let (e, p) = binary_elem(spec, x, positive);
-    add_element(spec, acc, y, e);
+    add_element(cx, acc, y, e);
     let predicted = p >= 0.5;
     acc.class_rows[y] += 1;
     acc.correct[y] += (predicted == positive) as u64;
@@ -225,7 +339,8 @@ fn binary_row(spec: &EngineSpec, acc: &mut Partial, y: usize, x: f64) {
     );
 }
 
-fn softmax_row(spec: &EngineSpec, acc: &mut Partial, y: usize, row: &[f64]) {
+fn softmax_row(cx: &Ctx, acc: &mut Partial, y: usize, row: &[f64]) {
+    let spec = cx.spec;
     let top = argmax(row);
     let (e, confidence, brier) = match spec.kind {
         ScoreKind::Logits => {
@@ -275,17 +390,18 @@ fn softmax_row(spec: &EngineSpec, acc: &mut Partial, y: usize, row: &[f64]) {
             (e, row[top], brier)
         }
     };
-    add_element(spec, acc, y, e);
+    add_element(cx, acc, y, e);
     acc.class_rows[y] += 1;
     acc.correct[y] += (top == y) as u64;
     add_calib(acc, confidence, top == y, brier);
 }
 
-fn sigmoid_row(spec: &EngineSpec, acc: &mut Partial, label: i32, row: &[f64]) {
+fn sigmoid_row(cx: &Ctx, acc: &mut Partial, label: i32, row: &[f64]) {
+    let spec = cx.spec;
     for (k, &x) in row.iter().enumerate() {
         let positive = label == k as i32;
         let (e, p) = binary_elem(spec, x, positive);
-        add_element(spec, acc, 2 * k + positive as usize, e);
+        add_element(cx, acc, 2 * k + positive as usize, e);
         let predicted = p >= 0.5;
         let t = positive as u8 as f64;
         add_calib(

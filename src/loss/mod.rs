@@ -7,6 +7,7 @@
 //! unit order, so the result is bit-identical whatever the thread count.
 
 pub mod accum;
+pub mod fast;
 pub mod kernel;
 pub mod spec;
 pub mod summary;

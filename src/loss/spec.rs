@@ -107,7 +107,7 @@ impl Term {
 }
 
 /// Number of fine p_t bins per polarity used for the cumulative-loss curves.
-pub const TAIL_BINS: usize = 512;
+pub const TAIL_BINS: usize = 640;
 /// Number of equal-width confidence bins for calibration (ECE, as torchmetrics).
 pub const CALIB_BINS: usize = 15;
 

@@ -331,4 +331,4 @@ pub fn evaluate(
 }
 
 /// How the hardest-fraction shares are computed, for the report.
-pub const TAIL_METHOD: &str = "per polarity, a 512-bin histogram of p_t's log-odds over [-20, 25] (values outside fall in the end bins), hardest (lowest p_t) first, linear within a bin; shares are of the unweighted loss within a polarity (α is constant there in binary and sigmoid)";
+pub const TAIL_METHOD: &str = "per polarity, a 640-bin histogram of p_t (8 bins per octave of min(p_t, 1-p_t), down to 2^-40), hardest (lowest p_t) first, linear within a bin; shares are of the unweighted loss within a polarity (α is constant there in binary and sigmoid)";
