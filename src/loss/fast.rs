@@ -4,8 +4,11 @@
 //! results into the cells. Both builds do the same IEEE operations in the same
 //! order (no FMA contraction), so the output does not depend on the CPU.
 
+// The constants are fdlibm's, digit for digit as published.
+#![allow(clippy::excessive_precision)]
+
 use super::accum::Partial;
-use super::kernel::{tail_bin, Ctx};
+use super::kernel::{tail_bin, Ctx, IGNORED};
 use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
@@ -48,7 +51,7 @@ pub fn ln1p(e: f64) -> f64 {
     ln(u) + (e - (u - 1.0)) / u
 }
 
-const INV_LN2: f64 = 1.442_695_040_888_963_387;
+const INV_LN2: f64 = std::f64::consts::LOG2_E;
 const P1: f64 = 1.666_666_666_666_660_190_37e-1;
 const P2: f64 = -2.777_777_777_701_559_338_42e-3;
 const P3: f64 = 6.613_756_321_437_934_361_17e-5;
@@ -158,7 +161,7 @@ fn math(kind: ScoreKind, labels: &[i32], x: &[f64], eps: f64, need_lnq: bool, s:
     math_generic(kind, labels, x, eps, need_lnq, s)
 }
 
-/// Accumulates binary rows whose labels are all 0 or 1.
+/// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
 pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     let spec = cx.spec;
     let need_lnq = cx.need_lnq;
@@ -174,8 +177,15 @@ pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     let inner = &spec.edges[1..nb];
     for (lab, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
         math(spec.kind, lab, xs, spec.eps, need_lnq, &mut s);
-        for i in 0..lab.len() {
-            let y = lab[i] as usize;
+        for (i, &label) in lab.iter().enumerate() {
+            if label != 0 && label != 1 {
+                // Ignored or skipped rows: their scores were never validated, so
+                // whatever the math above made of them is dropped here.
+                acc.rows_ignored += (label == IGNORED) as u64;
+                continue;
+            }
+            acc.rows_used += 1;
+            let y = label as usize;
             let (pt, q, ce) = (s.pt[i], s.q[i], s.ce[i]);
             let b = inner.iter().filter(|&&e| pt >= e).count();
             let at = ((y * nb + b) * 2 + (pt >= spec.easy) as usize) * stride;
@@ -222,7 +232,6 @@ pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
             acc.brier.1 += 1;
         }
     }
-    acc.rows_used += labels.len() as u64;
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ impl Plan {
         match t {
             Term::Flsd53 => Plan::Flsd53,
             Term::Poly1(e) => Plan::Poly1(e),
-            Term::Pow(g) if g == 0.0 => Plan::One,
+            Term::Pow(0.0) => Plan::One,
             Term::Pow(g) if g == g.trunc() && g <= 16.0 => Plan::Int(g as u32),
             Term::Pow(g) if 2.0 * g == (2.0 * g).trunc() && g <= 16.0 => {
                 Plan::Half(g.trunc() as u32)
@@ -283,7 +283,7 @@ fn argmax(row: &[f64]) -> usize {
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
     let cx = Ctx::new(spec);
     let w = spec.width();
-    if spec.mode == Mode::Binary && batch.labels.iter().all(|&l| l == 0 || l == 1) {
+    if spec.mode == Mode::Binary {
         super::fast::binary(&cx, &batch.labels, &batch.scores, acc);
         return;
     }
