@@ -10,7 +10,7 @@ use crate::loss::accum::{Loc, SkipReason};
 use crate::loss::kernel::{self, Batch, SKIPPED};
 use crate::loss::Partial;
 use anyhow::{anyhow, bail, Result};
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::sync::Mutex;
 
 /// Nominal bytes per parallel CSV unit (independent of the thread count).
@@ -20,8 +20,8 @@ pub const BATCH_ROWS: usize = 32 * 1024;
 
 type Stream = csv::Reader<Box<dyn Read + Send>>;
 
-/// stdin can be read once: the reader that read its header keeps the rest.
-static STDIN: Mutex<Option<Stream>> = Mutex::new(None);
+/// stdin and pipes can be read once: the reader that read the header keeps the rest.
+static STREAMS: Mutex<Vec<(std::path::PathBuf, Stream)>> = Mutex::new(Vec::new());
 
 fn builder(delimiter: u8, headers: bool) -> csv::ReaderBuilder {
     let mut b = csv::ReaderBuilder::new();
@@ -33,16 +33,27 @@ fn open_stream(src: &Source, delimiter: u8) -> Result<Stream> {
     let raw: Box<dyn Read + Send> = if src.is_stdin() {
         Box::new(std::io::stdin())
     } else {
-        let f = std::fs::File::open(&src.path)
-            .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
-        if src.gzip {
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-                1 << 20,
-                f,
-            )))
-        } else {
-            Box::new(f)
+        Box::new(
+            std::fs::File::open(&src.path)
+                .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?,
+        )
+    };
+    let mut buf = BufReader::with_capacity(1 << 20, raw);
+    let mut gzip = src.gzip;
+    if src.is_stream() {
+        // stdin and pipes were not sniffed (that would eat their first bytes): peek now.
+        let head = buf
+            .fill_buf()
+            .map_err(|e| anyhow!("{}: cannot read: {e}", src.display()))?;
+        if head.starts_with(b"PAR1") {
+            bail!("{}: this is Parquet, which needs a file flcli can seek in, not a pipe: save it to a file first", src.display());
         }
+        gzip = head.starts_with(&[0x1f, 0x8b]);
+    }
+    let raw: Box<dyn Read + Send> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(buf))
+    } else {
+        Box::new(buf)
     };
     // LF-only text, so that record line numbers are exact (see line_ends).
     let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(raw));
@@ -88,8 +99,11 @@ fn header_of(src: &Source, r: &mut Stream) -> Result<Vec<String>> {
 pub fn columns(src: &Source, delimiter: u8) -> Result<Vec<Column>> {
     let mut r = open_stream(src, delimiter)?;
     let names = header_of(src, &mut r)?;
-    if src.is_stdin() {
-        *STDIN.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+    if src.is_stream() {
+        STREAMS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((src.path.clone(), r));
     }
     Ok(names
         .into_iter()
@@ -102,7 +116,7 @@ pub fn columns(src: &Source, delimiter: u8) -> Result<Vec<Column>> {
 
 /// Units for one CSV source: byte ranges for plain files without quotes, else one stream.
 pub fn units(src_index: usize, src: &Source, delimiter: u8) -> Result<Vec<Unit>> {
-    if src.is_stdin() || src.gzip {
+    if src.is_stream() || src.gzip {
         return Ok(vec![Unit::CsvStream { src: src_index }]);
     }
     // Raw bytes here (no LineEnds): the byte offset must be the file's.
@@ -183,12 +197,13 @@ pub fn read_range(
 
 /// Parses a whole stream sequentially (its header is consumed first).
 pub fn read_stream(src: &Source, dec: &Decoder, acc: &mut Partial) -> Result<()> {
-    let r = if src.is_stdin() {
-        STDIN
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .ok_or_else(|| anyhow!("<stdin>: already read"))?
+    let r = if src.is_stream() {
+        let mut streams = STREAMS.lock().unwrap_or_else(|p| p.into_inner());
+        let i = streams
+            .iter()
+            .position(|(p, _)| *p == src.path)
+            .ok_or_else(|| anyhow!("{}: already read", src.display()))?;
+        streams.swap_remove(i).1
     } else {
         let mut r = open_stream(src, dec.delimiter)?;
         header_of(src, &mut r)?;

@@ -28,6 +28,8 @@ pub struct Source {
     pub parquet: Option<parquet::arrow::arrow_reader::ArrowReaderMetadata>,
     /// CSV: where the needed columns sit in this file's header.
     pub csv_index: Option<CsvIndex>,
+    /// A pipe or device (`<(zcat x.csv)`, a FIFO): read once, front to back, like stdin.
+    pub pipe: bool,
 }
 
 /// Positions of the needed columns in one CSV file's header.
@@ -45,6 +47,11 @@ impl Source {
     /// Whether this is stdin.
     pub fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
+    }
+
+    /// Whether this can only be read once, front to back (stdin, a pipe, a device).
+    pub fn is_stream(&self) -> bool {
+        self.is_stdin() || self.pipe
     }
 
     /// The path as shown in messages, with control characters escaped.
@@ -75,6 +82,9 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
+            if forced == Some(Format::Parquet) {
+                bail!("stdin (-) is read as CSV; Parquet needs a file flcli can seek in: save it to a file first");
+            }
             out.push(Source {
                 path: p.clone(),
                 format: Format::Csv,
@@ -82,6 +92,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
                 size: 0,
                 parquet: None,
                 csv_index: None,
+                pipe: false,
             });
             continue;
         }
@@ -115,15 +126,43 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
     if out.iter().filter(|s| s.is_stdin()).count() > 1 {
         bail!("stdin (-) can be read only once");
     }
+    for (i, s) in out.iter().enumerate().filter(|(_, s)| s.pipe) {
+        if out[..i].iter().any(|t| t.path == s.path) {
+            bail!(
+                "{}: a pipe can be read only once; name it once",
+                s.display()
+            );
+        }
+    }
     Ok(out)
 }
 
 /// Decides a file's format from its first bytes and its extension.
 fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     let shown = crate::output::escape(&p.display().to_string());
+    let meta = std::fs::metadata(p)
+        .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
+    if !meta.is_file() {
+        // A pipe (`<(zcat x.csv)`, a FIFO) or device, not opened here: opening a
+        // FIFO and closing it again would cut its writer off, and sniffing its
+        // first bytes would eat them. It is read as CSV, and a gzip stream is
+        // recognised when read.
+        if forced == Some(Format::Parquet) || says_parquet(p) {
+            bail!("{shown}: is a pipe or device, not a file; Parquet needs a file flcli can seek in: save it to a file first");
+        }
+        return Ok(Source {
+            path: p.to_path_buf(),
+            format: Format::Csv,
+            gzip: false,
+            size: 0,
+            parquet: None,
+            csv_index: None,
+            pipe: true,
+        });
+    }
     let mut f = std::fs::File::open(p)
         .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let size = meta.len();
     if size == 0 {
         bail!(
             "{shown}: the file is empty; point flcli at a file with a header and prediction rows"
@@ -136,13 +175,7 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     let magic = &magic[..n];
     let is_parquet = magic == b"PAR1";
     let gzip = magic.starts_with(&[0x1f, 0x8b]);
-    let name = p
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let says_parquet =
-        name.ends_with(".parquet") || name.ends_with(".pq") || name.ends_with(".parq");
+    let says_parquet = says_parquet(p);
     let format = match forced {
         Some(Format::Parquet) if !is_parquet => bail!(
             "{shown}: --input-format parquet, but the file does not start with the Parquet magic bytes PAR1; check the file or drop --input-format"
@@ -166,5 +199,16 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
         size,
         parquet,
         csv_index: None,
+        pipe: false,
     })
+}
+
+/// Whether the file name says Parquet.
+fn says_parquet(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    name.ends_with(".parquet") || name.ends_with(".pq") || name.ends_with(".parq")
 }
