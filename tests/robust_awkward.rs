@@ -1099,3 +1099,25 @@ fn gzip_csv_on_stdin() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Parquet needs a file"));
 }
+
+#[test]
+fn concatenated_csv_files_with_a_repeated_header() {
+    let d = tmp();
+    let rows = binary_rows(40, 19);
+    let (a, b) = rows.split_at(25);
+    let cat = format!("{}{}", binary_csv(a), binary_csv(b));
+    let f = write(d.path(), "cat.csv", &cat);
+    let e = stats_err(&[&f]);
+    assert!(
+        e.contains("line 27") && e.contains("header line again"),
+        "{e}"
+    );
+    assert!(!e.contains("--positive"), "{e}");
+    let r = stats(&[f.as_os_str(), "--skip-invalid".as_ref()]);
+    assert_eq!(r.input.rows_skipped, 1);
+    assert_eq!(r.input.skipped[0].first, vec![27]);
+    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let want = stats(&[&plain]);
+    assert_eq!(r.totals, want.totals);
+    assert_eq!(r.classes, want.classes);
+}

@@ -107,6 +107,10 @@ impl<'a> Decoder<'a> {
         let skip = "or pass --skip-invalid to skip and count such rows";
         let is_label = column == self.label_col;
         match reason {
+            // `cat a.csv b.csv` repeats the header line inside the data.
+            _ if is_label && value.trim() == self.label_col => format!(
+                "this is the header line again (files concatenated with their headers?): keep only the first header, e.g. with `tail -n +2` on every file after the first, {skip}"
+            ),
             SkipReason::OutOfRange if self.spec.kind == ScoreKind::Probabilities => {
                 format!("if the column holds logits pass --logit/--logits instead, {skip}")
             }
