@@ -561,7 +561,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__stats)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +644,14 @@ _flcli() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-groups)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

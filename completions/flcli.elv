@@ -56,6 +56,8 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand --gamma 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)'
             cand -a 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off'
             cand --alpha 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off'
+            cand --by 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value'
+            cand --max-groups 'The most distinct --by values allowed (a guard against grouping by an ID column)'
             cand --output 'Output format. Default: from the extension of -o (.json, .md, .csv), else table'
             cand -o 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
             cand --out 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'

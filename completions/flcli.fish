@@ -58,6 +58,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l beta -d 'β of the
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l easy -d 'p_t at or above which an element counts as easy' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s g -l gamma -d 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s a -l alpha -d 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'

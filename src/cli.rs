@@ -173,6 +173,23 @@ pub struct OutputArgs {
     pub fail_if: Vec<String>,
 }
 
+/// `--by` and its limit (stats and compare).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ByArgs {
+    /// Break the whole report down by the values of this column (e.g. the data split, an
+    /// object-size bucket, a source data set): one section per value.
+    #[arg(long, value_name = "COL", help_heading = "Output")]
+    pub by: Option<String>,
+    /// The most distinct --by values allowed (a guard against grouping by an ID column).
+    #[arg(
+        long,
+        default_value_t = 1000,
+        value_name = "N",
+        help_heading = "Output"
+    )]
+    pub max_groups: usize,
+}
+
 /// Report formats.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -207,6 +224,8 @@ pub struct StatsArgs {
     /// softmax a per-class comma list, default none. `none` turns weighting off.
     #[arg(long, short = 'a', value_name = "α", help_heading = "Loss")]
     pub alpha: Option<String>,
+    #[command(flatten)]
+    pub by: ByArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

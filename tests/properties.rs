@@ -320,6 +320,8 @@ fn units(file: &Path, d: &Data) -> usize {
         background: -1,
         ignore_index: -100,
         skip_invalid: false,
+        by: None,
+        max_groups: 1000,
     };
     Dataset::open(&opts)
         .and_then(|ds| ds.units())

@@ -124,6 +124,7 @@ pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> 
             tail_method: variants::TAIL_METHOD.into(),
         },
         variants,
+        groups: None,
     };
     Ok(Done {
         report,

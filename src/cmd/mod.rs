@@ -66,6 +66,8 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
         background: a.background,
         ignore_index: a.ignore_index,
         skip_invalid: a.skip_invalid,
+        by: None,
+        max_groups: 1000,
     })
 }
 
@@ -249,6 +251,7 @@ pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
         background_rows: (ds.layout.mode == Mode::Sigmoid).then_some(p.background_rows),
         detected: ds.layout.detected.clone(),
         alpha_convention: alpha_convention(ds.layout.mode, alpha),
+        by: ds.opts.by.clone(),
     }
 }
 
@@ -264,4 +267,15 @@ pub fn schema() -> Result<i32> {
     s.push('\n');
     std::io::stdout().lock().write_all(s.as_bytes())?;
     Ok(0)
+}
+
+/// Input options with `--by` applied.
+pub fn input_options_by(a: &InputArgs, by: &crate::cli::ByArgs) -> Result<InputOptions> {
+    let mut o = input_options(a)?;
+    if by.max_groups == 0 {
+        bail!("--max-groups must be at least 1");
+    }
+    o.by = by.by.clone();
+    o.max_groups = by.max_groups;
+    Ok(o)
 }

@@ -1,18 +1,17 @@
 //! `flcli stats`: imbalance, CE and focal loss per class and per bucket, calibration.
 
 use super::{
-    check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
-    run_pass, Global,
+    check_gamma, emit, engine_spec, input_info, note_detection, parse_alpha, run_pass, Global,
 };
 use crate::cli::{LossArgs, OutputFormat, StatsArgs};
 use crate::input::Dataset;
 use crate::loss::{summary, Alpha, EngineSpec, Partial, Term};
-use crate::report::{Params, Report, StatsReport, SCHEMA_VERSION};
+use crate::report::{Params, Report, StatsGroup, StatsReport, SCHEMA_VERSION};
 use anyhow::Result;
 
 /// Runs `flcli stats`; returns the exit code.
 pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
-    let ds = Dataset::open(&input_options(&a.input)?)?;
+    let ds = Dataset::open(&super::input_options_by(&a.input, &a.by)?)?;
     // The contract: detection is one stderr line for tables; JSON carries it in `input.detected`.
     if super::out::format(&a.output) != OutputFormat::Json {
         note_detection(&ds, g);
@@ -21,8 +20,18 @@ pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
     let alpha = parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len())?;
     let mut spec = engine_spec(&ds, &a.loss)?;
     spec.terms = vec![Term::Pow(gamma)];
-    let p = run_pass(&ds, &spec, g)?;
-    let report = build(&ds, &spec, &p, gamma, &alpha, &a.loss);
+    let (p, parts) = run_pass(&ds, &spec, g)?.split_groups();
+    let mut report = build(&ds, &spec, &p, gamma, &alpha, &a.loss);
+    if a.by.by.is_some() {
+        let groups = parts
+            .iter()
+            .map(|(key, part)| StatsGroup {
+                key: key.clone(),
+                report: build(&ds, &spec, part, gamma, &alpha, &a.loss),
+            })
+            .collect();
+        report.groups = Some(groups);
+    }
     emit(&Report::Stats(report), &a.output, g)?;
     Ok(0)
 }
@@ -53,5 +62,6 @@ pub fn build(
         buckets: summary::buckets(spec, p, 0, alpha),
         totals: summary::totals(spec, p, 0, alpha),
         calibration: summary::calibration(spec, p),
+        groups: None,
     }
 }

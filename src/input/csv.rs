@@ -7,7 +7,7 @@ use super::detect::{ColType, Column};
 use super::line_ends::{self, LineEnds};
 use super::{CsvIndex, Source, Unit};
 use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{self, Batch, SKIPPED};
+use crate::loss::kernel::{Batch, SKIPPED};
 use crate::loss::Partial;
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -224,6 +224,7 @@ fn read_records(
     let mut rec = csv::ByteRecord::new();
     let mut batch = Batch::default();
     let mut row = vec![0f64; w];
+    let mut groups: Vec<usize> = Vec::new();
     loop {
         let more = r.read_byte_record(&mut rec).map_err(|e| {
             // With byte records and flexible widths the only errors are I/O ones
@@ -239,11 +240,17 @@ fn read_records(
             let code = parse_record(&rec, &idx, Loc::Line(line), src, dec, acc, &mut row)?;
             batch.labels.push(code);
             batch.scores.extend_from_slice(&row);
+            if let Some(b) = idx.by {
+                // A ragged line may lack the field: it is counted as skipped in the group "(null)".
+                let key = rec.get(b).map(String::from_utf8_lossy);
+                groups.push(dec.group_of(src, key.as_deref().unwrap_or("(null)"), acc)?);
+            }
         }
         if batch.labels.len() >= BATCH_ROWS || (!more && !batch.labels.is_empty()) {
-            kernel::accumulate(dec.spec, &batch, acc);
+            dec.sink(&batch, idx.by.map(|_| groups.as_slice()), acc);
             batch.labels.clear();
             batch.scores.clear();
+            groups.clear();
         }
         if !more {
             return Ok(());

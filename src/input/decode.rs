@@ -4,7 +4,7 @@
 use super::labels::{LabelError, LabelMap};
 use super::{Dataset, Scores, Source};
 use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{IGNORED, SKIPPED};
+use crate::loss::kernel::{self, Batch, IGNORED, SKIPPED};
 use crate::loss::{EngineSpec, Mode, Partial, ScoreKind};
 use crate::output::escape;
 use anyhow::{anyhow, Result};
@@ -57,6 +57,10 @@ pub struct Decoder<'a> {
     pub score_cols: Vec<String>,
     /// CSV delimiter.
     pub delimiter: u8,
+    /// The `--by` column.
+    pub by: Option<&'a str>,
+    /// The most distinct `--by` values allowed.
+    pub max_groups: usize,
 }
 
 impl<'a> Decoder<'a> {
@@ -74,6 +78,51 @@ impl<'a> Decoder<'a> {
             scores: &ds.layout.scores,
             score_cols,
             delimiter: ds.opts.delimiter,
+            by: ds.opts.by.as_deref(),
+            max_groups: ds.opts.max_groups,
+        }
+    }
+
+    /// The `--by` group of a key in `acc` (added if new), or an error past `--max-groups`.
+    pub fn group_of(&self, src: &Source, key: &str, acc: &mut Partial) -> Result<usize> {
+        let g = acc.groups.get_or_insert_with(Default::default);
+        let i = g.slot(key, self.spec);
+        if g.keys.len() > self.max_groups {
+            return Err(too_many_groups(
+                &src.display(),
+                self.by.unwrap_or(""),
+                self.max_groups,
+            ));
+        }
+        Ok(i)
+    }
+
+    /// Accumulates a decoded batch: into `acc`, or split by `groups` (one entry per row) under `--by`.
+    pub fn sink(&self, batch: &Batch, groups: Option<&[usize]>, acc: &mut Partial) {
+        let Some(groups) = groups else {
+            kernel::accumulate(self.spec, batch, acc);
+            return;
+        };
+        let Some(g) = acc.groups.as_mut() else { return };
+        let w = self.spec.width();
+        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); g.parts.len()];
+        for (i, &k) in groups.iter().enumerate() {
+            rows[k].push(i as u32);
+        }
+        let mut sub = Batch::default();
+        for (k, rs) in rows.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+            sub.labels.clear();
+            sub.scores.clear();
+            for &i in rs {
+                let i = i as usize;
+                sub.labels.push(batch.labels[i]);
+                sub.scores
+                    .extend_from_slice(&batch.scores[i * w..(i + 1) * w]);
+            }
+            let part = &mut g.parts[k];
+            part.rows_read += rs.len() as u64;
+            part.group_skipped += sub.labels.iter().filter(|&&l| l == SKIPPED).count() as u64;
+            kernel::accumulate(self.spec, &sub, part);
         }
     }
 
@@ -220,4 +269,12 @@ impl<'a> Decoder<'a> {
         }
         Ok(true)
     }
+}
+
+/// The error for a `--by` column with more distinct values than `--max-groups`.
+pub fn too_many_groups(file: &str, col: &str, max: usize) -> anyhow::Error {
+    anyhow!(
+        "{file}: column {:?} has more than {max} distinct values, too many to break the report down by; pick a coarser column for --by (e.g. a split or a size bucket) or raise --max-groups",
+        escape(col)
+    )
 }

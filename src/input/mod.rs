@@ -36,6 +36,10 @@ pub struct InputOptions {
     pub ignore_index: i64,
     /// `--skip-invalid`.
     pub skip_invalid: bool,
+    /// `--by`: break every figure down by the values of this column.
+    pub by: Option<String>,
+    /// `--max-groups`: the most distinct `--by` values allowed.
+    pub max_groups: usize,
 }
 
 /// An opened data set: its files, the detected layout, and the class names.
@@ -126,6 +130,18 @@ impl Dataset {
                 }
             }
         }
+        if let Some(by) = &opts.by {
+            for (s, cols) in sources.iter().zip(&headers) {
+                if !cols.iter().any(|c| &c.name == by) {
+                    let names: Vec<String> = cols.iter().map(|c| format!("{:?}", c.name)).collect();
+                    bail!(
+                        "{}: has no column {by:?} to break the report down by (--by); columns found: {}",
+                        s.display(),
+                        names.join(", ")
+                    );
+                }
+            }
+        }
         for (s, cols) in sources.iter_mut().zip(&headers) {
             if s.format == Format::Csv {
                 if matches!(layout.scores, Scores::List(_)) {
@@ -139,6 +155,7 @@ impl Dataset {
                     width: cols.len(),
                     label: pos(&layout.label),
                     scores: sc.iter().map(|n| pos(n)).collect(),
+                    by: opts.by.as_deref().map(pos),
                 });
             }
         }
@@ -201,6 +218,9 @@ impl Dataset {
             })
             .collect();
         let mut total = Partial::new(spec);
+        if self.opts.by.is_some() {
+            total.groups = Some(Default::default());
+        }
         for r in results {
             match r {
                 Some(Ok(p)) => total.merge(&p),
@@ -208,6 +228,18 @@ impl Dataset {
                 None => {}
             }
         }
+        if let Some(g) = &total.groups {
+            if g.keys.len() > self.opts.max_groups {
+                let col = self.opts.by.as_deref().unwrap_or("");
+                let files: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
+                return Err(decode::too_many_groups(
+                    &files.join(", "),
+                    col,
+                    self.opts.max_groups,
+                ));
+            }
+        }
+        total.fold_groups(spec);
         if total.rows_read == 0 {
             let names: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
             bail!("{}: no data rows (only a header, or an empty file); point flcli at a file with predictions", names.join(", "));
@@ -235,6 +267,9 @@ impl Dataset {
 
     fn run_unit(&self, spec: &EngineSpec, unit: &Unit) -> Result<Partial> {
         let mut acc = Partial::new(spec);
+        if self.opts.by.is_some() {
+            acc.groups = Some(Default::default());
+        }
         let dec = decode::Decoder::new(self, spec);
         match *unit {
             Unit::RowGroups {

@@ -7,7 +7,7 @@ use super::detect::{ColType, Column};
 use super::labels::LabelError;
 use super::{Scores, Source, Unit};
 use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{self, Batch, SKIPPED};
+use crate::loss::kernel::{Batch, SKIPPED};
 use crate::loss::Partial;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
@@ -135,6 +135,13 @@ pub fn read_row_groups(
                 .map_err(|_| anyhow!("{}: has no column {n:?}", src.display()))?,
         );
     }
+    if let Some(by) = dec.by {
+        idx.push(
+            schema
+                .index_of(by)
+                .map_err(|_| anyhow!("{}: has no column {by:?}", src.display()))?,
+        );
+    }
     let mask = ProjectionMask::roots(builder.parquet_schema(), idx.iter().copied());
     let reader = builder
         .with_projection(mask)
@@ -148,10 +155,41 @@ pub fn read_row_groups(
             anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
         })?;
         decode(&rb, &names, list, row, src, dec, acc, &mut batch)?;
-        kernel::accumulate(dec.spec, &batch, acc);
+        match dec.by {
+            None => dec.sink(&batch, None, acc),
+            Some(by) => {
+                let keys = group_keys(rb.column_by_name(by).expect("projected"), src, dec, acc)?;
+                dec.sink(&batch, Some(&keys), acc);
+            }
+        }
         row += rb.num_rows() as u64;
     }
     Ok(())
+}
+
+/// The `--by` group of every row (values as text; nulls are the group "(null)").
+fn group_keys(a: &ArrayRef, src: &Source, dec: &Decoder, acc: &mut Partial) -> Result<Vec<usize>> {
+    let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
+        anyhow!(
+            "{}: the --by column has type {}, which has no text form; pick another column",
+            src.display(),
+            a.data_type()
+        )
+    })?;
+    let v = text.as_string::<i32>();
+    let mut out = Vec::with_capacity(v.len());
+    let mut last: Option<(&str, usize)> = None;
+    for i in 0..v.len() {
+        let key = if v.is_null(i) { "(null)" } else { v.value(i) };
+        // Runs of one value are common (files sorted or written per split): skip the lookup.
+        let g = match last {
+            Some((k, g)) if k == key => g,
+            _ => dec.group_of(src, key, acc)?,
+        };
+        last = Some((key, g));
+        out.push(g);
+    }
+    Ok(out)
 }
 
 /// Value `i` of `a` as text, for messages.

@@ -41,6 +41,8 @@ pub struct CsvIndex {
     pub label: usize,
     /// Score fields, in class order.
     pub scores: Vec<usize>,
+    /// The `--by` field, if any.
+    pub by: Option<usize>,
 }
 
 impl Source {

@@ -139,6 +139,47 @@ pub struct Partial {
     pub background_rows: u64,
     /// Rows skipped under `--skip-invalid`.
     pub skipped: Skipped,
+    /// Skipped rows routed to this group under `--by` (their reasons stay in the total).
+    pub group_skipped: u64,
+    /// Per-group partials under `--by`, in first-seen order.
+    pub groups: Option<Box<Groups>>,
+}
+
+/// The partials of `--by`: one per distinct value of the grouping column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Groups {
+    /// Group keys, in first-seen order.
+    pub keys: Vec<String>,
+    /// Key → position.
+    pub index: std::collections::HashMap<String, usize>,
+    /// One partial per key.
+    pub parts: Vec<Partial>,
+}
+
+impl Groups {
+    /// The position of `key`, added (with an empty partial) if new.
+    pub fn slot(&mut self, key: &str, spec: &EngineSpec) -> usize {
+        if let Some(&i) = self.index.get(key) {
+            return i;
+        }
+        self.keys.push(key.to_string());
+        self.index.insert(key.to_string(), self.parts.len());
+        self.parts.push(Partial::new(spec));
+        self.parts.len() - 1
+    }
+
+    fn merge(&mut self, other: &Groups) {
+        for (k, p) in other.keys.iter().zip(&other.parts) {
+            match self.index.get(k) {
+                Some(&i) => self.parts[i].merge(p),
+                None => {
+                    self.index.insert(k.clone(), self.parts.len());
+                    self.keys.push(k.clone());
+                    self.parts.push(p.clone());
+                }
+            }
+        }
+    }
 }
 
 impl Partial {
@@ -163,7 +204,39 @@ impl Partial {
             rows_ignored: 0,
             background_rows: 0,
             skipped: Skipped::default(),
+            group_skipped: 0,
+            groups: None,
         }
+    }
+
+    /// Under `--by`, makes this partial's own sums the groups merged in key
+    /// order (the readers only counted rows and skips into it) and sorts the groups.
+    pub fn fold_groups(&mut self, spec: &EngineSpec) {
+        let Some(g) = self.groups.take() else { return };
+        let mut order: Vec<usize> = (0..g.keys.len()).collect();
+        order.sort_by(|&a, &b| g.keys[a].cmp(&g.keys[b]));
+        let mut whole = Partial::new(spec);
+        let mut sorted = Groups::default();
+        for i in order {
+            whole.merge(&g.parts[i]);
+            sorted.index.insert(g.keys[i].clone(), sorted.parts.len());
+            sorted.keys.push(g.keys[i].clone());
+            sorted.parts.push(g.parts[i].clone());
+        }
+        whole.rows_read = self.rows_read;
+        whole.skipped = std::mem::take(&mut self.skipped);
+        whole.group_skipped = 0;
+        whole.groups = Some(Box::new(sorted));
+        *self = whole;
+    }
+
+    /// Detaches the `--by` groups (sorted by key after [`Partial::fold_groups`]).
+    pub fn split_groups(mut self) -> (Partial, Vec<(String, Partial)>) {
+        let groups = match self.groups.take() {
+            Some(g) => g.keys.into_iter().zip(g.parts).collect(),
+            None => Vec::new(),
+        };
+        (self, groups)
     }
 
     /// Offset of the cell for (group, bucket, easy).
@@ -197,11 +270,15 @@ impl Partial {
         self.rows_ignored += other.rows_ignored;
         self.background_rows += other.background_rows;
         self.skipped.merge(&other.skipped);
+        self.group_skipped += other.group_skipped;
+        if let Some(og) = &other.groups {
+            self.groups.get_or_insert_with(Default::default).merge(og);
+        }
     }
 
     /// Rows skipped under `--skip-invalid`.
     pub fn rows_skipped(&self) -> u64 {
-        self.skipped.total()
+        self.skipped.total() + self.group_skipped
     }
 }
 

@@ -66,19 +66,52 @@ pub struct CsvExporter;
 impl Exporter for CsvExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
         let mut rows = Rows::default();
-        match report {
-            Report::Stats(r) => stats(&mut rows, r),
-            Report::Compare(r) => compare(&mut rows, r),
-            Report::Recommend(r) => recommend(&mut rows, r),
-        }
-        let header = match report {
+        // Under --by every row gets a leading `group` cell: empty for the whole
+        // data, the column's value for a group.
+        let keyed = |rows: &mut Rows, key: &str, from: usize| {
+            for r in &mut rows.0[from..] {
+                r.push(("group", key.to_string()));
+            }
+        };
+        let grouped = match report {
+            Report::Stats(r) => {
+                stats(&mut rows, r);
+                for g in r.groups.iter().flatten() {
+                    let from = rows.0.len();
+                    stats(&mut rows, &g.report);
+                    keyed(&mut rows, &escape(&g.key), from);
+                }
+                r.groups.is_some()
+            }
+            Report::Compare(r) => {
+                compare(&mut rows, r);
+                for g in r.groups.iter().flatten() {
+                    let from = rows.0.len();
+                    compare(&mut rows, &g.report);
+                    keyed(&mut rows, &escape(&g.key), from);
+                }
+                r.groups.is_some()
+            }
+            Report::Recommend(r) => {
+                recommend(&mut rows, r);
+                false
+            }
+        };
+        let base = match report {
             Report::Stats(_) => STATS_COLUMNS,
             _ => COMPARE_COLUMNS,
+        };
+        let header: Vec<&str> = if grouped {
+            std::iter::once("group")
+                .chain(base.iter().copied())
+                .collect()
+        } else {
+            base.to_vec()
         };
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
-        w.write_record(header)?;
+        w.write_record(&header)?;
         for r in &rows.0 {
             let mut rec = vec![String::new(); header.len()];
             for (k, v) in r {

@@ -16,7 +16,15 @@ pub struct MarkdownExporter;
 impl Exporter for MarkdownExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
         Ok(match report {
-            Report::Stats(r) => stats(r),
+            Report::Stats(r) => {
+                let mut out = stats(r);
+                for g in r.groups.iter().flatten() {
+                    let by = g.report.input.by.as_deref().unwrap_or("group");
+                    out.push_str(&format!("\n## `{}` = {}\n\n", md(by), md(&g.key)));
+                    out.push_str(&stats(&g.report));
+                }
+                out
+            }
             Report::Compare(r) => compare(r),
             Report::Recommend(r) => recommend(r),
         })

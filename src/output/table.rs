@@ -12,7 +12,14 @@ pub struct TableExporter;
 impl Exporter for TableExporter {
     fn render(&self, report: &Report, style: Style) -> Result<String> {
         Ok(match report {
-            Report::Stats(r) => stats(r, style),
+            Report::Stats(r) => {
+                let mut out = stats(r, style);
+                for g in r.groups.iter().flatten() {
+                    out.push_str(&group_heading(style, &g.key, &g.report.input));
+                    out.push_str(&stats(&g.report, style));
+                }
+                out
+            }
             Report::Compare(r) => compare(r, style),
             Report::Recommend(r) => recommend(r, style),
         })
@@ -44,6 +51,18 @@ pub fn new_table(style: Style, header: &[&str]) -> Table {
         }
     }
     t
+}
+
+/// The heading of one `--by` section.
+pub fn group_heading(style: Style, key: &str, input: &crate::report::InputInfo) -> String {
+    let by = input.by.as_deref().unwrap_or("group");
+    format!(
+        "\n{}\n",
+        title(
+            style,
+            &format!("━━ {} = {} ━━", cell_name(by, 30), cell_name(key, 40))
+        )
+    )
 }
 
 /// A section title.

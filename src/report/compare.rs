@@ -118,6 +118,18 @@ pub struct CompareReport {
     pub params: CompareParams,
     /// One object per variant, in grid order.
     pub variants: Vec<Variant>,
+    /// `--by COL`: the same comparison for each value of COL (sorted by value), else null.
+    pub groups: Option<Vec<CompareGroup>>,
+}
+
+/// One group of `--by`: the value of the grouping column and its comparison.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct CompareGroup {
+    /// The value of the `--by` column ("(null)" for nulls).
+    pub key: String,
+    /// The comparison on the rows with that value.
+    #[serde(flatten)]
+    pub report: CompareReport,
 }
 
 /// A runner-up setting.

@@ -10,7 +10,7 @@ use crate::loss::{Mode, ScoreKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use compare::{CompareReport, RecommendReport, Recommendation, Variant};
+pub use compare::{CompareGroup, CompareReport, RecommendReport, Recommendation, Variant};
 
 /// Version of the JSON contract.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -69,6 +69,8 @@ pub struct InputInfo {
     pub detected: Vec<String>,
     /// The α convention in force, in words.
     pub alpha_convention: String,
+    /// The `--by` column, or null.
+    pub by: Option<String>,
 }
 
 /// Loss settings.
@@ -252,6 +254,18 @@ pub struct StatsReport {
     pub totals: Totals,
     /// Calibration.
     pub calibration: Calibration,
+    /// `--by COL`: the same report for each value of COL (sorted by value), else null.
+    pub groups: Option<Vec<StatsGroup>>,
+}
+
+/// One group of `--by`: the value of the grouping column and its whole report.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct StatsGroup {
+    /// The value of the `--by` column ("(null)" for nulls).
+    pub key: String,
+    /// The report of the rows with that value.
+    #[serde(flatten)]
+    pub report: StatsReport,
 }
 
 /// Any report flcli prints.
