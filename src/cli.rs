@@ -253,6 +253,10 @@ pub struct CompareArgs {
     /// Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
     pub variant: Vec<String>,
+    /// Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet's
+    /// Figure 4) and the reliability diagram. Written atomically; never onto an input file.
+    #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath, help_heading = "Output")]
+    pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -264,7 +268,18 @@ pub struct RecommendArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub loss: LossArgs,
-    /// Target: the largest acceptable share of the gradient from easy elements.
+    /// γ values weighed (0 and --calibration-gamma are always added). Binary/sigmoid: each with
+    /// α none, 0.25, 0.5, 0.75; softmax: with α none and class-balanced; plus flsd53.
+    #[arg(
+        long,
+        short = 'g',
+        default_value = "0,0.5,1,2,3,5",
+        value_name = "LIST",
+        help_heading = "Method"
+    )]
+    pub gamma: String,
+    /// Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements.
+    /// Focal loss gets the smallest γ that meets it.
     #[arg(
         long,
         default_value_t = 0.5,
@@ -272,6 +287,35 @@ pub struct RecommendArgs {
         help_heading = "Method"
     )]
     pub max_easy_grad_share: f64,
+    /// On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold
+    /// more than this share of cross-entropy's loss.
+    #[arg(
+        long,
+        default_value_t = 0.5,
+        value_name = "SHARE",
+        help_heading = "Method"
+    )]
+    pub max_easy_loss_share: f64,
+    /// Majority:minority ratio from which α is used: RetinaNet's α-γ pairing (binary, sigmoid;
+    /// between negative and positive elements) or class-balanced weights (softmax; between classes).
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "RATIO",
+        help_heading = "Method"
+    )]
+    pub min_imbalance: f64,
+    /// ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020).
+    #[arg(
+        long,
+        default_value_t = 0.03,
+        value_name = "ECE",
+        help_heading = "Method"
+    )]
+    pub max_ece: f64,
+    /// The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3).
+    #[arg(long, default_value_t = 3.0, value_name = "γ", help_heading = "Method")]
+    pub calibration_gamma: f64,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -8,6 +8,7 @@ use crate::cli::{CompareArgs, InputArgs, LossArgs};
 use crate::input::Dataset;
 use crate::loss::variants::{self, Named, VariantDef};
 use crate::loss::{summary, Alpha, EngineSpec, Mode, Partial};
+use crate::output::plot;
 use crate::report::compare::CompareParams;
 use crate::report::{CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
@@ -15,7 +16,24 @@ use anyhow::Result;
 /// Runs `flcli compare`; returns the exit code.
 pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
-    let done = evaluate(&a.input, &a.loss, &grid, g)?;
+    let ds = open(&a.input, g)?;
+    if let Some(path) = &a.plot {
+        let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
+        plot::check_target(path, &inputs)?;
+    }
+    let done = evaluate_dataset(&ds, &a.loss, &grid, g)?;
+    // The plot first: if it cannot be written, stdout stays empty (exit 2).
+    if let Some(path) = &a.plot {
+        let svg = plot::svg(
+            &done.report,
+            &summary::calibration(&done.spec, &done.partial),
+        )?;
+        plot::write_atomic(path, &svg)?;
+        g.note(&format!(
+            "wrote {}",
+            crate::output::escape(&path.display().to_string())
+        ));
+    }
     emit(&Report::Compare(done.report), &a.output, g)?;
     Ok(0)
 }
@@ -84,10 +102,20 @@ pub struct Done {
     pub classes: Vec<String>,
 }
 
-/// Opens the data, runs one pass for the whole grid and evaluates every variant.
-pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
+/// Opens the data and tells the user on stderr what was detected.
+pub fn open(input: &InputArgs, g: &Global) -> Result<Dataset> {
     let ds = Dataset::open(&input_options(input)?)?;
     note_detection(&ds, g);
+    Ok(ds)
+}
+
+/// Opens the data, runs one pass for the whole grid and evaluates every variant.
+pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
+    evaluate_dataset(&open(input, g)?, loss, grid, g)
+}
+
+/// Runs one pass over an opened data set for the whole grid and evaluates every variant.
+pub fn evaluate_dataset(ds: &Dataset, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
     let alphas = grid.alphas(ds.layout.mode, ds.classes.len())?;
     let mut defs: Vec<VariantDef> = Vec::new();
     for &gm in &grid.gammas {
@@ -99,10 +127,10 @@ pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> 
     for n in &grid.named {
         defs.push(variants::resolve(n, &placeholder_counts, &alphas[0]));
     }
-    let mut spec = engine_spec(&ds, loss)?;
+    let mut spec = engine_spec(ds, loss)?;
     spec.terms = variants::terms_for(&defs);
     spec.tails = true;
-    let p = run_pass(&ds, &spec, g)?;
+    let p = run_pass(ds, &spec, g)?;
     // Class-balanced weights depend on the counts, known only now.
     let counts = summary::class_counts(&p);
     let first = grid.gammas.len() * alphas.len();
@@ -113,7 +141,7 @@ pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> 
     let report = CompareReport {
         schema_version: SCHEMA_VERSION,
         command: "compare".into(),
-        input: input_info(&ds, &p, &alphas[0]),
+        input: input_info(ds, &p, &alphas[0]),
         params: CompareParams {
             gammas: grid.gammas.clone(),
             alphas: alphas.iter().map(Alpha::to_json).collect(),

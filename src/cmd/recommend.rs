@@ -1,10 +1,158 @@
 //! `flcli recommend`: whether to use focal loss, with which γ and α, and why.
+//!
+//! One pass evaluates the grid the method weighs (see [`crate::loss::recommend`]);
+//! imbalance and calibration come from the same pass.
 
-use super::Global;
+use super::compare::{self, Grid};
+use super::{alpha_convention, check_gamma, emit, parse_list, Global};
 use crate::cli::RecommendArgs;
+use crate::loss::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
+use crate::loss::variants::{self, Named};
+use crate::loss::{summary, Alpha, Mode};
+use crate::report::compare::{Evidence, Targets};
+use crate::report::{RecommendReport, Report, SCHEMA_VERSION};
 use anyhow::{bail, Result};
 
+/// Checks the method's knobs and collects them.
+fn targets(a: &RecommendArgs) -> Result<Targets> {
+    for (flag, v) in [
+        ("--max-easy-grad-share", a.max_easy_grad_share),
+        ("--max-easy-loss-share", a.max_easy_loss_share),
+    ] {
+        if !(v > 0.0 && v <= 1.0) {
+            bail!("{flag} is a share in (0, 1], got {v}");
+        }
+    }
+    if !(a.min_imbalance >= 1.0 && a.min_imbalance.is_finite()) {
+        bail!(
+            "--min-imbalance is a majority:minority ratio ≥ 1, got {}",
+            a.min_imbalance
+        );
+    }
+    if !(0.0..=1.0).contains(&a.max_ece) {
+        bail!("--max-ece must lie in [0, 1], got {}", a.max_ece);
+    }
+    Ok(Targets {
+        max_easy_grad_share: a.max_easy_grad_share,
+        max_easy_loss_share: a.max_easy_loss_share,
+        min_imbalance: a.min_imbalance,
+        max_ece: a.max_ece,
+        calibration_gamma: check_gamma(a.calibration_gamma)
+            .map_err(|e| anyhow::anyhow!("--calibration-gamma: {e}"))?,
+        beta: a.loss.beta,
+        easy: a.loss.easy,
+        alpha_by_gamma: RETINANET_ALPHA.to_vec(),
+    })
+}
+
+/// The γ values weighed: the user's, plus 0 and the calibration γ, ascending.
+fn gammas(a: &RecommendArgs, t: &Targets) -> Result<Vec<f64>> {
+    let mut g = parse_list(&a.gamma, "--gamma")?
+        .into_iter()
+        .map(check_gamma)
+        .collect::<Result<Vec<_>>>()?;
+    g.push(0.0);
+    g.push(t.calibration_gamma);
+    g.sort_by(f64::total_cmp);
+    g.dedup();
+    Ok(g)
+}
+
 /// Runs `flcli recommend`; returns the exit code.
-pub fn run(_a: &RecommendArgs, _g: &Global) -> Result<i32> {
-    bail!("recommend is being built")
+pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
+    let targets = targets(a)?;
+    let gammas = gammas(a, &targets)?;
+    let ds = compare::open(&a.input, g)?;
+    let mode = ds.layout.mode;
+    let gamma_text: Vec<String> = gammas.iter().map(|x| x.to_string()).collect();
+    let (alpha_text, named): (Option<String>, Vec<String>) = match mode {
+        // One class-balanced variant per γ; α only reweights, so they cost no extra work.
+        Mode::Softmax => (
+            None,
+            gammas
+                .iter()
+                .map(|x| format!("cb:{},{x}", a.loss.beta))
+                .chain(["flsd53".to_string()])
+                .collect(),
+        ),
+        _ => {
+            let alphas: Vec<String> = TABLE_ALPHAS.iter().map(|x| x.to_string()).collect();
+            (
+                Some(format!("none,{}", alphas.join(","))),
+                vec!["flsd53".into()],
+            )
+        }
+    };
+    let grid = Grid::parse(&gamma_text.join(","), alpha_text.as_deref(), &named)?;
+    let done = compare::evaluate_dataset(&ds, &a.loss, &grid, g)?;
+    if done.partial.rows_used == 0 {
+        bail!(
+            "{}: no rows to weigh (every row was ignored or skipped); recommend needs labelled predictions",
+            done.report.input.paths.join(", ")
+        );
+    }
+    let imbalance = summary::imbalance(&done.spec, &done.partial, &done.classes, a.loss.beta);
+    let calibration = summary::calibration(&done.spec, &done.partial);
+    // FLSD-53 with the α each rule could pick, evaluated from the same pass (α only reweights).
+    let counts = summary::class_counts(&done.partial);
+    let extra: Vec<variants::VariantDef> = match mode {
+        Mode::Softmax => {
+            let cb = variants::resolve(&Named::Cb(a.loss.beta, 0.0), &counts, &Alpha::None);
+            let mut d = variants::resolve(&Named::Flsd53, &counts, &Alpha::None);
+            d.name = "flsd53 cb".into();
+            d.class_weights = cb.class_weights;
+            vec![d]
+        }
+        _ => [0.25, 0.75]
+            .iter()
+            .map(|&x| {
+                let mut d = variants::resolve(&Named::Flsd53, &counts, &Alpha::Scalar(x));
+                d.name = format!("flsd53 a={x}");
+                d
+            })
+            .collect(),
+    };
+    let mut evidence_variants = done.report.variants;
+    evidence_variants.extend(variants::evaluate(
+        &done.spec,
+        &done.partial,
+        &done.classes,
+        &extra,
+    ));
+    let (recommendation, decision) = recommend::recommend(Inputs {
+        mode,
+        variants: &evidence_variants,
+        imbalance: &imbalance,
+        calibration: &calibration,
+        targets: &targets,
+    })?;
+    let mut input = done.report.input;
+    input.alpha_convention = alpha_convention(mode, &alpha_of(&recommendation.alpha));
+    let report = RecommendReport {
+        schema_version: SCHEMA_VERSION,
+        command: "recommend".into(),
+        input,
+        params: done.report.params,
+        recommendation,
+        evidence: Evidence {
+            imbalance,
+            calibration,
+            targets,
+            decision,
+            variants: evidence_variants,
+        },
+    };
+    emit(&Report::Recommend(report), &a.output, g)?;
+    Ok(0)
+}
+
+/// The recommended α as an engine setting, for the α convention line.
+fn alpha_of(v: &serde_json::Value) -> Alpha {
+    match v {
+        serde_json::Value::Number(n) => Alpha::Scalar(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::Array(xs) => {
+            Alpha::PerClass(xs.iter().map(|x| x.as_f64().unwrap_or(0.0)).collect())
+        }
+        _ => Alpha::None,
+    }
 }

@@ -9,6 +9,8 @@
 pub mod accum;
 pub mod fast;
 pub mod kernel;
+pub mod recommend;
+pub mod recommend_text;
 pub mod spec;
 pub mod summary;
 pub mod variants;

@@ -17,6 +17,8 @@ use anyhow::{bail, Result};
 pub struct VariantDef {
     /// Display name.
     pub name: String,
+    /// The family: focal (including ce), flsd53, asl, cb or poly1.
+    pub kind: &'static str,
     /// γ for the report (None where it varies).
     pub gamma: Option<f64>,
     /// Term for positive targets (softmax: every element).
@@ -81,6 +83,7 @@ pub fn focal(gamma: f64, alpha: &Alpha) -> VariantDef {
     };
     VariantDef {
         name,
+        kind: "focal",
         gamma: Some(gamma),
         pos: Term::Pow(gamma),
         neg: Term::Pow(gamma),
@@ -94,6 +97,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
     match *n {
         Named::Flsd53 => VariantDef {
             name: "flsd53".into(),
+            kind: "flsd53",
             gamma: None,
             pos: Term::Flsd53,
             neg: Term::Flsd53,
@@ -102,6 +106,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
         },
         Named::Asl(gp, gn) => VariantDef {
             name: format!("asl {gp},{gn}"),
+            kind: "asl",
             gamma: None,
             pos: Term::Pow(gp),
             neg: Term::Pow(gn),
@@ -125,6 +130,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
                 .collect();
             VariantDef {
                 name: format!("cb b={beta} g={gamma}"),
+                kind: "cb",
                 gamma: Some(gamma),
                 pos: Term::Pow(gamma),
                 neg: Term::Pow(gamma),
@@ -134,6 +140,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
         }
         Named::Poly1(eps) => VariantDef {
             name: format!("poly1 e={eps}"),
+            kind: "poly1",
             gamma: Some(0.0),
             pos: Term::Poly1(eps),
             neg: Term::Poly1(eps),
@@ -297,6 +304,7 @@ pub fn evaluate(
             };
             Variant {
                 name: d.name.clone(),
+                kind: d.kind.into(),
                 gamma: d.gamma,
                 alpha: match &d.class_weights {
                     Some(w) => serde_json::json!(w),

@@ -1,9 +1,9 @@
-//! Tables for `compare` and `recommend`: variants side by side, and a bar
+//! Tables for `compare`: variants side by side, and a bar
 //! chart of where each variant's loss sits across the difficulty buckets.
 
-use super::table::{alpha_text, input_lines, new_table, title};
+use super::table::{input_lines, new_table, title};
 use super::{cell_name, human, pct, Style};
-use crate::report::{CompareReport, RecommendReport};
+use crate::report::CompareReport;
 use std::fmt::Write;
 
 /// Glyphs for buckets, hardest (lowest p_t) first.
@@ -107,64 +107,5 @@ fn bars(r: &CompareReport) -> String {
         })
         .unwrap_or_default();
     let _ = writeln!(out, "{:<w$} {}", "", legend.join("  "));
-    out
-}
-
-/// The recommend report in plain words, then the evidence grid.
-pub fn render_recommend(r: &RecommendReport, style: Style) -> String {
-    let mut out = String::new();
-    input_lines(&mut out, &r.input);
-    out.push('\n');
-    let rec = &r.recommendation;
-    let _ = writeln!(out, "{}", title(style, "Recommendation"));
-    if rec.loss == "focal" {
-        let _ = writeln!(
-            out,
-            "Use focal loss with γ = {} and α = {}.",
-            rec.gamma,
-            alpha_text(&rec.alpha)
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "Use plain cross-entropy (γ = 0), α = {}.",
-            alpha_text(&rec.alpha)
-        );
-    }
-    out.push('\n');
-    let _ = writeln!(out, "{}", title(style, "Why"));
-    for s in &rec.rationale {
-        let _ = writeln!(out, "- {s}");
-    }
-    if !rec.alternatives.is_empty() {
-        out.push('\n');
-        let _ = writeln!(out, "{}", title(style, "Alternatives"));
-        for a in &rec.alternatives {
-            let _ = writeln!(
-                out,
-                "- {} γ = {}, α = {}: {}",
-                a.loss,
-                a.gamma,
-                alpha_text(&a.alpha),
-                a.reason
-            );
-        }
-    }
-    out.push('\n');
-    let _ = writeln!(out, "{}", title(style, "Evidence"));
-    let mut t = new_table(
-        style,
-        &["variant", "loss mean", "× CE", "easy loss", "easy grad"],
-    );
-    for v in &r.evidence.variants {
-        t.add_row(vec![
-            cell_name(&v.name, 22),
-            human(v.loss_mean),
-            human(v.ratio_to_ce),
-            pct(v.easy_loss_share),
-            pct(v.easy_grad_share),
-        ]);
-    }
-    let _ = writeln!(out, "{t}");
     out
 }

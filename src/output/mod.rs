@@ -5,6 +5,8 @@
 pub mod compare_table;
 pub mod csv;
 pub mod markdown;
+pub mod plot;
+pub mod recommend_table;
 pub mod table;
 
 use crate::report::Report;

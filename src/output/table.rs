@@ -277,5 +277,5 @@ fn compare(r: &CompareReport, style: Style) -> String {
 }
 
 fn recommend(r: &RecommendReport, style: Style) -> String {
-    super::compare_table::render_recommend(r, style)
+    super::recommend_table::render(r, style)
 }

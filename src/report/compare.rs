@@ -68,8 +68,10 @@ pub struct CurvePoint {
 /// One loss of the grid, evaluated on the data.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Variant {
-    /// e.g. "fl(g=2,a=0.25)", "ce", "flsd53", "asl(1,4)", "cb(0.999)", "poly1(1)".
+    /// e.g. "ce", "ce a=0.75", "fl g=2 a=0.25", "flsd53", "asl 1,4", "cb b=0.999 g=0", "poly1 e=1".
     pub name: String,
+    /// The family: "focal" (fixed γ, including ce), "flsd53", "asl", "cb" or "poly1".
+    pub kind: String,
     /// γ (null where γ varies, as in flsd53 and asl).
     pub gamma: Num,
     /// α: a number, a per-class list, or null.
@@ -137,11 +139,13 @@ pub struct CompareGroup {
 pub struct Alternative {
     /// "focal" or "cross_entropy".
     pub loss: String,
-    /// γ.
-    pub gamma: f64,
+    /// γ (null where it varies with p_t, as in flsd53).
+    pub gamma: Num,
     /// α as in [`Recommendation::alpha`].
     pub alpha: serde_json::Value,
-    /// Why it is a runner-up.
+    /// The evaluated variant of `evidence.variants` this setting is (its `name`).
+    pub variant: String,
+    /// Why it is a runner-up, with the numbers behind it.
     pub reason: String,
 }
 
@@ -152,12 +156,64 @@ pub struct Recommendation {
     pub loss: String,
     /// γ (0 for cross-entropy).
     pub gamma: f64,
-    /// Binary/sigmoid: α for the positive class; softmax: a per-class list or null.
+    /// Binary/sigmoid: α for the positive class (or null); softmax: a per-class list or null.
     pub alpha: serde_json::Value,
+    /// The evaluated variant of `evidence.variants` this setting is (its `name`).
+    pub variant: String,
     /// Sentences, each carrying the numbers that drove it.
     pub rationale: Vec<String>,
     /// Runner-up settings.
     pub alternatives: Vec<Alternative>,
+}
+
+/// The method's targets and knobs, as given on the command line (or their defaults).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Targets {
+    /// Largest acceptable share of Σ|∂loss/∂logit| from easy elements (`--max-easy-grad-share`).
+    pub max_easy_grad_share: f64,
+    /// Below `min_imbalance`, focal loss also needs easy elements to hold more than this share of
+    /// CE's loss (`--max-easy-loss-share`).
+    pub max_easy_loss_share: f64,
+    /// Majority:minority ratio from which α weighting is used (`--min-imbalance`).
+    pub min_imbalance: f64,
+    /// ECE above which an overconfident model argues for focal loss (`--max-ece`).
+    pub max_ece: f64,
+    /// The least γ recommended for an overconfident model (`--calibration-gamma`).
+    pub calibration_gamma: f64,
+    /// β of the class-balanced weights (`--beta`).
+    pub beta: f64,
+    /// p_t at or above which an element is easy (`--easy`).
+    pub easy: f64,
+    /// RetinaNet Table 1b: (γ, best α) pairs used for binary and sigmoid α.
+    pub alpha_by_gamma: Vec<[f64; 2]>,
+}
+
+/// The intermediate numbers of the method, in the order it uses them.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Decision {
+    /// Majority:minority ratio weighed for α (binary/sigmoid: between negative and positive
+    /// elements; softmax: between classes); null when a side is empty (unbounded).
+    pub imbalance_ratio: Num,
+    /// "none", "retinanet_table1" (binary/sigmoid) or "class_balanced" (softmax).
+    pub alpha_rule: String,
+    /// Binary/sigmoid: whether positives are the rarer polarity (Table 1's pairing applies as is).
+    pub positives_are_minority: Option<bool>,
+    /// The cross-entropy variant weighed (γ = 0 with the α rule's α).
+    pub ce_variant: String,
+    /// Its share of the gradient from easy elements.
+    pub ce_easy_grad_share: Num,
+    /// Its share of the loss from easy elements.
+    pub ce_easy_loss_share: Num,
+    /// Whether the gradient argument for focal loss holds.
+    pub gradient_argument: bool,
+    /// Smallest γ of the grid that meets the easy-gradient target (0 when not needed).
+    pub gamma_for_gradient: f64,
+    /// Whether some γ of the grid met the target.
+    pub gradient_target_met: bool,
+    /// Whether the model is overconfident beyond `max_ece`.
+    pub overconfident: bool,
+    /// γ asked for by calibration (0 when not).
+    pub gamma_for_calibration: f64,
 }
 
 /// What `recommend` weighed.
@@ -168,7 +224,9 @@ pub struct Evidence {
     /// Calibration.
     pub calibration: Calibration,
     /// The method's targets and knobs.
-    pub targets: serde_json::Value,
+    pub targets: Targets,
+    /// The intermediate numbers of the method.
+    pub decision: Decision,
     /// The grid that was evaluated.
     pub variants: Vec<Variant>,
 }

@@ -271,6 +271,8 @@ pub struct StatsGroup {
 /// Any report flcli prints.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
+// One report per run, built once and printed: the variants' size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Report {
     /// `flcli stats`.
     Stats(StatsReport),

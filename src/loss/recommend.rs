@@ -1,0 +1,269 @@
+//! The `recommend` method: from an evaluated γ × α grid, the class imbalance
+//! and the calibration to "cross-entropy or focal loss, with which γ and α, and
+//! why". The README's "How `flcli recommend` decides" documents it.
+//!
+//! Pure: it reads only the numbers the report prints (the grid's variants,
+//! imbalance, calibration, targets), so it is tested without files. The
+//! sentences it writes live in [`super::recommend_text`].
+
+use super::recommend_text as text;
+use super::Mode;
+use crate::report::compare::{Alternative, Decision, Recommendation, Targets, Variant};
+use crate::report::{Calibration, Imbalance, Num};
+use anyhow::{bail, Result};
+
+/// RetinaNet (Lin et al. 2017) Table 1b: γ and the best α for it on COCO.
+pub const RETINANET_ALPHA: [[f64; 2]; 7] = [
+    [0.0, 0.75],
+    [0.1, 0.75],
+    [0.2, 0.75],
+    [0.5, 0.5],
+    [1.0, 0.25],
+    [2.0, 0.25],
+    [5.0, 0.25],
+];
+
+/// The α values a binary/sigmoid grid holds besides `none`: every α of Table 1b.
+pub const TABLE_ALPHAS: [f64; 3] = [0.25, 0.5, 0.75];
+
+/// Table 1b's α for `gamma`: the α of the largest tabulated γ not above it.
+pub fn retinanet_alpha(gamma: f64) -> f64 {
+    RETINANET_ALPHA
+        .iter()
+        .rev()
+        .find(|p| p[0] <= gamma)
+        .map_or(0.75, |p| p[1])
+}
+
+/// What the method weighs; every field is also in the report.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// binary, softmax or sigmoid.
+    pub mode: Mode,
+    /// The evaluated grid (fixed-γ focal variants, softmax `cb` variants per γ, `flsd53`).
+    pub variants: &'a [Variant],
+    /// Class imbalance of the data.
+    pub imbalance: &'a Imbalance,
+    /// Calibration of the model's scores.
+    pub calibration: &'a Calibration,
+    /// The method's knobs.
+    pub targets: &'a Targets,
+}
+
+/// How α is chosen for a γ.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Rule {
+    /// No weighting.
+    None,
+    /// Binary/sigmoid: Table 1b's α for the rarer polarity (`true`: positives are rarer).
+    Table(bool),
+    /// Softmax: Cui et al.'s class-balanced weights.
+    ClassBalanced,
+}
+
+/// The grid as the method reads it.
+pub(crate) struct Ctx<'a> {
+    pub(crate) inp: Inputs<'a>,
+    pub(crate) rule: Rule,
+    pub(crate) ratio: Num,
+    pub(crate) gammas: Vec<f64>,
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
+}
+
+impl<'a> Ctx<'a> {
+    /// Binary/sigmoid α for positives under `rule` at `gamma`.
+    pub(crate) fn scalar_alpha(&self, rule: Rule, gamma: f64) -> Option<f64> {
+        match rule {
+            Rule::Table(true) => Some(retinanet_alpha(gamma)),
+            Rule::Table(false) => Some(1.0 - retinanet_alpha(gamma)),
+            _ => None,
+        }
+    }
+
+    /// The fixed-γ focal variant with γ and a binary/sigmoid α (None = no α).
+    pub(crate) fn focal(&self, gamma: f64, alpha: Option<f64>) -> Result<&'a Variant> {
+        let found = self.inp.variants.iter().find(|v| {
+            v.kind == "focal"
+                && v.gamma.is_some_and(|g| close(g, gamma))
+                && match alpha {
+                    None => v.alpha.is_null(),
+                    Some(a) => v.alpha.as_f64().is_some_and(|x| close(x, a)),
+                }
+        });
+        match found {
+            Some(v) => Ok(v),
+            None => bail!(
+                "the evaluated grid has no focal variant with γ = {gamma} and α = {}",
+                alpha.map_or("none".into(), |a| a.to_string())
+            ),
+        }
+    }
+
+    /// The variant for `gamma` under `rule`.
+    pub(crate) fn under(&self, rule: Rule, gamma: f64) -> Result<&'a Variant> {
+        match rule {
+            Rule::ClassBalanced => self
+                .inp
+                .variants
+                .iter()
+                .find(|v| v.kind == "cb" && v.gamma.is_some_and(|g| close(g, gamma)))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the evaluated grid has no class-balanced variant with γ = {gamma}"
+                    )
+                }),
+            r => self.focal(gamma, self.scalar_alpha(r, gamma)),
+        }
+    }
+
+    /// The variant for `gamma` under the chosen α rule.
+    pub(crate) fn candidate(&self, gamma: f64) -> Result<&'a Variant> {
+        self.under(self.rule, gamma)
+    }
+
+    /// The FLSD-53 variant with the chosen rule's α (its γ is 3 or 5), if evaluated.
+    pub(crate) fn flsd53(&self) -> Option<&'a Variant> {
+        let want = match self.rule {
+            Rule::ClassBalanced => self.under(Rule::ClassBalanced, 0.0).ok()?.alpha.clone(),
+            r => self
+                .scalar_alpha(r, 3.0)
+                .map_or(serde_json::Value::Null, |a| serde_json::json!(a)),
+        };
+        self.inp.variants.iter().find(|v| {
+            v.kind == "flsd53"
+                && match (v.alpha.as_f64(), want.as_f64()) {
+                    (Some(x), Some(y)) => close(x, y),
+                    _ => v.alpha == want,
+                }
+        })
+    }
+
+    /// The α to report for `gamma` under `rule`.
+    pub(crate) fn alpha_json(&self, rule: Rule, gamma: f64) -> Result<serde_json::Value> {
+        Ok(match rule {
+            Rule::ClassBalanced => self.under(rule, gamma)?.alpha.clone(),
+            r => self
+                .scalar_alpha(r, gamma)
+                .map_or(serde_json::Value::Null, |a| serde_json::json!(a)),
+        })
+    }
+}
+
+/// Majority:minority ratio that decides α, and (binary/sigmoid) whether positives are rarer.
+fn imbalance_ratio(mode: Mode, im: &Imbalance) -> (Num, Option<bool>) {
+    match mode {
+        Mode::Softmax => (im.imbalance_ratio, None),
+        _ => match im.positive_negative_ratio {
+            // No negatives at all: negatives are the (empty) minority.
+            None => (None, Some(false)),
+            Some(r) if r <= 0.0 => (None, Some(true)),
+            Some(r) if r <= 1.0 => (Some(1.0 / r), Some(true)),
+            Some(r) => (Some(r), Some(false)),
+        },
+    }
+}
+
+/// Share, with an absent share (no gradient or loss at all) read as 0.
+fn share(x: Num) -> f64 {
+    x.unwrap_or(0.0)
+}
+
+/// Decides the loss, γ and α, with the rationale and the runner-ups.
+pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
+    let t = inp.targets;
+    let (ratio, pos_minority) = imbalance_ratio(inp.mode, inp.imbalance);
+    // An unbounded ratio (an empty class or polarity) counts as imbalanced.
+    let weighted = ratio.is_none_or(|r| r >= t.min_imbalance);
+    let rule = match (weighted, inp.mode) {
+        (false, _) => Rule::None,
+        (true, Mode::Softmax) => Rule::ClassBalanced,
+        (true, _) => Rule::Table(pos_minority.unwrap_or(true)),
+    };
+    let mut gammas: Vec<f64> = inp
+        .variants
+        .iter()
+        .filter(|v| v.kind == "focal")
+        .filter_map(|v| v.gamma)
+        .collect();
+    gammas.sort_by(f64::total_cmp);
+    gammas.dedup_by(|a, b| close(*a, *b));
+    if gammas.first() != Some(&0.0) {
+        bail!("the evaluated grid must hold γ = 0 (cross-entropy) to weigh focal loss against");
+    }
+    let cx = Ctx {
+        inp,
+        rule,
+        ratio,
+        gammas,
+    };
+    let ce = cx.candidate(0.0)?;
+    let ce_grad = share(ce.easy_grad_share);
+    let ce_loss = share(ce.easy_loss_share);
+    // The gradient argument (RetinaNet): easy elements swamp the gradient. On data that is
+    // not imbalanced enough for α, they must also dominate the loss.
+    let gradient_argument =
+        ce_grad > t.max_easy_grad_share && (weighted || ce_loss > t.max_easy_loss_share);
+    let (mut gamma_grad, mut met) = (0.0, true);
+    if gradient_argument {
+        let mut hit = None;
+        for &g in cx.gammas.iter().filter(|&&g| g > 0.0) {
+            if share(cx.candidate(g)?.easy_grad_share) <= t.max_easy_grad_share {
+                hit = Some(g);
+                break;
+            }
+        }
+        met = hit.is_some();
+        gamma_grad = hit.unwrap_or(*cx.gammas.last().unwrap_or(&0.0));
+    }
+    // The calibration argument (Mukhoti et al. 2020).
+    let c = inp.calibration;
+    let overconfident = c.direction == "overconfident" && c.ece.is_some_and(|e| e > t.max_ece);
+    let gamma_cal = if overconfident {
+        cx.gammas
+            .iter()
+            .copied()
+            .find(|&g| g >= t.calibration_gamma - 1e-12)
+            .unwrap_or(*cx.gammas.last().unwrap_or(&0.0))
+    } else {
+        0.0
+    };
+    let gamma = gamma_grad.max(gamma_cal);
+    let chosen = cx.candidate(gamma)?;
+    let decision = Decision {
+        imbalance_ratio: ratio,
+        alpha_rule: match rule {
+            Rule::None => "none",
+            Rule::Table(_) => "retinanet_table1",
+            Rule::ClassBalanced => "class_balanced",
+        }
+        .into(),
+        positives_are_minority: pos_minority,
+        ce_variant: ce.name.clone(),
+        ce_easy_grad_share: ce.easy_grad_share,
+        ce_easy_loss_share: ce.easy_loss_share,
+        gradient_argument,
+        gamma_for_gradient: gamma_grad,
+        gradient_target_met: met,
+        overconfident,
+        gamma_for_calibration: gamma_cal,
+    };
+    let rationale = text::rationale(&cx, &decision, gamma)?;
+    let alternatives: Vec<Alternative> = text::alternatives(&cx, &decision, gamma)?;
+    let rec = Recommendation {
+        loss: if gamma > 0.0 {
+            "focal"
+        } else {
+            "cross_entropy"
+        }
+        .into(),
+        gamma,
+        alpha: cx.alpha_json(rule, gamma)?,
+        variant: chosen.name.clone(),
+        rationale,
+        alternatives,
+    };
+    Ok((rec, decision))
+}

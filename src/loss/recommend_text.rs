@@ -1,0 +1,402 @@
+//! The sentences of a recommendation: the rationale and the runner-ups, each
+//! carrying the numbers that drove it (see [`super::recommend`]).
+
+use super::recommend::{Ctx, Rule};
+use super::Mode;
+use crate::report::compare::{Alternative, Decision, Variant};
+use crate::report::Num;
+use anyhow::Result;
+
+/// A share as a percentage: one decimal, or two significant digits below 0.1%.
+pub fn pc(x: Num) -> String {
+    match x {
+        None => "– (undefined)".into(),
+        Some(v) => {
+            let p = v * 100.0;
+            if p == 0.0 || p.abs() >= 0.1 {
+                format!("{p:.1}%")
+            } else {
+                let d = (1.0 - p.abs().log10().floor()) as usize;
+                format!("{p:.d$}%")
+            }
+        }
+    }
+}
+
+/// A ratio with three significant digits.
+fn r3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let d = (2.0 - x.abs().log10().floor()).max(0.0) as usize;
+    format!("{x:.d$}")
+}
+
+/// "α = 0.25", "no α" or "class-balanced α".
+fn alpha_words(cx: &Ctx, rule: Rule, gamma: f64) -> String {
+    match rule {
+        Rule::ClassBalanced => "class-balanced α".into(),
+        r => match cx.scalar_alpha(r, gamma) {
+            Some(a) => format!("α = {a}"),
+            None => "no α".into(),
+        },
+    }
+}
+
+/// A setting in words: "CE", "α-balanced CE (α = 0.75)", "γ = 2 with α = 0.25", …
+fn setting(cx: &Ctx, rule: Rule, gamma: f64) -> String {
+    match (gamma == 0.0, rule) {
+        (true, Rule::None) => "plain CE".into(),
+        (true, Rule::ClassBalanced) => "class-balanced CE".into(),
+        (true, r) => format!("α-balanced CE ({})", alpha_words(cx, r, 0.0)),
+        (false, r) => format!("γ = {gamma} with {}", alpha_words(cx, r, gamma)),
+    }
+}
+
+/// The smallest class's share of a variant's loss.
+fn minority_share(cx: &Ctx, v: &Variant) -> Num {
+    let name = &cx.inp.imbalance.minority;
+    v.classes.iter().find(|c| &c.name == name)?.share
+}
+
+fn imbalance_sentence(cx: &Ctx) -> String {
+    let (t, im) = (cx.inp.targets, cx.inp.imbalance);
+    let min = r3(t.min_imbalance);
+    if cx.inp.mode == Mode::Softmax {
+        let head = match cx.ratio {
+            Some(r) => format!(
+                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?})",
+                r3(r),
+                im.severity,
+                im.majority,
+                im.minority
+            ),
+            None => format!(
+                "Class {:?} has no rows, so the imbalance is unbounded",
+                im.minority
+            ),
+        };
+        return match cx.rule {
+            Rule::ClassBalanced => {
+                let w = cx.under(Rule::ClassBalanced, 0.0).ok().map(|v| {
+                    let at = |n: &str| {
+                        v.classes
+                            .iter()
+                            .position(|c| c.name == n)
+                            .and_then(|i| v.alpha.get(i))
+                            .and_then(|x| x.as_f64())
+                            .map_or("–".into(), r3)
+                    };
+                    format!(
+                        " ({:?} gets {}, {:?} gets {})",
+                        im.majority,
+                        at(&im.majority),
+                        im.minority,
+                        at(&im.minority)
+                    )
+                });
+                format!(
+                    "{head}, at least the {min}:1 from which α is used, so α is the class-balanced weight of Cui et al. 2019 with β = {}: α_c ∝ (1 − β)/(1 − β^n_c), normalised to sum to K = {}{}.",
+                    t.beta,
+                    im.effective_number.len(),
+                    w.unwrap_or_default()
+                )
+            }
+            _ => format!("{head}, under the {min}:1 from which α is used, so no α (α_t = 1)."),
+        };
+    }
+    let pn = im.positive_negative_ratio;
+    let head = match (pn, cx.ratio) {
+        (None, _) => "There are no negative elements".to_string(),
+        (Some(r), _) if r <= 0.0 => "There are no positive elements".to_string(),
+        (Some(r), Some(q)) => format!(
+            "Positives are {} of the elements ({}:1 between the larger and the smaller polarity)",
+            pc(Some(r / (1.0 + r))),
+            r3(q)
+        ),
+        (Some(_), None) => "One polarity has no elements".to_string(),
+    };
+    match cx.rule {
+        Rule::Table(true) => format!(
+            "{head}, at least the {min}:1 from which α is used, so α follows RetinaNet's Table 1b, where the best α falls as γ rises (.75, .75, .5, .25, .25, .25 for γ = 0, 0.2, 0.5, 1, 2, 5): once easy negatives are down-weighted, less emphasis needs to go to the positives."
+        ),
+        Rule::Table(false) => format!(
+            "{head}; the negatives are the rarer polarity, at least the {min}:1 from which α is used, so Table 1b's pairing of α with γ (.75, .75, .5, .25, .25, .25 for γ = 0, 0.2, 0.5, 1, 2, 5) is applied with the roles swapped: the negatives get Table 1b's α, so α for positives = 1 − it (an extrapolation beyond RetinaNet, whose positives were rare)."
+        ),
+        _ => format!("{head}, under the {min}:1 from which α is used, so no α (α_t = 1)."),
+    }
+}
+
+fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
+    let t = cx.inp.targets;
+    let ce_label = setting(cx, cx.rule, 0.0);
+    let easy = format!("Easy elements (p_t ≥ {})", t.easy);
+    let target = pc(Some(t.max_easy_grad_share));
+    let (cg, cl) = (pc(d.ce_easy_grad_share), pc(d.ce_easy_loss_share));
+    if d.gradient_argument {
+        let g = d.gamma_for_gradient;
+        let v = cx.candidate(g)?;
+        let head = format!(
+            "{easy} hold {cg} of the gradient (Σ|∂loss/∂logit|) of {ce_label}, over the {target} target"
+        );
+        if d.gradient_target_met {
+            let before = cx.gammas.iter().copied().rfind(|&x| x > 0.0 && x < g);
+            let still = match before {
+                Some(b) => format!(
+                    " (γ = {b} still leaves {})",
+                    pc(cx.candidate(b)?.easy_grad_share)
+                ),
+                None => String::new(),
+            };
+            return Ok(format!(
+                "{head}; the smallest γ of the grid that brings it under the target is {}, with {}{still}.",
+                setting(cx, cx.rule, g),
+                pc(v.easy_grad_share)
+            ));
+        }
+        return Ok(format!(
+            "{head}, and no γ of the grid brings it under the target: the largest, {}, still leaves {}.",
+            setting(cx, cx.rule, g),
+            pc(v.easy_grad_share)
+        ));
+    }
+    if d.ce_easy_grad_share.unwrap_or(0.0) > t.max_easy_grad_share {
+        return Ok(format!(
+            "{easy} hold {cg} of the gradient of {ce_label}, over the {target} target, but only {cl} of its loss (target at most {}), and the data is not imbalanced enough for α: on balanced data whose loss is not dominated by easy elements plain cross-entropy suffices, so the gradient gives no reason for γ > 0.",
+            pc(Some(t.max_easy_loss_share))
+        ));
+    }
+    Ok(format!(
+        "{easy} hold {cg} of the gradient (Σ|∂loss/∂logit|) of {ce_label}, within the {target} target, and {cl} of its loss: easy elements do not dominate, so the gradient gives no reason for γ > 0."
+    ))
+}
+
+fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
+    let (t, c) = (cx.inp.targets, cx.inp.calibration);
+    let Some(ece) = c.ece else {
+        return "Calibration could not be measured (no scored items), so it plays no part.".into();
+    };
+    let (e, max) = (pc(Some(ece)), pc(Some(t.max_ece)));
+    let gap = c.confidence_gap.unwrap_or(0.0);
+    if d.overconfident {
+        let why = if d.gamma_for_gradient == 0.0 {
+            " although the gradient alone gives no reason for focal loss".to_string()
+        } else if d.gamma_for_gradient < d.gamma_for_calibration {
+            format!(
+                " (the gradient target alone asked for γ = {})",
+                d.gamma_for_gradient
+            )
+        } else {
+            String::new()
+        };
+        return format!(
+            "Calibration: the model is overconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} above accuracy; Mukhoti et al. 2020 found focal loss calibrates better (CIFAR-10 ECE 4.35% with CE, 1.48% with γ = 3), so γ is at least {}{why}.",
+            pc(Some(gap)),
+            d.gamma_for_calibration
+        );
+    }
+    if c.direction == "underconfident" && ece > t.max_ece {
+        return format!(
+            "Calibration: the model is underconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} below accuracy; focal loss tends to lower confidence further (Mukhoti et al. 2020), so calibration gives no reason to raise γ{}.",
+            pc(Some(-gap)),
+            if gamma > 0.0 {
+                ", and calibration is worth checking again after switching"
+            } else {
+                ""
+            }
+        );
+    }
+    format!(
+        "Calibration gives no reason for focal loss: ECE {e} over 15 equal-width bins, within the {max} threshold ({}, mean confidence − accuracy {}).",
+        c.direction,
+        pc(Some(gap))
+    )
+}
+
+/// Why the recommended setting, sentence by sentence.
+pub(crate) fn rationale(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<String>> {
+    let mut out = vec![imbalance_sentence(cx), gradient_sentence(cx, d)?];
+    if gamma > 0.0 {
+        let (ce, v) = (cx.candidate(0.0)?, cx.candidate(gamma)?);
+        out.push(format!(
+            "With γ = {gamma} the easy elements' share of the loss falls from {} to {}, and the loss is {}× that of plain CE.",
+            pc(ce.easy_loss_share),
+            pc(v.easy_loss_share),
+            v.ratio_to_ce.map_or("–".into(), r3)
+        ));
+        let (h, hc) = (&v.hardest_10pct_loss_share, &ce.hardest_10pct_loss_share);
+        if let (Some(n), Some(nc)) = (h.negatives, hc.negatives) {
+            out.push(format!(
+                "The hardest 10% of negatives hold {} of the negatives' loss with γ = {gamma}, against {} with CE: as in RetinaNet's Figure 4, the loss concentrates on the few hard negatives (for positives: {} against {}).",
+                pc(Some(n)),
+                pc(Some(nc)),
+                pc(h.positives),
+                pc(hc.positives)
+            ));
+        }
+    }
+    out.push(calibration_sentence(cx, d, gamma));
+    if gamma > 0.0 {
+        let inside = if (0.5..=5.0).contains(&gamma) {
+            "lies in"
+        } else {
+            "lies outside"
+        };
+        out.push(match cx.rule {
+            Rule::Table(_) => format!(
+                "γ = {gamma} {inside} RetinaNet's robust range γ ∈ [0.5, 5]; there γ = 2 with α = .25 was best on COCO (34.0 AP, against 31.1 for CE with α = .75)."
+            ),
+            Rule::ClassBalanced => format!(
+                "Cui et al. 2019 pair these weights with focal loss (β = 0.999 with γ = 0.5 on their large data sets); γ = {gamma} {inside} RetinaNet's robust range γ ∈ [0.5, 5]."
+            ),
+            Rule::None => format!("γ = {gamma} {inside} RetinaNet's robust range γ ∈ [0.5, 5]."),
+        });
+    }
+    Ok(out)
+}
+
+fn alt(cx: &Ctx, v: &Variant, rule: Rule, reason: String) -> Result<Alternative> {
+    let gamma = v.gamma;
+    Ok(Alternative {
+        loss: if v.kind == "focal" && gamma == Some(0.0) || v.kind == "cb" && gamma == Some(0.0) {
+            "cross_entropy"
+        } else {
+            "focal"
+        }
+        .into(),
+        gamma,
+        alpha: match (v.kind.as_str(), gamma) {
+            ("flsd53", _) | (_, None) => v.alpha.clone(),
+            (_, Some(g)) => cx.alpha_json(rule, g)?,
+        },
+        variant: v.name.clone(),
+        reason,
+    })
+}
+
+fn grad_words(v: &Variant) -> String {
+    format!(
+        "easy elements would hold {} of the gradient and {} of the loss, the loss {}× plain CE's",
+        pc(v.easy_grad_share),
+        pc(v.easy_loss_share),
+        v.ratio_to_ce.map_or("–".into(), r3)
+    )
+}
+
+/// The other α rule worth showing next to the chosen one, if any.
+fn other_rule(cx: &Ctx) -> Option<Rule> {
+    let some_imbalance = cx.ratio.is_none_or(|r| r >= 1.5);
+    match (cx.rule, cx.inp.mode) {
+        (Rule::None, Mode::Softmax) if some_imbalance => Some(Rule::ClassBalanced),
+        (Rule::None, _) if some_imbalance => {
+            let pos_minority = cx
+                .inp
+                .imbalance
+                .positive_negative_ratio
+                .is_some_and(|r| r <= 1.0);
+            Some(Rule::Table(pos_minority))
+        }
+        (Rule::ClassBalanced, _) => Some(Rule::None),
+        _ => None,
+    }
+}
+
+/// Runner-up settings, each with its numbers, at most four.
+pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alternative>> {
+    let mut out = Vec::new();
+    let flsd = cx.flsd53().map(|v| {
+        let reason = format!(
+            "FLSD-53 (Mukhoti et al. 2020): γ = 5 where p_t < 0.2, else 3, their choice for calibration; {}.",
+            grad_words(v)
+        );
+        (v, reason)
+    });
+    if gamma > 0.0 {
+        if let Some((v, reason)) = &flsd {
+            out.push(alt(cx, v, cx.rule, reason.clone())?);
+        }
+        if let Some(&next) = cx.gammas.iter().find(|&&g| g > gamma) {
+            let v = cx.candidate(next)?;
+            out.push(alt(
+                cx,
+                v,
+                cx.rule,
+                format!("Stronger focusing: {}.", grad_words(v)),
+            )?);
+        }
+        if matches!(cx.rule, Rule::Table(_)) {
+            if gamma != 2.0 && cx.gammas.contains(&2.0) {
+                let v = cx.candidate(2.0)?;
+                out.push(alt(
+                    cx,
+                    v,
+                    cx.rule,
+                    format!(
+                        "RetinaNet's best setting on COCO (34.0 AP): {}.",
+                        grad_words(v)
+                    ),
+                )?);
+            }
+            if cx.scalar_alpha(cx.rule, gamma) != Some(0.5) {
+                let v = cx.focal(gamma, Some(0.5))?;
+                let mut a = alt(
+                    cx,
+                    v,
+                    Rule::None,
+                    format!(
+                        "α = .5 was within 0.4 AP of the best α in RetinaNet's Table 1; {}.",
+                        grad_words(v)
+                    ),
+                )?;
+                a.alpha = serde_json::json!(0.5);
+                out.push(a);
+            }
+        }
+    } else {
+        if let Some(&g) = cx.gammas.iter().find(|&&g| g >= 0.5) {
+            let v = cx.candidate(g)?;
+            out.push(alt(cx, v, cx.rule, format!(
+                "The low end of RetinaNet's robust range γ ∈ [0.5, 5], should easy elements come to dominate (on a larger or denser set): {} (with CE: {}).",
+                grad_words(v),
+                pc(d.ce_easy_grad_share)
+            ))?);
+        }
+        if let Some((v, reason)) = &flsd {
+            out.push(alt(
+                cx,
+                v,
+                cx.rule,
+                format!("If calibration matters most. {reason}"),
+            )?);
+        }
+    }
+    if let Some(rule) = other_rule(cx) {
+        let (v, base) = (cx.under(rule, gamma)?, cx.candidate(gamma)?);
+        let what = match rule {
+            Rule::ClassBalanced => "Class-balanced weights (Cui et al. 2019)",
+            Rule::None => "No class weights",
+            Rule::Table(_) => "RetinaNet's α-γ pairing",
+        };
+        out.push(alt(cx, v, rule, format!(
+            "{what} at the same γ: the smallest class ({:?}) would hold {} of the loss instead of {}.",
+            cx.inp.imbalance.minority,
+            pc(minority_share(cx, v)),
+            pc(minority_share(cx, base))
+        ))?);
+    }
+    if gamma > 0.0 {
+        let v = cx.candidate(0.0)?;
+        out.push(alt(
+            cx,
+            v,
+            cx.rule,
+            format!(
+                "The baseline, {}: easy elements hold {} of its gradient.",
+                setting(cx, cx.rule, 0.0),
+                pc(v.easy_grad_share)
+            ),
+        )?);
+    }
+    out.truncate(4);
+    Ok(out)
+}
