@@ -61,9 +61,12 @@ fn minority_share(cx: &Ctx, v: &Variant) -> Num {
 
 fn imbalance_sentence(cx: &Ctx) -> String {
     let (t, im) = (cx.inp.targets, cx.inp.imbalance);
-    let min = r3(t.min_imbalance);
+    let min = t.min_imbalance;
     if cx.inp.mode == Mode::Softmax {
         let head = match cx.ratio {
+            Some(_) if im.majority == im.minority => {
+                "All classes have the same number of rows (1:1)".to_string()
+            }
             Some(r) => format!(
                 "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?})",
                 r3(r),
@@ -315,17 +318,24 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
         if let Some((v, reason)) = &flsd {
             out.push(alt(cx, v, cx.rule, reason.clone())?);
         }
-        if let Some(&next) = cx.gammas.iter().find(|&&g| g > gamma) {
+        let table = matches!(cx.rule, Rule::Table(_));
+        let next = cx.gammas.iter().copied().find(|&g| g > gamma);
+        if let Some(next) = next {
             let v = cx.candidate(next)?;
+            let coco = if table && next == 2.0 {
+                " (RetinaNet's best setting on COCO, 34.0 AP)"
+            } else {
+                ""
+            };
             out.push(alt(
                 cx,
                 v,
                 cx.rule,
-                format!("Stronger focusing: {}.", grad_words(v)),
+                format!("Stronger focusing{coco}: {}.", grad_words(v)),
             )?);
         }
-        if matches!(cx.rule, Rule::Table(_)) {
-            if gamma != 2.0 && cx.gammas.contains(&2.0) {
+        if table {
+            if gamma != 2.0 && next != Some(2.0) && cx.gammas.contains(&2.0) {
                 let v = cx.candidate(2.0)?;
                 out.push(alt(
                     cx,
@@ -397,6 +407,14 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
             ),
         )?);
     }
-    out.truncate(4);
-    Ok(out)
+    // One entry per setting: a setting reached for two reasons keeps both.
+    let mut merged: Vec<Alternative> = Vec::new();
+    for a in out {
+        match merged.iter_mut().find(|m| m.variant == a.variant) {
+            Some(m) => m.reason = format!("{} {}", m.reason, a.reason),
+            None => merged.push(a),
+        }
+    }
+    merged.truncate(4);
+    Ok(merged)
 }
