@@ -95,6 +95,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l easy -d 'p_t at 
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s g -l gamma -d 'γ values of the grid, comma-separated' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s a -l alpha -d 'α values of the grid, separated by \';\' or \',\' (softmax lists use \';\' between settings, e.g. \'none;0.2,0.8\'). Default: 0.25 (binary/sigmoid), none (softmax)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l plot -d 'Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet\'s Figure 4) and the reliability diagram. Written atomically; never onto an input file' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
@@ -127,7 +128,12 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l eps -d 'Probab
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l easy -d 'p_t at or above which an element counts as easy' -r
-complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient from easy elements' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s g -l gamma -d 'γ values weighed (0 and --calibration-gamma are always added). Binary/sigmoid: each with α none, 0.25, 0.5, 0.75; softmax: with α none and class-balanced; plus flsd53' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements. Focal loss gets the smallest γ that meets it' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-loss-share -d 'On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold more than this share of cross-entropy\'s loss' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l min-imbalance -d 'Majority:minority ratio from which α is used: RetinaNet\'s α-γ pairing (binary, sigmoid; between negative and positive elements) or class-balanced weights (softmax; between classes)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-ece -d 'ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l calibration-gamma -d 'The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'

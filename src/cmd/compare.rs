@@ -19,7 +19,7 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let ds = open(&a.input, g)?;
     if let Some(path) = &a.plot {
         let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
-        plot::check_target(path, &inputs)?;
+        plot::check_target(path, &inputs, a.output.out.as_deref())?;
     }
     let done = evaluate_dataset(&ds, &a.loss, &grid, g)?;
     // The plot first: if it cannot be written, stdout stays empty (exit 2).

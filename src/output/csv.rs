@@ -294,7 +294,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
         rows.push(vec![
             ("section", "alternative".into()),
             ("loss", escape(&a.loss)),
-            ("gamma", f(a.gamma)),
+            ("gamma", num(a.gamma)),
             ("alpha", alpha(&a.alpha)),
             ("note", escape(&a.reason)),
         ]);

@@ -379,13 +379,14 @@ fn recommend(r: &RecommendReport) -> String {
             .map(|a| {
                 vec![
                     md(&a.loss),
-                    a.gamma.to_string(),
+                    a.gamma.map_or("varies (p_t)".into(), |g| g.to_string()),
                     alpha_text(&a.alpha),
+                    md(&a.variant),
                     md(&a.reason),
                 ]
             })
             .collect();
-        table(&mut out, &["loss", "γ", "α", "reason"], &rows);
+        table(&mut out, &["loss", "γ", "α", "variant", "reason"], &rows);
     }
     let im = &r.evidence.imbalance;
     out.push_str("### Evidence\n\n");

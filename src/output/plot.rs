@@ -179,8 +179,9 @@ pub fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
     Ok(out)
 }
 
-/// Checks, before the pass, that `plot` can be written and is none of the `inputs`.
-pub fn check_target(plot: &Path, inputs: &[PathBuf]) -> Result<()> {
+/// Checks, before the pass, that `plot` can be written, is none of the `inputs` and is not
+/// the report's own `-o` file.
+pub fn check_target(plot: &Path, inputs: &[PathBuf], report: Option<&Path>) -> Result<()> {
     if plot.as_os_str() == "-" {
         bail!("--plot needs a file name (FILE.svg), not -");
     }
@@ -203,8 +204,21 @@ pub fn check_target(plot: &Path, inputs: &[PathBuf]) -> Result<()> {
         .canonicalize()
         .with_context(|| format!("--plot {}", plot.display()))?
         .join(plot.file_name().unwrap_or_default());
+    if let Some(o) = report.filter(|o| o.as_os_str() != "-") {
+        let same = o.file_name() == plot.file_name()
+            && parent(o).canonicalize().ok().as_deref() == target.parent();
+        if same {
+            bail!(
+                "--plot {} is also the report's -o file; give them different names",
+                plot.display()
+            );
+        }
+    }
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
-        if input.canonicalize().is_ok_and(|i| i == target) {
+        if input
+            .canonicalize()
+            .is_ok_and(|i| i == target || same_file(&i, &target))
+        {
             bail!(
                 "--plot {} is an input file; refusing to overwrite it, choose another name",
                 plot.display()
@@ -212,6 +226,21 @@ pub fn check_target(plot: &Path, inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Same file by inode (a hard link to an input), where the platform tells.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn parent(p: &Path) -> &Path {
