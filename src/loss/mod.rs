@@ -10,6 +10,7 @@ pub mod accum;
 pub mod fast;
 pub mod kernel;
 pub mod recommend;
+pub mod recommend_alt;
 pub mod recommend_text;
 pub mod spec;
 pub mod summary;

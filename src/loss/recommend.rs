@@ -4,7 +4,7 @@
 //!
 //! Pure: it reads only the numbers the report prints (the grid's variants,
 //! imbalance, calibration, targets), so it is tested without files. The
-//! sentences it writes live in [`super::recommend_text`].
+//! sentences it writes live in [`super::recommend_text`] and [`super::recommend_alt`].
 
 use super::recommend_text as text;
 use super::Mode;
@@ -251,7 +251,7 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
         gamma_for_calibration: gamma_cal,
     };
     let rationale = text::rationale(&cx, &decision, gamma)?;
-    let alternatives: Vec<Alternative> = text::alternatives(&cx, &decision, gamma)?;
+    let alternatives: Vec<Alternative> = super::recommend_alt::alternatives(&cx, &decision, gamma)?;
     let rec = Recommendation {
         loss: if gamma > 0.0 {
             "focal"

@@ -3,7 +3,7 @@
 
 use super::recommend::{Ctx, Rule};
 use super::Mode;
-use crate::report::compare::{Alternative, Decision, Variant};
+use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
 use anyhow::Result;
 
@@ -24,7 +24,7 @@ pub fn pc(x: Num) -> String {
 }
 
 /// A ratio with three significant digits.
-fn r3(x: f64) -> String {
+pub(crate) fn r3(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
@@ -44,7 +44,7 @@ fn alpha_words(cx: &Ctx, rule: Rule, gamma: f64) -> String {
 }
 
 /// A setting in words: "CE", "α-balanced CE (α = 0.75)", "γ = 2 with α = 0.25", …
-fn setting(cx: &Ctx, rule: Rule, gamma: f64) -> String {
+pub(crate) fn setting(cx: &Ctx, rule: Rule, gamma: f64) -> String {
     match (gamma == 0.0, rule) {
         (true, Rule::None) => "plain CE".into(),
         (true, Rule::ClassBalanced) => "class-balanced CE".into(),
@@ -54,7 +54,7 @@ fn setting(cx: &Ctx, rule: Rule, gamma: f64) -> String {
 }
 
 /// The smallest class's share of a variant's loss.
-fn minority_share(cx: &Ctx, v: &Variant) -> Num {
+pub(crate) fn minority_share(cx: &Ctx, v: &Variant) -> Num {
     let name = &cx.inp.imbalance.minority;
     v.classes.iter().find(|c| &c.name == name)?.share
 }
@@ -98,8 +98,28 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                         at(&im.minority)
                     )
                 });
+                // An empty class gets weight 0 from this file alone: say what to do instead.
+                let empty: Vec<String> = cx
+                    .under(Rule::ClassBalanced, 0.0)
+                    .map(|v| {
+                        v.classes
+                            .iter()
+                            .zip(&im.effective_number)
+                            .filter(|(_, &e)| e == 0.0)
+                            .map(|(c, _)| format!("{:?}", c.name))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let note = if empty.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " Class(es) {} have no rows here, so their weight is 0; when training, give them at least the rarest seen class's weight.",
+                        empty.join(", ")
+                    )
+                };
                 format!(
-                    "{head}, at least the {min}:1 from which α is used, so α is the class-balanced weight of Cui et al. 2019 with β = {}: α_c ∝ (1 − β)/(1 − β^n_c), normalised to sum to K = {}{}.",
+                    "{head}, at least the {min}:1 from which α is used, so α is the class-balanced weight of Cui et al. 2019 with β = {}: α_c ∝ (1 − β)/(1 − β^n_c), normalised to sum to K = {}{}.{note}",
                     t.beta,
                     im.effective_number.len(),
                     w.unwrap_or_default()
@@ -256,165 +276,4 @@ pub(crate) fn rationale(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<String
         });
     }
     Ok(out)
-}
-
-fn alt(cx: &Ctx, v: &Variant, rule: Rule, reason: String) -> Result<Alternative> {
-    let gamma = v.gamma;
-    Ok(Alternative {
-        loss: if v.kind == "focal" && gamma == Some(0.0) || v.kind == "cb" && gamma == Some(0.0) {
-            "cross_entropy"
-        } else {
-            "focal"
-        }
-        .into(),
-        gamma,
-        alpha: match (v.kind.as_str(), gamma) {
-            ("flsd53", _) | (_, None) => v.alpha.clone(),
-            (_, Some(g)) => cx.alpha_json(rule, g)?,
-        },
-        variant: v.name.clone(),
-        reason,
-    })
-}
-
-fn grad_words(v: &Variant) -> String {
-    format!(
-        "easy elements would hold {} of the gradient and {} of the loss, the loss {}× plain CE's",
-        pc(v.easy_grad_share),
-        pc(v.easy_loss_share),
-        v.ratio_to_ce.map_or("–".into(), r3)
-    )
-}
-
-/// The other α rule worth showing next to the chosen one, if any.
-fn other_rule(cx: &Ctx) -> Option<Rule> {
-    let some_imbalance = cx.ratio.is_none_or(|r| r >= 1.5);
-    match (cx.rule, cx.inp.mode) {
-        (Rule::None, Mode::Softmax) if some_imbalance => Some(Rule::ClassBalanced),
-        (Rule::None, _) if some_imbalance => {
-            let pos_minority = cx
-                .inp
-                .imbalance
-                .positive_negative_ratio
-                .is_some_and(|r| r <= 1.0);
-            Some(Rule::Table(pos_minority))
-        }
-        (Rule::ClassBalanced, _) => Some(Rule::None),
-        _ => None,
-    }
-}
-
-/// Runner-up settings, each with its numbers, at most four.
-pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alternative>> {
-    let mut out = Vec::new();
-    let flsd = cx.flsd53().map(|v| {
-        let reason = format!(
-            "FLSD-53 (Mukhoti et al. 2020): γ = 5 where p_t < 0.2, else 3, their choice for calibration; {}.",
-            grad_words(v)
-        );
-        (v, reason)
-    });
-    if gamma > 0.0 {
-        if let Some((v, reason)) = &flsd {
-            out.push(alt(cx, v, cx.rule, reason.clone())?);
-        }
-        let table = matches!(cx.rule, Rule::Table(_));
-        let next = cx.gammas.iter().copied().find(|&g| g > gamma);
-        if let Some(next) = next {
-            let v = cx.candidate(next)?;
-            let coco = if table && next == 2.0 {
-                " (RetinaNet's best setting on COCO, 34.0 AP)"
-            } else {
-                ""
-            };
-            out.push(alt(
-                cx,
-                v,
-                cx.rule,
-                format!("Stronger focusing{coco}: {}.", grad_words(v)),
-            )?);
-        }
-        if table {
-            if gamma != 2.0 && next != Some(2.0) && cx.gammas.contains(&2.0) {
-                let v = cx.candidate(2.0)?;
-                out.push(alt(
-                    cx,
-                    v,
-                    cx.rule,
-                    format!(
-                        "RetinaNet's best setting on COCO (34.0 AP): {}.",
-                        grad_words(v)
-                    ),
-                )?);
-            }
-            if cx.scalar_alpha(cx.rule, gamma) != Some(0.5) {
-                let v = cx.focal(gamma, Some(0.5))?;
-                let mut a = alt(
-                    cx,
-                    v,
-                    Rule::None,
-                    format!(
-                        "α = .5 was within 0.4 AP of the best α in RetinaNet's Table 1; {}.",
-                        grad_words(v)
-                    ),
-                )?;
-                a.alpha = serde_json::json!(0.5);
-                out.push(a);
-            }
-        }
-    } else {
-        if let Some(&g) = cx.gammas.iter().find(|&&g| g >= 0.5) {
-            let v = cx.candidate(g)?;
-            out.push(alt(cx, v, cx.rule, format!(
-                "The low end of RetinaNet's robust range γ ∈ [0.5, 5], should easy elements come to dominate (on a larger or denser set): {} (with CE: {}).",
-                grad_words(v),
-                pc(d.ce_easy_grad_share)
-            ))?);
-        }
-        if let Some((v, reason)) = &flsd {
-            out.push(alt(
-                cx,
-                v,
-                cx.rule,
-                format!("If calibration matters most. {reason}"),
-            )?);
-        }
-    }
-    if let Some(rule) = other_rule(cx) {
-        let (v, base) = (cx.under(rule, gamma)?, cx.candidate(gamma)?);
-        let what = match rule {
-            Rule::ClassBalanced => "Class-balanced weights (Cui et al. 2019)",
-            Rule::None => "No class weights",
-            Rule::Table(_) => "RetinaNet's α-γ pairing",
-        };
-        out.push(alt(cx, v, rule, format!(
-            "{what} at the same γ: the smallest class ({:?}) would hold {} of the loss instead of {}.",
-            cx.inp.imbalance.minority,
-            pc(minority_share(cx, v)),
-            pc(minority_share(cx, base))
-        ))?);
-    }
-    if gamma > 0.0 {
-        let v = cx.candidate(0.0)?;
-        out.push(alt(
-            cx,
-            v,
-            cx.rule,
-            format!(
-                "The baseline, {}: easy elements hold {} of its gradient.",
-                setting(cx, cx.rule, 0.0),
-                pc(v.easy_grad_share)
-            ),
-        )?);
-    }
-    // One entry per setting: a setting reached for two reasons keeps both.
-    let mut merged: Vec<Alternative> = Vec::new();
-    for a in out {
-        match merged.iter_mut().find(|m| m.variant == a.variant) {
-            Some(m) => m.reason = format!("{} {}", m.reason, a.reason),
-            None => merged.push(a),
-        }
-    }
-    merged.truncate(4);
-    Ok(merged)
 }
