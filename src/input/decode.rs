@@ -211,6 +211,19 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// Whether every score of a batch is valid, checked in one branch-free sweep
+    /// (probabilities in [0, 1], logits finite; NaN fails both). Softmax
+    /// probabilities also need their row sums checked: those go row by row.
+    pub fn batch_is_valid(&self, scores: &[f64]) -> bool {
+        match self.spec.kind {
+            ScoreKind::Probabilities if self.spec.mode == Mode::Softmax => false,
+            ScoreKind::Probabilities => scores
+                .iter()
+                .fold(true, |ok, &v| ok & (v >= 0.0) & (v <= 1.0)),
+            ScoreKind::Logits => scores.iter().fold(true, |ok, &v| ok & v.is_finite()),
+        }
+    }
+
     /// Checks one row's scores; `Ok(false)` means it was skipped.
     pub fn check_row(
         &self,

@@ -78,6 +78,19 @@ impl LabelMap {
         s
     }
 
+    /// The class of an integer label when classes are 0..K-1, without errors or
+    /// special values; `None` means "ask [`LabelMap::map_int`]".
+    #[inline(always)]
+    pub fn fast_int(&self, v: i64) -> Option<i32> {
+        (self.numeric
+            && self.positive.is_none()
+            && v >= 0
+            && v < self.classes as i64
+            && v != self.ignore
+            && !(self.mode == Mode::Sigmoid && v == self.background))
+            .then_some(v as i32)
+    }
+
     /// Maps an integer label.
     pub fn map_int(&self, v: i64) -> Result<i32, LabelError> {
         if v == self.ignore {

@@ -255,27 +255,26 @@ fn decode(
     batch.labels.clear();
     batch.scores.clear();
     batch.scores.resize(n * w, 0.0);
-    // null_at[i]: the first score column holding a null (or a list of the wrong length) in row i.
-    let mut bad: Vec<Option<(usize, SkipReason, String)>> = vec![None; n];
+    // Row → the first score column holding a null (or a list of the wrong length) in it.
+    // Sparse: most batches have none, and a dense vector would be zeroed for every batch.
+    let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
+        Default::default();
     if list {
         let a = rb.column_by_name(&names[1]).expect("projected");
         let (offsets, values) = list_parts(a)?;
         let values = to_f64(&values, src, &names[1])?;
         let v = values.as_primitive::<Float64Type>();
-        for (i, slot) in bad.iter_mut().enumerate() {
+        for i in 0..n {
             let (s, e) = offsets(i);
             if a.is_null(i) {
-                *slot = Some((0, SkipReason::Null, "null".into()));
+                bad.insert(i, (0, SkipReason::Null, "null".into()));
             } else if e - s != w {
-                *slot = Some((
-                    0,
-                    SkipReason::BadShape,
-                    format!("a list of {} scores, {w} expected", e - s),
-                ));
+                let shape = format!("a list of {} scores, {w} expected", e - s);
+                bad.insert(i, (0, SkipReason::BadShape, shape));
             } else {
                 for j in 0..w {
                     if v.is_null(s + j) {
-                        *slot = Some((j, SkipReason::Null, "null".into()));
+                        bad.insert(i, (j, SkipReason::Null, "null".into()));
                         break;
                     }
                     batch.scores[i * w + j] = v.value(s + j);
@@ -294,20 +293,25 @@ fn decode(
             if v.null_count() > 0 {
                 // The cast also turns unparsable text into null: tell the two apart.
                 let orig_nulls = orig.logical_nulls();
-                for (i, slot) in bad.iter_mut().enumerate() {
-                    if v.is_null(i) && slot.is_none() {
-                        *slot = Some(if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
+                for i in (0..n).filter(|&i| v.is_null(i)) {
+                    bad.entry(i).or_insert_with(|| {
+                        if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
                             (j, SkipReason::Null, "null".into())
                         } else {
                             (j, SkipReason::Unparsable, shown(orig, i))
-                        });
-                    }
+                        }
+                    });
                 }
             }
         }
     }
     let labels = rb.column_by_name(&names[0]).expect("projected");
     let (codes, label_fails) = label_codes(labels, src, dec)?;
+    if label_fails.is_empty() && bad.is_empty() && dec.batch_is_valid(&batch.scores) {
+        // The common case: nothing to report, so no row-by-row checks.
+        batch.labels.extend_from_slice(&codes);
+        return Ok(());
+    }
     let mut fails = label_fails.into_iter().peekable();
     // Row by row, label first: the first invalid value in row order is the one reported.
     for (i, mut code) in codes.into_iter().enumerate() {
@@ -315,7 +319,7 @@ fn decode(
         if let Some((_, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
             dec.invalid(src, at, dec.label_col, &value, reason, problem, acc)?;
         } else if code != SKIPPED {
-            if let Some((j, reason, value)) = &bad[i] {
+            if let Some((j, reason, value)) = bad.get(&i) {
                 let problem = match reason {
                     SkipReason::Null => "value is null",
                     SkipReason::Unparsable => "value is not a number",
@@ -373,6 +377,15 @@ fn label_codes(a: &ArrayRef, src: &Source, dec: &Decoder) -> Result<(Vec<i32>, V
             let v = a.as_primitive::<Int64Type>();
             // uint64 values above i64::MAX cast to null: they are unknown labels, not nulls.
             let orig_nulls = orig.logical_nulls();
+            if orig_nulls.is_none() && v.null_count() == 0 {
+                for (i, &x) in v.values().iter().enumerate() {
+                    out.push(match map.fast_int(x) {
+                        Some(c) => c,
+                        None => code(i, Some(map.map_int(x))),
+                    });
+                }
+                return Ok((out, fails));
+            }
             for i in 0..n {
                 let r = if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
                     None
