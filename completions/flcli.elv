@@ -95,6 +95,8 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand --alpha 'α values of the grid, separated by '';'' or '','' (softmax lists use '';'' between settings, e.g. ''none;0.2,0.8''). Default: 0.25 (binary/sigmoid), none (softmax)'
             cand --variant 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)'
             cand --plot 'Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet''s Figure 4) and the reliability diagram. Written atomically; never onto an input file'
+            cand --by 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value'
+            cand --max-groups 'The most distinct --by values allowed (a guard against grouping by an ID column)'
             cand --output 'Output format. Default: from the extension of -o (.json, .md, .csv), else table'
             cand -o 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'
             cand --out 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind'

@@ -96,6 +96,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -s g -l gamma -d '�
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s a -l alpha -d 'α values of the grid, separated by \';\' or \',\' (softmax lists use \';\' between settings, e.g. \'none;0.2,0.8\'). Default: 0.25 (binary/sigmoid), none (softmax)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l plot -d 'Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet\'s Figure 4) and the reliability diagram. Written atomically; never onto an input file' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'

@@ -258,6 +258,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath, help_heading = "Output")]
     pub plot: Option<PathBuf>,
     #[command(flatten)]
+    pub by: ByArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 

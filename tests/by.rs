@@ -182,3 +182,56 @@ fn gates_reach_into_groups_by_key() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn compare_by_scores_every_slice_with_the_same_grid() {
+    let out = flcli()
+        .args([
+            "compare",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--gamma",
+            "0,2",
+            "--alpha",
+            "0.25",
+            "--json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: flcli::report::CompareReport = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = r.groups.as_ref().expect("groups with --by");
+    assert_eq!(groups.len(), 3);
+    for (v, whole) in r.variants.iter().enumerate() {
+        let sum: f64 = groups.iter().map(|g| g.report.variants[v].loss_sum).sum();
+        assert!(
+            close(sum, whole.loss_sum),
+            "{}: {sum} vs {}",
+            whole.name,
+            whole.loss_sum
+        );
+        assert!(groups
+            .iter()
+            .all(|g| g.report.variants[v].name == whole.name));
+    }
+    let table = flcli()
+        .args([
+            "compare",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--color",
+            "never",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert_eq!(text.matches("━━ size = ").count(), 3);
+}

@@ -10,13 +10,14 @@ use crate::loss::variants::{self, Named, VariantDef};
 use crate::loss::{summary, Alpha, EngineSpec, Mode, Partial};
 use crate::output::plot;
 use crate::report::compare::CompareParams;
-use crate::report::{CompareReport, Report, SCHEMA_VERSION};
+use crate::report::{CompareGroup, CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
 
 /// Runs `flcli compare`; returns the exit code.
 pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
-    let ds = open(&a.input, g)?;
+    let ds = Dataset::open(&super::input_options_by(&a.input, &a.by)?)?;
+    note_detection(&ds, g);
     if let Some(path) = &a.plot {
         let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
         plot::check_target(path, &inputs, a.output.out.as_deref())?;
@@ -130,30 +131,42 @@ pub fn evaluate_dataset(ds: &Dataset, loss: &LossArgs, grid: &Grid, g: &Global) 
     let mut spec = engine_spec(ds, loss)?;
     spec.terms = variants::terms_for(&defs);
     spec.tails = true;
-    let p = run_pass(ds, &spec, g)?;
-    // Class-balanced weights depend on the counts, known only now.
+    let (p, parts) = run_pass(ds, &spec, g)?.split_groups();
+    // Class-balanced weights depend on the counts, known only now (the whole
+    // data's counts: under --by every slice is scored with the same losses).
     let counts = summary::class_counts(&p);
     let first = grid.gammas.len() * alphas.len();
     for (i, n) in grid.named.iter().enumerate() {
         defs[first + i] = variants::resolve(n, &counts, &alphas[0]);
     }
-    let variants = variants::evaluate(&spec, &p, &ds.classes, &defs);
-    let report = CompareReport {
+    let params = CompareParams {
+        gammas: grid.gammas.clone(),
+        alphas: alphas.iter().map(Alpha::to_json).collect(),
+        variants: grid.named_text.clone(),
+        eps: spec.eps,
+        bucket_edges: spec.edges.clone(),
+        easy: spec.easy,
+        tail_method: variants::TAIL_METHOD.into(),
+    };
+    let report_of = |part: &Partial| CompareReport {
         schema_version: SCHEMA_VERSION,
         command: "compare".into(),
-        input: input_info(ds, &p, &alphas[0]),
-        params: CompareParams {
-            gammas: grid.gammas.clone(),
-            alphas: alphas.iter().map(Alpha::to_json).collect(),
-            variants: grid.named_text.clone(),
-            eps: spec.eps,
-            bucket_edges: spec.edges.clone(),
-            easy: spec.easy,
-            tail_method: variants::TAIL_METHOD.into(),
-        },
-        variants,
+        input: input_info(ds, part, &alphas[0]),
+        params: params.clone(),
+        variants: variants::evaluate(&spec, part, &ds.classes, &defs),
         groups: None,
     };
+    let mut report = report_of(&p);
+    if ds.opts.by.is_some() {
+        let groups = parts
+            .iter()
+            .map(|(key, part)| CompareGroup {
+                key: key.clone(),
+                report: report_of(part),
+            })
+            .collect();
+        report.groups = Some(groups);
+    }
     Ok(Done {
         report,
         spec,

@@ -219,7 +219,7 @@ impl<'a> Decoder<'a> {
             ScoreKind::Probabilities if self.spec.mode == Mode::Softmax => false,
             ScoreKind::Probabilities => scores
                 .iter()
-                .fold(true, |ok, &v| ok & (v >= 0.0) & (v <= 1.0)),
+                .fold(true, |ok, &v| ok & (0.0..=1.0).contains(&v)),
             ScoreKind::Logits => scores.iter().fold(true, |ok, &v| ok & v.is_finite()),
         }
     }

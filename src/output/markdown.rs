@@ -25,7 +25,15 @@ impl Exporter for MarkdownExporter {
                 }
                 out
             }
-            Report::Compare(r) => compare(r),
+            Report::Compare(r) => {
+                let mut out = compare(r);
+                for g in r.groups.iter().flatten() {
+                    let by = g.report.input.by.as_deref().unwrap_or("group");
+                    out.push_str(&format!("\n## `{}` = {}\n\n", md(by), md(&g.key)));
+                    out.push_str(&compare(&g.report));
+                }
+                out
+            }
             Report::Recommend(r) => recommend(r),
         })
     }

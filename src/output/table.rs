@@ -20,7 +20,14 @@ impl Exporter for TableExporter {
                 }
                 out
             }
-            Report::Compare(r) => compare(r, style),
+            Report::Compare(r) => {
+                let mut out = compare(r, style);
+                for g in r.groups.iter().flatten() {
+                    out.push_str(&group_heading(style, &g.key, &g.report.input));
+                    out.push_str(&compare(&g.report, style));
+                }
+                out
+            }
             Report::Recommend(r) => recommend(r, style),
         })
     }
