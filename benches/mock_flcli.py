@@ -61,8 +61,14 @@ def compare(a):
                          "share": M["bucket"].get(b, [0] * 7)[2 + i] * K / tot}
                         for b in range(peers.NB)],
         })
-    return {"schema_version": 1, "command": "compare", "input": {"path": a.file, "rows": n},
-            "params": {"gamma": gammas, "alpha": a.alpha}, "variants": variants}
+    return {"schema_version": 1, "command": "compare", "input": _input(a.file, n, "binary", ["0", "1"]),
+            "params": {"gammas": gammas, "alphas": [a.alpha]}, "variants": variants}
+
+
+def _input(path, rows, mode, names, background=None):
+    """The `input` object of flcli's reports (the fields peers.py checks)."""
+    return {"paths": [path], "mode": mode, "score_kind": "probabilities" if mode == "binary" else "logits",
+            "class_names": names, "rows_read": rows, "rows_used": rows, "background_rows": background}
 
 
 def stats(a):
@@ -70,21 +76,28 @@ def stats(a):
     if a.mode == "sigmoid":
         R = peers.peer_numpy_multi(a.file, detail=True)
         fl, ce = R["fl_sum"] * K, R["ce_sum"]
-        totals = {"elements": R["elements"], "ce_sum": ce, "ce_mean": ce / R["elements"],
+        totals = {"elements": R["elements"], "positives": R["positives"], "ce_sum": ce, "ce_mean": ce / R["elements"],
                   "focal_sum": fl, "focal_mean": fl / R["elements"], "loss_per_positive": fl / R["positives"]}
-        classes = [{"name": str(j), "index": j, "count": R["class_count"][j], "ce_sum": R["class_ce"][j],
-                    "focal_sum": R["class_fl"][j] * K} for j in range(peers.N_CLASSES)]
-        return {"schema_version": 1, "command": "stats", "totals": totals, "classes": classes, "buckets": []}
+        classes = [{"name": str(j), "index": j, "count": R["class_count"][j], "elements": R["rows"],
+                    "ce_sum": R["class_ce"][j], "focal_sum": R["class_fl"][j] * K} for j in range(peers.N_CLASSES)]
+        names = [str(j) for j in range(peers.N_CLASSES)]
+        return {"schema_version": 1, "command": "stats", "params": {"gamma": g, "alpha": a.alpha},
+                "input": _input(a.file, R["rows"], "sigmoid", names, R["rows"] - R["positives"]),
+                "totals": totals, "classes": classes, "buckets": []}
     M, (i,) = binary(a.file, [g], a.alpha)
     n, ce, fl = M["total"][0], M["total"][1], M["total"][2 + i] * K
     pos = M["label"].get(1, [0])[0]
-    totals = {"elements": n, "ce_sum": ce, "ce_mean": ce / n, "focal_sum": fl, "focal_mean": fl / n,
+    totals = {"elements": n, "positives": pos, "ce_sum": ce, "ce_mean": ce / n, "focal_sum": fl, "focal_mean": fl / n,
               "loss_per_positive": fl / pos if pos else None}
     classes = [{"name": str(k), "index": k, "count": v[0], "ce_sum": v[1], "focal_sum": v[2 + i] * K}
                for k, v in sorted(M["label"].items())]
-    buckets = [{"lower": peers.EDGES[b], "upper": peers.EDGES[b + 1], "count": M["bucket"].get(b, [0])[0]}
+    empty = [0] * (2 + len(peers.GAMMAS))
+    buckets = [{"lower": peers.EDGES[b], "upper": peers.EDGES[b + 1], "count": M["bucket"].get(b, empty)[0],
+                "ce_sum": M["bucket"].get(b, empty)[1], "focal_sum": M["bucket"].get(b, empty)[2 + i] * K}
                for b in range(peers.NB)]
-    return {"schema_version": 1, "command": "stats", "totals": totals, "classes": classes, "buckets": buckets}
+    return {"schema_version": 1, "command": "stats", "params": {"gamma": g, "alpha": a.alpha},
+            "input": _input(a.file, n, "binary", ["0", "1"]),
+            "totals": totals, "classes": classes, "buckets": buckets}
 
 
 def main():

@@ -438,169 +438,174 @@ def _num(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _label_key(name):
-    s = str(name)
-    for pre in ("label=", "label ", "class "):
-        if s.startswith(pre):
-            s = s[len(pre):]
-    try:
-        return int(float(s))
-    except ValueError:
-        return {"pos": 1, "positive": 1, "neg": 0, "negative": 0}.get(s.lower(), s)
+class Diff:
+    """Collects one flcli-vs-peer comparison: the worst relative difference and every failure."""
+
+    def __init__(self, rtol):
+        self.rtol, self.worst, self.bad = rtol, 0.0, []
+
+    def close(self, where, got, ref):
+        """A float field: relative difference at most rtol (a missing field fails)."""
+        if not _num(got):
+            self.bad.append(f"{where} missing or not a number ({got!r}), expected {ref!r}")
+            return
+        d = rel(float(got), float(ref))
+        self.worst = max(self.worst, d)
+        if d > self.rtol:
+            self.bad.append(f"{where} {got!r} vs {ref!r} (rel {d:.1e})")
+
+    def exact(self, where, got, ref):
+        """A count or a name: equal."""
+        if got != ref:
+            self.bad.append(f"{where} {got!r} vs {ref!r}")
+
+    def detail(self):
+        return f"max rel diff {self.worst:.2e}" + ("; " + "; ".join(self.bad[:6]) if self.bad else "") + (
+            f" (+{len(self.bad) - 6} more)" if len(self.bad) > 6 else "")
 
 
 def _bucket_index(lo, hi):
     for i in range(NB):
-        if abs(lo - EDGES[i]) < 1e-12 and abs(hi - EDGES[i + 1]) < 1e-12:
+        if _num(lo) and _num(hi) and abs(lo - EDGES[i]) < 1e-12 and abs(hi - EDGES[i + 1]) < 1e-12:
             return i
     return None
 
 
+def _check_input(D, fj, rows, mode, kind, classes):
+    """The `input` object every report carries (rows read = used: the data has no invalid rows)."""
+    inp = fj["input"]
+    D.exact("input.rows_read", inp.get("rows_read"), rows)
+    D.exact("input.rows_used", inp.get("rows_used"), rows)
+    D.exact("input.mode", inp.get("mode"), mode)
+    D.exact("input.score_kind", inp.get("score_kind"), kind)
+    D.exact("input.class_names", inp.get("class_names"), classes)
+
+
+def _check_buckets(D, prefix, rows_json, M, fields):
+    """Buckets matched by `lower`/`upper` (all NB of ours, nothing else); fields: [(key, index into vec)]."""
+    seen = set()
+    for b in rows_json:
+        i = _bucket_index(b.get("lower"), b.get("upper"))
+        if i is None:
+            D.bad.append(f"{prefix} bucket [{b.get('lower')}, {b.get('upper')}] is not one of {EDGES}")
+            continue
+        seen.add(i)
+        ref = M["bucket"].get(i, [0] * (2 + len(GAMMAS)))
+        for key, j in fields:
+            if key == "count":
+                D.exact(f"{prefix} bucket {i} count", b.get("count"), ref[0])
+            else:
+                D.close(f"{prefix} bucket {i} {key}", b.get(key), ref[j])
+    if seen != set(range(NB)):
+        D.bad.append(f"{prefix} buckets {sorted(seen)} vs {list(range(NB))}")
+
+
 def check_flcli_compare(checks, wl, tool, M, fj, rtol):
-    """M: marginals of a peer; fj: flcli compare --json."""
-    what = f"{tool} vs flcli compare"
+    """M: marginals of a peer; fj: `flcli compare --json`.
+
+    flcli's contract: one variant per (γ, α) with numeric `gamma` and `alpha`; `loss_sum`
+    is Σ α_t (1-p_t)^γ CE (α applied), `loss_mean` = loss_sum / rows used, `ratio_to_ce`
+    = loss_sum / Σ CE with CE plain (unweighted); per-class `loss_sum` with classes named
+    "0" and "1"; per-bucket `loss_sum` for every bucket."""
+    what = f"{tool} vs flcli compare (loss_sum, loss_mean, ratio_to_ce; per class & bucket; x{len(GAMMAS)} gammas)"
+    D = Diff(rtol)
     try:
-        variants = fj["variants"]
-        bad, worst, notes = [], 0.0, []
+        n, ce_plain = M["total"][0], M["total"][1]
+        _check_input(D, fj, n, "binary", "probabilities", ["0", "1"])
         for gi, g in enumerate(GAMMAS):
-            vs = [v for v in variants if _num(v.get("gamma")) and abs(v["gamma"] - g) < 1e-12
-                  and (v.get("alpha") is None or abs(v["alpha"] - ALPHA) < 1e-12)]
-            vs.sort(key=lambda v: v.get("alpha") is None)  # prefer the explicit alpha=0.25 one
-            if not vs:
-                bad.append(f"no variant gamma={g:g} alpha={ALPHA}")
+            vs = [v for v in fj["variants"] if _num(v.get("gamma")) and v["gamma"] == g
+                  and _num(v.get("alpha")) and v["alpha"] == ALPHA]
+            if len(vs) != 1:
+                D.bad.append(f"{len(vs)} variants with gamma={g:g} alpha={ALPHA} (expected 1)")
                 continue
-            v = vs[0]
-            fl_tot = M["total"][2 + gi]
-            d = rel(v["loss_sum"], fl_tot)
-            worst = max(worst, d)
-            if d > rtol:
-                bad.append(f"gamma={g:g} loss_sum {v['loss_sum']!r} vs {fl_tot!r}")
-            if _num(v.get("loss_mean")) and M["total"][0]:
-                mean_ref = fl_tot / M["total"][0]
-                if rel(v["loss_mean"], mean_ref) > rtol:
-                    notes.append(f"gamma={g:g} loss_mean {v['loss_mean']} vs sum/rows {mean_ref}")
-            if _num(v.get("ratio_to_ce")) and v["ratio_to_ce"]:
-                r_plain = fl_tot / M["total"][1]
-                r_alpha = fl_tot / M["total"][2]
-                if rel(v["ratio_to_ce"], r_plain) <= rtol:
-                    pass
-                elif rel(v["ratio_to_ce"], r_alpha) <= rtol:
-                    if gi == 0:
-                        notes.append("ratio_to_ce is relative to alpha-weighted CE")
-                else:
-                    bad.append(f"gamma={g:g} ratio_to_ce {v['ratio_to_ce']} vs {r_plain} (plain CE) / {r_alpha} (alpha CE)")
+            v, fl_tot, at = vs[0], M["total"][2 + gi], f"gamma={g:g}"
+            D.close(f"{at} loss_sum", v.get("loss_sum"), fl_tot)
+            D.close(f"{at} loss_mean", v.get("loss_mean"), fl_tot / n)
+            D.close(f"{at} ratio_to_ce (to plain CE)", v.get("ratio_to_ce"), fl_tot / ce_plain)
+            names = [c.get("name") for c in v.get("classes", [])]
+            D.exact(f"{at} class names", sorted(names), sorted(str(k) for k in M["label"]))
             for c in v.get("classes", []):
-                k = _label_key(c.get("name"))
-                if k not in M["label"]:
-                    bad.append(f"class {c.get('name')!r} not a label of the data")
-                    continue
-                ref = M["label"][k]
-                d = rel(c["loss_sum"], ref[2 + gi])
-                worst = max(worst, d)
-                if d > rtol:
-                    bad.append(f"gamma={g:g} class {k} loss_sum {c['loss_sum']} vs {ref[2 + gi]}")
-                if _num(c.get("count")) and c["count"] != ref[0]:
-                    bad.append(f"class {k} count {c['count']} vs {ref[0]}")
-            if not v.get("classes"):
-                bad.append(f"gamma={g:g} has no classes")
-            for b in v.get("buckets", []):
-                i = _bucket_index(b["lower"], b["upper"])
-                if i is None:
-                    if gi == 0:
-                        notes.append(f"flcli bucket [{b['lower']}, {b['upper']}) is not one of ours")
-                    continue
-                ref = M["bucket"].get(i, [0] * (2 + len(GAMMAS)))
-                d = rel(b["loss_sum"], ref[2 + gi])
-                worst = max(worst, d)
-                if d > rtol:
-                    bad.append(f"gamma={g:g} bucket {i} loss_sum {b['loss_sum']} vs {ref[2 + gi]}")
-        rows = (fj.get("input") or {}).get("rows")
-        if _num(rows) and rows != M["total"][0]:
-            bad.append(f"input.rows {rows} vs {M['total'][0]}")
-        detail = f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else "")
-        if notes:
-            detail += " (" + "; ".join(notes[:3]) + ")"
-        return checks.add(wl, what, not bad, detail)
+                ref = M["label"].get(int(c["name"])) if c.get("name") in ("0", "1") else None
+                if ref is not None:
+                    D.close(f"{at} class {c['name']} loss_sum", c.get("loss_sum"), ref[2 + gi])
+            _check_buckets(D, at, v.get("buckets", []), M, [("loss_sum", 2 + gi)])
+        return checks.add(wl, what, not D.bad, D.detail())
     except Exception as e:  # malformed JSON: report, don't crash
         return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
 
 
 def check_flcli_stats_binary(checks, wl, tool, M, fj, rtol):
-    what = f"{tool} vs flcli stats (ce_sum, focal_sum gamma={C_GAMMA:g}, per-label counts)"
+    """`flcli stats --gamma 2 --alpha 0.25 --json`: totals, per class and per bucket.
+
+    `ce_sum` is plain CE, `focal_sum` has α applied; means are over elements (rows);
+    `loss_per_positive` = focal_sum / positives."""
+    what = f"{tool} vs flcli stats (totals, per class & bucket: count, ce_sum, focal_sum gamma={C_GAMMA:g})"
+    D = Diff(rtol)
     try:
         gi = GAMMAS.index(C_GAMMA)
+        n, ce, fl = M["total"][0], M["total"][1], M["total"][2 + gi]
+        pos = M["label"].get(1, [0])[0]
+        _check_input(D, fj, n, "binary", "probabilities", ["0", "1"])
+        D.exact("params.gamma", fj["params"].get("gamma"), C_GAMMA)
+        D.exact("params.alpha", fj["params"].get("alpha"), ALPHA)
         t = fj["totals"]
-        bad, worst = [], 0.0
-        for key, ref in (("ce_sum", M["total"][1]), ("focal_sum", M["total"][2 + gi])):
-            d = rel(t[key], ref)
-            worst = max(worst, d)
-            if d > rtol:
-                bad.append(f"totals.{key} {t[key]!r} vs {ref!r}")
-        if _num(t.get("elements")) and t["elements"] != M["total"][0]:
-            bad.append(f"totals.elements {t['elements']} vs {M['total'][0]}")
-        seen = set()
-        for c in fj.get("classes", []):
-            k = _label_key(c.get("index", c.get("name")))
-            if k not in M["label"]:
-                k = _label_key(c.get("name"))
-            ref = M["label"].get(k)
-            if ref is None:
-                bad.append(f"class {c.get('name')!r} unknown")
+        D.exact("totals.elements", t.get("elements"), n)
+        D.exact("totals.positives", t.get("positives"), pos)
+        D.close("totals.ce_sum", t.get("ce_sum"), ce)
+        D.close("totals.ce_mean", t.get("ce_mean"), ce / n)
+        D.close("totals.focal_sum", t.get("focal_sum"), fl)
+        D.close("totals.focal_mean", t.get("focal_mean"), fl / n)
+        if pos:
+            D.close("totals.loss_per_positive", t.get("loss_per_positive"), fl / pos)
+        classes = fj.get("classes", [])
+        D.exact("class names", [c.get("name") for c in classes], ["0", "1"])
+        for c in classes:
+            k = c.get("index")
+            ref = M["label"].get(k) if k in (0, 1) else None
+            if ref is None or c.get("name") != str(k):
+                D.bad.append(f"class {c.get('name')!r} index {k!r} is not label 0/1")
                 continue
-            seen.add(k)
-            if c.get("count") != ref[0]:
-                bad.append(f"class {k} count {c.get('count')} vs {ref[0]}")
-            for key, r in (("ce_sum", ref[1]), ("focal_sum", ref[2 + gi])):
-                if _num(c.get(key)):
-                    d = rel(c[key], r)
-                    worst = max(worst, d)
-                    if d > rtol:
-                        bad.append(f"class {k} {key} {c[key]} vs {r}")
-        if seen != set(M["label"]):
-            bad.append(f"classes {sorted(seen)} vs labels {sorted(M['label'])}")
-        return checks.add(wl, what, not bad, f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else ""))
+            D.exact(f"class {k} count", c.get("count"), ref[0])
+            D.close(f"class {k} ce_sum", c.get("ce_sum"), ref[1])
+            D.close(f"class {k} focal_sum", c.get("focal_sum"), ref[2 + gi])
+        _check_buckets(D, "stats", fj.get("buckets", []), M,
+                       [("count", 0), ("ce_sum", 1), ("focal_sum", 2 + gi)])
+        return checks.add(wl, what, not D.bad, D.detail())
     except Exception as e:
         return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
 
 
 def check_flcli_stats_multi(checks, wl, tool, R, fj, rtol):
-    what = f"{tool} vs flcli stats (rtol {rtol:g})"
+    """`flcli stats --mode sigmoid`: an element is a (row, class) pair, class j's `count` is its
+    positive rows, label -1 rows are background; `loss_per_positive` = focal_sum / positives."""
+    what = f"{tool} vs flcli stats sigmoid (rtol {rtol:g})"
+    D = Diff(rtol)
     try:
+        names = [str(j) for j in range(N_CLASSES)]
+        _check_input(D, fj, R["rows"], "sigmoid", "logits", names)
+        D.exact("input.background_rows", fj["input"].get("background_rows"), R["rows"] - R["positives"])
         t = fj["totals"]
-        bad, worst = [], 0.0
-        pairs = [("focal_sum", R["fl_sum"])]
+        D.exact("totals.elements", t.get("elements"), R["elements"])
+        D.exact("totals.positives", t.get("positives"), R["positives"])
+        D.close("totals.focal_sum", t.get("focal_sum"), R["fl_sum"])
+        D.close("totals.focal_mean", t.get("focal_mean"), R["fl_sum"] / R["elements"])
         if "ce_sum" in R:
-            pairs.append(("ce_sum", R["ce_sum"]))
-        if _num(t.get("loss_per_positive")) and R["positives"]:
-            pairs.append(("loss_per_positive", R["fl_sum"] / R["positives"]))
-        for key, ref in pairs:
-            d = rel(t[key], ref)
-            worst = max(worst, d)
-            if d > rtol:
-                bad.append(f"totals.{key} {t[key]!r} vs {ref!r}")
-        if t.get("elements") != R["elements"]:
-            bad.append(f"totals.elements {t.get('elements')} vs {R['elements']} (rows x {N_CLASSES})")
+            D.close("totals.ce_sum", t.get("ce_sum"), R["ce_sum"])
+        if R["positives"]:
+            D.close("totals.loss_per_positive", t.get("loss_per_positive"), R["fl_sum"] / R["positives"])
         if "class_count" in R:
-            classes = {}
-            for c in fj.get("classes", []):
-                idx = c.get("index")
-                if not _num(idx):
-                    idx = _label_key(c.get("name"))
-                classes[idx] = c
+            classes = {c.get("index"): c for c in fj.get("classes", [])}
+            D.exact("class indices", sorted(classes, key=str), sorted(range(N_CLASSES), key=str))
             for j in range(N_CLASSES):
                 c = classes.get(j)
                 if c is None:
-                    bad.append(f"class {j} missing")
                     continue
-                if c.get("count") != R["class_count"][j]:
-                    bad.append(f"class {j} count {c.get('count')} vs {R['class_count'][j]} positives")
-                for key, ref in (("ce_sum", R["class_ce"][j]), ("focal_sum", R["class_fl"][j])):
-                    if _num(c.get(key)):
-                        d = rel(c[key], ref)
-                        worst = max(worst, d)
-                        if d > rtol:
-                            bad.append(f"class {j} {key} {c[key]} vs {ref}")
-        return checks.add(wl, what, not bad, f"max rel diff {worst:.2e}" + ("; " + "; ".join(bad[:6]) if bad else ""))
+                D.exact(f"class {j} name", c.get("name"), str(j))
+                D.exact(f"class {j} count (positives)", c.get("count"), R["class_count"][j])
+                D.exact(f"class {j} elements", c.get("elements"), R["rows"])
+                D.close(f"class {j} ce_sum", c.get("ce_sum"), R["class_ce"][j])
+                D.close(f"class {j} focal_sum", c.get("focal_sum"), R["class_fl"][j])
+        return checks.add(wl, what, not D.bad, D.detail())
     except Exception as e:
         return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
 
