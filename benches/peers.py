@@ -29,8 +29,8 @@ If flcli is missing or a check fails the script stops before timing, unless
 Timing: every measured command is a fresh process (a peer is `python peers.py
 --_child ...`, so interpreter start-up and imports are included, as a user would
 pay them), 1 warm-up round then --runs rounds, tools interleaved within each
-round.  Wall time from perf_counter around the process; peak RSS from wait4()'s
-ru_maxrss of that process.  Files are read from the page cache after warm-up.
+round.  Wall time from perf_counter around the process; peak RSS from GNU time's
+%M (/usr/bin/time; wait4's ru_maxrss would include this script's own RSS).  Files are read from the page cache after warm-up.
 
 The script re-executes itself inside a venv (default /work/venvs/peers), creating
 it and pip-installing duckdb, polars, numpy, pyarrow, torch, torchvision if missing.
@@ -341,17 +341,33 @@ def bootstrap(venv, argv, install=True):
 # Measurement
 # --------------------------------------------------------------------------
 
+# GNU time reports the peak RSS of the command alone.  wait4()'s ru_maxrss of a
+# child started from this (large) Python process does not: Linux records the
+# parent's memory high-water mark into the child at exec (vfork shares the
+# parent's mm; a fork copies its RSS), so a small command such as flcli would
+# show ~70 MiB after pyarrow is imported here.  The fallback is flagged in the output.
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd, capture=False):
     """Run cmd as a fresh process; return (rc, wall s, peak RSS MiB, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    use_time = os.path.exists(GNU_TIME)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rssf:
+        full = [GNU_TIME, "-f", "%M", "-o", rssf.name] + cmd if use_time else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out if capture else subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        p = subprocess.Popen(full, stdout=out if capture else subprocess.DEVNULL, stderr=err, cwd=ROOT)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
+        rss = ru.ru_maxrss / 1024.0
+        if use_time:
+            # The file holds "Command exited with non-zero status N" first on failure; %M is the last line.
+            lines = [x for x in rssf.read().split() if x.isdigit()]
+            rss = int(lines[-1]) / 1024.0 if lines else float("nan")
         out.seek(0)
         err.seek(0)
-        return (p.returncode, wall, ru.ru_maxrss / 1024.0,
+        return (p.returncode, wall, rss,
                 out.read().decode(errors="replace") if capture else "",
                 err.read().decode(errors="replace"))
 
@@ -728,7 +744,8 @@ def print_report(timings, info, vers, runs, checks):
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items() if v))
     print(f"\n{runs} timed runs per tool after 1 warm-up, interleaved; each run is a fresh process "
           "(peers: `python peers.py --_child ...`, interpreter start-up and imports included). "
-          "Peak RSS = max ru_maxrss over the runs. Speed-up = peer median / flcli median.\n")
+          f"Peak RSS = max over the runs of {'GNU time %M' if os.path.exists(GNU_TIME) else 'wait4 ru_maxrss (inflated by this script: no ' + GNU_TIME + ')'}. "
+          "Speed-up = peer median / flcli median.\n")
     print("| workload | tool | median s | min s | peak RSS MiB | flcli speed-up |")
     print("|---|---|---:|---:|---:|---:|")
     for wl, per_tool in timings.items():
@@ -777,34 +794,48 @@ def time_workloads(plan, runs, flcli):
 
 
 def memory_mode(args, flcli):
+    """flcli stats on the 20M- and 200M-row files: 1 warm-up then --runs rounds, interleaved."""
     if not os.path.exists(flcli):
         sys.exit(f"--memory needs flcli: no executable at {flcli}")
-    res = []
+    import pyarrow.parquet as pq
+
+    files = []
     for name in ("binary_20m.parquet", "binary_200m.parquet"):
         path = os.path.join(args.data, name)
         if not os.path.exists(path):
             print(f"{name}: not present (python3 benches/gen_data.py --out {args.data} --only {name.split('.')[0]})",
                   file=sys.stderr)
             continue
-        cmd = [flcli] + flcli_args("A", path)["stats"]
-        rc, wall, rss, _, err = run_measured(cmd)
-        if rc != 0:
-            sys.exit(f"flcli stats on {name} exited {rc}: {err.strip()[-400:]}")
-        import pyarrow.parquet as pq
-
-        res.append((name, pq.ParquetFile(path).metadata.num_rows, wall, rss))
+        files.append({"file": name, "rows": pq.ParquetFile(path).metadata.num_rows,
+                      "cmd": [flcli] + flcli_args("A", path)["stats"], "wall": [], "rss": []})
+    for r in range(args.runs + 1):
+        for f in files:
+            rc, wall, rss, _, err = run_measured(f["cmd"])
+            if rc != 0:
+                sys.exit(f"flcli stats on {f['file']} exited {rc}: {err.strip()[-400:]}")
+            tag = "warm-up" if r == 0 else f"run {r}/{args.runs}"
+            print(f"  [mem ] {f['file']} {tag}: {wall:.2f}s {rss:.1f} MiB", file=sys.stderr)
+            if r == 0:
+                f["warmup_rss"] = rss
+            else:
+                f["wall"].append(wall)
+                f["rss"].append(rss)
     print(f"flcli {' '.join(flcli_args('A', 'FILE')['stats'])}\n")
-    print("| file | rows | wall s | peak RSS MiB |")
-    print("|---|---:|---:|---:|")
-    for name, rows, wall, rss in res:
-        print(f"| {name} | {rows:,} | {wall:.2f} | {rss:.0f} |")
-    if len(res) == 2:
-        print(f"\npeak RSS ratio {res[1][0].split('_')[1].split('.')[0]}/{res[0][0].split('_')[1].split('.')[0]} rows: "
-              f"{res[1][3] / res[0][3]:.2f} (1.0 = memory independent of the row count)")
+    how = "GNU time %M" if os.path.exists(GNU_TIME) else "wait4 ru_maxrss (inflated: no " + GNU_TIME + ")"
+    print(f"1 warm-up + {args.runs} runs per file, interleaved; peak RSS of each process from {how}.\n")
+    print("| file | rows | median wall s | median peak RSS MiB | max peak RSS MiB | warm-up run RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for f in files:
+        print(f"| {f['file']} | {f['rows']:,} | {statistics.median(f['wall']):.2f} | "
+              f"{statistics.median(f['rss']):.1f} | {max(f['rss']):.1f} | {f['warmup_rss']:.1f} |")
+    if len(files) == 2:
+        a, b = files
+        print(f"\npeak RSS ratio {b['file']} / {a['file']}: median {statistics.median(b['rss']) / statistics.median(a['rss']):.2f}, "
+              f"max {max(b['rss']) / max(a['rss']):.2f} (1.0 = memory independent of the row count)")
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"memory": [{"file": n, "rows": k, "wall_s": w, "peak_rss_mib": r} for n, k, w, r in res],
-                       "flcli": flcli}, f, indent=2)
+        with open(args.json, "w") as fh:
+            json.dump({"memory": [{k: v for k, v in f.items() if k != "cmd"} for f in files],
+                       "flcli": flcli, "runs": args.runs}, fh, indent=2)
 
 
 def main():
