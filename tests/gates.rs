@@ -265,3 +265,56 @@ fn readme_gate_examples_are_valid() {
     }
     assert!(n >= 5, "README shows --fail-if examples ({n} found)");
 }
+
+#[test]
+fn recommend_and_by_slices_can_be_gated() {
+    let a = animals();
+    let out = run(&[
+        "recommend",
+        &a,
+        "--json",
+        "-q",
+        "--fail-if",
+        "recommendation.gamma > 2",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let r: flcli::report::RecommendReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(text(&out.stderr).contains(&format!("= {})", r.recommendation.gamma)));
+    // --by slices are selected by their key.
+    let d = detection();
+    let out = run(&[
+        "stats",
+        &d,
+        "--by",
+        "size",
+        "--json",
+        "-q",
+        "--fail-if",
+        "groups[small].totals.focal_mean > 0.01",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let r: StatsReport = serde_json::from_slice(&out.stdout).unwrap();
+    let small = r
+        .groups
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|g| g.key == "small")
+        .unwrap();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "flcli: check failed: groups[small].totals.focal_mean > 0.01 (actual groups[small].totals.focal_mean = {})\n",
+            small.report.totals.focal_mean.unwrap()
+        )
+    );
+    let e = fails(flcli().args([
+        "stats",
+        &d,
+        "--by",
+        "size",
+        "--fail-if",
+        "groups[tiny].totals.focal_mean > 0",
+    ]));
+    assert!(e.contains("\"large\", \"medium\", \"small\""), "{e}");
+}

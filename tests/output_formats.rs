@@ -11,7 +11,7 @@ use common::{compare_json, fails, fixture, flcli, ok, stats_json, Workdir};
 use flcli::output::csv::{CsvExporter, COMPARE_COLUMNS, STATS_COLUMNS};
 use flcli::output::markdown::MarkdownExporter;
 use flcli::output::{Exporter, Style};
-use flcli::report::{CompareReport, Report, StatsReport};
+use flcli::report::{CompareReport, RecommendReport, Report, StatsReport};
 
 const README_COMPARE: &[&str] = &["--gamma", "0,1,2,5", "--alpha", "0.25,0.5,none"];
 
@@ -33,6 +33,15 @@ fn compare(name: &str, extra: &[&str]) -> CompareReport {
             .args(["--json", "-q"])
             .args(extra),
     )
+}
+
+fn recommend(name: &str, extra: &[&str]) -> RecommendReport {
+    let (out, _) = ok(flcli()
+        .arg("recommend")
+        .arg(fixture(name))
+        .args(["--json", "-q"])
+        .args(extra));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not a recommend report ({e}):\n{out}"))
 }
 
 fn render(e: &dyn Exporter, r: Report) -> String {
@@ -97,6 +106,18 @@ fn markdown_snapshots() {
             README_COMPARE
         )))
     );
+    insta::assert_snapshot!(
+        "markdown_recommend_detection",
+        md(Report::Recommend(recommend("detection.parquet", &[])))
+    );
+    insta::assert_snapshot!(
+        "markdown_recommend_longtail",
+        md(Report::Recommend(recommend("longtail.parquet", &[])))
+    );
+    insta::assert_snapshot!(
+        "markdown_stats_by_size",
+        md(Report::Stats(stats("detection.parquet", &["--by", "size"])))
+    );
 }
 
 #[test]
@@ -109,6 +130,10 @@ fn csv_snapshots() {
     insta::assert_snapshot!(
         "csv_stats_detection",
         csv(Report::Stats(stats("detection.parquet", &[])))
+    );
+    insta::assert_snapshot!(
+        "csv_recommend_animals",
+        csv(Report::Recommend(recommend("animals.parquet", &[])))
     );
     insta::assert_snapshot!(
         "csv_compare_animals",
@@ -149,7 +174,49 @@ fn the_binary_prints_what_the_exporters_make_of_the_json() {
             ),
             "compare {format}"
         );
+        let (out, _) = ok(flcli()
+            .arg("recommend")
+            .arg(fixture("longtail.parquet"))
+            .args(["--output", format]));
+        assert_eq!(
+            out,
+            render(e, Report::Recommend(recommend("longtail.parquet", &[]))),
+            "recommend {format}"
+        );
+        let (out, _) = ok(flcli()
+            .arg("stats")
+            .arg(fixture("detection.parquet"))
+            .args(["--by", "size", "--output", format]));
+        assert_eq!(
+            out,
+            render(
+                e,
+                Report::Stats(stats("detection.parquet", &["--by", "size"]))
+            ),
+            "stats --by {format}"
+        );
     }
+}
+
+#[test]
+fn recommend_csv_has_the_recommendation_rationale_alternatives_and_evidence() {
+    let r = recommend("detection.parquet", &[]);
+    let (header, rows) = parse_csv(&render(&CsvExporter, Report::Recommend(r.clone())));
+    assert_eq!(header, COMPARE_COLUMNS);
+    let of = |s: &str| rows.iter().filter(|row| row[0] == s).collect::<Vec<_>>();
+    let rec = of("recommendation");
+    assert_eq!(rec.len(), 1);
+    assert_eq!(cell(rec[0], &header, "gamma"), Some(r.recommendation.gamma));
+    let loss = header.iter().position(|h| h == "loss").unwrap();
+    assert_eq!(rec[0][loss], r.recommendation.loss);
+    let note = header.iter().position(|h| h == "note").unwrap();
+    let rationale: Vec<&str> = of("rationale")
+        .iter()
+        .map(|row| row[note].as_str())
+        .collect();
+    assert_eq!(rationale, r.recommendation.rationale);
+    assert_eq!(of("alternative").len(), r.recommendation.alternatives.len());
+    assert_eq!(of("variant").len(), r.evidence.variants.len());
 }
 
 /// Parses CSV text into (header, rows).

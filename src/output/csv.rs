@@ -283,6 +283,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
     let rec = &r.recommendation;
     rows.push(vec![
         ("section", "recommendation".into()),
+        ("variant", escape(&rec.variant)),
         ("loss", escape(&rec.loss)),
         ("gamma", f(rec.gamma)),
         ("alpha", alpha(&rec.alpha)),
@@ -293,6 +294,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
     for a in &rec.alternatives {
         rows.push(vec![
             ("section", "alternative".into()),
+            ("variant", escape(&a.variant)),
             ("loss", escape(&a.loss)),
             ("gamma", num(a.gamma)),
             ("alpha", alpha(&a.alpha)),

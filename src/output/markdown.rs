@@ -17,26 +17,36 @@ impl Exporter for MarkdownExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
         Ok(match report {
             Report::Stats(r) => {
-                let mut out = stats(r);
+                let mut out = stats(r, "flcli stats");
                 for g in r.groups.iter().flatten() {
-                    let by = g.report.input.by.as_deref().unwrap_or("group");
-                    out.push_str(&format!("\n## `{}` = {}\n\n", md(by), md(&g.key)));
-                    out.push_str(&stats(&g.report));
+                    out.push('\n');
+                    out.push_str(&stats(
+                        &g.report,
+                        &group_title("stats", &g.report.input, &g.key),
+                    ));
                 }
                 out
             }
             Report::Compare(r) => {
-                let mut out = compare(r);
+                let mut out = compare(r, "flcli compare");
                 for g in r.groups.iter().flatten() {
-                    let by = g.report.input.by.as_deref().unwrap_or("group");
-                    out.push_str(&format!("\n## `{}` = {}\n\n", md(by), md(&g.key)));
-                    out.push_str(&compare(&g.report));
+                    out.push('\n');
+                    out.push_str(&compare(
+                        &g.report,
+                        &group_title("compare", &g.report.input, &g.key),
+                    ));
                 }
                 out
             }
             Report::Recommend(r) => recommend(r),
         })
     }
+}
+
+/// The heading of a `--by` slice: `flcli stats: size = small` (both names from the data, escaped).
+fn group_title(command: &str, input: &InputInfo, key: &str) -> String {
+    let by = input.by.as_deref().unwrap_or("group");
+    format!("flcli {command}: {} = {}", md(by), md(key))
 }
 
 /// Text from the data, safe in a Markdown paragraph or table cell: control
@@ -56,11 +66,23 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// A Markdown table: header, alignment row (first column left, the rest right), rows.
+/// Whether a cell reads as a number (right-aligned): a digit, a sign or `–` first.
+fn numeric(cell: &str) -> bool {
+    cell.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '–')
+}
+
+/// A Markdown table: header, alignment row (the first column and text
+/// columns left, number columns right), rows.
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(out, "| {} |", header.join(" | "));
     let align: Vec<&str> = (0..header.len())
-        .map(|i| if i == 0 { ":--" } else { "--:" })
+        .map(|i| {
+            if i > 0 && rows.iter().all(|r| r.get(i).is_some_and(|c| numeric(c))) {
+                "--:"
+            } else {
+                ":--"
+            }
+        })
         .collect();
     let _ = writeln!(out, "|{}|", align.join("|"));
     for r in rows {
@@ -111,8 +133,8 @@ fn range(lower: f64, upper: f64, last: bool) -> String {
     format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
 }
 
-fn stats(r: &StatsReport) -> String {
-    let mut out = String::from("## flcli stats\n\n");
+fn stats(r: &StatsReport, title: &str) -> String {
+    let mut out = format!("## {title}\n\n");
     input(&mut out, &r.input);
     let _ = writeln!(
         out,
@@ -323,8 +345,8 @@ fn variants(out: &mut String, vs: &[Variant], easy: f64) {
     );
 }
 
-fn compare(r: &CompareReport) -> String {
-    let mut out = String::from("## flcli compare\n\n");
+fn compare(r: &CompareReport, title: &str) -> String {
+    let mut out = format!("## {title}\n\n");
     input(&mut out, &r.input);
     out.push('\n');
     out.push_str("### Variants\n\n");
