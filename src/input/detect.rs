@@ -140,6 +140,21 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 
 /// Splits `prob_3` into (`prob`, `3`) at the last `_`, `-` or `.`.
 fn split_suffix(name: &str) -> Option<(&str, &str)> {
+    // A known score prefix wins, so class names may contain the separator
+    // themselves (`p_traffic_light` is the class `traffic_light`).
+    let known = GROUP_PREFIXES
+        .iter()
+        .filter(|p| {
+            name.len() > p.len() + 1
+                && name.is_char_boundary(p.len())
+                && name[..p.len()].eq_ignore_ascii_case(p)
+                && matches!(name.as_bytes()[p.len()], b'_' | b'-' | b'.')
+        })
+        .map(|p| p.len())
+        .max();
+    if let Some(n) = known {
+        return Some((&name[..n], &name[n + 1..]));
+    }
     let i = name.rfind(['_', '-', '.'])?;
     let (a, b) = (&name[..i], &name[i + 1..]);
     (!a.is_empty() && !b.is_empty()).then_some((a, b))
@@ -474,6 +489,20 @@ mod tests {
         assert_eq!(l.mode, Mode::Softmax);
         assert_eq!(l.classes.unwrap(), vec!["0", "1", "2", "10"]);
         assert_eq!(l.label, "y");
+    }
+
+    #[test]
+    fn class_names_may_contain_the_separator() {
+        // Regression: `p_traffic_light` used to fall out of the `p_*` group.
+        let l = detect(
+            &cols(&["label", "p_cat", "p_traffic_light", "p_stop-sign"]),
+            &ColumnFlags::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            l.classes.unwrap(),
+            vec!["cat", "traffic_light", "stop-sign"]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 #![allow(clippy::excessive_precision)]
 
 use super::accum::Partial;
-use super::kernel::{tail_bin, Ctx, IGNORED};
+use super::kernel::{tail_bin, Ctx, BACKGROUND, IGNORED, SKIPPED};
 use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
@@ -30,7 +30,9 @@ pub fn ln(x: f64) -> f64 {
     let bits = x.to_bits();
     // Reduce x to [√2/2, √2): k is the exponent after moving the mantissa there.
     let hx = (bits >> 32).wrapping_add(0x3ff0_0000 - 0x3fe6_a09e);
-    let k = ((hx >> 20) as i64 - 0x3ff) as f64;
+    // k = biased exponent - 1023, converted to f64 with the 2^52 trick: AVX2 has
+    // no 64-bit integer → double conversion, so `as f64` would stop vectorising.
+    let k = (f64::from_bits(0x4330_0000_0000_0000 | (hx >> 20)) - 4_503_599_627_370_496.0) - 1023.0;
     let hx = (hx & 0x000f_ffff) + 0x3fe6_a09e;
     let m = f64::from_bits((hx << 32) | (bits & 0xffff_ffff));
     let f = m - 1.0;
@@ -64,14 +66,17 @@ pub fn exp_neg(x: f64) -> f64 {
     let x = x.max(-700.0);
     // Round to nearest with the 1.5·2^52 trick: vectorises, unlike f64::round.
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    let kf = (x * INV_LN2 + SHIFT) - SHIFT;
+    let shifted = x * INV_LN2 + SHIFT;
+    let kf = shifted - SHIFT;
     let hi = x - kf * LN2_HI;
     let lo = kf * LN2_LO;
     let r = hi - lo;
     let rr = r * r;
     let c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    let scale = f64::from_bits(((kf as i64 + 1023) as u64) << 52);
+    // 2^k from the bits of `shifted` (1.5·2^52 + k): integer ops only, which vectorise.
+    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
     y * scale
 }
 
@@ -163,74 +168,150 @@ fn math(kind: ScoreKind, labels: &[i32], x: &[f64], eps: f64, need_lnq: bool, s:
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
 pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
+    let mut s = Soa::new();
+    for (lab, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
+        elements(cx, lab, xs, None, &mut s, acc);
+    }
+}
+
+/// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
+/// element, positive where the label is that class (background rows: none).
+pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
+    let k = cx.spec.classes;
+    for (i, &l) in labels.iter().enumerate() {
+        match l {
+            IGNORED => acc.rows_ignored += 1,
+            SKIPPED => {}
+            BACKGROUND => {
+                acc.rows_used += 1;
+                acc.background_rows += 1;
+            }
+            l if l >= 0 => {
+                let y = l as usize;
+                acc.rows_used += 1;
+                acc.class_rows[y] += 1;
+                acc.correct[y] += (argmax(&x[i * k..(i + 1) * k]) == y) as u64;
+            }
+            _ => {}
+        }
+    }
+    // Whole rows per chunk, so a chunk's elements are contiguous in `x`.
+    let rows = (SUB / k).max(1);
+    let mut s = Soa::new();
+    let mut codes = vec![0i32; rows * k];
+    let mut groups = vec![0u32; rows * k];
+    for (c, lab) in labels.chunks(rows).enumerate() {
+        let n = lab.len() * k;
+        for (r, &l) in lab.iter().enumerate() {
+            let used = l >= 0 || l == BACKGROUND;
+            for j in 0..k {
+                let pos = l == j as i32;
+                codes[r * k + j] = if used { pos as i32 } else { -1 };
+                groups[r * k + j] = (2 * j + pos as usize) as u32;
+            }
+        }
+        let xs = &x[c * rows * k..c * rows * k + n];
+        elements(cx, &codes[..n], xs, Some(&groups[..n]), &mut s, acc);
+    }
+}
+
+/// The index of the largest score, the first on ties (as numpy / torch argmax).
+fn argmax(row: &[f64]) -> usize {
+    let mut best = 0;
+    for (k, &v) in row.iter().enumerate().skip(1) {
+        if v > row[best] {
+            best = k;
+        }
+    }
+    best
+}
+
+impl Soa {
+    fn new() -> Box<Soa> {
+        Box::new(Soa {
+            pt: [0.0; SUB],
+            q: [0.0; SUB],
+            ce: [0.0; SUB],
+            lnq: [0.0; SUB],
+            p: [0.0; SUB],
+        })
+    }
+}
+
+/// At most [`SUB`] binary elements: `codes` 1 = positive, 0 = negative, other
+/// = not used. `groups` gives each element's group (binary: the code itself,
+/// and the rows are counted here too).
+fn elements(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    s: &mut Soa,
+    acc: &mut Partial,
+) {
     let spec = cx.spec;
-    let need_lnq = cx.need_lnq;
-    let mut s = Box::new(Soa {
-        pt: [0.0; SUB],
-        q: [0.0; SUB],
-        ce: [0.0; SUB],
-        lnq: [0.0; SUB],
-        p: [0.0; SUB],
-    });
     let stride = acc.stride;
     let nb = cx.nb;
     let inner = &spec.edges[1..nb];
-    for (lab, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
-        math(spec.kind, lab, xs, spec.eps, need_lnq, &mut s);
-        for (i, &label) in lab.iter().enumerate() {
-            if label != 0 && label != 1 {
-                // Ignored or skipped rows: their scores were never validated, so
-                // whatever the math above made of them is dropped here.
-                acc.rows_ignored += (label == IGNORED) as u64;
-                continue;
+    let binary_rows = groups.is_none();
+    math(spec.kind, codes, x, spec.eps, cx.need_lnq, s);
+    for (i, &code) in codes.iter().enumerate() {
+        if code != 0 && code != 1 {
+            // Ignored or skipped rows: their scores were never validated, so
+            // whatever the math above made of them is dropped here.
+            if binary_rows {
+                acc.rows_ignored += (code == IGNORED) as u64;
             }
-            acc.rows_used += 1;
-            let y = label as usize;
-            let (pt, q, ce) = (s.pt[i], s.q[i], s.ce[i]);
-            let b = inner.iter().filter(|&&e| pt >= e).count();
-            let at = ((y * nb + b) * 2 + (pt >= spec.easy) as usize) * stride;
-            let cell = &mut acc.cells[at..at + stride];
-            cell[0] += 1.0;
-            cell[1] += pt;
-            cell[2] += ce;
-            let e = super::kernel::Elem {
-                pt,
-                q,
-                ln_pt: -ce,
-                ln_q: s.lnq[i],
-            };
-            if spec.tails {
-                let t = (y * TAIL_BINS + tail_bin(pt, q)) * cx.tail_stride;
-                let tails = &mut acc.tails[t..t + cx.tail_stride];
-                tails[0] += 1.0;
-                for (j, plan) in cx.plans.iter().enumerate() {
-                    let (loss, grad) = plan.loss_grad(&e, ce);
-                    cell[3 + 2 * j] += loss;
-                    cell[4 + 2 * j] += grad;
-                    tails[1 + j] += loss;
-                }
-            } else {
-                for (j, plan) in cx.plans.iter().enumerate() {
-                    let (loss, grad) = plan.loss_grad(&e, ce);
-                    cell[3 + 2 * j] += loss;
-                    cell[4 + 2 * j] += grad;
-                }
-            }
-            let p = s.p[i];
-            let predicted = p >= 0.5;
-            let ok = predicted == (y == 1);
-            acc.class_rows[y] += 1;
-            acc.correct[y] += ok as u64;
-            let conf = p.max(1.0 - p);
-            let bin = ((conf * CALIB_BINS as f64) as usize).min(CALIB_BINS - 1);
-            let c = &mut acc.calib[bin];
-            c[0] += 1.0;
-            c[1] += conf;
-            c[2] += ok as u8 as f64;
-            let d = p - (y == 1) as u8 as f64;
-            acc.brier.0 += d * d;
-            acc.brier.1 += 1;
+            continue;
         }
+        let pos = code as usize;
+        let g = groups.map_or(pos, |gs| gs[i] as usize);
+        let (pt, q, ce) = (s.pt[i], s.q[i], s.ce[i]);
+        let b = inner.iter().filter(|&&e| pt >= e).count();
+        let at = ((g * nb + b) * 2 + (pt >= spec.easy) as usize) * stride;
+        let cell = &mut acc.cells[at..at + stride];
+        cell[0] += 1.0;
+        cell[1] += pt;
+        cell[2] += ce;
+        let e = super::kernel::Elem {
+            pt,
+            q,
+            ln_pt: -ce,
+            ln_q: s.lnq[i],
+        };
+        if spec.tails {
+            let t = (pos * TAIL_BINS + tail_bin(pt, q)) * cx.tail_stride;
+            let tails = &mut acc.tails[t..t + cx.tail_stride];
+            tails[0] += 1.0;
+            for (j, plan) in cx.plans.iter().enumerate() {
+                let (loss, grad) = plan.loss_grad(&e, ce);
+                cell[3 + 2 * j] += loss;
+                cell[4 + 2 * j] += grad;
+                tails[1 + j] += loss;
+            }
+        } else {
+            for (j, plan) in cx.plans.iter().enumerate() {
+                let (loss, grad) = plan.loss_grad(&e, ce);
+                cell[3 + 2 * j] += loss;
+                cell[4 + 2 * j] += grad;
+            }
+        }
+        let p = s.p[i];
+        let ok = (p >= 0.5) == (pos == 1);
+        if binary_rows {
+            acc.rows_used += 1;
+            acc.class_rows[pos] += 1;
+            acc.correct[pos] += ok as u64;
+        }
+        let conf = p.max(1.0 - p);
+        let bin = ((conf * CALIB_BINS as f64) as usize).min(CALIB_BINS - 1);
+        let c = &mut acc.calib[bin];
+        c[0] += 1.0;
+        c[1] += conf;
+        c[2] += ok as u8 as f64;
+        let d = p - pos as f64;
+        acc.brier.0 += d * d;
+        acc.brier.1 += 1;
     }
 }
 

@@ -283,9 +283,10 @@ fn argmax(row: &[f64]) -> usize {
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
     let cx = Ctx::new(spec);
     let w = spec.width();
-    if spec.mode == Mode::Binary {
-        super::fast::binary(&cx, &batch.labels, &batch.scores, acc);
-        return;
+    match spec.mode {
+        Mode::Binary => return super::fast::binary(&cx, &batch.labels, &batch.scores, acc),
+        Mode::Sigmoid => return super::fast::sigmoid(&cx, &batch.labels, &batch.scores, acc),
+        Mode::Softmax => {}
     }
     for (i, &label) in batch.labels.iter().enumerate() {
         match label {
