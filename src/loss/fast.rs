@@ -8,8 +8,8 @@
 #![allow(clippy::excessive_precision)]
 
 use super::accum::Partial;
-use super::kernel::{tail_bin, Ctx, BACKGROUND, IGNORED, SKIPPED};
-use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
+use super::kernel::{add_calib, add_element, argmax, Ctx, Elem, BACKGROUND, IGNORED, SKIPPED};
+use super::spec::ScoreKind;
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
 const SUB: usize = 1024;
@@ -215,17 +215,6 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     }
 }
 
-/// The index of the largest score, the first on ties (as numpy / torch argmax).
-fn argmax(row: &[f64]) -> usize {
-    let mut best = 0;
-    for (k, &v) in row.iter().enumerate().skip(1) {
-        if v > row[best] {
-            best = k;
-        }
-    }
-    best
-}
-
 impl Soa {
     fn new() -> Box<Soa> {
         Box::new(Soa {
@@ -250,9 +239,6 @@ fn elements(
     acc: &mut Partial,
 ) {
     let spec = cx.spec;
-    let stride = acc.stride;
-    let nb = cx.nb;
-    let inner = &spec.edges[1..nb];
     let binary_rows = groups.is_none();
     math(spec.kind, codes, x, spec.eps, cx.need_lnq, s);
     for (i, &code) in codes.iter().enumerate() {
@@ -266,36 +252,13 @@ fn elements(
         }
         let pos = code as usize;
         let g = groups.map_or(pos, |gs| gs[i] as usize);
-        let (pt, q, ce) = (s.pt[i], s.q[i], s.ce[i]);
-        let b = inner.iter().filter(|&&e| pt >= e).count();
-        let at = ((g * nb + b) * 2 + (pt >= spec.easy) as usize) * stride;
-        let cell = &mut acc.cells[at..at + stride];
-        cell[0] += 1.0;
-        cell[1] += pt;
-        cell[2] += ce;
-        let e = super::kernel::Elem {
-            pt,
-            q,
-            ln_pt: -ce,
+        let e = Elem {
+            pt: s.pt[i],
+            q: s.q[i],
+            ln_pt: -s.ce[i],
             ln_q: s.lnq[i],
         };
-        if spec.tails {
-            let t = (pos * TAIL_BINS + tail_bin(pt, q)) * cx.tail_stride;
-            let tails = &mut acc.tails[t..t + cx.tail_stride];
-            tails[0] += 1.0;
-            for (j, plan) in cx.plans.iter().enumerate() {
-                let (loss, grad) = plan.loss_grad(&e, ce);
-                cell[3 + 2 * j] += loss;
-                cell[4 + 2 * j] += grad;
-                tails[1 + j] += loss;
-            }
-        } else {
-            for (j, plan) in cx.plans.iter().enumerate() {
-                let (loss, grad) = plan.loss_grad(&e, ce);
-                cell[3 + 2 * j] += loss;
-                cell[4 + 2 * j] += grad;
-            }
-        }
+        add_element(cx, acc, g, e);
         let p = s.p[i];
         let ok = (p >= 0.5) == (pos == 1);
         if binary_rows {
@@ -303,15 +266,8 @@ fn elements(
             acc.class_rows[pos] += 1;
             acc.correct[pos] += ok as u64;
         }
-        let conf = p.max(1.0 - p);
-        let bin = ((conf * CALIB_BINS as f64) as usize).min(CALIB_BINS - 1);
-        let c = &mut acc.calib[bin];
-        c[0] += 1.0;
-        c[1] += conf;
-        c[2] += ok as u8 as f64;
-        let d = p - pos as f64;
-        acc.brier.0 += d * d;
-        acc.brier.1 += 1;
+        let t = pos as f64;
+        add_calib(acc, p.max(1.0 - p), ok, (p - t) * (p - t));
     }
 }
 

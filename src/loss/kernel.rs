@@ -257,7 +257,7 @@ pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
 }
 
 #[inline(always)]
-fn add_calib(acc: &mut Partial, confidence: f64, correct: bool, brier: f64) {
+pub(crate) fn add_calib(acc: &mut Partial, confidence: f64, correct: bool, brier: f64) {
     let bin = ((confidence * CALIB_BINS as f64) as usize).min(CALIB_BINS - 1);
     let c = &mut acc.calib[bin];
     c[0] += 1.0;
@@ -269,7 +269,7 @@ fn add_calib(acc: &mut Partial, confidence: f64, correct: bool, brier: f64) {
 
 /// The index of the largest score, the first on ties (as numpy / torch argmax).
 #[inline(always)]
-fn argmax(row: &[f64]) -> usize {
+pub(crate) fn argmax(row: &[f64]) -> usize {
     let mut best = 0;
     for (k, &v) in row.iter().enumerate().skip(1) {
         if v > row[best] {
