@@ -12,7 +12,7 @@
 //! Run: `cargo bench --bench pipeline` (filter: `cargo bench --bench pipeline -- parquet`).
 
 use clap::Parser;
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use flcli::cli::{Cli, Command, CompareArgs, StatsArgs};
 use flcli::cmd::{self, compare, stats, Global};
 use flcli::input::Dataset;
@@ -121,10 +121,12 @@ impl Job {
 
 fn group(c: &mut Criterion, name: &str, file: &Path, rows: u64) {
     let mut g = c.benchmark_group(name);
-    // A pass over millions of rows takes 0.1-1 s: 10 samples keep a run short.
+    // A pass over millions of rows takes 0.1-1 s: 10 flat samples (the same
+    // iteration count each, not criterion's 1..10 ramp) keep a group under a minute.
     g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(2))
-        .measurement_time(Duration::from_secs(10))
+        .measurement_time(Duration::from_secs(6))
         .throughput(Throughput::Elements(rows));
     for (bench, args) in CASES {
         let job = Job::parse(file, args);
