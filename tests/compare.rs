@@ -238,3 +238,34 @@ fn plot_never_overwrites_an_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// Regression: `compare --json` printed the detection note on stderr while
+/// `stats --json` did not; JSON carries it in `input.detected` instead.
+#[test]
+fn json_mode_keeps_the_detection_note_in_the_report() {
+    let out = assert_cmd::Command::cargo_bin("flcli")
+        .unwrap()
+        .args([
+            "compare",
+            "fixtures/detection.parquet",
+            "--gamma",
+            "0,2",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("detected"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: flcli::report::CompareReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!r.input.detected.is_empty());
+    let table = assert_cmd::Command::cargo_bin("flcli")
+        .unwrap()
+        .args(["compare", "fixtures/detection.parquet", "--gamma", "0,2"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&table.stderr).contains("detected"));
+}

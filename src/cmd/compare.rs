@@ -17,7 +17,10 @@ use anyhow::Result;
 pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
     let ds = Dataset::open(&super::input_options_by(&a.input, &a.by)?)?;
-    note_detection(&ds, g);
+    // As in stats: one stderr line for people; JSON carries it in `input.detected`.
+    if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
+        note_detection(&ds, g);
+    }
     if let Some(path) = &a.plot {
         let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
         plot::check_target(path, &inputs, a.output.out.as_deref())?;

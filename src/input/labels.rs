@@ -144,6 +144,13 @@ impl LabelMap {
                 return Ok(1);
             }
         }
+        // Classes 0..K-1 (the common CSV case): an integer parse is all it takes,
+        // no hashing per row. The result is the one the name lookup would give.
+        if self.numeric && self.positive.is_none() {
+            if let Ok(v) = s.parse::<i64>() {
+                return self.map_int(v);
+            }
+        }
         if let Some(&i) = self.by_name.get(s) {
             if self.positive.is_none() {
                 return Ok(i);
