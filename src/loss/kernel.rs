@@ -36,6 +36,7 @@ pub struct Elem {
 /// A binary element from a logit `x` for a target that is positive or not.
 ///
 /// log-sigmoid is computed as `-(max(-z,0) + ln1p(e^{-|z|}))`: no overflow, no clamp.
+/// The scalar, std-math statement of what the vectorised path in [`super::fast`] computes.
 #[inline(always)]
 pub fn from_logit(x: f64, positive: bool) -> Elem {
     let z = if positive { x } else { -x };
@@ -60,6 +61,7 @@ pub fn from_logit(x: f64, positive: bool) -> Elem {
 }
 
 /// A binary element from a probability `p` of the positive class, clamped to `[eps, 1-eps]`.
+/// The scalar statement of what the vectorised path in [`super::fast`] computes.
 #[inline(always)]
 pub fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
     let p = p.clamp(eps, 1.0 - eps);
@@ -288,56 +290,19 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
         Mode::Sigmoid => return super::fast::sigmoid(&cx, &batch.labels, &batch.scores, acc),
         Mode::Softmax => {}
     }
+    // Softmax: one row at a time (binary and sigmoid returned above).
     for (i, &label) in batch.labels.iter().enumerate() {
         match label {
             IGNORED => {
                 acc.rows_ignored += 1;
                 continue;
             }
-            SKIPPED => continue,
-            BACKGROUND if spec.mode == Mode::Sigmoid => acc.background_rows += 1,
             l if l < 0 => continue,
             _ => {}
         }
         acc.rows_used += 1;
-        let row = &batch.scores[i * w..(i + 1) * w];
-        match spec.mode {
-            Mode::Binary => binary_row(&cx, acc, label as usize, row[0]),
-            Mode::Softmax => softmax_row(&cx, acc, label as usize, row),
-            Mode::Sigmoid => sigmoid_row(&cx, acc, label, row),
-        }
+        softmax_row(&cx, acc, label as usize, &batch.scores[i * w..(i + 1) * w]);
     }
-}
-
-#[inline(always)]
-fn binary_elem(spec: &EngineSpec, x: f64, positive: bool) -> (Elem, f64) {
-    match spec.kind {
-        ScoreKind::Logits => {
-            let e = from_logit(x, positive);
-            (e, if positive { e.pt } else { e.q })
-        }
-        ScoreKind::Probabilities => {
-            let e = from_prob(x, positive, spec.eps);
-            (e, if positive { e.pt } else { e.q })
-        }
-    }
-}
-
-fn binary_row(cx: &Ctx, acc: &mut Partial, y: usize, x: f64) {
-    let spec = cx.spec;
-    let positive = y == 1;
-    let (e, p) = binary_elem(spec, x, positive);
-    add_element(cx, acc, y, e);
-    let predicted = p >= 0.5;
-    acc.class_rows[y] += 1;
-    acc.correct[y] += (predicted == positive) as u64;
-    let t = positive as u8 as f64;
-    add_calib(
-        acc,
-        p.max(1.0 - p),
-        predicted == positive,
-        (p - t) * (p - t),
-    );
 }
 
 fn softmax_row(cx: &Ctx, acc: &mut Partial, y: usize, row: &[f64]) {
@@ -395,28 +360,6 @@ fn softmax_row(cx: &Ctx, acc: &mut Partial, y: usize, row: &[f64]) {
     acc.class_rows[y] += 1;
     acc.correct[y] += (top == y) as u64;
     add_calib(acc, confidence, top == y, brier);
-}
-
-fn sigmoid_row(cx: &Ctx, acc: &mut Partial, label: i32, row: &[f64]) {
-    let spec = cx.spec;
-    for (k, &x) in row.iter().enumerate() {
-        let positive = label == k as i32;
-        let (e, p) = binary_elem(spec, x, positive);
-        add_element(cx, acc, 2 * k + positive as usize, e);
-        let predicted = p >= 0.5;
-        let t = positive as u8 as f64;
-        add_calib(
-            acc,
-            p.max(1.0 - p),
-            predicted == positive,
-            (p - t) * (p - t),
-        );
-    }
-    if label >= 0 {
-        let y = label as usize;
-        acc.class_rows[y] += 1;
-        acc.correct[y] += (argmax(row) == y) as u64;
-    }
 }
 
 #[cfg(test)]
