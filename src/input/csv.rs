@@ -5,9 +5,8 @@
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
 use super::line_ends::{self, LineEnds};
-use super::{CsvIndex, Source, Unit};
-use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{Batch, SKIPPED};
+use super::record::{Rows, SplitLine};
+use super::{split, Source, Unit};
 use crate::loss::Partial;
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -15,8 +14,7 @@ use std::sync::Mutex;
 
 /// Nominal bytes per parallel CSV unit (independent of the thread count).
 pub const CHUNK_BYTES: u64 = 8 << 20;
-/// Rows per batch handed to the kernels.
-pub const BATCH_ROWS: usize = 32 * 1024;
+pub use super::record::{parse_f64, BATCH_ROWS};
 
 type Stream = csv::Reader<Box<dyn Read + Send>>;
 
@@ -143,40 +141,100 @@ pub fn units(src_index: usize, src: &Source, delimiter: u8) -> Result<Vec<Unit>>
 
 /// Cuts `[data_start, EOF)` at the first newline after every [`CHUNK_BYTES`];
 /// `None` if the data holds a quote (a quoted newline would make a cut wrong).
+/// The cuts need only a few reads near each of them; the quote check and the
+/// line count of each range (for its first line number) run in parallel.
 fn plan(src: &Source, data_start: u64, first_line: u64) -> Result<Option<Vec<(u64, u64, u64)>>> {
+    use rayon::prelude::*;
     let mut f = std::fs::File::open(&src.path)?;
-    f.seek(SeekFrom::Start(data_start))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let (mut pos, mut line) = (data_start, first_line);
-    let mut out = Vec::new();
-    let (mut start, mut start_line) = (data_start, first_line);
+    let size = f.metadata()?.len();
+    let mut cuts = Vec::new();
+    let mut start = data_start;
+    // A cut ends a range after the first `\n` whose end is CHUNK_BYTES or more past its start.
+    while start + CHUNK_BYTES - 1 < size {
+        match next_newline(&mut f, start + CHUNK_BYTES - 1)? {
+            Some(nl) => {
+                cuts.push((start, nl + 1));
+                start = nl + 1;
+            }
+            None => break,
+        }
+    }
+    if size > start {
+        cuts.push((start, size));
+    }
+    let scans: Vec<Option<u64>> = cuts
+        .par_iter()
+        .map(|&(s, e)| scan_range(src, s, e))
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(cuts.len());
+    let mut line = first_line;
+    for ((s, e), lines) in cuts.into_iter().zip(scans) {
+        let Some(lines) = lines else { return Ok(None) };
+        out.push((s, e, line));
+        line += lines;
+    }
+    Ok(Some(out))
+}
+
+/// The offset of the first `\n` at or after `from`, if any.
+fn next_newline(f: &mut std::fs::File, from: u64) -> Result<Option<u64>> {
+    f.seek(SeekFrom::Start(from))?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut pos = from;
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
-            break;
+            return Ok(None);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(Some(pos + i as u64));
+        }
+        pos += n as u64;
+    }
+}
+
+/// The number of lines ended in `[start, end)` (by `\n`, `\r\n` or a lone `\r`,
+/// as the parser counts them), or `None` if it holds a quote.
+fn scan_range(src: &Source, start: u64, end: u64) -> Result<Option<u64>> {
+    let mut f = std::fs::File::open(&src.path)?;
+    f.seek(SeekFrom::Start(start))?;
+    let mut r = f.take(end - start);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut lines = 0;
+    // The previous block ended in `\r` (counted as a line end): a `\n` next is its `\r\n`.
+    let mut after_cr = false;
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            return Ok(Some(lines));
         }
         let block = &buf[..n];
         if memchr::memchr(b'"', block).is_some() {
             return Ok(None);
         }
-        for nl in memchr::memchr_iter(b'\n', block) {
-            line += 1;
-            let after = pos + nl as u64 + 1;
-            if after - start >= CHUNK_BYTES {
-                out.push((start, after, start_line));
-                start = after;
-                start_line = line;
+        lines += memchr::memchr_iter(b'\n', block).count() as u64;
+        if after_cr && block[0] == b'\n' {
+            lines -= 1;
+        }
+        after_cr = false;
+        if memchr::memchr(b'\r', block).is_some() {
+            // Lone `\r` ends a line too (rare: only old Mac files have them).
+            for i in memchr::memchr_iter(b'\r', block) {
+                match block.get(i + 1) {
+                    Some(b'\n') => {}
+                    Some(_) => lines += 1,
+                    None => {
+                        lines += 1;
+                        after_cr = true;
+                    }
+                }
             }
         }
-        pos += n as u64;
     }
-    if pos > start {
-        out.push((start, pos, start_line));
-    }
-    Ok(Some(out))
 }
 
 /// Parses the byte range `[start, end)` whose first line is `first_line`.
+/// The range holds no quote (see [`plan`]), so the quote-free splitter reads it.
 pub fn read_range(
     src: &Source,
     start: u64,
@@ -188,11 +246,54 @@ pub fn read_range(
     let mut f = std::fs::File::open(&src.path)
         .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
     f.seek(SeekFrom::Start(start))?;
-    let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(f.take(end - start)));
-    let r = builder(dec.delimiter, false)
-        .buffer_capacity(1 << 20)
-        .from_reader(raw);
-    read_records(src, r, first_line - 1, dec, acc)
+    if matches!(dec.delimiter, b'\n' | b'\r') {
+        let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(f.take(end - start)));
+        let r = builder(dec.delimiter, false)
+            .buffer_capacity(1 << 20)
+            .from_reader(raw);
+        return read_records(src, r, first_line - 1, dec, acc);
+    }
+    let mut r = f.take(end - start);
+    let mut rows = Rows::new(src, dec);
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut len, mut eof, mut line) = (0, false, first_line);
+    let mut fields = Vec::new();
+    loop {
+        while len < buf.len() && !eof {
+            let n = r.read(&mut buf[len..]).map_err(|e| {
+                anyhow!("{}: cannot read past line {} ({e}); the file may be truncated or still being written", src.display(), line - 1)
+            })?;
+            eof = n == 0;
+            len += n;
+        }
+        let data = &buf[..len];
+        let used = split::split(
+            data,
+            eof,
+            dec.delimiter,
+            &mut line,
+            &mut fields,
+            |l, a, b, fs| {
+                let rec = SplitLine {
+                    buf: data,
+                    line: (a, b),
+                    fields: fs,
+                };
+                rows.push(&rec, l, src, acc)
+            },
+        )?;
+        if eof {
+            break;
+        }
+        buf.copy_within(used..len, 0);
+        len -= used;
+        if len == buf.len() {
+            // One line longer than the buffer.
+            buf.resize(2 * len, 0);
+        }
+    }
+    rows.flush(acc);
+    Ok(())
 }
 
 /// Parses a whole stream sequentially (its header is consumed first).
@@ -219,12 +320,8 @@ fn read_records(
     dec: &Decoder,
     acc: &mut Partial,
 ) -> Result<()> {
-    let w = dec.spec.width();
-    let idx = src.csv_index.clone().unwrap_or_default();
     let mut rec = csv::ByteRecord::new();
-    let mut batch = Batch::default();
-    let mut row = vec![0f64; w];
-    let mut groups: Vec<usize> = Vec::new();
+    let mut rows = Rows::new(src, dec);
     loop {
         let more = r.read_byte_record(&mut rec).map_err(|e| {
             // With byte records and flexible widths the only errors are I/O ones
@@ -232,120 +329,12 @@ fn read_records(
             let after = r.position().line().saturating_sub(1) + line_base;
             anyhow!("{}: cannot read past line {after} ({e}); the file may be truncated, still being written, or not valid gzip", src.display())
         })?;
-        if more {
-            let start = rec.position().map(|p| p.line()).unwrap_or(1);
-            let line =
-                line_ends::record_line(start, r.position().line(), rec.as_slice()) + line_base;
-            acc.rows_read += 1;
-            let code = parse_record(&rec, &idx, Loc::Line(line), src, dec, acc, &mut row)?;
-            batch.labels.push(code);
-            batch.scores.extend_from_slice(&row);
-            if let Some(b) = idx.by {
-                // A ragged line may lack the field: it is counted as skipped in the group "(null)".
-                let key = rec.get(b).map(String::from_utf8_lossy);
-                groups.push(dec.group_of(src, key.as_deref().unwrap_or("(null)"), acc)?);
-            }
-        }
-        if batch.labels.len() >= BATCH_ROWS || (!more && !batch.labels.is_empty()) {
-            dec.sink(&batch, idx.by.map(|_| groups.as_slice()), acc);
-            batch.labels.clear();
-            batch.scores.clear();
-            groups.clear();
-        }
         if !more {
+            rows.flush(acc);
             return Ok(());
         }
+        let start = rec.position().map(|p| p.line()).unwrap_or(1);
+        let line = line_ends::record_line(start, r.position().line(), rec.as_slice()) + line_base;
+        rows.push(&rec, line, src, acc)?;
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn parse_record(
-    rec: &csv::ByteRecord,
-    idx: &CsvIndex,
-    at: Loc,
-    src: &Source,
-    dec: &Decoder,
-    acc: &mut Partial,
-    row: &mut [f64],
-) -> Result<i32> {
-    if rec.len() != idx.width {
-        let problem = format!(
-            "the line has {} fields, the header has {}",
-            rec.len(),
-            idx.width
-        );
-        dec.invalid(
-            src,
-            at,
-            "(whole line)",
-            &rec.iter()
-                .map(String::from_utf8_lossy)
-                .collect::<Vec<_>>()
-                .join(&char::from(dec.delimiter).to_string()),
-            SkipReason::BadShape,
-            &problem,
-            acc,
-        )?;
-        return Ok(SKIPPED);
-    }
-    let label_raw = &rec[idx.label];
-    let code = match std::str::from_utf8(label_raw) {
-        Ok(s) if s.trim().is_empty() => {
-            dec.invalid(
-                src,
-                at,
-                dec.label_col,
-                "",
-                SkipReason::Null,
-                "label is empty",
-                acc,
-            )?;
-            return Ok(SKIPPED);
-        }
-        Ok(s) => dec.label(dec.labels.map_str(s), src, at, acc)?,
-        Err(_) => {
-            let v = String::from_utf8_lossy(label_raw);
-            dec.invalid(
-                src,
-                at,
-                dec.label_col,
-                &v,
-                SkipReason::Unparsable,
-                "label is not UTF-8 text",
-                acc,
-            )?;
-            return Ok(SKIPPED);
-        }
-    };
-    if code == SKIPPED {
-        return Ok(code);
-    }
-    for (j, &c) in idx.scores.iter().enumerate() {
-        let raw = &rec[c];
-        match parse_f64(raw) {
-            Some(v) => row[j] = v,
-            None => {
-                let v = String::from_utf8_lossy(raw);
-                let (reason, problem) = if v.trim().is_empty() {
-                    (SkipReason::Null, "value is empty")
-                } else {
-                    (SkipReason::Unparsable, "value is not a number")
-                };
-                dec.invalid(src, at, &dec.score_cols[j], &v, reason, problem, acc)?;
-                return Ok(SKIPPED);
-            }
-        }
-    }
-    Ok(if dec.check_row(code, row, src, at, acc)? {
-        code
-    } else {
-        SKIPPED
-    })
-}
-
-/// Parses a number, allowing surrounding spaces.
-#[inline]
-pub fn parse_f64(raw: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(raw).ok()?.trim();
-    s.parse::<f64>().ok()
 }

@@ -8,7 +8,9 @@ pub mod detect;
 pub mod labels;
 pub mod line_ends;
 pub mod parquet;
+pub mod record;
 pub mod source;
+pub mod split;
 
 use crate::loss::{EngineSpec, Partial};
 use anyhow::{bail, Result};
