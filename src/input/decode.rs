@@ -214,6 +214,7 @@ impl<'a> Decoder<'a> {
     /// Whether every score of a batch is valid, checked in one branch-free sweep
     /// (probabilities in [0, 1], logits finite; NaN fails both). Softmax
     /// probabilities also need their row sums checked: those go row by row.
+    #[inline]
     pub fn batch_is_valid(&self, scores: &[f64]) -> bool {
         match self.spec.kind {
             ScoreKind::Probabilities if self.spec.mode == Mode::Softmax => false,
@@ -225,7 +226,23 @@ impl<'a> Decoder<'a> {
     }
 
     /// Checks one row's scores; `Ok(false)` means it was skipped.
+    #[inline]
     pub fn check_row(
+        &self,
+        label: i32,
+        row: &[f64],
+        src: &Source,
+        at: Loc,
+        acc: &mut Partial,
+    ) -> Result<bool> {
+        // The common valid row in one sweep; what fails it gets the full check and message.
+        if label != IGNORED && label != SKIPPED && self.batch_is_valid(row) {
+            return Ok(true);
+        }
+        self.check_row_slow(label, row, src, at, acc)
+    }
+
+    fn check_row_slow(
         &self,
         label: i32,
         row: &[f64],
