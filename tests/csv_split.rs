@@ -163,3 +163,66 @@ fn number_spellings_keep_their_meaning() {
         assert!(e.contains("line 3"), "{v}: {e}");
     }
 }
+
+#[test]
+fn skipped_rows_in_later_ranges_keep_their_line_numbers() {
+    // Ranges locate skipped rows from their own start; the pass adds the lines
+    // before them. Invalid rows only past the first range must show the same
+    // lines as the sequential reader.
+    let d = tmp();
+    let mut text = awkward_csv(13, false);
+    let chunk = flcli::input::csv::CHUNK_BYTES as usize;
+    for (i, bad) in [(chunk + 1000, "1,nan,0"), (2 * chunk + 5, ",0.5,1")] {
+        let at = i + text[i..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        text.splice(at..at, format!("{bad}\n").into_bytes());
+    }
+    let plain = write(d.path(), "later.csv", &text);
+    let gz = write(d.path(), "later.csv.gz", gzip(&text));
+    let a = stats(&args(&plain, &["--skip-invalid"]));
+    let b = stats(&args(&gz, &["--skip-invalid"]));
+    assert_eq!(a.input.skipped, b.input.skipped);
+    assert_eq!(a.input.rows_skipped, 2);
+    assert!(
+        a.input.skipped.iter().all(|s| s.first[0] > 100_000),
+        "{:?}",
+        a.input.skipped
+    );
+}
+
+#[test]
+fn a_quote_in_a_later_range_reads_the_file_as_one_stream() {
+    // The ranges check themselves for quotes while they are parsed: one in the
+    // last range sends the whole file to the sequential reader, with its exact
+    // result (the same as the same bytes gzipped, which are always read so).
+    let d = tmp();
+    let mut text = awkward_csv(17, true);
+    let n = text.len();
+    let at = n - 100 + text[n - 100..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    text.splice(at..at, *b"1,\"0.25\",\"a\nb\"\n");
+    let plain = write(d.path(), "quoted.csv", &text);
+    let gz = write(d.path(), "quoted.csv.gz", gzip(&text));
+    for extra in [&["--skip-invalid"][..], &[]] {
+        let a = run(&[
+            &["compare", "--json", "-q"][..],
+            &args(&plain, extra)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ]
+        .concat());
+        let b = run(&[
+            &["compare", "--json", "-q"][..],
+            &args(&gz, extra)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ]
+        .concat());
+        assert_eq!(a.code, b.code, "{}", a.stderr);
+        assert_eq!(
+            a.stdout.replace(".csv.gz", ".csv"),
+            b.stdout.replace(".csv.gz", ".csv")
+        );
+        assert_eq!(a.stderr, b.stderr.replace(".csv.gz", ".csv"));
+    }
+}

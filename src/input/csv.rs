@@ -7,6 +7,7 @@ use super::detect::{ColType, Column};
 use super::line_ends::{self, LineEnds};
 use super::record::{Rows, SplitLine};
 use super::{split, Source, Unit};
+use crate::loss::accum::Loc;
 use crate::loss::Partial;
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -115,39 +116,66 @@ pub fn columns(src: &Source, delimiter: u8) -> Result<Vec<Column>> {
         .collect())
 }
 
-/// Units for one CSV source: byte ranges for plain files without quotes, else one stream.
-pub fn units(src_index: usize, src: &Source, delimiter: u8) -> Result<Vec<Unit>> {
-    if src.is_stream() || src.gzip {
+/// Units for one CSV source: byte ranges for plain files, else one stream
+/// (`streamed`: a range of it found a quote, see [`Quoted`]). A range's
+/// `first_line` is the data's first line; its own is known once the ranges
+/// before it have counted theirs (see [`read_range`]).
+pub fn units(src_index: usize, src: &Source, delimiter: u8, streamed: bool) -> Result<Vec<Unit>> {
+    // A line-end delimiter would make the splitter's lines wrong: leave it to the csv crate.
+    if src.is_stream() || src.gzip || streamed || matches!(delimiter, b'\n' | b'\r') {
         return Ok(vec![Unit::CsvStream { src: src_index }]);
     }
+    let (data_start, first_line) = data_start(src, delimiter)?;
+    Ok(plan(src, data_start)?
+        .into_iter()
+        .map(|(start, end)| Unit::CsvRange {
+            src: src_index,
+            start,
+            end,
+            first_line,
+        })
+        .collect())
+}
+
+/// Where the data after the header starts: its byte offset and 1-based line.
+fn data_start(src: &Source, delimiter: u8) -> Result<(u64, u64)> {
     // Raw bytes here (no LineEnds): the byte offset must be the file's.
     let f = std::fs::File::open(&src.path)
         .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
     let raw: Box<dyn Read + Send> = Box::new(f);
     let mut r = builder(delimiter, true).from_reader(raw);
     header_of(src, &mut r)?;
-    let (data_start, first_line) =
-        line_ends::after_header(&src.path, r.position().byte(), r.position().line())?;
-    match plan(src, data_start, first_line)? {
-        Some(ranges) => Ok(ranges
-            .into_iter()
-            .map(|(start, end, first_line)| Unit::CsvRange {
-                src: src_index,
-                start,
-                end,
-                first_line,
-            })
-            .collect()),
-        None => Ok(vec![Unit::CsvStream { src: src_index }]),
+    Ok(line_ends::after_header(
+        &src.path,
+        r.position().byte(),
+        r.position().line(),
+    )?)
+}
+
+/// A byte range held a quote: a quoted field may hold a newline, so the cuts
+/// may be wrong and the whole file must be read as one stream. [`super::Dataset::pass`]
+/// catches this and reads the file again that way; it is never shown.
+#[derive(Debug)]
+pub struct Quoted {
+    /// The file.
+    pub path: std::path::PathBuf,
+}
+
+impl std::fmt::Display for Quoted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: quoted fields; reading it again as one stream",
+            self.path.display()
+        )
     }
 }
 
-/// Cuts `[data_start, EOF)` at the first newline after every [`CHUNK_BYTES`];
-/// `None` if the data holds a quote (a quoted newline would make a cut wrong).
-/// The cuts need only a few reads near each of them; the quote check and the
-/// line count of each range (for its first line number) run in parallel.
-fn plan(src: &Source, data_start: u64, first_line: u64) -> Result<Option<Vec<(u64, u64, u64)>>> {
-    use rayon::prelude::*;
+impl std::error::Error for Quoted {}
+
+/// Cuts `[data_start, EOF)` at the first newline after every [`CHUNK_BYTES`],
+/// with a few reads near each cut (each range checks itself for quotes as it is read).
+fn plan(src: &Source, data_start: u64) -> Result<Vec<(u64, u64)>> {
     let mut f = std::fs::File::open(&src.path)?;
     let size = f.metadata()?.len();
     let mut cuts = Vec::new();
@@ -165,18 +193,7 @@ fn plan(src: &Source, data_start: u64, first_line: u64) -> Result<Option<Vec<(u6
     if size > start {
         cuts.push((start, size));
     }
-    let scans: Vec<Option<u64>> = cuts
-        .par_iter()
-        .map(|&(s, e)| scan_range(src, s, e))
-        .collect::<Result<_>>()?;
-    let mut out = Vec::with_capacity(cuts.len());
-    let mut line = first_line;
-    for ((s, e), lines) in cuts.into_iter().zip(scans) {
-        let Some(lines) = lines else { return Ok(None) };
-        out.push((s, e, line));
-        line += lines;
-    }
-    Ok(Some(out))
+    Ok(cuts)
 }
 
 /// The offset of the first `\n` at or after `from`, if any.
@@ -236,8 +253,12 @@ fn scan_range(src: &Source, start: u64, end: u64) -> Result<Option<u64>> {
     }
 }
 
-/// Parses the byte range `[start, end)` whose first line is `first_line`.
-/// The range holds no quote (see [`plan`]), so the quote-free splitter reads it.
+/// Parses the byte range `[start, end)` of a file whose data starts on line
+/// `first_line`, and returns how many lines it ended. Line numbers of skipped
+/// rows are counted from the range's start (1 is its first line): the pass adds
+/// the lines of the ranges before it. An error, which ends the pass, gets its
+/// real line number here, by counting the lines before the range. A quote
+/// anywhere before the error, or in the range, is [`Quoted`].
 pub fn read_range(
     src: &Source,
     start: u64,
@@ -245,31 +266,41 @@ pub fn read_range(
     first_line: u64,
     dec: &Decoder,
     acc: &mut Partial,
-) -> Result<()> {
+) -> Result<u64> {
     let mut f = std::fs::File::open(&src.path)
         .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
     f.seek(SeekFrom::Start(start))?;
-    if matches!(dec.delimiter, b'\n' | b'\r') {
-        let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(f.take(end - start)));
-        let r = builder(dec.delimiter, false)
-            .buffer_capacity(1 << 20)
-            .from_reader(raw);
-        return read_records(src, r, first_line - 1, dec, acc);
-    }
+    let quoted = || {
+        anyhow::Error::new(Quoted {
+            path: src.path.clone(),
+        })
+    };
+    // The 1-based line where the range starts, from the lines before it.
+    let range_line = || -> Result<u64> {
+        let (data_start, _) = data_start(src, dec.delimiter)?;
+        let before = scan_range(src, data_start, start)?.ok_or_else(quoted)?;
+        Ok(first_line + before)
+    };
     let mut r = f.take(end - start);
     let mut rows = Rows::new(src, dec);
     let mut buf = vec![0u8; READ_BYTES];
-    let (mut len, mut eof, mut line) = (0, false, first_line);
+    let (mut len, mut eof, mut line) = (0, false, 1);
     let mut fields = Vec::new();
     loop {
+        let was = len;
         while len < buf.len() && !eof {
             let n = r.read(&mut buf[len..]).map_err(|e| {
-                anyhow!("{}: cannot read past line {} ({e}); the file may be truncated or still being written", src.display(), line - 1)
+                let after = range_line().map(|l| l + line - 2).unwrap_or(0);
+                anyhow!("{}: cannot read past line {after} ({e}); the file may be truncated or still being written", src.display())
             })?;
             eof = n == 0;
             len += n;
         }
+        if memchr::memchr(b'"', &buf[was..len]).is_some() {
+            return Err(quoted());
+        }
         let data = &buf[..len];
+        let mut failed = None;
         let used = split::split(
             data,
             eof,
@@ -283,11 +314,26 @@ pub fn read_range(
                     fields: fs,
                 };
                 rows.push(&rec, l, src, acc)
+                    .inspect_err(|_| failed = Some((l, a, b, fs.to_vec())))
             },
-        )?;
+        );
+        if let Err(e) = used {
+            // Say it again with the real line number (the same row fails the same way).
+            let Some((l, a, b, fs)) = failed else {
+                return Err(e);
+            };
+            let rec = SplitLine {
+                buf: data,
+                line: (a, b),
+                fields: &fs,
+            };
+            let at = range_line()? + l - 1;
+            return Err(rows.push(&rec, at, src, acc).err().unwrap_or(e));
+        }
         if eof {
             break;
         }
+        let used = used?;
         buf.copy_within(used..len, 0);
         len -= used;
         if len == buf.len() {
@@ -296,7 +342,18 @@ pub fn read_range(
         }
     }
     rows.flush(acc);
-    Ok(())
+    Ok(line - 1)
+}
+
+/// Moves the line numbers of a range's skipped rows by the `lines` before it.
+pub fn shift_lines(acc: &mut Partial, lines: u64) {
+    for (_, locs) in acc.skipped.by_reason.iter_mut() {
+        for loc in locs {
+            if let Loc::Line(l) = loc {
+                *l += lines;
+            }
+        }
+    }
 }
 
 /// Parses a whole stream sequentially (its header is consumed first).

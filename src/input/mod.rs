@@ -79,7 +79,8 @@ pub enum Unit {
         start: u64,
         /// One past the last byte.
         end: u64,
-        /// 1-based line number of its first line.
+        /// 1-based line number of the data's first line (the line after the header);
+        /// the range's own first line is known once the ranges before it are read.
         first_line: u64,
     },
     /// A whole CSV stream read sequentially (stdin, gzip, quoted newlines).
@@ -185,11 +186,21 @@ impl Dataset {
 
     /// The independent units of work, in input order.
     pub fn units(&self) -> Result<Vec<Unit>> {
+        self.units_with(&[])
+    }
+
+    /// The units, with the CSV files of the sources marked in `streamed` read as one stream.
+    fn units_with(&self, streamed: &[usize]) -> Result<Vec<Unit>> {
         let mut units = Vec::new();
         for (i, s) in self.sources.iter().enumerate() {
             match s.format {
                 Format::Parquet => units.extend(parquet::units(i, s)?),
-                Format::Csv => units.extend(csv::units(i, s, self.opts.delimiter)?),
+                Format::Csv => units.extend(csv::units(
+                    i,
+                    s,
+                    self.opts.delimiter,
+                    streamed.contains(&i),
+                )?),
             }
         }
         Ok(units)
@@ -197,12 +208,40 @@ impl Dataset {
 
     /// One pass over every unit, merged in order. `on_unit` is told when one finishes.
     pub fn pass(&self, spec: &EngineSpec, on_unit: &(dyn Fn(u64) + Sync)) -> Result<Partial> {
+        // A CSV file whose byte ranges turn out to hold a quote is read again as one stream.
+        let mut streamed = Vec::new();
+        loop {
+            match self.pass_with(spec, on_unit, &streamed) {
+                Err(e) => {
+                    let Some(q) = e.downcast_ref::<csv::Quoted>() else {
+                        return Err(e);
+                    };
+                    // Every source that is this file (it may be given twice).
+                    let new: Vec<usize> = (0..self.sources.len())
+                        .filter(|&i| self.sources[i].path == q.path && !streamed.contains(&i))
+                        .collect();
+                    if new.is_empty() {
+                        return Err(e);
+                    }
+                    streamed.extend(new);
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn pass_with(
+        &self,
+        spec: &EngineSpec,
+        on_unit: &(dyn Fn(u64) + Sync),
+        streamed: &[usize],
+    ) -> Result<Partial> {
         use rayon::prelude::*;
-        let units = self.units()?;
+        let units = self.units_with(streamed)?;
         // Units after the first failed one are skipped; earlier ones still run,
         // so the error reported is the first in input order.
         let first_bad = AtomicUsize::new(usize::MAX);
-        let results: Vec<Option<Result<Partial>>> = units
+        let results: Vec<Option<Result<(Partial, u64)>>> = units
             .par_iter()
             .enumerate()
             .map(|(i, u)| {
@@ -213,7 +252,7 @@ impl Dataset {
                 if r.is_err() {
                     first_bad.fetch_min(i, Ordering::Relaxed);
                 }
-                if let Ok(p) = &r {
+                if let Ok((p, _)) = &r {
                     on_unit(p.rows_read);
                 }
                 Some(r)
@@ -223,9 +262,25 @@ impl Dataset {
         if self.opts.by.is_some() {
             total.groups = Some(Default::default());
         }
-        for r in results {
+        // The next line of the CSV file being read in ranges: (source, line).
+        let mut next_line: Option<(usize, u64)> = None;
+        for (r, u) in results.into_iter().zip(&units) {
             match r {
-                Some(Ok(p)) => total.merge(&p),
+                Some(Ok((mut p, lines))) => {
+                    if let Unit::CsvRange {
+                        src, first_line, ..
+                    } = *u
+                    {
+                        // Skipped rows were located from the range's start.
+                        let line = match next_line {
+                            Some((s, l)) if s == src => l,
+                            _ => first_line,
+                        };
+                        csv::shift_lines(&mut p, line - 1);
+                        next_line = Some((src, line + lines));
+                    }
+                    total.merge(&p)
+                }
                 Some(Err(e)) => return Err(e),
                 None => {}
             }
@@ -267,12 +322,14 @@ impl Dataset {
         Ok(total)
     }
 
-    fn run_unit(&self, spec: &EngineSpec, unit: &Unit) -> Result<Partial> {
+    /// Reads one unit; also returns the lines a CSV byte range ended (else 0).
+    fn run_unit(&self, spec: &EngineSpec, unit: &Unit) -> Result<(Partial, u64)> {
         let mut acc = Partial::new(spec);
         if self.opts.by.is_some() {
             acc.groups = Some(Default::default());
         }
         let dec = decode::Decoder::new(self, spec);
+        let mut lines = 0;
         match *unit {
             Unit::RowGroups {
                 src,
@@ -284,10 +341,12 @@ impl Dataset {
                 start,
                 end,
                 first_line,
-            } => csv::read_range(&self.sources[src], start, end, first_line, &dec, &mut acc)?,
+            } => {
+                lines = csv::read_range(&self.sources[src], start, end, first_line, &dec, &mut acc)?
+            }
             Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, &mut acc)?,
         }
-        Ok(acc)
+        Ok((acc, lines))
     }
 
     /// Total input size in bytes (for the progress bar); 0 when unknown.
