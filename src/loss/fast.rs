@@ -1,99 +1,83 @@
-//! The binary fast path: per sub-batch, the math runs over contiguous arrays
-//! (branch-free `ln`/`exp`/`ln1p` that the compiler vectorises, compiled once
-//! more for AVX2 and picked at run time), then one scalar loop scatters the
-//! results into the cells. Both builds do the same IEEE operations in the same
-//! order (no FMA contraction), so the output does not depend on the CPU.
-
-// The constants are fdlibm's, digit for digit as published.
-#![allow(clippy::excessive_precision)]
+//! The binary and sigmoid element path. Per sub-batch of [`SUB`] elements:
+//! 1. the math over contiguous arrays: p_t, 1 - p_t, CE (and ln(1 - p_t) where
+//!    a term needs it) with the branch-free functions of [`super::fdlibm`];
+//! 2. each element's cell, tail bin, calibration bin and Brier term;
+//! 3. every term's loss and gradient, one array per term;
+//! 4. one scalar loop that adds the element into interleaved copies of the
+//!    sums ([`super::lanes`]).
+//!
+//! Steps 1–3 are loops over arrays that the compiler vectorises; they are
+//! compiled once more for AVX2 and picked at run time. Both builds do the same
+//! IEEE operations in the same order (no FMA contraction), so the output does
+//! not depend on the CPU.
 
 use super::accum::Partial;
-use super::kernel::{add_calib, add_element, argmax, Ctx, Elem, BACKGROUND, IGNORED, SKIPPED};
-use super::spec::ScoreKind;
+use super::fdlibm::{exp_neg, ln, ln1p};
+use super::kernel::{argmax, tail_bin, Ctx, Plan, BACKGROUND, IGNORED, SKIPPED};
+use super::lanes::{Lanes, Trash};
+use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
-const SUB: usize = 1024;
+pub const SUB: usize = 256;
 
-const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
-const LG1: f64 = 6.666_666_666_666_735_13e-1;
-const LG2: f64 = 3.999_999_999_940_941_908e-1;
-const LG3: f64 = 2.857_142_874_366_239_149e-1;
-const LG4: f64 = 2.222_219_843_214_978_396e-1;
-const LG5: f64 = 1.818_357_216_161_805_012e-1;
-const LG6: f64 = 1.531_383_769_920_937_332e-1;
-const LG7: f64 = 1.479_819_860_511_658_591e-1;
-
-/// Natural log of a positive normal `x` (fdlibm's algorithm, < 1 ulp), branch-free.
-#[inline(always)]
-pub fn ln(x: f64) -> f64 {
-    let bits = x.to_bits();
-    // Reduce x to [√2/2, √2): k is the exponent after moving the mantissa there.
-    let hx = (bits >> 32).wrapping_add(0x3ff0_0000 - 0x3fe6_a09e);
-    // k = biased exponent - 1023, converted to f64 with the 2^52 trick: AVX2 has
-    // no 64-bit integer → double conversion, so `as f64` would stop vectorising.
-    let k = (f64::from_bits(0x4330_0000_0000_0000 | (hx >> 20)) - 4_503_599_627_370_496.0) - 1023.0;
-    let hx = (hx & 0x000f_ffff) + 0x3fe6_a09e;
-    let m = f64::from_bits((hx << 32) | (bits & 0xffff_ffff));
-    let f = m - 1.0;
-    let hfsq = 0.5 * f * f;
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let w = z * z;
-    let t1 = w * (LG2 + w * (LG4 + w * LG6));
-    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
-    let r = t2 + t1;
-    s * (hfsq + r) + k * LN2_LO - hfsq + f + k * LN2_HI
+/// Scratch arrays of one sub-batch, filled by [`prepare`].
+pub struct Soa {
+    /// Probability of the true target.
+    pub pt: [f64; SUB],
+    /// 1 - p_t, without cancellation where the input allows.
+    pub q: [f64; SUB],
+    /// Cross-entropy, -ln p_t.
+    pub ce: [f64; SUB],
+    /// ln(1 - p_t), filled only when a term needs it.
+    pub lnq: [f64; SUB],
+    /// Probability of the positive class.
+    pub p: [f64; SUB],
+    /// Per term, [`SUB`] losses then [`SUB`] gradients.
+    pub terms: Vec<f64>,
+    /// Cell index (group, bucket, easy flag) in the Partial's cell order.
+    pub cell: [u32; SUB],
+    /// Tail bin, polarity included.
+    pub tail: [u32; SUB],
+    /// Calibration bin.
+    pub cal: [u32; SUB],
+    /// Confidence, max(p, 1 - p).
+    pub conf: [f64; SUB],
+    /// 1 where the prediction (p ≥ 0.5) is right, else 0.
+    pub ok: [f64; SUB],
+    /// Brier term (p - y)².
+    pub brier: [f64; SUB],
+    /// All 1: the count field of every row.
+    pub ones: [f64; SUB],
+    /// All 0: the padding of rows.
+    pub zeros: [f64; SUB],
 }
 
-/// ln(1 + e) for e in [0, 1], with the rounding of 1 + e corrected.
-#[inline(always)]
-pub fn ln1p(e: f64) -> f64 {
-    let u = 1.0 + e;
-    ln(u) + (e - (u - 1.0)) / u
-}
-
-const INV_LN2: f64 = std::f64::consts::LOG2_E;
-const P1: f64 = 1.666_666_666_666_660_190_37e-1;
-const P2: f64 = -2.777_777_777_701_559_338_42e-3;
-const P3: f64 = 6.613_756_321_437_934_361_17e-5;
-const P4: f64 = -1.653_390_220_546_525_153_9e-6;
-const P5: f64 = 4.138_136_797_057_238_460_39e-8;
-
-/// e^x for x ≤ 0 (fdlibm's algorithm, < 1 ulp); x below -700 is treated as -700.
-#[inline(always)]
-pub fn exp_neg(x: f64) -> f64 {
-    let x = x.max(-700.0);
-    // Round to nearest with the 1.5·2^52 trick: vectorises, unlike f64::round.
-    const SHIFT: f64 = 6_755_399_441_055_744.0;
-    let shifted = x * INV_LN2 + SHIFT;
-    let kf = shifted - SHIFT;
-    let hi = x - kf * LN2_HI;
-    let lo = kf * LN2_LO;
-    let r = hi - lo;
-    let rr = r * r;
-    let c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
-    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // 2^k from the bits of `shifted` (1.5·2^52 + k): integer ops only, which vectorise.
-    let k = shifted.to_bits().wrapping_sub(SHIFT.to_bits());
-    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
-    y * scale
-}
-
-/// Scratch arrays of one sub-batch.
-struct Soa {
-    pt: [f64; SUB],
-    q: [f64; SUB],
-    ce: [f64; SUB],
-    lnq: [f64; SUB],
-    p: [f64; SUB],
+impl Soa {
+    fn new(terms: usize) -> Box<Soa> {
+        Box::new(Soa {
+            pt: [0.0; SUB],
+            q: [0.0; SUB],
+            ce: [0.0; SUB],
+            lnq: [0.0; SUB],
+            p: [0.0; SUB],
+            terms: vec![0.0; 2 * terms * SUB],
+            cell: [0; SUB],
+            tail: [0; SUB],
+            cal: [0; SUB],
+            conf: [0.0; SUB],
+            ok: [0.0; SUB],
+            brier: [0.0; SUB],
+            ones: [1.0; SUB],
+            zeros: [0.0; SUB],
+        })
+    }
 }
 
 #[inline(always)]
-fn math_probs(labels: &[i32], x: &[f64], eps: f64, s: &mut Soa) {
-    for i in 0..labels.len() {
+fn math_probs(codes: &[i32], x: &[f64], eps: f64, s: &mut Soa) {
+    for i in 0..codes.len() {
         let p = x[i].clamp(eps, 1.0 - eps);
-        let pos = labels[i] == 1;
+        let pos = codes[i] == 1;
         let (pt, q) = if pos { (p, 1.0 - p) } else { (1.0 - p, p) };
         s.pt[i] = pt;
         s.q[i] = q;
@@ -109,10 +93,11 @@ fn lnq_probs(n: usize, s: &mut Soa) {
     }
 }
 
+/// Stable log-sigmoid: -(max(-z, 0) + ln1p(e^{-|z|})), no clamp.
 #[inline(always)]
-fn math_logits(labels: &[i32], x: &[f64], s: &mut Soa) {
-    for i in 0..labels.len() {
-        let pos = labels[i] == 1;
+fn math_logits(codes: &[i32], x: &[f64], s: &mut Soa) {
+    for i in 0..codes.len() {
+        let pos = codes[i] == 1;
         let z = if pos { x[i] } else { -x[i] };
         let e = exp_neg(-z.abs());
         let l = ln1p(e);
@@ -128,50 +113,317 @@ fn math_logits(labels: &[i32], x: &[f64], s: &mut Soa) {
     }
 }
 
-#[target_feature(enable = "avx2")]
-#[cfg(target_arch = "x86_64")]
-unsafe fn math_avx2(
-    kind: ScoreKind,
-    labels: &[i32],
-    x: &[f64],
-    eps: f64,
-    need_lnq: bool,
+/// Inner bucket edges (padded with +∞) that one fused loop compares p_t with.
+#[inline(always)]
+fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
+    inner: &[f64],
+    nb: u32,
+    easy: f64,
+    codes: &[i32],
+    group: G,
+    trash: u32,
     s: &mut Soa,
 ) {
-    math_generic(kind, labels, x, eps, need_lnq, s)
+    let mut edges = [f64::INFINITY; E];
+    edges[..inner.len()].copy_from_slice(inner);
+    for i in 0..codes.len() {
+        let pt = s.pt[i];
+        // Edges are few: counting the ones at or below p_t is branch-free.
+        let mut b = 0u32;
+        for e in edges {
+            b += (pt >= e) as u32;
+        }
+        let cell = (group(i) * nb + b) * 2 + (pt >= easy) as u32;
+        // The min() only keeps a wrong key inside the arrays; keys are in range.
+        s.cell[i] = if codes[i] as u32 > 1 {
+            trash
+        } else {
+            cell.min(trash)
+        };
+    }
+}
+
+/// Each element's cell, tail bin and calibration bin, and its calibration
+/// terms. Elements that do not count (code not 0 or 1) go to the trash rows.
+#[inline(always)]
+fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
+    let n = codes.len();
+    let nb = cx.nb as u32;
+    let inner = &cx.spec.edges[1..cx.nb];
+    let easy = cx.spec.easy;
+    let t = trash.cell;
+    match (groups, inner.len()) {
+        (Some(gs), 0..=7) => bucket_loop::<7, _>(inner, nb, easy, codes, |i| gs[i], t, s),
+        (None, 0..=7) => bucket_loop::<7, _>(inner, nb, easy, codes, |i| (codes[i] == 1) as u32, t, s),
+        (Some(gs), 8..=15) => bucket_loop::<15, _>(inner, nb, easy, codes, |i| gs[i], t, s),
+        (None, 8..=15) => {
+            bucket_loop::<15, _>(inner, nb, easy, codes, |i| (codes[i] == 1) as u32, t, s)
+        }
+        _ => {
+            // Many edges: one pass per edge, then the rest of the key.
+            s.cell[..n].fill(0);
+            for &edge in inner {
+                for i in 0..n {
+                    s.cell[i] += (s.pt[i] >= edge) as u32;
+                }
+            }
+            for i in 0..n {
+                let g = groups.map_or((codes[i] == 1) as u32, |gs| gs[i]);
+                let cell = (g * nb + s.cell[i]) * 2 + (s.pt[i] >= easy) as u32;
+                s.cell[i] = if codes[i] as u32 > 1 { t } else { cell.min(t) };
+            }
+        }
+    }
+    if cx.spec.tails {
+        for i in 0..n {
+            let bin = (codes[i] == 1) as u32 * TAIL_BINS as u32 + tail_bin(s.pt[i], s.q[i]) as u32;
+            s.tail[i] = if codes[i] as u32 > 1 {
+                trash.tail
+            } else {
+                bin.min(trash.tail)
+            };
+        }
+    }
+    for i in 0..n {
+        let pos = codes[i] == 1;
+        let p = s.p[i];
+        let c = 1.0 - p;
+        // max(p, 1 - p) as a select (f64::max's NaN handling does not vectorise).
+        let conf = if p > c { p } else { c };
+        s.conf[i] = conf;
+        // floor(15·conf), capped at 14, by comparisons (a float → int
+        // conversion does not vectorise well): conf ≥ 0.5, so bins 7–14.
+        let x = conf * CALIB_BINS as f64;
+        let mut bin = (CALIB_BINS / 2) as u32;
+        for k in CALIB_BINS / 2 + 1..CALIB_BINS {
+            bin += (x >= k as f64) as u32;
+        }
+        s.cal[i] = if codes[i] as u32 > 1 { trash.cal } else { bin };
+        s.ok[i] = ((p >= 0.5) == pos) as u8 as f64;
+        let t = pos as u8 as f64;
+        s.brier[i] = (p - t) * (p - t);
+    }
+}
+
+/// Every term's loss and |∂loss/∂logit| (see [`Plan::loss_grad`], which this
+/// computes array-wise with the same operations).
+#[inline(always)]
+fn terms(cx: &Ctx, n: usize, s: &mut Soa) {
+    let (pt, q, ce, lnq) = (&s.pt[..n], &s.q[..n], &s.ce[..n], &s.lnq[..n]);
+    for (j, plan) in cx.plans.iter().enumerate() {
+        let (loss, grad) = s.terms[2 * j * SUB..2 * (j + 1) * SUB].split_at_mut(SUB);
+        let (loss, grad) = (&mut loss[..n], &mut grad[..n]);
+        match *plan {
+            Plan::Poly1(eps) => {
+                for i in 0..n {
+                    loss[i] = ce[i] + eps * q[i];
+                    grad[i] = q[i] * (1.0 + eps * pt[i]);
+                }
+            }
+            Plan::Flsd53 => {
+                for i in 0..n {
+                    let q2 = q[i] * q[i];
+                    let (w, g) = if pt[i] < 0.2 {
+                        (q2 * q2 * q[i], 5.0)
+                    } else {
+                        (q2 * q[i], 3.0)
+                    };
+                    loss[i] = w * ce[i];
+                    grad[i] = w * (q[i] + g * pt[i] * ce[i]);
+                }
+            }
+            Plan::One => fill_term(pt, q, ce, 0.0, loss, grad, |_| 1.0),
+            Plan::Int(k) | Plan::Half(k) => {
+                let half = matches!(plan, Plan::Half(_));
+                // Small powers unrolled in registers; larger ones one pass per factor.
+                match (k, half) {
+                    (0, true) => pow_term::<0, true>(pt, q, ce, loss, grad),
+                    (1, false) => pow_term::<1, false>(pt, q, ce, loss, grad),
+                    (1, true) => pow_term::<1, true>(pt, q, ce, loss, grad),
+                    (2, false) => pow_term::<2, false>(pt, q, ce, loss, grad),
+                    (2, true) => pow_term::<2, true>(pt, q, ce, loss, grad),
+                    (3, false) => pow_term::<3, false>(pt, q, ce, loss, grad),
+                    (3, true) => pow_term::<3, true>(pt, q, ce, loss, grad),
+                    (4, false) => pow_term::<4, false>(pt, q, ce, loss, grad),
+                    (5, false) => pow_term::<5, false>(pt, q, ce, loss, grad),
+                    (6, false) => pow_term::<6, false>(pt, q, ce, loss, grad),
+                    _ => {
+                        // w into `grad` first, one pass per factor.
+                        grad.fill(1.0);
+                        for _ in 0..k {
+                            for i in 0..n {
+                                grad[i] *= q[i];
+                            }
+                        }
+                        if half {
+                            for i in 0..n {
+                                grad[i] *= q[i].sqrt();
+                            }
+                        }
+                        let gamma = k as f64 + if half { 0.5 } else { 0.0 };
+                        for i in 0..n {
+                            let w = grad[i];
+                            loss[i] = w * ce[i];
+                            grad[i] = w * (q[i] + gamma * pt[i] * ce[i]);
+                        }
+                    }
+                }
+            }
+            Plan::General(g) => fill_term(pt, q, ce, g, loss, grad, |i| {
+                if q[i] <= 0.0 {
+                    0.0
+                } else {
+                    (g * lnq[i]).exp()
+                }
+            }),
+        }
+    }
+}
+
+/// Loss w·CE and gradient w·(q + γ p_t CE) from the modulating factor `w(i)`.
+#[inline(always)]
+fn fill_term(
+    pt: &[f64],
+    q: &[f64],
+    ce: &[f64],
+    gamma: f64,
+    loss: &mut [f64],
+    grad: &mut [f64],
+    w: impl Fn(usize) -> f64,
+) {
+    for i in 0..loss.len() {
+        let w = w(i);
+        loss[i] = w * ce[i];
+        grad[i] = w * (q[i] + gamma * pt[i] * ce[i]);
+    }
+}
+
+/// A term with w = q^K (times √q if `HALF`), multiplied out as
+/// `kernel::Plan::weight` does.
+#[inline(always)]
+fn pow_term<const K: u32, const HALF: bool>(
+    pt: &[f64],
+    q: &[f64],
+    ce: &[f64],
+    loss: &mut [f64],
+    grad: &mut [f64],
+) {
+    let gamma = K as f64 + if HALF { 0.5 } else { 0.0 };
+    fill_term(pt, q, ce, gamma, loss, grad, |i| {
+        let mut x = 1.0;
+        for _ in 0..K {
+            x *= q[i];
+        }
+        if HALF {
+            x * q[i].sqrt()
+        } else {
+            x
+        }
+    });
 }
 
 #[inline(always)]
-fn math_generic(kind: ScoreKind, labels: &[i32], x: &[f64], eps: f64, need_lnq: bool, s: &mut Soa) {
-    match kind {
+fn prepare_generic(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    trash: &Trash,
+    s: &mut Soa,
+) {
+    match cx.spec.kind {
         ScoreKind::Probabilities => {
-            math_probs(labels, x, eps, s);
-            if need_lnq {
-                lnq_probs(labels.len(), s);
+            math_probs(codes, x, cx.spec.eps, s);
+            if cx.need_lnq {
+                lnq_probs(codes.len(), s);
             }
         }
-        ScoreKind::Logits => math_logits(labels, x, s),
+        ScoreKind::Logits => math_logits(codes, x, s),
     }
+    keys(cx, codes, groups, trash, s);
+    terms(cx, codes.len(), s);
 }
 
-fn math(kind: ScoreKind, labels: &[i32], x: &[f64], eps: f64, need_lnq: bool, s: &mut Soa) {
+#[target_feature(enable = "avx2")]
+#[cfg(target_arch = "x86_64")]
+unsafe fn prepare_avx2(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    trash: &Trash,
+    s: &mut Soa,
+) {
+    prepare_generic(cx, codes, x, groups, trash, s)
+}
+
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
+#[cfg(target_arch = "x86_64")]
+unsafe fn prepare_avx512(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    trash: &Trash,
+    s: &mut Soa,
+) {
+    prepare_generic(cx, codes, x, groups, trash, s)
+}
+
+/// Steps 1–3 for at most [`SUB`] elements.
+fn prepare(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    trash: &Trash,
+    s: &mut Soa,
+) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512dq")
+            && std::is_x86_feature_detected!("avx512vl")
+        {
+            // SAFETY: the CPU supports these features (checked just above).
+            unsafe { prepare_avx512(cx, codes, x, groups, trash, s) };
+            return;
+        }
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { math_avx2(kind, labels, x, eps, need_lnq, s) };
+            unsafe { prepare_avx2(cx, codes, x, groups, trash, s) };
             return;
         }
     }
-    math_generic(kind, labels, x, eps, need_lnq, s)
+    prepare_generic(cx, codes, x, groups, trash, s)
 }
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
 pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
-    let mut s = Soa::new();
-    for (lab, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
-        elements(cx, lab, xs, None, &mut s, acc);
+    let mut s = Soa::new(cx.plans.len());
+    let mut lanes = Lanes::new(acc, cx.plans.len());
+    let trash = lanes.trash();
+    for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
+        prepare(cx, codes, xs, None, &trash, &mut s);
+        lanes.add(codes.len(), &s);
+        let mut used = [0u64; 2];
+        let mut right = [0u64; 2];
+        for (i, &code) in codes.iter().enumerate() {
+            acc.rows_ignored += (code == IGNORED) as u64;
+            if code == 0 || code == 1 {
+                used[code as usize] += 1;
+                right[code as usize] += (s.ok[i] != 0.0) as u64;
+            }
+        }
+        let n = used[0] + used[1];
+        acc.rows_used += n;
+        acc.brier.1 += n;
+        for k in 0..2 {
+            acc.class_rows[k] += used[k];
+            acc.correct[k] += right[k];
+        }
     }
+    lanes.flush(acc);
 }
 
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
@@ -197,113 +449,34 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     }
     // Whole rows per chunk, so a chunk's elements are contiguous in `x`.
     let rows = (SUB / k).max(1);
-    let mut s = Soa::new();
+    let mut s = Soa::new(cx.plans.len());
+    let mut lanes = Lanes::new(acc, cx.plans.len());
+    let trash = lanes.trash();
     let mut codes = vec![0i32; rows * k];
     let mut groups = vec![0u32; rows * k];
     for (c, lab) in labels.chunks(rows).enumerate() {
         let n = lab.len() * k;
+        let mut scored = 0;
         for (r, &l) in lab.iter().enumerate() {
             let used = l >= 0 || l == BACKGROUND;
+            scored += used as u64 * k as u64;
             for j in 0..k {
                 let pos = l == j as i32;
                 codes[r * k + j] = if used { pos as i32 } else { -1 };
                 groups[r * k + j] = (2 * j + pos as usize) as u32;
             }
         }
+        acc.brier.1 += scored;
         let xs = &x[c * rows * k..c * rows * k + n];
-        elements(cx, &codes[..n], xs, Some(&groups[..n]), &mut s, acc);
-    }
-}
-
-impl Soa {
-    fn new() -> Box<Soa> {
-        Box::new(Soa {
-            pt: [0.0; SUB],
-            q: [0.0; SUB],
-            ce: [0.0; SUB],
-            lnq: [0.0; SUB],
-            p: [0.0; SUB],
-        })
-    }
-}
-
-/// At most [`SUB`] binary elements: `codes` 1 = positive, 0 = negative, other
-/// = not used. `groups` gives each element's group (binary: the code itself,
-/// and the rows are counted here too).
-fn elements(
-    cx: &Ctx,
-    codes: &[i32],
-    x: &[f64],
-    groups: Option<&[u32]>,
-    s: &mut Soa,
-    acc: &mut Partial,
-) {
-    let spec = cx.spec;
-    let binary_rows = groups.is_none();
-    math(spec.kind, codes, x, spec.eps, cx.need_lnq, s);
-    for (i, &code) in codes.iter().enumerate() {
-        if code != 0 && code != 1 {
-            // Ignored or skipped rows: their scores were never validated, so
-            // whatever the math above made of them is dropped here.
-            if binary_rows {
-                acc.rows_ignored += (code == IGNORED) as u64;
-            }
-            continue;
-        }
-        let pos = code as usize;
-        let g = groups.map_or(pos, |gs| gs[i] as usize);
-        let e = Elem {
-            pt: s.pt[i],
-            q: s.q[i],
-            ln_pt: -s.ce[i],
-            ln_q: s.lnq[i],
-        };
-        add_element(cx, acc, g, e);
-        let p = s.p[i];
-        let ok = (p >= 0.5) == (pos == 1);
-        if binary_rows {
-            acc.rows_used += 1;
-            acc.class_rows[pos] += 1;
-            acc.correct[pos] += ok as u64;
-        }
-        let t = pos as f64;
-        add_calib(acc, p.max(1.0 - p), ok, (p - t) * (p - t));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ln_matches_std_within_an_ulp() {
-        let mut x = 1e-300;
-        while x < 1e300 {
-            let (a, b) = (ln(x), x.ln());
-            assert!(
-                (a - b).abs() <= 2.0 * f64::EPSILON * b.abs().max(1e-300),
-                "ln({x}) = {a} vs {b}"
-            );
-            x *= 1.37;
-        }
-        assert_eq!(ln(1.0), 0.0);
-    }
-
-    #[test]
-    fn exp_and_ln1p_match_std() {
-        let mut x = -700.0;
-        while x <= 0.0 {
-            let (a, b) = (exp_neg(x), x.exp());
-            assert!(
-                (a - b).abs() <= 2.0 * f64::EPSILON * b,
-                "exp({x}) = {a} vs {b}"
-            );
-            let (c, d) = (ln1p(b), b.ln_1p());
-            assert!(
-                (c - d).abs() <= 2.0 * f64::EPSILON * d.max(1e-300),
-                "ln1p({b}) = {c} vs {d}"
-            );
-            x += 0.173;
+        // More than SUB elements only when one row has more than SUB classes.
+        for ((cs, gs), xs) in codes[..n]
+            .chunks(SUB)
+            .zip(groups[..n].chunks(SUB))
+            .zip(xs.chunks(SUB))
+        {
+            prepare(cx, cs, xs, Some(gs), &trash, &mut s);
+            lanes.add(cs.len(), &s);
         }
     }
+    lanes.flush(acc);
 }

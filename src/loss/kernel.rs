@@ -170,16 +170,19 @@ const TAIL_SUB: usize = 8;
 const TAIL_OCTAVES: usize = TAIL_BINS / (2 * TAIL_SUB);
 
 /// Ascending key of x ∈ [0, 0.5] from its exponent and top 3 mantissa bits:
-/// 8 bins per octave, everything below 2^-40 in bin 0. Bit operations only.
+/// 8 bins per octave, everything below 2^-40 in bin 0. Integer operations and
+/// selects only, so that the element path vectorises.
 #[inline(always)]
-fn side_key(x: f64) -> usize {
+fn side_key(x: f64) -> u64 {
     let bits = x.to_bits();
-    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
-    let octave = (-1 - e) as usize;
-    if octave >= TAIL_OCTAVES {
-        0
+    // Unbiased exponent + TAIL_OCTAVES: in range when in [0, TAIL_OCTAVES)
+    // (wrapping makes exponents below the range huge).
+    let r = ((bits >> 52) & 0x7ff).wrapping_sub(1023 - TAIL_OCTAVES as u64);
+    let key = r * TAIL_SUB as u64 + ((bits >> 49) & 7);
+    if r < TAIL_OCTAVES as u64 {
+        key
     } else {
-        (TAIL_OCTAVES - 1 - octave) * TAIL_SUB + ((bits >> 49) & 7) as usize
+        0
     }
 }
 
@@ -187,11 +190,9 @@ fn side_key(x: f64) -> usize {
 /// the easy half by 1 - p_t, so both tails keep their resolution.
 #[inline(always)]
 pub fn tail_bin(pt: f64, q: f64) -> usize {
-    if pt <= q {
-        side_key(pt)
-    } else {
-        TAIL_BINS - 1 - side_key(q)
-    }
+    let low = pt <= q;
+    let k = side_key(if low { pt } else { q });
+    (if low { k } else { TAIL_BINS as u64 - 1 - k }) as usize
 }
 
 /// Per-pass constants of [`add_element`].
@@ -392,6 +393,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn tail_bins_ascend_in_p_t_with_8_bins_per_octave() {
+        // Reference: octave and sub-bin from log2, for x away from bin edges.
+        let reference = |x: f64| -> usize {
+            let l = x.log2();
+            let octave = (-l).ceil() as usize - 1; // x in [2^-(o+1), 2^-o)
+            if octave >= TAIL_OCTAVES {
+                return 0;
+            }
+            let frac = x / 2f64.powi(-(octave as i32) - 1) - 1.0; // in [0, 1)
+            (TAIL_OCTAVES - 1 - octave) * TAIL_SUB + (frac * 8.0) as usize
+        };
+        let mut last = 0;
+        let mut pt = 1e-14;
+        while pt < 1.0 {
+            let q = 1.0 - pt;
+            let b = tail_bin(pt, q);
+            assert!(b >= last && b < TAIL_BINS, "pt={pt}: {b} after {last}");
+            last = b;
+            if pt <= 0.5 {
+                assert_eq!(b, reference(pt), "pt={pt}");
+            } else {
+                assert_eq!(b, TAIL_BINS - 1 - reference(q), "pt={pt}");
+            }
+            pt *= 1.013;
+        }
+        assert_eq!(tail_bin(0.0, 1.0), 0);
+        assert_eq!(tail_bin(1.0, 0.0), TAIL_BINS - 1);
+        assert_eq!(tail_bin(0.5, 0.5), (TAIL_OCTAVES - 1) * TAIL_SUB);
     }
 
     #[test]

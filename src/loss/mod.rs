@@ -8,7 +8,9 @@
 
 pub mod accum;
 pub mod fast;
+pub mod fdlibm;
 pub mod kernel;
+pub mod lanes;
 pub mod recommend;
 pub mod recommend_alt;
 pub mod recommend_text;
