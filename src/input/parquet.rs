@@ -378,6 +378,11 @@ fn label_codes(a: &ArrayRef, src: &Source, dec: &Decoder) -> Result<(Vec<i32>, V
             // uint64 values above i64::MAX cast to null: they are unknown labels, not nulls.
             let orig_nulls = orig.logical_nulls();
             if orig_nulls.is_none() && v.null_count() == 0 {
+                if map.all_fast_int(v.values()) {
+                    // Every label is its own class: one conversion loop that vectorises.
+                    out.extend(v.values().iter().map(|&x| x as i32));
+                    return Ok((out, fails));
+                }
                 for (i, &x) in v.values().iter().enumerate() {
                     out.push(match map.fast_int(x) {
                         Some(c) => c,

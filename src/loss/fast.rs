@@ -12,6 +12,7 @@
 //! not depend on the CPU.
 
 use super::accum::Partial;
+use std::cell::RefCell;
 use super::fdlibm::{exp_neg, ln, ln1p};
 use super::kernel::{argmax, tail_bin, Ctx, Plan, BACKGROUND, IGNORED, SKIPPED};
 use super::lanes::{Lanes, Trash};
@@ -50,6 +51,8 @@ pub struct Soa {
     pub ones: [f64; SUB],
     /// All 0: the padding of rows.
     pub zeros: [f64; SUB],
+    /// Binary rows: negatives, positives, correct negatives, correct positives, ignored.
+    pub rows: [u32; 5],
 }
 
 impl Soa {
@@ -69,6 +72,7 @@ impl Soa {
             brier: [0.0; SUB],
             ones: [1.0; SUB],
             zeros: [0.0; SUB],
+            rows: [0; 5],
         })
     }
 }
@@ -342,6 +346,20 @@ fn prepare_generic(
     }
     keys(cx, codes, groups, trash, s);
     terms(cx, codes.len(), s);
+    if groups.is_none() {
+        // Binary rows: used and correct per class, ignored.
+        let mut c = [0u32; 5];
+        for (i, &code) in codes.iter().enumerate() {
+            let ok = (s.ok[i] != 0.0) as u32;
+            let (neg, pos) = ((code == 0) as u32, (code == 1) as u32);
+            c[0] += neg;
+            c[1] += pos;
+            c[2] += neg & ok;
+            c[3] += pos & ok;
+            c[4] += (code == IGNORED) as u32;
+        }
+        s.rows = c;
+    }
 }
 
 #[target_feature(enable = "avx2")]
@@ -398,32 +416,53 @@ fn prepare(
     prepare_generic(cx, codes, x, groups, trash, s)
 }
 
+thread_local! {
+    /// Each thread's scratch arrays and copies, reused from batch to batch:
+    /// allocating (and faulting in) a few hundred KiB per batch costs as much as the sums.
+    static SCRATCH: RefCell<Option<(Box<Soa>, Lanes)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's scratch, made (or remade) for `cx` and `acc`.
+/// The copies are zero on entry; `f` must flush them.
+fn with_scratch(cx: &Ctx, acc: &mut Partial, f: impl FnOnce(&mut Soa, &mut Lanes, &mut Partial)) {
+    let terms = cx.plans.len();
+    SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let fits = slot
+            .as_ref()
+            .is_some_and(|(s, l)| s.terms.len() == 2 * terms * SUB && l.fits(acc, terms));
+        if !fits {
+            *slot = Some((Soa::new(terms), Lanes::new(acc, terms)));
+        }
+        let (s, lanes) = slot.as_mut().expect("just made");
+        f(s, lanes, acc);
+    });
+}
+
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
 pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
-    let mut s = Soa::new(cx.plans.len());
-    let mut lanes = Lanes::new(acc, cx.plans.len());
-    let trash = lanes.trash();
-    for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
-        prepare(cx, codes, xs, None, &trash, &mut s);
-        lanes.add(codes.len(), &s);
-        let mut used = [0u64; 2];
-        let mut right = [0u64; 2];
-        for (i, &code) in codes.iter().enumerate() {
-            acc.rows_ignored += (code == IGNORED) as u64;
-            if code == 0 || code == 1 {
-                used[code as usize] += 1;
-                right[code as usize] += (s.ok[i] != 0.0) as u64;
-            }
+    with_scratch(cx, acc, |s, lanes, acc| {
+        let trash = lanes.trash();
+        let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
+        for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
+            prepare(cx, codes, xs, None, &trash, s);
+            lanes.add(codes.len(), s);
+            let c = s.rows.map(u64::from);
+            used[0] += c[0];
+            used[1] += c[1];
+            right[0] += c[2];
+            right[1] += c[3];
+            ignored += c[4];
         }
-        let n = used[0] + used[1];
-        acc.rows_used += n;
-        acc.brier.1 += n;
+        lanes.flush(acc);
+        acc.rows_ignored += ignored;
+        acc.rows_used += used[0] + used[1];
+        acc.brier.1 += used[0] + used[1];
         for k in 0..2 {
             acc.class_rows[k] += used[k];
             acc.correct[k] += right[k];
         }
-    }
-    lanes.flush(acc);
+    });
 }
 
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
@@ -449,34 +488,34 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     }
     // Whole rows per chunk, so a chunk's elements are contiguous in `x`.
     let rows = (SUB / k).max(1);
-    let mut s = Soa::new(cx.plans.len());
-    let mut lanes = Lanes::new(acc, cx.plans.len());
-    let trash = lanes.trash();
     let mut codes = vec![0i32; rows * k];
     let mut groups = vec![0u32; rows * k];
-    for (c, lab) in labels.chunks(rows).enumerate() {
-        let n = lab.len() * k;
-        let mut scored = 0;
-        for (r, &l) in lab.iter().enumerate() {
-            let used = l >= 0 || l == BACKGROUND;
-            scored += used as u64 * k as u64;
-            for j in 0..k {
-                let pos = l == j as i32;
-                codes[r * k + j] = if used { pos as i32 } else { -1 };
-                groups[r * k + j] = (2 * j + pos as usize) as u32;
+    with_scratch(cx, acc, |s, lanes, acc| {
+        let trash = lanes.trash();
+        for (c, lab) in labels.chunks(rows).enumerate() {
+            let n = lab.len() * k;
+            let mut scored = 0;
+            for (r, &l) in lab.iter().enumerate() {
+                let used = l >= 0 || l == BACKGROUND;
+                scored += used as u64 * k as u64;
+                for j in 0..k {
+                    let pos = l == j as i32;
+                    codes[r * k + j] = if used { pos as i32 } else { -1 };
+                    groups[r * k + j] = (2 * j + pos as usize) as u32;
+                }
+            }
+            acc.brier.1 += scored;
+            let xs = &x[c * rows * k..c * rows * k + n];
+            // More than SUB elements only when one row has more than SUB classes.
+            for ((cs, gs), xs) in codes[..n]
+                .chunks(SUB)
+                .zip(groups[..n].chunks(SUB))
+                .zip(xs.chunks(SUB))
+            {
+                prepare(cx, cs, xs, Some(gs), &trash, s);
+                lanes.add(cs.len(), s);
             }
         }
-        acc.brier.1 += scored;
-        let xs = &x[c * rows * k..c * rows * k + n];
-        // More than SUB elements only when one row has more than SUB classes.
-        for ((cs, gs), xs) in codes[..n]
-            .chunks(SUB)
-            .zip(groups[..n].chunks(SUB))
-            .zip(xs.chunks(SUB))
-        {
-            prepare(cx, cs, xs, Some(gs), &trash, &mut s);
-            lanes.add(cs.len(), &s);
-        }
-    }
-    lanes.flush(acc);
+        lanes.flush(acc);
+    });
 }

@@ -67,33 +67,54 @@ pub struct Trash {
 impl Lanes {
     /// Zeroed sums shaped like `acc`.
     pub fn new(acc: &Partial, terms: usize) -> Lanes {
+        let l = Lanes::layout(acc, terms);
+        Lanes {
+            cells: vec![0.0; l.cell_copies * l.cells_len],
+            tails: vec![0.0; COPIES * l.tails_len],
+            calib: vec![0.0; COPIES * (CALIB_BINS + 1) * CW],
+            ..l
+        }
+    }
+
+    /// The sizes of [`Lanes::new`], with empty arrays.
+    fn layout(acc: &Partial, terms: usize) -> Lanes {
         let cw = acc.stride;
         let cwp = cw.next_multiple_of(4);
         let ncells = acc.cells.len() / cw;
-        let cell_copies = if acc.cells.len() <= SMALL_CELLS {
-            COPIES
-        } else {
-            1
-        };
         let tw = 1 + terms;
         let twp = tw.next_multiple_of(4);
-        let tails_len = if acc.tails.is_empty() {
-            0
-        } else {
-            (acc.tails.len() / tw + 1) * twp
-        };
         Lanes {
-            cell_copies,
+            cell_copies: if acc.cells.len() <= SMALL_CELLS {
+                COPIES
+            } else {
+                1
+            },
             cw,
             cwp,
             cells_len: (ncells + 1) * cwp,
-            cells: vec![0.0; cell_copies * (ncells + 1) * cwp],
+            cells: Vec::new(),
             tw,
             twp,
-            tails_len,
-            tails: vec![0.0; COPIES * tails_len],
-            calib: vec![0.0; COPIES * (CALIB_BINS + 1) * CW],
+            tails_len: if acc.tails.is_empty() {
+                0
+            } else {
+                (acc.tails.len() / tw + 1) * twp
+            },
+            tails: Vec::new(),
+            calib: Vec::new(),
         }
+    }
+
+    /// Whether these sums are shaped for `acc` and `terms` (so a thread can reuse them).
+    pub fn fits(&self, acc: &Partial, terms: usize) -> bool {
+        let fresh = Lanes::shape(acc, terms);
+        (self.cw, self.cells.len(), self.tw, self.tails.len()) == fresh
+    }
+
+    /// `(cw, cells.len(), tw, tails.len())` of a fresh `Lanes::new(acc, terms)`.
+    fn shape(acc: &Partial, terms: usize) -> (usize, usize, usize, usize) {
+        let l = Lanes::layout(acc, terms);
+        (l.cw, l.cell_copies * l.cells_len, l.tw, COPIES * l.tails_len)
     }
 
     /// The trash row indices.
