@@ -96,7 +96,8 @@ impl LabelMap {
     pub fn all_fast_int(&self, vs: &[i64]) -> bool {
         let k = self.classes as i64;
         let inside = |v: i64| (0..k).contains(&v);
-        let special = inside(self.ignore) || (self.mode == Mode::Sigmoid && inside(self.background));
+        let special =
+            inside(self.ignore) || (self.mode == Mode::Sigmoid && inside(self.background));
         if !self.numeric || self.positive.is_some() || special {
             return false;
         }

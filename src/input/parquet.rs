@@ -21,6 +21,14 @@ use parquet::arrow::ProjectionMask;
 
 /// Rows per decoded batch.
 pub const BATCH_ROWS: usize = 64 * 1024;
+/// Scores per batch at most (wide sigmoid / softmax rows get fewer rows per batch).
+pub const BATCH_SCORES: usize = 1 << 20;
+
+/// Rows per batch for rows of `width` scores: [`BATCH_ROWS`], fewer for wide rows.
+fn batch_rows(width: usize) -> usize {
+    (BATCH_SCORES / width.max(1)).clamp(1024, BATCH_ROWS)
+}
+
 /// Consecutive row groups are joined into one unit until it holds this many rows.
 pub const UNIT_ROWS: u64 = 512 * 1024;
 
@@ -146,7 +154,7 @@ pub fn read_row_groups(
     let reader = builder
         .with_projection(mask)
         .with_row_groups((rgs.0..rgs.1).collect())
-        .with_batch_size(BATCH_ROWS)
+        .with_batch_size(batch_rows(dec.spec.width()))
         .build()?;
     let mut row = first_row;
     let mut batch = Batch::default();
@@ -282,14 +290,36 @@ fn decode(
             }
         }
     } else {
+        let mut cols = Vec::with_capacity(w);
+        for name in &names[1..] {
+            cols.push(to_f64(
+                rb.column_by_name(name).expect("projected"),
+                src,
+                name,
+            )?);
+        }
+        let vals: Vec<&[f64]> = cols
+            .iter()
+            .map(|a| a.as_primitive::<Float64Type>().values().as_ref())
+            .collect();
+        if let [one] = vals[..] {
+            batch.scores.copy_from_slice(one);
+        } else {
+            // Row-major from columns in blocks of rows, so that the rows being
+            // written stay in cache while every column is read.
+            const BLOCK: usize = 256;
+            for r0 in (0..n).step_by(BLOCK) {
+                let r1 = n.min(r0 + BLOCK);
+                for (j, v) in vals.iter().enumerate() {
+                    for i in r0..r1 {
+                        batch.scores[i * w + j] = v[i];
+                    }
+                }
+            }
+        }
         for (j, name) in names[1..].iter().enumerate() {
             let orig = rb.column_by_name(name).expect("projected");
-            let a = to_f64(orig, src, name)?;
-            let v = a.as_primitive::<Float64Type>();
-            let vals = v.values();
-            for i in 0..n {
-                batch.scores[i * w + j] = vals[i];
-            }
+            let v = cols[j].as_primitive::<Float64Type>();
             if v.null_count() > 0 {
                 // The cast also turns unparsable text into null: tell the two apart.
                 let orig_nulls = orig.logical_nulls();

@@ -12,11 +12,11 @@
 //! not depend on the CPU.
 
 use super::accum::Partial;
-use std::cell::RefCell;
 use super::fdlibm::{exp_neg, ln, ln1p};
-use super::kernel::{argmax, tail_bin, Ctx, Plan, BACKGROUND, IGNORED, SKIPPED};
+use super::kernel::{tail_bin, Ctx, Plan, BACKGROUND, IGNORED, SKIPPED};
 use super::lanes::{Lanes, Trash};
 use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
+use std::cell::RefCell;
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
 pub const SUB: usize = 256;
@@ -79,28 +79,37 @@ impl Soa {
 
 #[inline(always)]
 fn math_probs(codes: &[i32], x: &[f64], eps: f64, s: &mut Soa) {
-    for i in 0..codes.len() {
+    let n = codes.len().min(SUB);
+    // Slices of one length, so the loop has no bounds checks and vectorises.
+    let (x, pt_, q_) = (&x[..n], &mut s.pt[..n], &mut s.q[..n]);
+    let (ce_, p_) = (&mut s.ce[..n], &mut s.p[..n]);
+    for i in 0..n {
         let p = x[i].clamp(eps, 1.0 - eps);
         let pos = codes[i] == 1;
         let (pt, q) = if pos { (p, 1.0 - p) } else { (1.0 - p, p) };
-        s.pt[i] = pt;
-        s.q[i] = q;
-        s.ce[i] = -ln(pt);
-        s.p[i] = p;
+        pt_[i] = pt;
+        q_[i] = q;
+        ce_[i] = -ln(pt);
+        p_[i] = p;
     }
 }
 
 #[inline(always)]
 fn lnq_probs(n: usize, s: &mut Soa) {
+    let (q, lnq) = (&s.q[..n], &mut s.lnq[..n]);
     for i in 0..n {
-        s.lnq[i] = ln(s.q[i]);
+        lnq[i] = ln(q[i]);
     }
 }
 
 /// Stable log-sigmoid: -(max(-z, 0) + ln1p(e^{-|z|})), no clamp.
 #[inline(always)]
 fn math_logits(codes: &[i32], x: &[f64], s: &mut Soa) {
-    for i in 0..codes.len() {
+    let n = codes.len().min(SUB);
+    // Slices of one length, so the loop has no bounds checks and vectorises.
+    let (x, pt_, q_) = (&x[..n], &mut s.pt[..n], &mut s.q[..n]);
+    let (ce_, lnq_, p_) = (&mut s.ce[..n], &mut s.lnq[..n], &mut s.p[..n]);
+    for i in 0..n {
         let pos = codes[i] == 1;
         let z = if pos { x[i] } else { -x[i] };
         let e = exp_neg(-z.abs());
@@ -109,11 +118,11 @@ fn math_logits(codes: &[i32], x: &[f64], s: &mut Soa) {
         let up = z >= 0.0;
         let pt = if up { inv } else { e * inv };
         let q = if up { e * inv } else { inv };
-        s.pt[i] = pt;
-        s.q[i] = q;
-        s.ce[i] = if up { l } else { l - z };
-        s.lnq[i] = if up { -z - l } else { -l };
-        s.p[i] = if pos { pt } else { q };
+        pt_[i] = pt;
+        q_[i] = q;
+        ce_[i] = if up { l } else { l - z };
+        lnq_[i] = if up { -z - l } else { -l };
+        p_[i] = if pos { pt } else { q };
     }
 }
 
@@ -130,8 +139,10 @@ fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
 ) {
     let mut edges = [f64::INFINITY; E];
     edges[..inner.len()].copy_from_slice(inner);
-    for i in 0..codes.len() {
-        let pt = s.pt[i];
+    let n = codes.len();
+    let (pt_, cell_) = (&s.pt[..n], &mut s.cell[..n]);
+    for i in 0..n {
+        let pt = pt_[i];
         // Edges are few: counting the ones at or below p_t is branch-free.
         let mut b = 0u32;
         for e in edges {
@@ -139,7 +150,7 @@ fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
         }
         let cell = (group(i) * nb + b) * 2 + (pt >= easy) as u32;
         // The min() only keeps a wrong key inside the arrays; keys are in range.
-        s.cell[i] = if codes[i] as u32 > 1 {
+        cell_[i] = if codes[i] as u32 > 1 {
             trash
         } else {
             cell.min(trash)
@@ -151,14 +162,19 @@ fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
 /// terms. Elements that do not count (code not 0 or 1) go to the trash rows.
 #[inline(always)]
 fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
-    let n = codes.len();
+    // Slices of one length below, so the loops have no bounds checks and vectorise.
+    let n = codes.len().min(SUB);
+    let codes = &codes[..n];
+    let groups = groups.map(|g| &g[..n]);
     let nb = cx.nb as u32;
     let inner = &cx.spec.edges[1..cx.nb];
     let easy = cx.spec.easy;
     let t = trash.cell;
     match (groups, inner.len()) {
         (Some(gs), 0..=7) => bucket_loop::<7, _>(inner, nb, easy, codes, |i| gs[i], t, s),
-        (None, 0..=7) => bucket_loop::<7, _>(inner, nb, easy, codes, |i| (codes[i] == 1) as u32, t, s),
+        (None, 0..=7) => {
+            bucket_loop::<7, _>(inner, nb, easy, codes, |i| (codes[i] == 1) as u32, t, s)
+        }
         (Some(gs), 8..=15) => bucket_loop::<15, _>(inner, nb, easy, codes, |i| gs[i], t, s),
         (None, 8..=15) => {
             bucket_loop::<15, _>(inner, nb, easy, codes, |i| (codes[i] == 1) as u32, t, s)
@@ -178,23 +194,26 @@ fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut 
             }
         }
     }
+    let (pt, q, tail) = (&s.pt[..n], &s.q[..n], &mut s.tail[..n]);
     if cx.spec.tails {
         for i in 0..n {
-            let bin = (codes[i] == 1) as u32 * TAIL_BINS as u32 + tail_bin(s.pt[i], s.q[i]) as u32;
-            s.tail[i] = if codes[i] as u32 > 1 {
+            let bin = (codes[i] == 1) as u32 * TAIL_BINS as u32 + tail_bin(pt[i], q[i]) as u32;
+            tail[i] = if codes[i] as u32 > 1 {
                 trash.tail
             } else {
                 bin.min(trash.tail)
             };
         }
     }
+    let (p_, conf_, cal) = (&s.p[..n], &mut s.conf[..n], &mut s.cal[..n]);
+    let (ok, brier) = (&mut s.ok[..n], &mut s.brier[..n]);
     for i in 0..n {
         let pos = codes[i] == 1;
-        let p = s.p[i];
+        let p = p_[i];
         let c = 1.0 - p;
         // max(p, 1 - p) as a select (f64::max's NaN handling does not vectorise).
         let conf = if p > c { p } else { c };
-        s.conf[i] = conf;
+        conf_[i] = conf;
         // floor(15·conf), capped at 14, by comparisons (a float → int
         // conversion does not vectorise well): conf ≥ 0.5, so bins 7–14.
         let x = conf * CALIB_BINS as f64;
@@ -202,10 +221,10 @@ fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut 
         for k in CALIB_BINS / 2 + 1..CALIB_BINS {
             bin += (x >= k as f64) as u32;
         }
-        s.cal[i] = if codes[i] as u32 > 1 { trash.cal } else { bin };
-        s.ok[i] = ((p >= 0.5) == pos) as u8 as f64;
+        cal[i] = if codes[i] as u32 > 1 { trash.cal } else { bin };
+        ok[i] = ((p >= 0.5) == pos) as u8 as f64;
         let t = pos as u8 as f64;
-        s.brier[i] = (p - t) * (p - t);
+        brier[i] = (p - t) * (p - t);
     }
 }
 
@@ -349,8 +368,9 @@ fn prepare_generic(
     if groups.is_none() {
         // Binary rows: used and correct per class, ignored.
         let mut c = [0u32; 5];
-        for (i, &code) in codes.iter().enumerate() {
-            let ok = (s.ok[i] != 0.0) as u32;
+        let n = codes.len().min(SUB);
+        for (&code, &ok) in codes[..n].iter().zip(&s.ok[..n]) {
+            let ok = (ok != 0.0) as u32;
             let (neg, pos) = ((code == 0) as u32, (code == 1) as u32);
             c[0] += neg;
             c[1] += pos;
@@ -389,14 +409,7 @@ unsafe fn prepare_avx512(
 }
 
 /// Steps 1–3 for at most [`SUB`] elements.
-fn prepare(
-    cx: &Ctx,
-    codes: &[i32],
-    x: &[f64],
-    groups: Option<&[u32]>,
-    trash: &Trash,
-    s: &mut Soa,
-) {
+fn prepare(cx: &Ctx, codes: &[i32], x: &[f64], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx512f")
@@ -465,6 +478,26 @@ pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     });
 }
 
+/// Whether `row[y]` is the top score, the first on ties: `argmax(row) == y`
+/// for rows without NaN (validated), with a maximum that vectorises.
+#[inline(always)]
+fn is_top(row: &[f64], y: usize) -> bool {
+    let mut lanes = [f64::NEG_INFINITY; 8];
+    let chunks = row.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..8 {
+            lanes[l] = if c[l] > lanes[l] { c[l] } else { lanes[l] };
+        }
+    }
+    let m = lanes
+        .iter()
+        .chain(rest)
+        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    // argmax is the first index holding the maximum.
+    row[y] == m && !row[..y].contains(&m)
+}
+
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
 /// element, positive where the label is that class (background rows: none).
 pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
@@ -481,7 +514,7 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
                 let y = l as usize;
                 acc.rows_used += 1;
                 acc.class_rows[y] += 1;
-                acc.correct[y] += (argmax(&x[i * k..(i + 1) * k]) == y) as u64;
+                acc.correct[y] += is_top(&x[i * k..(i + 1) * k], y) as u64;
             }
             _ => {}
         }
@@ -518,4 +551,29 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
         }
         lanes.flush(acc);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loss::kernel::argmax;
+
+    #[test]
+    fn is_top_agrees_with_argmax_including_ties() {
+        let rows: Vec<Vec<f64>> = vec![
+            vec![0.1, 0.5, 0.5, 0.2],
+            vec![-3.0; 17],
+            vec![0.0, -0.0, 0.0],
+            (0..80).map(|k| ((k * 37) % 11) as f64).collect(),
+            (0..80).map(|k| -(k as f64)).collect(),
+            (0..9).map(|k| (k % 3) as f64).collect(),
+            vec![f64::NEG_INFINITY, 1.0],
+            vec![2.0],
+        ];
+        for row in &rows {
+            for y in 0..row.len() {
+                assert_eq!(is_top(row, y), argmax(row) == y, "{row:?} y={y}");
+            }
+        }
+    }
 }

@@ -114,7 +114,12 @@ impl Lanes {
     /// `(cw, cells.len(), tw, tails.len())` of a fresh `Lanes::new(acc, terms)`.
     fn shape(acc: &Partial, terms: usize) -> (usize, usize, usize, usize) {
         let l = Lanes::layout(acc, terms);
-        (l.cw, l.cell_copies * l.cells_len, l.tw, COPIES * l.tails_len)
+        (
+            l.cw,
+            l.cell_copies * l.cells_len,
+            l.tw,
+            COPIES * l.tails_len,
+        )
     }
 
     /// The trash row indices.
@@ -192,7 +197,12 @@ impl Lanes {
         }
         cell_fields.resize(self.cwp, s.zeros.as_ptr());
         tail_fields.resize(self.twp, s.zeros.as_ptr());
-        let cal_fields = [s.ones.as_ptr(), s.conf.as_ptr(), s.ok.as_ptr(), s.brier.as_ptr()];
+        let cal_fields = [
+            s.ones.as_ptr(),
+            s.conf.as_ptr(),
+            s.ok.as_ptr(),
+            s.brier.as_ptr(),
+        ];
 
         #[inline(always)]
         unsafe fn transpose(v: [__m256d; 4]) -> [__m256d; 4] {
