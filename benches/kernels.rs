@@ -94,6 +94,7 @@ fn run(c: &mut Criterion, group: &str, cases: Vec<(String, EngineSpec, Batch)>) 
             b.iter(|| {
                 let mut acc = Partial::new(spec);
                 accumulate(spec, black_box(batch), &mut acc);
+                acc.settle();
                 black_box(acc)
             })
         });

@@ -346,6 +346,7 @@ impl Dataset {
             }
             Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, &mut acc)?,
         }
+        acc.settle();
         Ok((acc, lines))
     }
 

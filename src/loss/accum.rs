@@ -1,5 +1,6 @@
 //! The per-unit accumulator and its in-order merge.
 
+use super::lanes::{Lanes, COPIES};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +144,10 @@ pub struct Partial {
     pub group_skipped: u64,
     /// Per-group partials under `--by`, in first-seen order.
     pub groups: Option<Box<Groups>>,
+    /// Sums of the binary / sigmoid path not yet added in (see [`Partial::settle`]).
+    pub lanes: Option<Box<Lanes>>,
+    /// Copies those pending sums are spread over: 4, or 1 for `--by` groups (there may be many).
+    pub copies: usize,
 }
 
 /// The partials of `--by`: one per distinct value of the grouping column.
@@ -164,7 +169,9 @@ impl Groups {
         }
         self.keys.push(key.to_string());
         self.index.insert(key.to_string(), self.parts.len());
-        self.parts.push(Partial::new(spec));
+        let mut part = Partial::new(spec);
+        part.copies = 1;
+        self.parts.push(part);
         self.parts.len() - 1
     }
 
@@ -175,7 +182,9 @@ impl Groups {
                 None => {
                     self.index.insert(k.clone(), self.parts.len());
                     self.keys.push(k.clone());
-                    self.parts.push(p.clone());
+                    let mut p = p.clone();
+                    p.settle();
+                    self.parts.push(p);
                 }
             }
         }
@@ -206,12 +215,28 @@ impl Partial {
             skipped: Skipped::default(),
             group_skipped: 0,
             groups: None,
+            lanes: None,
+            copies: COPIES,
+        }
+    }
+
+    /// Adds the pending sums of the binary / sigmoid path in (here and in every
+    /// `--by` group). Called when a unit ends; [`Partial::merge`] does it too.
+    pub fn settle(&mut self) {
+        if let Some(l) = self.lanes.take() {
+            l.add_into(self);
+        }
+        if let Some(g) = &mut self.groups {
+            for p in &mut g.parts {
+                p.settle();
+            }
         }
     }
 
     /// Under `--by`, makes this partial's own sums the groups merged in key
     /// order (the readers only counted rows and skips into it) and sorts the groups.
     pub fn fold_groups(&mut self, spec: &EngineSpec) {
+        self.settle();
         let Some(g) = self.groups.take() else { return };
         let mut order: Vec<usize> = (0..g.keys.len()).collect();
         order.sort_by(|&a, &b| g.keys[a].cmp(&g.keys[b]));
@@ -250,6 +275,7 @@ impl Partial {
     /// Floating-point addition is not associative, so callers merge in input
     /// order; that is what makes output independent of the thread count.
     pub fn merge(&mut self, other: &Partial) {
+        self.settle();
         add_all(&mut self.cells, &other.cells);
         add_all(&mut self.tails, &other.tails);
         for (a, b) in self.class_rows.iter_mut().zip(&other.class_rows) {
@@ -269,6 +295,9 @@ impl Partial {
         self.rows_used += other.rows_used;
         self.rows_ignored += other.rows_ignored;
         self.background_rows += other.background_rows;
+        if let Some(l) = &other.lanes {
+            l.add_into(self);
+        }
         self.skipped.merge(&other.skipped);
         self.group_skipped += other.group_skipped;
         if let Some(og) = &other.groups {

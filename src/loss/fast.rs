@@ -53,6 +53,10 @@ pub struct Soa {
     pub zeros: [f64; SUB],
     /// Binary rows: negatives, positives, correct negatives, correct positives, ignored.
     pub rows: [u32; 5],
+    /// Elements that count (code 0 or 1).
+    pub counted: usize,
+    /// Each element's copy of the sums (see [`Lanes::add`]).
+    pub lane: [u32; SUB],
 }
 
 impl Soa {
@@ -73,6 +77,8 @@ impl Soa {
             ones: [1.0; SUB],
             zeros: [0.0; SUB],
             rows: [0; 5],
+            counted: 0,
+            lane: [0; SUB],
         })
     }
 }
@@ -365,6 +371,7 @@ fn prepare_generic(
     }
     keys(cx, codes, groups, trash, s);
     terms(cx, codes.len(), s);
+    s.counted = codes.iter().map(|&c| (c as u32 <= 1) as usize).sum();
     if groups.is_none() {
         // Binary rows: used and correct per class, ignored.
         let mut c = [0u32; 5];
@@ -430,26 +437,28 @@ fn prepare(cx: &Ctx, codes: &[i32], x: &[f64], groups: Option<&[u32]>, trash: &T
 }
 
 thread_local! {
-    /// Each thread's scratch arrays and copies, reused from batch to batch:
-    /// allocating (and faulting in) a few hundred KiB per batch costs as much as the sums.
-    static SCRATCH: RefCell<Option<(Box<Soa>, Lanes)>> = const { RefCell::new(None) };
+    /// Each thread's scratch arrays, reused from batch to batch.
+    static SCRATCH: RefCell<Option<Box<Soa>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with this thread's scratch, made (or remade) for `cx` and `acc`.
-/// The copies are zero on entry; `f` must flush them.
+/// Runs `f` with this thread's scratch and `acc`'s pending sums (made on first use).
 fn with_scratch(cx: &Ctx, acc: &mut Partial, f: impl FnOnce(&mut Soa, &mut Lanes, &mut Partial)) {
     let terms = cx.plans.len();
+    let mut lanes = acc
+        .lanes
+        .take()
+        .unwrap_or_else(|| Box::new(Lanes::new(acc, terms, acc.copies)));
     SCRATCH.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let fits = slot
+        if slot
             .as_ref()
-            .is_some_and(|(s, l)| s.terms.len() == 2 * terms * SUB && l.fits(acc, terms));
-        if !fits {
-            *slot = Some((Soa::new(terms), Lanes::new(acc, terms)));
+            .is_none_or(|s| s.terms.len() != 2 * terms * SUB)
+        {
+            *slot = Some(Soa::new(terms));
         }
-        let (s, lanes) = slot.as_mut().expect("just made");
-        f(s, lanes, acc);
+        f(slot.as_mut().expect("just made"), &mut lanes, acc);
     });
+    acc.lanes = Some(lanes);
 }
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
@@ -459,7 +468,7 @@ pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
-            lanes.add(codes.len(), s);
+            lanes.add(codes.len(), s.counted, s);
             let c = s.rows.map(u64::from);
             used[0] += c[0];
             used[1] += c[1];
@@ -467,7 +476,6 @@ pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
             right[1] += c[3];
             ignored += c[4];
         }
-        lanes.flush(acc);
         acc.rows_ignored += ignored;
         acc.rows_used += used[0] + used[1];
         acc.brier.1 += used[0] + used[1];
@@ -546,10 +554,9 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
                 .zip(xs.chunks(SUB))
             {
                 prepare(cx, cs, xs, Some(gs), &trash, s);
-                lanes.add(cs.len(), s);
+                lanes.add(cs.len(), s.counted, s);
             }
         }
-        lanes.flush(acc);
     });
 }
 

@@ -178,7 +178,8 @@ fn side_key(x: f64) -> u64 {
     // Unbiased exponent + TAIL_OCTAVES: in range when in [0, TAIL_OCTAVES)
     // (wrapping makes exponents below the range huge).
     let r = ((bits >> 52) & 0x7ff).wrapping_sub(1023 - TAIL_OCTAVES as u64);
-    let key = r * TAIL_SUB as u64 + ((bits >> 49) & 7);
+    // A shift, not a multiply: r may be huge (out of range), and must not overflow.
+    let key = (r << TAIL_SUB.trailing_zeros()) | ((bits >> 49) & 7);
     if r < TAIL_OCTAVES as u64 {
         key
     } else {

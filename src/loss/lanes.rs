@@ -4,10 +4,11 @@
 //! In a detection dump most elements land in one cell (86% of the benchmark's
 //! 20M rows are easy negatives in the top bucket) and in a few tail bins.
 //! Adding each element straight into its cell makes every add wait for the
-//! store of the one before. Element `i` of a sub-batch is added into copy
-//! `i mod 4` instead, so four chains run side by side; when the batch ends the
-//! copies are added into the [`Partial`] in copy order. The order of every sum
-//! is a fixed function of the input, not of the thread count or the CPU.
+//! store of the one before. The k-th counted element of a unit is added into
+//! copy `k mod 4` instead, so four chains run side by side; when the unit ends
+//! ([`Partial::settle`]) the copies are added into the [`Partial`] in copy
+//! order. So every sum is a fixed function of the unit's counted elements:
+//! not of the thread count, the CPU, batch boundaries or skipped rows.
 //!
 //! Rows are padded to multiples of 4 values. With AVX2, four consecutive
 //! elements (one per copy) are turned from per-field vectors into per-element
@@ -29,11 +30,17 @@ const SMALL_CELLS: usize = 4096;
 /// Values per calibration row: count, Σconfidence, Σcorrect, ΣBrier.
 const CW: usize = 4;
 
-/// One batch's sums: padded rows, a trash row per copy for elements that do
-/// not count, times the copies.
+/// A unit's pending sums: padded rows, a trash row per copy for elements
+/// that do not count, times the copies.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lanes {
-    /// Copies of the cell sums: [`COPIES`] or 1.
+    /// Copies of the tail and calibration sums: [`COPIES`], or 1 for the many
+    /// small partials of `--by`.
+    copies: usize,
+    /// Copies of the cell sums: `copies`, or 1 when the cell array is big.
     cell_copies: usize,
+    /// The copy of the next counted element.
+    next: usize,
     /// Values per cell in the Partial: count, Σp_t, ΣCE, loss and gradient per term.
     cw: usize,
     /// `cw` rounded up to a multiple of 4.
@@ -65,30 +72,33 @@ pub struct Trash {
 }
 
 impl Lanes {
-    /// Zeroed sums shaped like `acc`.
-    pub fn new(acc: &Partial, terms: usize) -> Lanes {
-        let l = Lanes::layout(acc, terms);
+    /// Zeroed sums shaped like `acc`, in `copies` (1 or [`COPIES`]) copies.
+    pub fn new(acc: &Partial, terms: usize, copies: usize) -> Lanes {
+        let l = Lanes::layout(acc, terms, copies);
         Lanes {
             cells: vec![0.0; l.cell_copies * l.cells_len],
-            tails: vec![0.0; COPIES * l.tails_len],
-            calib: vec![0.0; COPIES * (CALIB_BINS + 1) * CW],
+            tails: vec![0.0; l.copies * l.tails_len],
+            calib: vec![0.0; l.copies * (CALIB_BINS + 1) * CW],
             ..l
         }
     }
 
     /// The sizes of [`Lanes::new`], with empty arrays.
-    fn layout(acc: &Partial, terms: usize) -> Lanes {
+    fn layout(acc: &Partial, terms: usize, copies: usize) -> Lanes {
+        let copies = if copies == 1 { 1 } else { COPIES };
         let cw = acc.stride;
         let cwp = cw.next_multiple_of(4);
         let ncells = acc.cells.len() / cw;
         let tw = 1 + terms;
         let twp = tw.next_multiple_of(4);
         Lanes {
+            copies,
             cell_copies: if acc.cells.len() <= SMALL_CELLS {
-                COPIES
+                copies
             } else {
                 1
             },
+            next: 0,
             cw,
             cwp,
             cells_len: (ncells + 1) * cwp,
@@ -105,23 +115,6 @@ impl Lanes {
         }
     }
 
-    /// Whether these sums are shaped for `acc` and `terms` (so a thread can reuse them).
-    pub fn fits(&self, acc: &Partial, terms: usize) -> bool {
-        let fresh = Lanes::shape(acc, terms);
-        (self.cw, self.cells.len(), self.tw, self.tails.len()) == fresh
-    }
-
-    /// `(cw, cells.len(), tw, tails.len())` of a fresh `Lanes::new(acc, terms)`.
-    fn shape(acc: &Partial, terms: usize) -> (usize, usize, usize, usize) {
-        let l = Lanes::layout(acc, terms);
-        (
-            l.cw,
-            l.cell_copies * l.cells_len,
-            l.tw,
-            COPIES * l.tails_len,
-        )
-    }
-
     /// The trash row indices.
     pub fn trash(&self) -> Trash {
         Trash {
@@ -131,9 +124,25 @@ impl Lanes {
         }
     }
 
-    /// Adds the first `n` elements of a sub-batch prepared by [`super::fast`].
-    pub fn add(&mut self, n: usize, s: &Soa) {
+    /// Adds the first `n` elements of a sub-batch prepared by [`super::fast`],
+    /// `counted` of which count (the others point at the trash rows).
+    pub fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
         let n = n.min(SUB);
+        // Each element's copy: the next ones in turn, skipping elements that do not count.
+        let mask = self.copies - 1;
+        if counted == n {
+            for (i, l) in s.lane[..n].iter_mut().enumerate() {
+                *l = ((self.next + i) & mask) as u32;
+            }
+        } else {
+            let (mut k, trash) = (self.next, self.trash().cell);
+            for (l, &c) in s.lane[..n].iter_mut().zip(&s.cell[..n]) {
+                *l = (k & mask) as u32;
+                k += (c != trash) as usize;
+            }
+        }
+        self.next = (self.next + counted) & mask;
+        let s = &*s;
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
@@ -147,10 +156,10 @@ impl Lanes {
         }
     }
 
-    /// Adds element `i` into copy `i mod COPIES`, one value at a time.
+    /// Adds element `i` into its copy, one value at a time.
     #[inline(always)]
     fn add_one(&mut self, i: usize, s: &Soa) {
-        let c = i % COPIES;
+        let c = s.lane[i] as usize;
         let nt = (self.cw - 3) / 2;
         let at = (c % self.cell_copies) * self.cells_len + s.cell[i] as usize * self.cwp;
         let row = &mut self.cells[at..at + self.cw];
@@ -228,7 +237,8 @@ impl Lanes {
                     _mm256_loadu_pd(f[3].add(i)),
                 ];
                 let r = transpose(v);
-                // In element order: with one copy, two elements may share a row.
+                // In element order: two elements may share a row (one copy, or
+                // an element that does not count next to one that does).
                 for l in 0..4 {
                     let p = rows[l].add(4 * m);
                     _mm256_storeu_pd(p, _mm256_add_pd(_mm256_loadu_pd(p), r[l]));
@@ -246,53 +256,52 @@ impl Lanes {
         };
         let n4 = n / 4 * 4;
         for i in (0..n4).step_by(4) {
+            let lane: [usize; 4] = std::array::from_fn(|l| s.lane[i + l] as usize);
             let rows = std::array::from_fn(|l| {
-                cells.add(l * copy_stride + s.cell[i + l] as usize * self.cwp)
+                cells.add(lane[l] * copy_stride + s.cell[i + l] as usize * self.cwp)
             });
             scatter(&cell_fields, i, rows);
             if self.tails_len > 0 {
                 let rows = std::array::from_fn(|l| {
-                    tails.add(l * self.tails_len + s.tail[i + l] as usize * self.twp)
+                    tails.add(lane[l] * self.tails_len + s.tail[i + l] as usize * self.twp)
                 });
                 scatter(&tail_fields, i, rows);
             }
             let rows = std::array::from_fn(|l| {
-                calib.add((l * (CALIB_BINS + 1) + s.cal[i + l] as usize) * CW)
+                calib.add((lane[l] * (CALIB_BINS + 1) + s.cal[i + l] as usize) * CW)
             });
             scatter(&cal_fields, i, rows);
         }
         n4
     }
 
-    /// Adds the copies into `acc` in copy order (trash rows dropped) and zeroes them.
-    pub fn flush(&mut self, acc: &mut Partial) {
-        for copy in self.cells.chunks_exact_mut(self.cells_len) {
+    /// Adds the copies into `acc` in copy order (trash rows dropped).
+    pub fn add_into(&self, acc: &mut Partial) {
+        for copy in self.cells.chunks_exact(self.cells_len) {
             add_rows(&mut acc.cells, self.cw, copy, self.cwp);
         }
         if self.tails_len > 0 {
-            for copy in self.tails.chunks_exact_mut(self.tails_len) {
+            for copy in self.tails.chunks_exact(self.tails_len) {
                 add_rows(&mut acc.tails, self.tw, copy, self.twp);
             }
         }
-        for copy in self.calib.chunks_exact_mut((CALIB_BINS + 1) * CW) {
+        for copy in self.calib.chunks_exact((CALIB_BINS + 1) * CW) {
             for (bin, src) in acc.calib.iter_mut().zip(copy.chunks_exact(CW)) {
                 for k in 0..3 {
                     bin[k] += src[k];
                 }
                 acc.brier.0 += src[3];
             }
-            copy.fill(0.0);
         }
     }
 }
 
 /// `dst` rows of `w` values += `src` rows of `wp` values (its last row, the
-/// trash, is dropped); then `src = 0`.
-fn add_rows(dst: &mut [f64], w: usize, src: &mut [f64], wp: usize) {
+/// trash, is dropped).
+fn add_rows(dst: &mut [f64], w: usize, src: &[f64], wp: usize) {
     for (d, s) in dst.chunks_exact_mut(w).zip(src.chunks_exact(wp)) {
         for k in 0..w {
             d[k] += s[k];
         }
     }
-    src.fill(0.0);
 }
