@@ -262,12 +262,12 @@ fn decode(
     acc.rows_read += n as u64;
     batch.labels.clear();
     batch.scores.clear();
-    batch.scores.resize(n * w, 0.0);
     // Row → the first score column holding a null (or a list of the wrong length) in it.
     // Sparse: most batches have none, and a dense vector would be zeroed for every batch.
     let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
         Default::default();
     if list {
+        batch.scores.resize(n * w, 0.0);
         let a = rb.column_by_name(&names[1]).expect("projected");
         let (offsets, values) = list_parts(a)?;
         let values = to_f64(&values, src, &names[1])?;
@@ -303,8 +303,9 @@ fn decode(
             .map(|a| a.as_primitive::<Float64Type>().values().as_ref())
             .collect();
         if let [one] = vals[..] {
-            batch.scores.copy_from_slice(one);
+            batch.scores.extend_from_slice(one);
         } else {
+            batch.scores.resize(n * w, 0.0);
             // Row-major from columns in blocks of rows, so that the rows being
             // written stay in cache while every column is read.
             const BLOCK: usize = 256;
