@@ -10,6 +10,11 @@
 //! order. So every sum is a fixed function of the unit's counted elements:
 //! not of the thread count, the CPU, batch boundaries or skipped rows.
 //!
+//! When the cells are few (binary), a cell row also holds the calibration sums
+//! of one confidence bin (rows keyed by cell × bin), so an element is added
+//! into two rows, not three: count, Σp_t, ΣCE, loss and gradient per term,
+//! Σconfidence, Σcorrect, ΣBrier; the count serves both.
+//!
 //! Rows are padded to multiples of 4 values. With AVX2, four consecutive
 //! elements (one per copy) are turned from per-field vectors into per-element
 //! rows by 4×4 transposes and added with one vector add per 4 values; the
@@ -30,6 +35,9 @@ const SMALL_CELLS: usize = 4096;
 /// Values per calibration row: count, Σconfidence, Σcorrect, ΣBrier.
 const CW: usize = 4;
 
+/// Calibration bins per cell in joint rows (the last one is the trash bin).
+const CB: usize = CALIB_BINS + 1;
+
 /// A unit's pending sums: padded rows, a trash row per copy for elements
 /// that do not count, times the copies.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,9 +49,14 @@ pub struct Lanes {
     cell_copies: usize,
     /// The copy of the next counted element.
     next: usize,
+    /// Cells in the Partial (the trash cell is this index).
+    ncells: usize,
+    /// Whether cell rows hold the calibration sums too (rows keyed by cell × bin).
+    joint: bool,
     /// Values per cell in the Partial: count, Σp_t, ΣCE, loss and gradient per term.
     cw: usize,
-    /// `cw` rounded up to a multiple of 4.
+    /// Values per cell row: `cw` (+ 3 calibration values when joint), rounded
+    /// up to a multiple of 4.
     cwp: usize,
     /// Values per copy of `cells` (trash row included).
     cells_len: usize,
@@ -78,7 +91,7 @@ impl Lanes {
         Lanes {
             cells: vec![0.0; l.cell_copies * l.cells_len],
             tails: vec![0.0; l.copies * l.tails_len],
-            calib: vec![0.0; l.copies * (CALIB_BINS + 1) * CW],
+            calib: vec![0.0; l.copies * CB * CW],
             ..l
         }
     }
@@ -87,21 +100,22 @@ impl Lanes {
     fn layout(acc: &Partial, terms: usize, copies: usize) -> Lanes {
         let copies = if copies == 1 { 1 } else { COPIES };
         let cw = acc.stride;
-        let cwp = cw.next_multiple_of(4);
         let ncells = acc.cells.len() / cw;
+        let small = acc.cells.len() <= SMALL_CELLS;
+        // Joint rows only in the per-unit partials: --by groups may be many.
+        let joint = small && copies == COPIES;
+        let cwp = (cw + if joint { 3 } else { 0 }).next_multiple_of(4);
         let tw = 1 + terms;
         let twp = tw.next_multiple_of(4);
         Lanes {
             copies,
-            cell_copies: if acc.cells.len() <= SMALL_CELLS {
-                copies
-            } else {
-                1
-            },
+            cell_copies: if small { copies } else { 1 },
             next: 0,
+            ncells,
+            joint,
             cw,
             cwp,
-            cells_len: (ncells + 1) * cwp,
+            cells_len: (ncells + 1) * if joint { CB } else { 1 } * cwp,
             cells: Vec::new(),
             tw,
             twp,
@@ -118,7 +132,7 @@ impl Lanes {
     /// The trash row indices.
     pub fn trash(&self) -> Trash {
         Trash {
-            cell: (self.cells_len / self.cwp - 1) as u32,
+            cell: self.ncells as u32,
             tail: (self.tails_len / self.twp).max(1) as u32 - 1,
             cal: CALIB_BINS as u32,
         }
@@ -161,8 +175,8 @@ impl Lanes {
     fn add_one(&mut self, i: usize, s: &Soa) {
         let c = s.lane[i] as usize;
         let nt = (self.cw - 3) / 2;
-        let at = (c % self.cell_copies) * self.cells_len + s.cell[i] as usize * self.cwp;
-        let row = &mut self.cells[at..at + self.cw];
+        let at = (c % self.cell_copies) * self.cells_len + self.row(s, i) * self.cwp;
+        let row = &mut self.cells[at..at + self.cwp];
         row[0] += 1.0;
         row[1] += s.pt[i];
         row[2] += s.ce[i];
@@ -178,12 +192,29 @@ impl Lanes {
                 bin[1 + j] += s.terms[2 * j * SUB + i];
             }
         }
-        let at = (c * (CALIB_BINS + 1) + s.cal[i] as usize) * CW;
+        if self.joint {
+            let row = &mut self.cells[at + self.cw..at + self.cw + 3];
+            row[0] += s.conf[i];
+            row[1] += s.ok[i];
+            row[2] += s.brier[i];
+            return;
+        }
+        let at = (c * CB + s.cal[i] as usize) * CW;
         let cal = &mut self.calib[at..at + CW];
         cal[0] += 1.0;
         cal[1] += s.conf[i];
         cal[2] += s.ok[i];
         cal[3] += s.brier[i];
+    }
+
+    /// The cell row of element `i`: its cell, or (joint) its cell × calibration bin.
+    #[inline(always)]
+    fn row(&self, s: &Soa, i: usize) -> usize {
+        if self.joint {
+            s.cell[i] as usize * CB + s.cal[i] as usize
+        } else {
+            s.cell[i] as usize
+        }
     }
 
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.
@@ -203,6 +234,9 @@ impl Lanes {
             cell_fields.push(s.terms[2 * j * SUB..].as_ptr());
             cell_fields.push(s.terms[(2 * j + 1) * SUB..].as_ptr());
             tail_fields.push(s.terms[2 * j * SUB..].as_ptr());
+        }
+        if self.joint {
+            cell_fields.extend([s.conf.as_ptr(), s.ok.as_ptr(), s.brier.as_ptr()]);
         }
         cell_fields.resize(self.cwp, s.zeros.as_ptr());
         tail_fields.resize(self.twp, s.zeros.as_ptr());
@@ -258,7 +292,7 @@ impl Lanes {
         for i in (0..n4).step_by(4) {
             let lane: [usize; 4] = std::array::from_fn(|l| s.lane[i + l] as usize);
             let rows = std::array::from_fn(|l| {
-                cells.add(lane[l] * copy_stride + s.cell[i + l] as usize * self.cwp)
+                cells.add(lane[l] * copy_stride + self.row(s, i + l) * self.cwp)
             });
             scatter(&cell_fields, i, rows);
             if self.tails_len > 0 {
@@ -267,10 +301,12 @@ impl Lanes {
                 });
                 scatter(&tail_fields, i, rows);
             }
-            let rows = std::array::from_fn(|l| {
-                calib.add((lane[l] * (CALIB_BINS + 1) + s.cal[i + l] as usize) * CW)
-            });
-            scatter(&cal_fields, i, rows);
+            if !self.joint {
+                let rows = std::array::from_fn(|l| {
+                    calib.add((lane[l] * CB + s.cal[i + l] as usize) * CW)
+                });
+                scatter(&cal_fields, i, rows);
+            }
         }
         n4
     }
@@ -278,14 +314,30 @@ impl Lanes {
     /// Adds the copies into `acc` in copy order (trash rows dropped).
     pub fn add_into(&self, acc: &mut Partial) {
         for copy in self.cells.chunks_exact(self.cells_len) {
-            add_rows(&mut acc.cells, self.cw, copy, self.cwp);
+            if !self.joint {
+                add_rows(&mut acc.cells, self.cw, copy, self.cwp);
+                continue;
+            }
+            let cw = self.cw;
+            // Cell × bin rows: each cell's bins into the cell, each bin's cells into the bin.
+            for (cell, rows) in acc.cells.chunks_exact_mut(cw).zip(copy.chunks_exact(CB * self.cwp)) {
+                for (bin, row) in acc.calib.iter_mut().zip(rows.chunks_exact(self.cwp)) {
+                    for k in 0..cw {
+                        cell[k] += row[k];
+                    }
+                    bin[0] += row[0];
+                    bin[1] += row[cw];
+                    bin[2] += row[cw + 1];
+                    acc.brier.0 += row[cw + 2];
+                }
+            }
         }
         if self.tails_len > 0 {
             for copy in self.tails.chunks_exact(self.tails_len) {
                 add_rows(&mut acc.tails, self.tw, copy, self.twp);
             }
         }
-        for copy in self.calib.chunks_exact((CALIB_BINS + 1) * CW) {
+        for copy in self.calib.chunks_exact(CB * CW) {
             for (bin, src) in acc.calib.iter_mut().zip(copy.chunks_exact(CW)) {
                 for k in 0..3 {
                     bin[k] += src[k];
