@@ -302,9 +302,8 @@ impl Lanes {
                 scatter(&tail_fields, i, rows);
             }
             if !self.joint {
-                let rows = std::array::from_fn(|l| {
-                    calib.add((lane[l] * CB + s.cal[i + l] as usize) * CW)
-                });
+                let rows =
+                    std::array::from_fn(|l| calib.add((lane[l] * CB + s.cal[i + l] as usize) * CW));
                 scatter(&cal_fields, i, rows);
             }
         }
@@ -320,7 +319,11 @@ impl Lanes {
             }
             let cw = self.cw;
             // Cell × bin rows: each cell's bins into the cell, each bin's cells into the bin.
-            for (cell, rows) in acc.cells.chunks_exact_mut(cw).zip(copy.chunks_exact(CB * self.cwp)) {
+            for (cell, rows) in acc
+                .cells
+                .chunks_exact_mut(cw)
+                .zip(copy.chunks_exact(CB * self.cwp))
+            {
                 for (bin, row) in acc.calib.iter_mut().zip(rows.chunks_exact(self.cwp)) {
                     for k in 0..cw {
                         cell[k] += row[k];
