@@ -38,6 +38,8 @@ fn spec(mode: Mode, kind: ScoreKind, classes: usize, terms: Vec<Term>, tails: bo
         easy: a.loss.easy,
         terms,
         tails,
+        // As the commands: stats keeps calibration bins, compare (without --plot) does not.
+        calib: !tails,
     }
 }
 

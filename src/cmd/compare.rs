@@ -25,7 +25,8 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
         let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
         plot::check_target(path, &inputs, a.output.out.as_deref())?;
     }
-    let done = evaluate_dataset(&ds, &a.loss, &grid, g)?;
+    // Calibration bins only feed the plot's reliability diagram here.
+    let done = evaluate_dataset(&ds, &a.loss, &grid, a.plot.is_some(), g)?;
     // The plot first: if it cannot be written, stdout stays empty (exit 2).
     if let Some(path) = &a.plot {
         let svg = plot::svg(
@@ -113,13 +114,21 @@ pub fn open(input: &InputArgs, g: &Global) -> Result<Dataset> {
     Ok(ds)
 }
 
-/// Opens the data, runs one pass for the whole grid and evaluates every variant.
+/// Opens the data, runs one pass for the whole grid and evaluates every variant
+/// (without calibration bins, as `compare` without `--plot`).
 pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
-    evaluate_dataset(&open(input, g)?, loss, grid, g)
+    evaluate_dataset(&open(input, g)?, loss, grid, false, g)
 }
 
 /// Runs one pass over an opened data set for the whole grid and evaluates every variant.
-pub fn evaluate_dataset(ds: &Dataset, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
+/// `calibration`: whether the caller uses the calibration bins (the pass is lighter without).
+pub fn evaluate_dataset(
+    ds: &Dataset,
+    loss: &LossArgs,
+    grid: &Grid,
+    calibration: bool,
+    g: &Global,
+) -> Result<Done> {
     let alphas = grid.alphas(ds.layout.mode, ds.classes.len())?;
     let mut defs: Vec<VariantDef> = Vec::new();
     for &gm in &grid.gammas {
@@ -134,6 +143,7 @@ pub fn evaluate_dataset(ds: &Dataset, loss: &LossArgs, grid: &Grid, g: &Global) 
     let mut spec = engine_spec(ds, loss)?;
     spec.terms = variants::terms_for(&defs);
     spec.tails = true;
+    spec.calib = calibration;
     let (p, parts) = run_pass(ds, &spec, g)?.split_groups();
     // Class-balanced weights depend on the counts, known only now (the whole
     // data's counts: under --by every slice is scored with the same losses).

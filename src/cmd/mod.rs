@@ -163,6 +163,7 @@ pub fn engine_spec(ds: &Dataset, loss: &LossArgs) -> Result<EngineSpec> {
         easy: loss.easy,
         terms: Vec::new(),
         tails: false,
+        calib: true,
     })
 }
 

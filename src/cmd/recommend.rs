@@ -84,7 +84,7 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
         }
     };
     let grid = Grid::parse(&gamma_text.join(","), alpha_text.as_deref(), &named)?;
-    let done = compare::evaluate_dataset(&ds, &a.loss, &grid, g)?;
+    let done = compare::evaluate_dataset(&ds, &a.loss, &grid, true, g)?;
     if done.partial.rows_used == 0 {
         bail!(
             "{}: no rows to weigh (every row was ignored or skipped); recommend needs labelled predictions",

@@ -15,6 +15,7 @@ use super::accum::Partial;
 use super::fdlibm::{exp_neg, ln, ln1p};
 use super::kernel::{tail_bin, Ctx, Plan, BACKGROUND, IGNORED, SKIPPED};
 use super::lanes::{Lanes, Trash};
+use super::simd::{self, Level};
 use super::spec::{ScoreKind, CALIB_BINS, TAIL_BINS};
 use std::cell::RefCell;
 
@@ -419,18 +420,18 @@ unsafe fn prepare_avx512(
 fn prepare(cx: &Ctx, codes: &[i32], x: &[f64], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx512f")
-            && std::is_x86_feature_detected!("avx512dq")
-            && std::is_x86_feature_detected!("avx512vl")
-        {
-            // SAFETY: the CPU supports these features (checked just above).
-            unsafe { prepare_avx512(cx, codes, x, groups, trash, s) };
-            return;
-        }
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { prepare_avx2(cx, codes, x, groups, trash, s) };
-            return;
+        match simd::level() {
+            Level::Avx512 => {
+                // SAFETY: the CPU supports these features (simd::level checked).
+                unsafe { prepare_avx512(cx, codes, x, groups, trash, s) };
+                return;
+            }
+            Level::Avx2 => {
+                // SAFETY: the CPU supports AVX2 (simd::level checked).
+                unsafe { prepare_avx2(cx, codes, x, groups, trash, s) };
+                return;
+            }
+            Level::None => {}
         }
     }
     prepare_generic(cx, codes, x, groups, trash, s)
@@ -447,7 +448,7 @@ fn with_scratch(cx: &Ctx, acc: &mut Partial, f: impl FnOnce(&mut Soa, &mut Lanes
     let mut lanes = acc
         .lanes
         .take()
-        .unwrap_or_else(|| Box::new(Lanes::new(acc, terms, acc.copies)));
+        .unwrap_or_else(|| Box::new(Lanes::new(cx, acc, acc.copies)));
     SCRATCH.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot

@@ -10,10 +10,11 @@
 //! order. So every sum is a fixed function of the unit's counted elements:
 //! not of the thread count, the CPU, batch boundaries or skipped rows.
 //!
-//! When the cells are few (binary), a cell row also holds the calibration sums
-//! of one confidence bin (rows keyed by cell × bin), so an element is added
-//! into two rows, not three: count, Σp_t, ΣCE, loss and gradient per term,
-//! Σconfidence, Σcorrect, ΣBrier; the count serves both.
+//! A row holds only what differs: the loss of a γ = 0 term is CE itself (its
+//! sum is copied from ΣCE when settling, bit for bit), and calibration sums are
+//! kept only when the report uses them. When the cells are few (binary), a
+//! cell row also holds the calibration sums of one confidence bin (rows keyed
+//! by cell × bin), so an element is added into two rows, not three.
 //!
 //! Rows are padded to multiples of 4 values. With AVX2, four consecutive
 //! elements (one per copy) are turned from per-field vectors into per-element
@@ -22,6 +23,7 @@
 
 use super::accum::Partial;
 use super::fast::{Soa, SUB};
+use super::kernel::{Ctx, Plan};
 use super::spec::CALIB_BINS;
 
 /// Interleaved copies of the sums.
@@ -38,6 +40,42 @@ const CW: usize = 4;
 /// Calibration bins per cell in joint rows (the last one is the trash bin).
 const CB: usize = CALIB_BINS + 1;
 
+/// Where a row value comes from: one of the sub-batch arrays.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Src {
+    One,
+    Pt,
+    Ce,
+    Loss(usize),
+    Grad(usize),
+    Conf,
+    Ok,
+    Brier,
+    Zero,
+}
+
+impl Src {
+    /// The array this value comes from.
+    fn array(self, s: &Soa) -> &[f64; SUB] {
+        let term = |k: usize| -> &[f64; SUB] {
+            s.terms[k * SUB..(k + 1) * SUB]
+                .try_into()
+                .expect("SUB values")
+        };
+        match self {
+            Src::One => &s.ones,
+            Src::Pt => &s.pt,
+            Src::Ce => &s.ce,
+            Src::Loss(j) => term(2 * j),
+            Src::Grad(j) => term(2 * j + 1),
+            Src::Conf => &s.conf,
+            Src::Ok => &s.ok,
+            Src::Brier => &s.brier,
+            Src::Zero => &s.zeros,
+        }
+    }
+}
+
 /// A unit's pending sums: padded rows, a trash row per copy for elements
 /// that do not count, times the copies.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,26 +89,29 @@ pub struct Lanes {
     next: usize,
     /// Cells in the Partial (the trash cell is this index).
     ncells: usize,
+    /// Whether calibration sums are kept at all.
+    calib_on: bool,
     /// Whether cell rows hold the calibration sums too (rows keyed by cell × bin).
     joint: bool,
     /// Values per cell in the Partial: count, Σp_t, ΣCE, loss and gradient per term.
     cw: usize,
-    /// Values per cell row: `cw` (+ 3 calibration values when joint), rounded
-    /// up to a multiple of 4.
-    cwp: usize,
+    /// What each value of a cell row is, padded with zeros to a multiple of 4.
+    cell_src: Vec<Src>,
+    /// Terms whose loss is CE itself (γ = 0): not in the rows, copied from ΣCE.
+    ce_terms: Vec<usize>,
     /// Values per copy of `cells` (trash row included).
     cells_len: usize,
-    /// `cell_copies` × (cells + trash) × `cwp`.
+    /// `cell_copies` × (cells + trash) × `cell_src.len()`.
     cells: Vec<f64>,
     /// Values per tail bin in the Partial: count, then loss per term.
     tw: usize,
-    /// `tw` rounded up to a multiple of 4.
-    twp: usize,
+    /// What each value of a tail row is, padded with zeros to a multiple of 4.
+    tail_src: Vec<Src>,
     /// Values per copy of `tails` (0 when tails are off).
     tails_len: usize,
-    /// [`COPIES`] × (bins + trash) × `twp`.
+    /// `copies` × (bins + trash) × `tail_src.len()`.
     tails: Vec<f64>,
-    /// [`COPIES`] × ([`CALIB_BINS`] + trash) × [`CW`].
+    /// `copies` × ([`CALIB_BINS`] + trash) × [`CW`] (empty when joint or off).
     calib: Vec<f64>,
 }
 
@@ -86,46 +127,64 @@ pub struct Trash {
 
 impl Lanes {
     /// Zeroed sums shaped like `acc`, in `copies` (1 or [`COPIES`]) copies.
-    pub fn new(acc: &Partial, terms: usize, copies: usize) -> Lanes {
-        let l = Lanes::layout(acc, terms, copies);
-        Lanes {
-            cells: vec![0.0; l.cell_copies * l.cells_len],
-            tails: vec![0.0; l.copies * l.tails_len],
-            calib: vec![0.0; l.copies * CB * CW],
-            ..l
-        }
-    }
-
-    /// The sizes of [`Lanes::new`], with empty arrays.
-    fn layout(acc: &Partial, terms: usize, copies: usize) -> Lanes {
+    pub fn new(cx: &Ctx, acc: &Partial, copies: usize) -> Lanes {
         let copies = if copies == 1 { 1 } else { COPIES };
         let cw = acc.stride;
         let ncells = acc.cells.len() / cw;
         let small = acc.cells.len() <= SMALL_CELLS;
+        let calib_on = cx.spec.calib;
         // Joint rows only in the per-unit partials: --by groups may be many.
-        let joint = small && copies == COPIES;
-        let cwp = (cw + if joint { 3 } else { 0 }).next_multiple_of(4);
-        let tw = 1 + terms;
-        let twp = tw.next_multiple_of(4);
+        let joint = calib_on && small && copies == COPIES;
+        let mut cell_src = vec![Src::One, Src::Pt, Src::Ce];
+        let mut tail_src = vec![Src::One];
+        let mut ce_terms = Vec::new();
+        for (j, plan) in cx.plans.iter().enumerate() {
+            if *plan == Plan::One {
+                ce_terms.push(j);
+                tail_src.push(Src::Ce);
+            } else {
+                cell_src.push(Src::Loss(j));
+                tail_src.push(Src::Loss(j));
+            }
+            cell_src.push(Src::Grad(j));
+        }
+        if joint {
+            cell_src.extend([Src::Conf, Src::Ok, Src::Brier]);
+        }
+        cell_src.resize(cell_src.len().next_multiple_of(4), Src::Zero);
+        tail_src.resize(tail_src.len().next_multiple_of(4), Src::Zero);
+        let tw = 1 + cx.plans.len();
+        let cells_len = (ncells + 1) * if joint { CB } else { 1 } * cell_src.len();
+        let tails_len = if acc.tails.is_empty() {
+            0
+        } else {
+            (acc.tails.len() / tw + 1) * tail_src.len()
+        };
+        let cell_copies = if small { copies } else { 1 };
         Lanes {
             copies,
-            cell_copies: if small { copies } else { 1 },
+            cell_copies,
             next: 0,
             ncells,
+            calib_on,
             joint,
             cw,
-            cwp,
-            cells_len: (ncells + 1) * if joint { CB } else { 1 } * cwp,
-            cells: Vec::new(),
+            cell_src,
+            ce_terms,
+            cells_len,
+            cells: vec![0.0; cell_copies * cells_len],
             tw,
-            twp,
-            tails_len: if acc.tails.is_empty() {
-                0
-            } else {
-                (acc.tails.len() / tw + 1) * twp
-            },
-            tails: Vec::new(),
-            calib: Vec::new(),
+            tail_src,
+            tails_len,
+            tails: vec![0.0; copies * tails_len],
+            calib: vec![
+                0.0;
+                if calib_on && !joint {
+                    copies * CB * CW
+                } else {
+                    0
+                }
+            ],
         }
     }
 
@@ -133,7 +192,7 @@ impl Lanes {
     pub fn trash(&self) -> Trash {
         Trash {
             cell: self.ncells as u32,
-            tail: (self.tails_len / self.twp).max(1) as u32 - 1,
+            tail: (self.tails_len / self.tail_src.len()).max(1) as u32 - 1,
             cal: CALIB_BINS as u32,
         }
     }
@@ -160,51 +219,14 @@ impl Lanes {
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2 (checked just above).
+            if super::simd::level() >= super::simd::Level::Avx2 {
+                // SAFETY: the CPU supports AVX2 (simd::level checked).
                 done = unsafe { self.add_avx2(n, s) };
             }
         }
         for i in done..n {
             self.add_one(i, s);
         }
-    }
-
-    /// Adds element `i` into its copy, one value at a time.
-    #[inline(always)]
-    fn add_one(&mut self, i: usize, s: &Soa) {
-        let c = s.lane[i] as usize;
-        let nt = (self.cw - 3) / 2;
-        let at = (c % self.cell_copies) * self.cells_len + self.row(s, i) * self.cwp;
-        let row = &mut self.cells[at..at + self.cwp];
-        row[0] += 1.0;
-        row[1] += s.pt[i];
-        row[2] += s.ce[i];
-        for j in 0..nt {
-            row[3 + 2 * j] += s.terms[2 * j * SUB + i];
-            row[4 + 2 * j] += s.terms[(2 * j + 1) * SUB + i];
-        }
-        if self.tails_len > 0 {
-            let at = c * self.tails_len + s.tail[i] as usize * self.twp;
-            let bin = &mut self.tails[at..at + self.tw];
-            bin[0] += 1.0;
-            for j in 0..nt {
-                bin[1 + j] += s.terms[2 * j * SUB + i];
-            }
-        }
-        if self.joint {
-            let row = &mut self.cells[at + self.cw..at + self.cw + 3];
-            row[0] += s.conf[i];
-            row[1] += s.ok[i];
-            row[2] += s.brier[i];
-            return;
-        }
-        let at = (c * CB + s.cal[i] as usize) * CW;
-        let cal = &mut self.calib[at..at + CW];
-        cal[0] += 1.0;
-        cal[1] += s.conf[i];
-        cal[2] += s.ok[i];
-        cal[3] += s.brier[i];
     }
 
     /// The cell row of element `i`: its cell, or (joint) its cell × calibration bin.
@@ -217,6 +239,33 @@ impl Lanes {
         }
     }
 
+    /// Adds element `i` into its copy, one value at a time.
+    fn add_one(&mut self, i: usize, s: &Soa) {
+        let c = s.lane[i] as usize;
+        let w = self.cell_src.len();
+        let at = (c % self.cell_copies) * self.cells_len + self.row(s, i) * w;
+        for (v, src) in self.cells[at..at + w].iter_mut().zip(&self.cell_src) {
+            *v += src.array(s)[i];
+        }
+        if self.tails_len > 0 {
+            let w = self.tail_src.len();
+            let at = c * self.tails_len + s.tail[i] as usize * w;
+            for (v, src) in self.tails[at..at + w].iter_mut().zip(&self.tail_src) {
+                *v += src.array(s)[i];
+            }
+        }
+        if self.calib_on && !self.joint {
+            let at = (c * CB + s.cal[i] as usize) * CW;
+            let cal = &mut self.calib[at..at + CW];
+            for (v, src) in cal
+                .iter_mut()
+                .zip([Src::One, Src::Conf, Src::Ok, Src::Brier])
+            {
+                *v += src.array(s)[i];
+            }
+        }
+    }
+
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.
     ///
     /// # Safety
@@ -226,26 +275,12 @@ impl Lanes {
     #[target_feature(enable = "avx2")]
     unsafe fn add_avx2(&mut self, n: usize, s: &Soa) -> usize {
         use std::arch::x86_64::*;
-        let nt = (self.cw - 3) / 2;
-        // Every field as an array of SUB values: ones, p_t, CE, loss/grad per term, zeros.
-        let mut cell_fields: Vec<*const f64> = vec![s.ones.as_ptr(), s.pt.as_ptr(), s.ce.as_ptr()];
-        let mut tail_fields: Vec<*const f64> = vec![s.ones.as_ptr()];
-        for j in 0..nt {
-            cell_fields.push(s.terms[2 * j * SUB..].as_ptr());
-            cell_fields.push(s.terms[(2 * j + 1) * SUB..].as_ptr());
-            tail_fields.push(s.terms[2 * j * SUB..].as_ptr());
-        }
-        if self.joint {
-            cell_fields.extend([s.conf.as_ptr(), s.ok.as_ptr(), s.brier.as_ptr()]);
-        }
-        cell_fields.resize(self.cwp, s.zeros.as_ptr());
-        tail_fields.resize(self.twp, s.zeros.as_ptr());
-        let cal_fields = [
-            s.ones.as_ptr(),
-            s.conf.as_ptr(),
-            s.ok.as_ptr(),
-            s.brier.as_ptr(),
-        ];
+        let ptrs = |srcs: &[Src]| -> Vec<*const f64> {
+            srcs.iter().map(|f| f.array(s).as_ptr()).collect()
+        };
+        let cell_fields = ptrs(&self.cell_src);
+        let tail_fields = ptrs(&self.tail_src);
+        let cal_fields = ptrs(&[Src::One, Src::Conf, Src::Ok, Src::Brier]);
 
         #[inline(always)]
         unsafe fn transpose(v: [__m256d; 4]) -> [__m256d; 4] {
@@ -283,25 +318,27 @@ impl Lanes {
         let cells = self.cells.as_mut_ptr();
         let tails = self.tails.as_mut_ptr();
         let calib = self.calib.as_mut_ptr();
+        let (cwp, twp) = (self.cell_src.len(), self.tail_src.len());
         let copy_stride = if self.cell_copies == 1 {
             0
         } else {
             self.cells_len
         };
+        let separate_calib = self.calib_on && !self.joint;
         let n4 = n / 4 * 4;
         for i in (0..n4).step_by(4) {
             let lane: [usize; 4] = std::array::from_fn(|l| s.lane[i + l] as usize);
             let rows = std::array::from_fn(|l| {
-                cells.add(lane[l] * copy_stride + self.row(s, i + l) * self.cwp)
+                cells.add(lane[l] * copy_stride + self.row(s, i + l) * cwp)
             });
             scatter(&cell_fields, i, rows);
             if self.tails_len > 0 {
                 let rows = std::array::from_fn(|l| {
-                    tails.add(lane[l] * self.tails_len + s.tail[i + l] as usize * self.twp)
+                    tails.add(lane[l] * self.tails_len + s.tail[i + l] as usize * twp)
                 });
                 scatter(&tail_fields, i, rows);
             }
-            if !self.joint {
+            if separate_calib {
                 let rows =
                     std::array::from_fn(|l| calib.add((lane[l] * CB + s.cal[i + l] as usize) * CW));
                 scatter(&cal_fields, i, rows);
@@ -312,32 +349,36 @@ impl Lanes {
 
     /// Adds the copies into `acc` in copy order (trash rows dropped).
     pub fn add_into(&self, acc: &mut Partial) {
+        let (cw, w) = (self.cw, self.cell_src.len());
+        let per_cell = if self.joint { CB } else { 1 };
         for copy in self.cells.chunks_exact(self.cells_len) {
-            if !self.joint {
-                add_rows(&mut acc.cells, self.cw, copy, self.cwp);
-                continue;
-            }
-            let cw = self.cw;
-            // Cell × bin rows: each cell's bins into the cell, each bin's cells into the bin.
-            for (cell, rows) in acc
+            for (c, rows) in acc
                 .cells
                 .chunks_exact_mut(cw)
-                .zip(copy.chunks_exact(CB * self.cwp))
+                .zip(copy.chunks_exact(per_cell * w))
             {
-                for (bin, row) in acc.calib.iter_mut().zip(rows.chunks_exact(self.cwp)) {
-                    for k in 0..cw {
-                        cell[k] += row[k];
-                    }
-                    bin[0] += row[0];
-                    bin[1] += row[cw];
-                    bin[2] += row[cw + 1];
-                    acc.brier.0 += row[cw + 2];
+                for (b, row) in rows.chunks_exact(w).enumerate() {
+                    let bin = if self.joint {
+                        acc_calib(&mut acc.calib, &mut acc.brier.0, b)
+                    } else {
+                        None
+                    };
+                    self.add_row(c, row, bin);
                 }
             }
         }
         if self.tails_len > 0 {
+            let w = self.tail_src.len();
             for copy in self.tails.chunks_exact(self.tails_len) {
-                add_rows(&mut acc.tails, self.tw, copy, self.twp);
+                for (d, row) in acc
+                    .tails
+                    .chunks_exact_mut(self.tw)
+                    .zip(copy.chunks_exact(w))
+                {
+                    for (v, x) in d.iter_mut().zip(row) {
+                        *v += x;
+                    }
+                }
             }
         }
         for copy in self.calib.chunks_exact(CB * CW) {
@@ -349,14 +390,50 @@ impl Lanes {
             }
         }
     }
-}
 
-/// `dst` rows of `w` values += `src` rows of `wp` values (its last row, the
-/// trash, is dropped).
-fn add_rows(dst: &mut [f64], w: usize, src: &[f64], wp: usize) {
-    for (d, s) in dst.chunks_exact_mut(w).zip(src.chunks_exact(wp)) {
-        for k in 0..w {
-            d[k] += s[k];
+    /// Adds one row into a Partial's cell (and, joint, its calibration bin).
+    fn add_row(&self, cell: &mut [f64], row: &[f64], mut bin: Option<(&mut [f64; 3], &mut f64)>) {
+        let mut ce = 0.0;
+        for (&src, &x) in self.cell_src.iter().zip(row) {
+            match src {
+                Src::One => {
+                    cell[0] += x;
+                    if let Some((b, _)) = bin.as_mut() {
+                        b[0] += x;
+                    }
+                }
+                Src::Pt => cell[1] += x,
+                Src::Ce => {
+                    cell[2] += x;
+                    ce = x;
+                }
+                Src::Loss(j) => cell[3 + 2 * j] += x,
+                Src::Grad(j) => cell[4 + 2 * j] += x,
+                Src::Conf | Src::Ok => {
+                    if let Some((b, _)) = bin.as_mut() {
+                        b[if src == Src::Conf { 1 } else { 2 }] += x;
+                    }
+                }
+                Src::Brier => {
+                    if let Some((_, brier)) = bin.as_mut() {
+                        **brier += x;
+                    }
+                }
+                Src::Zero => {}
+            }
+        }
+        // A γ = 0 term's loss is CE: the same additions, so the same bits.
+        for &j in &self.ce_terms {
+            cell[3 + 2 * j] += ce;
         }
     }
+}
+
+/// The calibration bin `b` of a Partial with its Brier sum (None for the trash bin).
+fn acc_calib<'a>(
+    calib: &'a mut [[f64; 3]],
+    brier: &'a mut f64,
+    b: usize,
+) -> Option<(&'a mut [f64; 3], &'a mut f64)> {
+    calib.get_mut(b).map(|c| (c, brier))
 }

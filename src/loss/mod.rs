@@ -14,6 +14,7 @@ pub mod lanes;
 pub mod recommend;
 pub mod recommend_alt;
 pub mod recommend_text;
+pub mod simd;
 pub mod spec;
 pub mod summary;
 pub mod variants;

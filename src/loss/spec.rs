@@ -130,6 +130,9 @@ pub struct EngineSpec {
     pub terms: Vec<Term>,
     /// Whether to keep fine p_t histograms for cumulative-loss curves.
     pub tails: bool,
+    /// Whether to keep the calibration bins (stats, recommend, compare --plot):
+    /// the binary / sigmoid path skips them otherwise.
+    pub calib: bool,
 }
 
 impl EngineSpec {
