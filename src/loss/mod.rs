@@ -10,6 +10,7 @@ pub mod accum;
 pub mod fast;
 pub mod fdlibm;
 pub mod kernel;
+pub mod keys;
 pub mod lanes;
 pub mod recommend;
 pub mod recommend_alt;
@@ -17,6 +18,7 @@ pub mod recommend_text;
 pub mod simd;
 pub mod spec;
 pub mod summary;
+pub mod terms;
 pub mod variants;
 
 pub use accum::Partial;
