@@ -1,5 +1,5 @@
 //! Step 2 of the element path ([`super::fast`]): each element's cell, tail
-//! bin and calibration bin, and its calibration terms, as loops over arrays
+//! bin and (when kept) calibration bin and terms, as loops over arrays
 //! that vectorise (selects and comparisons, no float → int conversions).
 
 use super::fast::{Soa, SUB};
@@ -39,7 +39,7 @@ fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
     }
 }
 
-/// Each element's cell, tail bin and calibration bin, and its calibration
+/// Each element's cell, tail bin and (with `spec.calib`) calibration bin and
 /// terms. Elements that do not count (code not 0 or 1) go to the trash rows.
 #[inline(always)]
 pub(super) fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
@@ -86,8 +86,15 @@ pub(super) fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Tras
             };
         }
     }
-    let (p_, conf_, cal) = (&s.p[..n], &mut s.conf[..n], &mut s.cal[..n]);
-    let (ok, brier) = (&mut s.ok[..n], &mut s.brier[..n]);
+    let (p_, ok) = (&s.p[..n], &mut s.ok[..n]);
+    // Right or wrong counts per class in every mode; the rest only for calibration bins.
+    for i in 0..n {
+        ok[i] = ((p_[i] >= 0.5) == (codes[i] == 1)) as u8 as f64;
+    }
+    if !cx.spec.calib {
+        return;
+    }
+    let (conf_, cal, brier) = (&mut s.conf[..n], &mut s.cal[..n], &mut s.brier[..n]);
     for i in 0..n {
         let pos = codes[i] == 1;
         let p = p_[i];
@@ -103,7 +110,6 @@ pub(super) fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Tras
             bin += (x >= k as f64) as u32;
         }
         cal[i] = if codes[i] as u32 > 1 { trash.cal } else { bin };
-        ok[i] = ((p >= 0.5) == pos) as u8 as f64;
         let t = pos as u8 as f64;
         brier[i] = (p - t) * (p - t);
     }
