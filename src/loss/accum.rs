@@ -146,7 +146,8 @@ pub struct Partial {
     pub groups: Option<Box<Groups>>,
     /// Sums of the binary / sigmoid path not yet added in (see [`Partial::settle`]).
     pub lanes: Option<Box<Lanes>>,
-    /// Copies those pending sums are spread over: 4, or 1 for `--by` groups (there may be many).
+    /// Copies those pending sums are spread over: 4; or 1, meaning elements
+    /// are added straight in, in order (the `--by` groups: there may be many).
     pub copies: usize,
 }
 

@@ -15,7 +15,7 @@ use super::accum::Partial;
 use super::fdlibm::{exp_neg, ln, ln1p};
 use super::kernel::{Ctx, BACKGROUND, IGNORED, SKIPPED};
 use super::keys::keys;
-use super::lanes::{Lanes, Trash};
+use super::lanes::{self, Lanes, Trash};
 use super::simd::{self, Level};
 use super::spec::ScoreKind;
 use super::terms::terms;
@@ -225,13 +225,19 @@ thread_local! {
     static SCRATCH: RefCell<Option<Box<Soa>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with this thread's scratch and `acc`'s pending sums (made on first use).
-fn with_scratch(cx: &Ctx, acc: &mut Partial, f: impl FnOnce(&mut Soa, &mut Lanes, &mut Partial)) {
+/// Runs `f` with this thread's scratch and `acc`'s pending sums (made on first
+/// use; none for a partial that takes elements straight in, see [`Partial::copies`]).
+fn with_scratch(
+    cx: &Ctx,
+    acc: &mut Partial,
+    f: impl FnOnce(&mut Soa, Option<&mut Lanes>, &mut Partial),
+) {
     let terms = cx.plans.len();
-    let mut lanes = acc
-        .lanes
-        .take()
-        .unwrap_or_else(|| Box::new(Lanes::new(cx, acc, acc.copies)));
+    let mut lanes = (acc.copies > 1).then(|| {
+        acc.lanes
+            .take()
+            .unwrap_or_else(|| Box::new(Lanes::new(cx, acc)))
+    });
     SCRATCH.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot
@@ -240,19 +246,37 @@ fn with_scratch(cx: &Ctx, acc: &mut Partial, f: impl FnOnce(&mut Soa, &mut Lanes
         {
             *slot = Some(Soa::new(terms));
         }
-        f(slot.as_mut().expect("just made"), &mut lanes, acc);
+        f(slot.as_mut().expect("just made"), lanes.as_deref_mut(), acc);
     });
-    acc.lanes = Some(lanes);
+    if lanes.is_some() {
+        acc.lanes = lanes;
+    }
+}
+
+/// Adds a prepared sub-batch of `n` elements: into the copies, or straight into `acc`.
+#[inline(always)]
+fn sink(
+    cx: &Ctx,
+    lanes: &mut Option<&mut Lanes>,
+    acc: &mut Partial,
+    n: usize,
+    s: &mut Soa,
+    trash: &Trash,
+) {
+    match lanes {
+        Some(l) => l.add(n, s.counted, s),
+        None => lanes::add_direct(acc, n, s, trash, cx.spec.calib),
+    }
 }
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
 pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
-    with_scratch(cx, acc, |s, lanes, acc| {
-        let trash = lanes.trash();
+    with_scratch(cx, acc, |s, mut lanes, acc| {
+        let trash = Trash::of(acc);
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
-            lanes.add(codes.len(), s.counted, s);
+            sink(cx, &mut lanes, acc, codes.len(), s, &trash);
             let c = s.rows.map(u64::from);
             used[0] += c[0];
             used[1] += c[1];
@@ -315,8 +339,8 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
     let rows = (SUB / k).max(1);
     let mut codes = vec![0i32; rows * k];
     let mut groups = vec![0u32; rows * k];
-    with_scratch(cx, acc, |s, lanes, acc| {
-        let trash = lanes.trash();
+    with_scratch(cx, acc, |s, mut lanes, acc| {
+        let trash = Trash::of(acc);
         for (c, lab) in labels.chunks(rows).enumerate() {
             let n = lab.len() * k;
             let mut scored = 0;
@@ -338,7 +362,7 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
                 .zip(xs.chunks(SUB))
             {
                 prepare(cx, cs, xs, Some(gs), &trash, s);
-                lanes.add(cs.len(), s.counted, s);
+                sink(cx, &mut lanes, acc, cs.len(), s, &trash);
             }
         }
     });

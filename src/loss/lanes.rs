@@ -24,7 +24,7 @@
 use super::accum::Partial;
 use super::fast::{Soa, SUB};
 use super::kernel::{Ctx, Plan};
-use super::spec::CALIB_BINS;
+use super::spec::{CALIB_BINS, TAIL_BINS};
 
 /// Interleaved copies of the sums.
 pub const COPIES: usize = 4;
@@ -80,10 +80,7 @@ impl Src {
 /// that do not count, times the copies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lanes {
-    /// Copies of the tail and calibration sums: [`COPIES`], or 1 for the many
-    /// small partials of `--by`.
-    copies: usize,
-    /// Copies of the cell sums: `copies`, or 1 when the cell array is big.
+    /// Copies of the cell sums: [`COPIES`], or 1 when the cell array is big.
     cell_copies: usize,
     /// The copy of the next counted element.
     next: usize,
@@ -109,9 +106,9 @@ pub struct Lanes {
     tail_src: Vec<Src>,
     /// Values per copy of `tails` (0 when tails are off).
     tails_len: usize,
-    /// `copies` × (bins + trash) × `tail_src.len()`.
+    /// [`COPIES`] × (bins + trash) × `tail_src.len()`.
     tails: Vec<f64>,
-    /// `copies` × ([`CALIB_BINS`] + trash) × [`CW`] (empty when joint or off).
+    /// [`COPIES`] × ([`CALIB_BINS`] + trash) × [`CW`] (empty when joint or off).
     calib: Vec<f64>,
 }
 
@@ -125,16 +122,26 @@ pub struct Trash {
     pub cal: u32,
 }
 
+impl Trash {
+    /// The trash indices for sums shaped like `acc`: one past the last cell,
+    /// tail bin and calibration bin.
+    pub fn of(acc: &Partial) -> Trash {
+        Trash {
+            cell: (acc.cells.len() / acc.stride) as u32,
+            tail: 2 * TAIL_BINS as u32,
+            cal: CALIB_BINS as u32,
+        }
+    }
+}
+
 impl Lanes {
-    /// Zeroed sums shaped like `acc`, in `copies` (1 or [`COPIES`]) copies.
-    pub fn new(cx: &Ctx, acc: &Partial, copies: usize) -> Lanes {
-        let copies = if copies == 1 { 1 } else { COPIES };
+    /// Zeroed sums shaped like `acc`, in [`COPIES`] copies.
+    pub fn new(cx: &Ctx, acc: &Partial) -> Lanes {
         let cw = acc.stride;
         let ncells = acc.cells.len() / cw;
         let small = acc.cells.len() <= SMALL_CELLS;
         let calib_on = cx.spec.calib;
-        // Joint rows only in the per-unit partials: --by groups may be many.
-        let joint = calib_on && small && copies == COPIES;
+        let joint = calib_on && small;
         let mut cell_src = vec![Src::One, Src::Pt, Src::Ce];
         let mut tail_src = vec![Src::One];
         let mut ce_terms = Vec::new();
@@ -160,9 +167,8 @@ impl Lanes {
         } else {
             (acc.tails.len() / tw + 1) * tail_src.len()
         };
-        let cell_copies = if small { copies } else { 1 };
+        let cell_copies = if small { COPIES } else { 1 };
         Lanes {
-            copies,
             cell_copies,
             next: 0,
             ncells,
@@ -176,24 +182,15 @@ impl Lanes {
             tw,
             tail_src,
             tails_len,
-            tails: vec![0.0; copies * tails_len],
+            tails: vec![0.0; COPIES * tails_len],
             calib: vec![
                 0.0;
                 if calib_on && !joint {
-                    copies * CB * CW
+                    COPIES * CB * CW
                 } else {
                     0
                 }
             ],
-        }
-    }
-
-    /// The trash row indices.
-    pub fn trash(&self) -> Trash {
-        Trash {
-            cell: self.ncells as u32,
-            tail: (self.tails_len / self.tail_src.len()).max(1) as u32 - 1,
-            cal: CALIB_BINS as u32,
         }
     }
 
@@ -202,13 +199,13 @@ impl Lanes {
     pub fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
         let n = n.min(SUB);
         // Each element's copy: the next ones in turn, skipping elements that do not count.
-        let mask = self.copies - 1;
+        let mask = COPIES - 1;
         if counted == n {
             for (i, l) in s.lane[..n].iter_mut().enumerate() {
                 *l = ((self.next + i) & mask) as u32;
             }
         } else {
-            let (mut k, trash) = (self.next, self.trash().cell);
+            let (mut k, trash) = (self.next, self.ncells as u32);
             for (l, &c) in s.lane[..n].iter_mut().zip(&s.cell[..n]) {
                 *l = (k & mask) as u32;
                 k += (c != trash) as usize;
@@ -436,4 +433,43 @@ fn acc_calib<'a>(
     b: usize,
 ) -> Option<(&'a mut [f64; 3], &'a mut f64)> {
     calib.get_mut(b).map(|c| (c, brier))
+}
+
+/// Adds the first `n` elements of a prepared sub-batch straight into `acc`,
+/// one value at a time in element order: for the `--by` groups' partials,
+/// which are many and small (copies would multiply their memory). Elements
+/// that do not count are left out.
+pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bool) {
+    let cw = acc.stride;
+    let nt = (cw - 3) / 2;
+    let tw = 1 + nt;
+    for i in 0..n.min(SUB) {
+        if s.cell[i] == trash.cell {
+            continue;
+        }
+        let at = s.cell[i] as usize * cw;
+        let row = &mut acc.cells[at..at + cw];
+        row[0] += 1.0;
+        row[1] += s.pt[i];
+        row[2] += s.ce[i];
+        for j in 0..nt {
+            row[3 + 2 * j] += s.terms[2 * j * SUB + i];
+            row[4 + 2 * j] += s.terms[(2 * j + 1) * SUB + i];
+        }
+        if !acc.tails.is_empty() {
+            let at = s.tail[i] as usize * tw;
+            let bin = &mut acc.tails[at..at + tw];
+            bin[0] += 1.0;
+            for j in 0..nt {
+                bin[1 + j] += s.terms[2 * j * SUB + i];
+            }
+        }
+        if calib {
+            let c = &mut acc.calib[s.cal[i] as usize];
+            c[0] += 1.0;
+            c[1] += s.conf[i];
+            c[2] += s.ok[i];
+            acc.brier.0 += s.brier[i];
+        }
+    }
 }
