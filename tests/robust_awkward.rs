@@ -11,22 +11,6 @@ use parquet::file::properties::WriterProperties;
 use robust_common::*;
 use std::path::Path;
 
-/// A small deterministic generator (no dependency on a random crate).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// A multiple of 1/64 in (0, 1): exact in f16, f32 and f64.
-    fn p64(&mut self) -> f64 {
-        (1 + self.next() % 63) as f64 / 64.0
-    }
-}
-
 /// Binary rows (label, probability) with f16-exact probabilities.
 fn binary_rows(n: usize, seed: u64) -> Vec<(u8, f64)> {
     let mut r = Rng(seed);
@@ -78,10 +62,6 @@ fn softmax_csv(rows: &[(u8, [f64; 3])]) -> String {
         s.push_str(&format!("{y},{},{},{}\n", p[0], p[1], p[2]));
     }
     s
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().expect("tempdir")
 }
 
 /// Stats of a file must equal stats of the plain reference file.
@@ -1025,13 +1005,6 @@ fn fifo(p: &Path, data: Vec<u8>) -> std::thread::JoinHandle<()> {
             let _ = f.write_all(&data);
         }
     })
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(data).unwrap();
-    gz.finish().unwrap()
 }
 
 #[cfg(unix)]

@@ -1,6 +1,6 @@
-//! Helpers shared by the robustness tests (tests/robust_*.rs): running the
-//! binary, writing CSV and Parquet files, and independent f64 reference
-//! formulas for CE and focal loss.
+//! Helpers shared by the robustness tests (tests/robust_*.rs, csv_split.rs):
+//! running the binary, writing CSV, gzip and Parquet files, a small seeded
+//! generator, and independent f64 reference formulas for CE and focal loss.
 #![allow(dead_code)]
 
 use arrow_array::{ArrayRef, RecordBatch};
@@ -243,4 +243,35 @@ pub fn table<S: AsRef<std::ffi::OsStr>>(cmd: &str, args: &[S]) -> String {
     let o = run(&v);
     assert_eq!(o.code, Some(0), "{cmd} failed: {}", o.stderr);
     o.stdout
+}
+
+/// A small deterministic generator (xorshift; no dependency on a random crate).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A multiple of 1/64 in (0, 1): exact in f16, f32 and f64.
+    pub fn p64(&mut self) -> f64 {
+        (1 + self.next() % 63) as f64 / 64.0
+    }
+}
+
+/// A temporary directory, removed on drop.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// `data` gzipped.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap()
 }
