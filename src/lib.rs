@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cmd;
 pub mod input;
 pub mod loss;
+pub mod outfile;
 pub mod output;
 pub mod report;
 
@@ -41,7 +42,7 @@ where
     };
     if let Some(n) = cli.threads {
         if n == 0 {
-            eprintln!("error: --threads must be at least 1");
+            outfile::eprint_line(format_args!("error: --threads must be at least 1"));
             return EXIT_ERROR;
         }
         // Only fails if a pool exists already (tests calling run twice): keep that one.
@@ -67,7 +68,10 @@ where
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
             // Messages quote values from the data: no control character reaches the terminal.
-            eprintln!("error: {}", output::escape_text(&format!("{e:#}")));
+            outfile::eprint_line(format_args!(
+                "error: {}",
+                output::escape_text(&format!("{e:#}"))
+            ));
             EXIT_ERROR
         }
     }

@@ -21,26 +21,35 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
         note_detection(&ds, g);
     }
-    if let Some(path) = &a.plot {
-        let inputs: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
-        plot::check_target(path, &inputs, a.output.out.as_deref())?;
+    // Directories given as input were expanded into files: check those too.
+    let plot_out = a.plot.as_deref().map(plot_file).transpose()?;
+    if let Some(f) = &plot_out {
+        f.refuse_inputs(ds.sources.iter().map(|s| s.path.as_path()))?;
     }
     // Calibration bins only feed the plot's reliability diagram here.
     let done = evaluate_dataset(&ds, &a.loss, &grid, a.plot.is_some(), g)?;
     // The plot first: if it cannot be written, stdout stays empty (exit 2).
-    if let Some(path) = &a.plot {
+    if let Some(f) = &plot_out {
         let svg = plot::svg(
             &done.report,
             &summary::calibration(&done.spec, &done.partial),
         )?;
-        plot::write_atomic(path, &svg)?;
+        f.write(svg.as_bytes())?;
         g.note(&format!(
             "wrote {}",
-            crate::output::escape(&path.display().to_string())
+            crate::output::escape(&f.path().display().to_string())
         ));
     }
     emit(&Report::Compare(done.report), &a.output, g)?;
     Ok(0)
+}
+
+/// The `--plot` destination, checked (see [`crate::outfile`]).
+pub fn plot_file(path: &std::path::Path) -> Result<crate::outfile::OutFile> {
+    if path.as_os_str() == "-" {
+        anyhow::bail!("--plot needs a file name (FILE.svg), not -");
+    }
+    crate::outfile::OutFile::check("--plot", path)
 }
 
 /// A grid as given on the command line.

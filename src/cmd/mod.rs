@@ -30,7 +30,7 @@ impl Global {
     /// Prints a note on stderr unless `--quiet`.
     pub fn note(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("flcli: {msg}");
+            crate::outfile::eprint_line(format_args!("flcli: {msg}"));
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Where a report goes: choosing the format, the `--fail-if` gates, stdout
-//! or `-o FILE` (written atomically), and the checks that can be made before
+//! or `-o FILE` (see [`crate::outfile`]), and the checks that can be made before
 //! any data is read.
 
 use super::gate::{self, ChecksFailed};
 use super::Global;
 use crate::cli::{Command, OutputArgs, OutputFormat};
+use crate::outfile::OutFile;
 use crate::output::{Exporter, JsonExporter};
 use crate::report::Report;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +50,7 @@ fn out_file(out: &OutputArgs) -> Option<&Path> {
 }
 
 /// Checks the output flags of a report command before any data is read, so
-/// that a typo in `--fail-if` or an unwritable `-o` costs nothing.
+/// that a typo in `--fail-if` or an unwritable `-o` or `--plot` costs nothing.
 pub fn preflight(command: &Command) -> Result<()> {
     let (name, out, inputs) = match command {
         Command::Stats(a) => ("stats", &a.output, &a.input.files),
@@ -64,120 +65,22 @@ pub fn preflight(command: &Command) -> Result<()> {
             super::gate_schema::check(g, &schema, name)?;
         }
     }
-    if let Some(path) = out_file(out) {
-        let target = resolve_target(path)?;
-        not_an_input(path, &target, inputs.iter().map(PathBuf::as_path))?;
-        // Fail now, not after a long pass, if the folder is not writable.
-        new_temp(&target).with_context(|| {
-            format!(
-                "-o {}: cannot create a file in {}",
-                path.display(),
-                parent(&target).display()
-            )
-        })?;
+    let report = out_file(out).map(|p| OutFile::check("-o", p)).transpose()?;
+    if let Some(f) = &report {
+        f.refuse_inputs(inputs.iter().map(PathBuf::as_path))?;
     }
-    Ok(())
-}
-
-/// The folder a file is in (`.` for a bare name).
-fn parent(p: &Path) -> &Path {
-    match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
-/// The canonical path `-o` will write, which need not exist yet (its folder must).
-fn resolve_target(path: &Path) -> Result<PathBuf> {
-    if path.is_dir() {
-        bail!(
-            "-o {}: is a directory; give a file name, e.g. -o {}",
-            path.display(),
-            path.join("report.json").display()
-        );
-    }
-    let Some(name) = path.file_name() else {
-        bail!("-o {}: not a file name", path.display());
-    };
-    let dir = parent(path);
-    let dir = dir.canonicalize().with_context(|| {
-        format!(
-            "-o {}: the folder {} does not exist; create it first",
-            path.display(),
-            dir.display()
-        )
-    })?;
-    Ok(dir.join(name))
-}
-
-/// Errors if `target` (canonical) is one of the `inputs` (by canonical path,
-/// or on Unix the same inode, which also catches hard links).
-fn not_an_input<'a>(
-    given: &Path,
-    target: &Path,
-    inputs: impl IntoIterator<Item = &'a Path>,
-) -> Result<()> {
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            continue;
-        }
-        let Ok(canon) = input.canonicalize() else {
-            continue; // reading it will report the problem
-        };
-        if canon == target || same_inode(&canon, target) {
-            bail!(
-                "-o {} is also an input ({}): writing the report there would replace the data; choose another file",
-                given.display(),
-                input.display()
-            );
+    if let Command::Compare(a) = command {
+        if let Some(path) = &a.plot {
+            let plot = super::compare::plot_file(path)?;
+            plot.refuse_inputs(inputs.iter().map(PathBuf::as_path))?;
+            if report.as_ref().is_some_and(|r| r.same_as(&plot)) {
+                bail!(
+                    "--plot {} is also the report's -o file; give them different names",
+                    path.display()
+                );
+            }
         }
     }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn same_inode(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_inode(_: &Path, _: &Path) -> bool {
-    false
-}
-
-/// A new temporary file next to `target`, with the permissions a plain create would give.
-fn new_temp(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut b = tempfile::Builder::new();
-    b.prefix(".flcli-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // 0666 less the umask, as for any new file (tempfile's default is 0600).
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    b.tempfile_in(parent(target))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder,
-/// flushed to disk, then renamed over `path`. On any error the temporary file
-/// is removed (dropped) and an existing `path` is left as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let target = resolve_target(path)?;
-    let ctx = || format!("-o {}: cannot write the report", path.display());
-    let mut tmp = new_temp(&target).with_context(ctx)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        // Replacing a file keeps its permissions.
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.write_all(bytes).with_context(ctx)?;
-    tmp.as_file().sync_all().with_context(ctx)?;
-    tmp.persist(&target)
-        .map_err(|e| e.error)
-        .with_context(ctx)?;
     Ok(())
 }
 
@@ -218,9 +121,9 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
     let written = match file {
         Some(path) => {
             // Directories given as input were expanded into files: check those too.
-            let target = resolve_target(path)?;
-            not_an_input(path, &target, report_inputs(report).iter().map(Path::new))?;
-            write_atomic(path, text.as_bytes()).map(|()| {
+            let f = OutFile::check("-o", path)?;
+            f.refuse_inputs(report_inputs(report).iter().map(Path::new))?;
+            f.write(text.as_bytes()).map(|()| {
                 g.note(&format!(
                     "wrote {}",
                     crate::output::escape(&path.display().to_string())
@@ -245,7 +148,7 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
     for (gt, o) in gates.iter().zip(&outcomes) {
         if o.failed {
             // A requested check: printed even with --quiet.
-            eprintln!("flcli: {}", gate::message(gt, o));
+            crate::outfile::eprint_line(format_args!("flcli: {}", gate::message(gt, o)));
         } else {
             g.note(&gate::message(gt, o));
         }

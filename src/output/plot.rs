@@ -7,11 +7,9 @@
 
 use crate::report::compare::{CompareReport, CurvePoint};
 use crate::report::Calibration;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 /// Width and height of one panel in pixels.
 const PANEL: (u32, u32) = (420, 400);
@@ -177,97 +175,4 @@ pub fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
         root.present().map_err(err)?;
     }
     Ok(out)
-}
-
-/// Checks, before the pass, that `plot` can be written, is none of the `inputs` and is not
-/// the report's own `-o` file.
-pub fn check_target(plot: &Path, inputs: &[PathBuf], report: Option<&Path>) -> Result<()> {
-    if plot.as_os_str() == "-" {
-        bail!("--plot needs a file name (FILE.svg), not -");
-    }
-    if plot.is_dir() {
-        bail!(
-            "--plot {}: is a directory; give a file name such as loss.svg",
-            plot.display()
-        );
-    }
-    let dir = parent(plot);
-    if !dir.is_dir() {
-        bail!(
-            "--plot {}: the directory {} does not exist; create it first",
-            plot.display(),
-            dir.display()
-        );
-    }
-    // The plot may not exist yet: compare the canonical directory plus the file name.
-    let target = dir
-        .canonicalize()
-        .with_context(|| format!("--plot {}", plot.display()))?
-        .join(plot.file_name().unwrap_or_default());
-    if let Some(o) = report.filter(|o| o.as_os_str() != "-") {
-        let same = o.file_name() == plot.file_name()
-            && parent(o).canonicalize().ok().as_deref() == target.parent();
-        if same {
-            bail!(
-                "--plot {} is also the report's -o file; give them different names",
-                plot.display()
-            );
-        }
-    }
-    for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
-        if input
-            .canonicalize()
-            .is_ok_and(|i| i == target || same_file(&i, &target))
-        {
-            bail!(
-                "--plot {} is an input file; refusing to overwrite it, choose another name",
-                plot.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Same file by inode (a hard link to an input), where the platform tells.
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &Path, _: &Path) -> bool {
-    false
-}
-
-fn parent(p: &Path) -> &Path {
-    match p.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow!("--plot {}: not a file name", path.display()))?;
-    let tmp = parent(path).join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow!("--plot {}: cannot write the file: {e}", path.display())
-    })
 }
