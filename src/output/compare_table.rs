@@ -25,8 +25,8 @@ pub fn render(r: &CompareReport, style: Style) -> String {
             "× CE",
             "easy loss",
             "easy grad",
-            "top 1% pos/neg",
-            "top 10% pos/neg",
+            "top 1%\npos/neg",
+            "top 10%\npos/neg",
         ],
     );
     for v in &r.variants {
@@ -36,13 +36,14 @@ pub fn render(r: &CompareReport, style: Style) -> String {
             human(v.ratio_to_ce),
             pct(v.easy_loss_share),
             pct(v.easy_grad_share),
+            // Positives over negatives, one per line, so no share is cut in two.
             format!(
-                "{}/{}",
+                "{}\n{}",
                 pct(v.hardest_1pct_loss_share.positives),
                 pct(v.hardest_1pct_loss_share.negatives)
             ),
             format!(
-                "{}/{}",
+                "{}\n{}",
                 pct(v.hardest_10pct_loss_share.positives),
                 pct(v.hardest_10pct_loss_share.negatives)
             ),

@@ -32,17 +32,28 @@ pub struct Style {
     pub color: bool,
     /// `--color` as given.
     pub choice: ColorChoice,
+    /// Columns the tables may use: the terminal's width on a terminal, else 80.
+    pub width: u16,
 }
 
 impl Style {
     /// Decides colour from the flag, the terminal and the environment.
     pub fn detect(choice: ColorChoice) -> Style {
-        Style::decide(
+        let tty = std::io::stdout().is_terminal();
+        let mut style = Style::decide(
             choice,
-            std::io::stdout().is_terminal(),
+            tty,
             std::env::var_os("NO_COLOR").as_deref(),
             std::env::var_os("TERM").as_deref(),
-        )
+        );
+        if tty {
+            if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+                // Narrow terminals still get 80 (tables wrap there); very wide ones
+                // get at most 160 so lines stay readable.
+                style.width = w.clamp(80, 160);
+            }
+        }
+        style
     }
 
     /// The rule behind [`Style::detect`]: `always` and `never` win; `auto`
@@ -60,7 +71,11 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => env_ok && tty,
         };
-        Style { color, choice }
+        Style {
+            color,
+            choice,
+            width: 80,
+        }
     }
 
     /// The style for a file written with `-o`: a file is not a terminal, so
@@ -68,15 +83,26 @@ impl Style {
     pub fn for_file(self) -> Style {
         Style {
             color: self.choice == ColorChoice::Always,
+            width: 80,
             ..self
         }
     }
 }
 
-/// Escapes control characters (and the escape character itself) so text from
-/// data cannot move the cursor or change colours on a terminal.
+/// Whether `c` must not reach a terminal as it is: control characters (and
+/// the escape character), and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which can make text read differently from
+/// what it is.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Escapes control characters and bidirectional overrides so text from data
+/// cannot move the cursor, change colours or reorder a line on a terminal.
 pub fn escape(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control()) {
+    if !s.chars().any(unsafe_char) {
         return s.to_string();
     }
     s.chars()
@@ -84,7 +110,7 @@ pub fn escape(s: &str) -> String {
             '\n' => "\\n".to_string(),
             '\r' => "\\r".to_string(),
             '\t' => "\\t".to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c if unsafe_char(c) => format!("\\u{{{:x}}}", c as u32),
             c => c.to_string(),
         })
         .collect()
@@ -134,10 +160,14 @@ pub fn pct(x: Option<f64>) -> String {
         None => "–".into(),
         Some(v) => {
             let p = v * 100.0;
-            if p != 0.0 && p.abs() < 0.1 {
-                format!("{p:.2e}%")
-            } else {
+            if p == 0.0 || p.abs() >= 0.1 {
                 format!("{p:.1}%")
+            } else if p.abs() >= 0.001 {
+                // Two significant digits, in plain decimals: 0.067%, 0.0012%.
+                let digits = (1 - p.abs().log10().floor() as i32) as usize;
+                format!("{p:.digits$}%")
+            } else {
+                "<0.001%".into()
             }
         }
     }
