@@ -3,8 +3,7 @@
 //! cut into batches, row groups, files and parallel units; concatenating two
 //! files equals merging their partial results; the thread count changes nothing.
 
-mod robust_common;
-
+use crate::support::robust::*;
 use arrow_array::{ArrayRef, Float64Array, Int64Array};
 use clap::Parser;
 use flcli::cli::{Cli, Command};
@@ -15,7 +14,6 @@ use flcli::loss::{EngineSpec, Partial, Term};
 use flcli::report::{CompareReport, StatsReport};
 use parquet::file::properties::WriterProperties;
 use proptest::prelude::*;
-use robust_common::*;
 use std::path::{Path, PathBuf};
 
 /// The layouts exercised.

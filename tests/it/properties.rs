@@ -4,7 +4,7 @@
 //! directory of shards and over single files big enough to be split into
 //! several parallel units.
 
-mod common;
+use crate::support::common;
 
 use common::{f64s, i64s, ok, rel, stats_json, Workdir};
 use flcli::report::StatsReport;

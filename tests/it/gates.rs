@@ -2,7 +2,7 @@
 //! stderr; exit 2 (and nothing written) when a condition cannot be
 //! evaluated; syntax and unknown fields caught before the data is read.
 
-mod common;
+use crate::support::common;
 
 use common::{fails, fixture, flcli, Workdir};
 use flcli::report::{CompareReport, StatsReport};

@@ -2,7 +2,7 @@
 //! one message on stderr naming the file, the column, the line (CSV, 1-based)
 //! or row (Parquet, 0-based), the value, and what to do.
 
-mod common;
+use crate::support::common;
 
 use common::{assert_mentions, f64s, fails, fixture, i64s, Workdir};
 use std::sync::Arc;

@@ -3,13 +3,11 @@
 //! skipping never changes the result on the valid rows, and the strict default
 //! stops at the first invalid value, naming it.
 
-mod robust_common;
-
+use crate::support::robust::*;
 use arrow_array::types::Float64Type;
 use arrow_array::{Float64Array, Int64Array, ListArray};
 use flcli::report::StatsReport;
 use proptest::prelude::*;
-use robust_common::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 

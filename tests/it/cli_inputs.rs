@@ -2,7 +2,7 @@
 //! magic bytes, score-column names and globs, the probability clamp, and the
 //! half-open difficulty buckets.
 
-mod common;
+use crate::support::common;
 
 use common::{f64s, fixture, i64s, stats_json, Workdir};
 use flcli::loss::ScoreKind;

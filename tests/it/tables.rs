@@ -2,7 +2,7 @@
 //! binary, softmax and sigmoid fixtures: the layout people read is pinned, so
 //! a change to it shows up in review as a snapshot diff.
 
-mod common;
+use crate::support::common;
 
 use common::{flcli, ok};
 

@@ -5,9 +5,7 @@
 //! long and mix every line end, blank lines, spaces around numbers and a last
 //! line without a newline, so these fall on range boundaries too.
 
-mod robust_common;
-
-use robust_common::*;
+use crate::support::robust::*;
 
 /// About 2.5 ranges of awkward but mostly valid CSV; `bad` adds invalid rows.
 fn awkward_csv(seed: u64, bad: bool) -> Vec<u8> {

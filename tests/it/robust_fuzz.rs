@@ -4,14 +4,12 @@
 //!
 //! `cargo test` runs a bounded number of cases (FLCLI_FUZZ_CASES, default 256)
 //! and replays the committed seed corpus in fuzz/corpus/csv/. For a longer run:
-//! `FLCLI_FUZZ_CASES=5000 cargo test --test robust_fuzz`.
+//! `FLCLI_FUZZ_CASES=5000 cargo test --test it robust_fuzz::`.
 
-mod robust_common;
-
+use crate::support::robust::*;
 use flcli::input::detect::{detect, ColType, Column, ColumnFlags, Selector};
 use flcli::loss::{Mode, ScoreKind};
 use proptest::prelude::*;
-use robust_common::*;
 use std::path::Path;
 
 fn cases(default: u32) -> u32 {

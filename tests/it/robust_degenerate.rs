@@ -1,10 +1,8 @@
 //! Degenerate data (issue 6): a clear report with exit 0, nulls where a number
 //! cannot be computed, and never NaN or infinity anywhere in the output.
 
-mod robust_common;
-
+use crate::support::robust::*;
 use flcli::report::{CompareReport, StatsReport};
-use robust_common::*;
 use std::path::{Path, PathBuf};
 
 const VARIANTS: [&str; 10] = [

@@ -1,7 +1,7 @@
 //! `flcli recommend` on generated data sets whose right answer is known (CLI,
-//! JSON read into flcli::report types). The pure method: tests/recommend_method.rs.
+//! JSON read into flcli::report types). The pure method: tests/it/recommend_method.rs.
 
-mod synth;
+use crate::support::synth;
 
 use assert_cmd::Command;
 use flcli::loss::recommend::retinanet_alpha;

@@ -1,4 +1,4 @@
-//! Helpers shared by the robustness tests (tests/robust_*.rs, csv_split.rs):
+//! Helpers shared by the robustness tests (robust_*, csv_split):
 //! running the binary, writing CSV, gzip and Parquet files, a small seeded
 //! generator, and independent f64 reference formulas for CE and focal loss.
 #![allow(dead_code)]

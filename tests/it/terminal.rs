@@ -3,7 +3,7 @@
 //! characters; a closed pipe ends the run quietly; `--quiet` silences
 //! stderr; `--help` shows one example per command, the README's.
 
-mod common;
+use crate::support::common;
 
 use common::{fixture, Workdir};
 use flcli::output::{ColorChoice, Style};

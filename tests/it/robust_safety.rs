@@ -3,12 +3,10 @@
 //! fails fast, saying why, on Parquet files that are truncated or still being
 //! written (only the footer is read to find that out).
 
-mod robust_common;
-
+use crate::support::robust::*;
 use arrow_array::{Float64Array, Int64Array, RecordBatch};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
-use robust_common::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! the binary's own `--output X` must equal the exporter run on the decoded
 //! JSON: a renderer can only show what the report holds.
 
-mod common;
+use crate::support::common;
 
 use common::{compare_json, fails, fixture, flcli, ok, stats_json, Workdir};
 use flcli::output::csv::{CsvExporter, COMPARE_COLUMNS, STATS_COLUMNS};

@@ -2,13 +2,11 @@
 //! Results are compared with the same data in a plain layout, or with the
 //! textbook formulas evaluated in f64 in the test.
 
-mod robust_common;
-
+use crate::support::robust::*;
 use arrow_array::builder::{FixedSizeListBuilder, Float64Builder};
 use arrow_array::types::{Float32Type, Float64Type, Int32Type};
 use arrow_array::*;
 use parquet::file::properties::WriterProperties;
-use robust_common::*;
 use std::path::Path;
 
 /// Binary rows (label, probability) with f16-exact probabilities.

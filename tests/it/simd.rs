@@ -2,7 +2,7 @@
 //! one at run time. All of them must give the same bits: `FLCLI_SIMD` caps the
 //! level, and every report here must be byte-identical at every level.
 
-mod common;
+use crate::support::common;
 use common::{fixture, flcli, ok, Workdir};
 
 /// Runs `args` at every level and checks that stdout is identical.

@@ -1,7 +1,7 @@
 //! `flcli compare`: one invocation gives every variant, the grid is consistent
 //! with `stats` and with α reweighting, and `--plot` writes a safe SVG.
 
-mod synth;
+use crate::support::synth;
 
 use assert_cmd::Command;
 use flcli::report::{CompareReport, StatsReport};

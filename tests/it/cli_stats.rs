@@ -3,7 +3,7 @@
 //! directories as one data set, delimiters and forced formats. JSON output is
 //! decoded into `flcli::report::StatsReport`.
 
-mod common;
+use crate::support::common;
 
 use common::{f64_lists, f64s, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir};
 use flcli::loss::{Mode, ScoreKind};
