@@ -2,9 +2,7 @@
 //! one message on stderr naming the file, the column, the line (CSV, 1-based)
 //! or row (Parquet, 0-based), the value, and what to do.
 
-use crate::support::common;
-
-use common::{assert_mentions, f64s, fails, fixture, i64s, Workdir};
+use crate::support::{assert_mentions, f64s, fails, fixture, flcli, i64s, Workdir};
 use std::sync::Arc;
 
 /// Runs `flcli stats ARGS` in `w` and returns the error message.
@@ -153,7 +151,7 @@ fn label_that_is_not_a_class() {
 #[test]
 fn background_labels_outside_sigmoid_mode_suggest_it() {
     let e = fails(
-        common::flcli()
+        flcli()
             .arg("stats")
             .arg(fixture("sigmoid.parquet"))
             .arg("-q"),
@@ -292,7 +290,7 @@ fn null_values_in_parquet_name_the_row() {
 fn invalid_loss_settings() {
     let d = fixture("detection.csv").display().to_string();
     let a = fixture("animals.csv").display().to_string();
-    let run = |args: &[&str]| fails(common::flcli().arg("stats").args(args));
+    let run = |args: &[&str]| fails(flcli().arg("stats").args(args));
     assert_mentions(&run(&[&d, "--gamma=-1"]), &["γ", "≥ 0", "-1"]);
     assert_mentions(&run(&[&d, "--alpha", "1.5"]), &["α", "[0, 1]", "1.5"]);
     assert_mentions(&run(&[&d, "--alpha", "0.2,0.3"]), &["binary", "one number"]);

@@ -2,9 +2,7 @@
 //! magic bytes, score-column names and globs, the probability clamp, and the
 //! half-open difficulty buckets.
 
-use crate::support::common;
-
-use common::{f64s, fixture, i64s, stats_json, Workdir};
+use crate::support::{f64_lists, f64s, fixture, flcli, i64s, rel, stats_json, Workdir};
 use flcli::loss::ScoreKind;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::WriterProperties;
@@ -93,7 +91,7 @@ fn logit_columns_win_over_probability_columns() {
 #[test]
 fn globs_and_comma_lists_select_score_columns() {
     let a = fixture("animals.csv").display().to_string();
-    let run = |sel: &str| stats_json(common::flcli().args(["stats", &a, "--probs", sel, "--json"]));
+    let run = |sel: &str| stats_json(flcli().args(["stats", &a, "--probs", sel, "--json"]));
     let g = run("p_*");
     assert_eq!(g.input.class_names, ["cat", "dog", "bird", "fish"]);
     let l = run("p_cat,p_dog,p_bird,p_fish");
@@ -114,7 +112,7 @@ fn probabilities_are_clamped_to_eps() {
         assert_eq!(r.params.eps, e);
         // The negative's p_t is 1 - (1 - ε), which is ε only up to rounding.
         let want = -e.ln() - (1.0 - (1.0 - e)).ln();
-        assert!(common::rel(r.totals.ce_sum, want) < 1e-15, "{eps}");
+        assert!(rel(r.totals.ce_sum, want) < 1e-15, "{eps}");
         assert_eq!(r.buckets[0].count, 2);
     }
 }
@@ -154,7 +152,7 @@ fn sigmoid_reads_a_list_column_like_separate_columns() {
         "list.parquet",
         vec![
             ("label", i64s(labels.clone())),
-            ("logits", common::f64_lists(&rows)),
+            ("logits", f64_lists(&rows)),
         ],
         3,
     );

@@ -3,9 +3,9 @@
 //! directories as one data set, delimiters and forced formats. JSON output is
 //! decoded into `flcli::report::StatsReport`.
 
-use crate::support::common;
-
-use common::{f64_lists, f64s, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir};
+use crate::support::{
+    f64_lists, f64s, fails, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir,
+};
 use flcli::loss::{Mode, ScoreKind};
 use flcli::report::StatsReport;
 use std::sync::Arc;
@@ -179,7 +179,7 @@ fn sigmoid_counts_background_and_ignored_rows() {
         ) < 1e-15
     );
     // Without --mode the same file is read as softmax and the -1 labels are rejected.
-    let err = common::fails(flcli().args(["stats", &fx("sigmoid.csv")]));
+    let err = fails(flcli().args(["stats", &fx("sigmoid.csv")]));
     assert!(err.contains("--mode sigmoid"), "{err}");
 }
 

@@ -5,7 +5,7 @@
 //! long and mix every line end, blank lines, spaces around numbers and a last
 //! line without a newline, so these fall on range boundaries too.
 
-use crate::support::robust::*;
+use crate::support::*;
 
 /// About 2.5 ranges of awkward but mostly valid CSV; `bad` adds invalid rows.
 fn awkward_csv(seed: u64, bad: bool) -> Vec<u8> {
@@ -54,10 +54,10 @@ fn args(f: &std::path::Path, extra: &[&str]) -> Vec<String> {
 
 #[test]
 fn splitter_reads_and_skips_like_the_csv_reader() {
-    let d = tmp();
+    let d = Workdir::new();
     let text = awkward_csv(7, true);
-    let plain = write(d.path(), "awkward.csv", &text);
-    let gz = write(d.path(), "awkward.csv.gz", gzip(&text));
+    let plain = write(d.root(), "awkward.csv", &text);
+    let gz = write(d.root(), "awkward.csv.gz", gzip(&text));
     let a = stats(&args(&plain, &["--skip-invalid"]));
     let b = stats(&args(&gz, &["--skip-invalid"]));
     assert_eq!(a.input.rows_read, b.input.rows_read);
@@ -71,7 +71,7 @@ fn splitter_reads_and_skips_like_the_csv_reader() {
 
 #[test]
 fn splitter_errors_name_the_same_line_in_every_range() {
-    let d = tmp();
+    let d = Workdir::new();
     let text = awkward_csv(11, false);
     let chunk = flcli::input::csv::CHUNK_BYTES as usize;
     // The cuts: after the first `\n` at least CHUNK_BYTES past the previous cut.
@@ -104,8 +104,8 @@ fn splitter_errors_name_the_same_line_in_every_range() {
             j += 1;
         }
         bad.splice(at..j, *b"x");
-        let plain = write(d.path(), &format!("bad{i}.csv"), &bad);
-        let gz = write(d.path(), &format!("bad{i}.csv.gz"), gzip(&bad));
+        let plain = write(d.root(), &format!("bad{i}.csv"), &bad);
+        let gz = write(d.root(), &format!("bad{i}.csv.gz"), gzip(&bad));
         let e1 = stats_err(&args(&plain, &[]));
         let e2 = stats_err(&args(&gz, &[])).replace(".csv.gz", ".csv");
         assert_eq!(e1, e2, "bad line at byte {at}");
@@ -117,14 +117,14 @@ fn splitter_errors_name_the_same_line_in_every_range() {
 fn number_spellings_keep_their_meaning() {
     // Regression for the fast float path: spaces around a number, exponents,
     // a leading point or sign are read as before; other spellings are errors as before.
-    let d = tmp();
+    let d = Workdir::new();
     let ok = write(
-        d.path(),
+        d.root(),
         "ok.csv",
         "label,prob\n0,  0.5\n1,0.25 \n0,1e-05\n1,.75\n0,+0.5\n1,5E-1\n0,1.\n",
     );
     let same = write(
-        d.path(),
+        d.root(),
         "same.csv",
         "label,prob\n0,0.5\n1,0.25\n0,0.00001\n1,0.75\n0,0.5\n1,0.5\n0,1\n",
     );
@@ -134,7 +134,7 @@ fn number_spellings_keep_their_meaning() {
         serde_json::to_value(without_paths(b)).unwrap()
     );
     for v in ["0x1", "1_0", "1e", "--1", "1,5", ". 5", "0.5e+"] {
-        let f = write(d.path(), "bad.csv", format!("label,prob\n0,0.5\n1,{v}\n"));
+        let f = write(d.root(), "bad.csv", format!("label,prob\n0,0.5\n1,{v}\n"));
         let e = stats_err(&args(&f, &[]));
         assert!(e.contains("line 3"), "{v}: {e}");
     }
@@ -145,15 +145,15 @@ fn skipped_rows_in_later_ranges_keep_their_line_numbers() {
     // Ranges locate skipped rows from their own start; the pass adds the lines
     // before them. Invalid rows only past the first range must show the same
     // lines as the sequential reader.
-    let d = tmp();
+    let d = Workdir::new();
     let mut text = awkward_csv(13, false);
     let chunk = flcli::input::csv::CHUNK_BYTES as usize;
     for (i, bad) in [(chunk + 1000, "1,nan,0"), (2 * chunk + 5, ",0.5,1")] {
         let at = i + text[i..].iter().position(|&b| b == b'\n').unwrap() + 1;
         text.splice(at..at, format!("{bad}\n").into_bytes());
     }
-    let plain = write(d.path(), "later.csv", &text);
-    let gz = write(d.path(), "later.csv.gz", gzip(&text));
+    let plain = write(d.root(), "later.csv", &text);
+    let gz = write(d.root(), "later.csv.gz", gzip(&text));
     let a = stats(&args(&plain, &["--skip-invalid"]));
     let b = stats(&args(&gz, &["--skip-invalid"]));
     assert_eq!(a.input.skipped, b.input.skipped);
@@ -170,13 +170,13 @@ fn a_quote_in_a_later_range_reads_the_file_as_one_stream() {
     // The ranges check themselves for quotes while they are parsed: one in the
     // last range sends the whole file to the sequential reader, with its exact
     // result (the same as the same bytes gzipped, which are always read so).
-    let d = tmp();
+    let d = Workdir::new();
     let mut text = awkward_csv(17, true);
     let n = text.len();
     let at = n - 100 + text[n - 100..].iter().position(|&b| b == b'\n').unwrap() + 1;
     text.splice(at..at, *b"1,\"0.25\",\"a\nb\"\n");
-    let plain = write(d.path(), "quoted.csv", &text);
-    let gz = write(d.path(), "quoted.csv.gz", gzip(&text));
+    let plain = write(d.root(), "quoted.csv", &text);
+    let gz = write(d.root(), "quoted.csv.gz", gzip(&text));
     for extra in [&["--skip-invalid"][..], &[]] {
         let a = run(&[
             &["compare", "--json", "-q"][..],

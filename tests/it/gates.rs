@@ -2,9 +2,7 @@
 //! stderr; exit 2 (and nothing written) when a condition cannot be
 //! evaluated; syntax and unknown fields caught before the data is read.
 
-use crate::support::common;
-
-use common::{fails, fixture, flcli, Workdir};
+use crate::support::{fails, fixture, flcli, Workdir};
 use flcli::report::{CompareReport, StatsReport};
 use std::process::Output;
 

@@ -3,9 +3,7 @@
 //! through the CLI with explicit flags on both the CSV and the Parquet copy of
 //! its fixture, compared to 1e-9 relative. A failing case prints its name.
 
-use crate::support::common;
-
-use common::{fixture, flcli, rel};
+use crate::support::{fixture, flcli, rel};
 use flcli::report::{CompareReport, StatsReport};
 use rayon::prelude::*;
 use serde::Deserialize;

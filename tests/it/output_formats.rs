@@ -5,9 +5,7 @@
 //! the binary's own `--output X` must equal the exporter run on the decoded
 //! JSON: a renderer can only show what the report holds.
 
-use crate::support::common;
-
-use common::{compare_json, fails, fixture, flcli, ok, stats_json, Workdir};
+use crate::support::{compare_json, fails, fixture, flcli, ok, stats_json, Workdir};
 use flcli::output::csv::{CsvExporter, COMPARE_COLUMNS, STATS_COLUMNS};
 use flcli::output::markdown::MarkdownExporter;
 use flcli::output::{Exporter, Style};

@@ -4,9 +4,7 @@
 //! directory of shards and over single files big enough to be split into
 //! several parallel units.
 
-use crate::support::common;
-
-use common::{f64s, i64s, ok, rel, stats_json, Workdir};
+use crate::support::{f64s, i64s, ok, rel, stats_json, Workdir};
 use flcli::report::StatsReport;
 use proptest::prelude::*;
 use std::path::Path;

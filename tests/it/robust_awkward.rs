@@ -2,7 +2,7 @@
 //! Results are compared with the same data in a plain layout, or with the
 //! textbook formulas evaluated in f64 in the test.
 
-use crate::support::robust::*;
+use crate::support::*;
 use arrow_array::builder::{FixedSizeListBuilder, Float64Builder};
 use arrow_array::types::{Float32Type, Float64Type, Int32Type};
 use arrow_array::*;
@@ -78,11 +78,11 @@ fn assert_same_as(plain: &Path, other: &Path, extra: &[&str]) {
 
 #[test]
 fn crlf_line_endings() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(200, 1);
     let lf = binary_csv(&rows);
-    let plain = write(d.path(), "lf.csv", &lf);
-    let crlf = write(d.path(), "crlf.csv", lf.replace('\n', "\r\n"));
+    let plain = write(d.root(), "lf.csv", &lf);
+    let crlf = write(d.root(), "crlf.csv", lf.replace('\n', "\r\n"));
     assert_same_as(&plain, &crlf, &[]);
     let r = stats(&[&crlf]);
     let (ce, fl) = binary_reference(&rows);
@@ -93,9 +93,9 @@ fn crlf_line_endings() {
 #[test]
 fn crlf_line_numbers_in_errors_and_skips() {
     // Regression: CRLF records were reported one line too early.
-    let d = tmp();
+    let d = Workdir::new();
     let f = write(
-        d.path(),
+        d.root(),
         "crlf_bad.csv",
         "label,prob\r\n0,0.1\r\n0,0.2\r\n1,nan\r\n1,0.4\r\n0,7\r\n",
     );
@@ -118,7 +118,7 @@ fn crlf_line_numbers_in_errors_and_skips() {
 fn crlf_line_numbers_across_parallel_ranges() {
     // > 8 MiB of CRLF text is cut into several byte ranges parsed in parallel:
     // a bad value far into the file must still carry its exact line number.
-    let d = tmp();
+    let d = Workdir::new();
     let mut s = String::from("label,prob\r\n");
     let n = 700_000;
     let bad_line = 650_001; // line 1 is the header
@@ -130,35 +130,35 @@ fn crlf_line_numbers_across_parallel_ranges() {
         }
     }
     assert!(s.len() as u64 > flcli::input::csv::CHUNK_BYTES);
-    let f = write(d.path(), "big_crlf.csv", &s);
+    let f = write(d.root(), "big_crlf.csv", &s);
     let e = stats_err(&[&f]);
     assert!(e.contains(&format!("line {bad_line},")), "{e}");
 }
 
 #[test]
 fn cr_only_line_endings() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(50, 2);
     let lf = binary_csv(&rows);
-    let plain = write(d.path(), "lf.csv", &lf);
-    let cr = write(d.path(), "cr.csv", lf.replace('\n', "\r"));
+    let plain = write(d.root(), "lf.csv", &lf);
+    let cr = write(d.root(), "cr.csv", lf.replace('\n', "\r"));
     assert_same_as(&plain, &cr, &[]);
-    let bad = write(d.path(), "cr_bad.csv", "label,prob\r0,0.5\r1,x\r");
+    let bad = write(d.root(), "cr_bad.csv", "label,prob\r0,0.5\r1,x\r");
     assert!(stats_err(&[&bad]).contains("line 3"));
 }
 
 #[test]
 fn blank_lines_do_not_shift_line_numbers() {
     // Regression: a record after blank lines was stamped with the line of the first blank.
-    let d = tmp();
+    let d = Workdir::new();
     let f = write(
-        d.path(),
+        d.root(),
         "blank.csv",
         "label,prob\n0,0.1\n\n\n1,nan\n0,0.2\n",
     );
     assert!(stats_err(&[&f]).contains("line 5,"));
     let f = write(
-        d.path(),
+        d.root(),
         "blank_end.csv",
         "label,prob\n0,0.1\n\n1,0.2\n1,nan",
     );
@@ -167,13 +167,13 @@ fn blank_lines_do_not_shift_line_numbers() {
 
 #[test]
 fn utf8_bom() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(100, 3);
     let text = binary_csv(&rows);
-    let plain = write(d.path(), "plain.csv", &text);
+    let plain = write(d.root(), "plain.csv", &text);
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(text.as_bytes());
-    let with_bom = write(d.path(), "bom.csv", &bom);
+    let with_bom = write(d.root(), "bom.csv", &bom);
     assert_same_as(&plain, &with_bom, &[]);
     assert_eq!(stats(&[&with_bom]).input.label_column, "label");
     // Excel's "CSV UTF-8" with a quoted header and CRLF.
@@ -189,26 +189,26 @@ fn utf8_bom() {
         .collect::<Vec<_>>()
         .join("\r\n");
     excel.extend_from_slice(quoted.as_bytes());
-    let excel = write(d.path(), "excel.csv", &excel);
+    let excel = write(d.root(), "excel.csv", &excel);
     assert_same_as(&plain, &excel, &[]);
 }
 
 #[test]
 fn quoted_fields() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(100, 4);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     let mut s = String::from("\"label\",\"prob\"\n");
     for (y, p) in &rows {
         s.push_str(&format!("\"{y}\",\"{p}\"\n"));
     }
-    let q = write(d.path(), "quoted.csv", s);
+    let q = write(d.root(), "quoted.csv", s);
     assert_same_as(&plain, &q, &[]);
 }
 
 #[test]
 fn quoted_fields_containing_the_delimiter() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(100, 5);
     let mut plain = String::from("label,prob,note\n");
     let mut quoted = String::from("label,prob,note\n");
@@ -216,17 +216,17 @@ fn quoted_fields_containing_the_delimiter() {
         plain.push_str(&format!("{y},{p},n{i}\n"));
         quoted.push_str(&format!("{y},{p},\"n{i}, with, commas\"\n"));
     }
-    let plain = write(d.path(), "plain.csv", plain);
-    let quoted = write(d.path(), "quoted.csv", quoted);
+    let plain = write(d.root(), "plain.csv", plain);
+    let quoted = write(d.root(), "quoted.csv", quoted);
     assert_same_as(&plain, &quoted, &[]);
     // The same with a tab delimiter and tabs inside the quotes.
     let tsv = std::fs::read_to_string(&quoted)
         .unwrap()
         .replace(", ", "\t")
         .replace(',', "\t");
-    let tsv = write(d.path(), "quoted.tsv", tsv);
+    let tsv = write(d.root(), "quoted.tsv", tsv);
     let plain_tsv = std::fs::read_to_string(&plain).unwrap().replace(',', "\t");
-    let plain_tsv = write(d.path(), "plain.tsv", plain_tsv);
+    let plain_tsv = write(d.root(), "plain.tsv", plain_tsv);
     assert_same_as(&plain_tsv, &tsv, &["-d", "\\t"]);
     assert_eq!(
         without_paths(stats(&[
@@ -240,7 +240,7 @@ fn quoted_fields_containing_the_delimiter() {
 
 #[test]
 fn quoted_field_containing_a_newline() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(60, 6);
     let mut plain = String::from("label,prob,note\n");
     let mut multi = String::from("label,prob,note\n");
@@ -248,12 +248,12 @@ fn quoted_field_containing_a_newline() {
         plain.push_str(&format!("{y},{p},n{i}\n"));
         multi.push_str(&format!("{y},{p},\"line one\nline two, {i}\"\n"));
     }
-    let p = write(d.path(), "plain.csv", plain);
-    let m = write(d.path(), "multi.csv", &multi);
+    let p = write(d.root(), "plain.csv", plain);
+    let m = write(d.root(), "multi.csv", &multi);
     assert_same_as(&p, &m, &[]);
     // Each record spans two lines: record k (1-based) starts on line 2k.
     multi.push_str("1,nan,\"x\r\ny\"\n");
-    let bad = write(d.path(), "multi_bad.csv", &multi);
+    let bad = write(d.root(), "multi_bad.csv", &multi);
     let want = format!("line {},", 2 * 61);
     let e = stats_err(&[&bad]);
     assert!(e.contains(&want), "{want} in {e}");
@@ -261,9 +261,9 @@ fn quoted_field_containing_a_newline() {
 
 #[test]
 fn scientific_notation() {
-    let d = tmp();
+    let d = Workdir::new();
     let f = write(
-        d.path(),
+        d.root(),
         "sci.csv",
         "label,prob\n0,1e-05\n1,9.5E-1\n0,2.5e-1\n1,1E0\n0,0e0\n1,+7.5e-01\n",
     );
@@ -281,7 +281,7 @@ fn scientific_notation() {
     assert_close(r.totals.ce_sum, ce, 1e-13, "CE");
     assert_close(r.totals.focal_sum, fl, 1e-13, "FL");
     let f = write(
-        d.path(),
+        d.root(),
         "sci_logits.csv",
         "label,logit\n0,-1.5e+01\n1,2E1\n1,-3.0e-2\n",
     );
@@ -296,10 +296,10 @@ fn scientific_notation() {
 #[test]
 fn infinite_logits_are_an_error() {
     // Documented rule: ±inf logits are invalid (out_of_range), not a limit.
-    let d = tmp();
+    let d = Workdir::new();
     for (name, v) in [("pos", "inf"), ("neg", "-inf"), ("word", "Infinity")] {
         let f = write(
-            d.path(),
+            d.root(),
             &format!("{name}.csv"),
             format!("label,logit\n0,0.5\n1,{v}\n"),
         );
@@ -313,7 +313,7 @@ fn infinite_logits_are_an_error() {
         assert_eq!(r.input.skipped[0].first, vec![3]);
     }
     let f = write_parquet(
-        d.path(),
+        d.root(),
         "inf.parquet",
         vec![
             ("label", arr(Int64Array::from(vec![0, 1, 0]))),
@@ -336,10 +336,10 @@ fn infinite_logits_are_an_error() {
 
 #[test]
 fn logits_of_plus_minus_1e4_are_finite_and_exact() {
-    let d = tmp();
+    let d = Workdir::new();
     // binary: CE(+1e4 | y=1) = 0, CE(-1e4 | y=1) = 1e4 exactly (ln1p(e^-1e4) = 0 in f64).
     let f = write(
-        d.path(),
+        d.root(),
         "big.csv",
         "label,logit\n1,10000\n1,-10000\n0,10000\n0,-10000\n",
     );
@@ -355,7 +355,7 @@ fn logits_of_plus_minus_1e4_are_finite_and_exact() {
     assert_eq!(r.totals.focal_sum, 0.25 * 1e4 + 0.75 * 1e4);
     // softmax: ln p_t = z_y - logsumexp(z) exactly, p_t = 0 for the losers.
     let f = write(
-        d.path(),
+        d.root(),
         "big_softmax.csv",
         "label,logit_0,logit_1,logit_2\n1,10000,-10000,0\n0,10000,-10000,0\n2,-10000,-10000,10000\n",
     );
@@ -366,7 +366,7 @@ fn logits_of_plus_minus_1e4_are_finite_and_exact() {
     assert_eq!(r.buckets[0].count, 1);
     // sigmoid: every element is a binary logit.
     let f = write(
-        d.path(),
+        d.root(),
         "big_sigmoid.csv",
         "label,logit_0,logit_1\n0,10000,-10000\n1,10000,-10000\n-1,-10000,10000\n",
     );
@@ -388,8 +388,8 @@ fn logits_of_plus_minus_1e4_are_finite_and_exact() {
 
 #[test]
 fn probabilities_of_exactly_0_and_1_are_clamped() {
-    let d = tmp();
-    let f = write(d.path(), "edges.csv", "label,prob\n1,1\n1,0\n0,0\n0,1.0\n");
+    let d = Workdir::new();
+    let f = write(d.root(), "edges.csv", "label,prob\n1,1\n1,0\n0,0\n0,1.0\n");
     let r = stats(&[&f]);
     let rows = [(1, 1.0), (1, 0.0), (0, 0.0), (0, 1.0)];
     let (ce, fl) = binary_reference(&rows);
@@ -400,7 +400,7 @@ fn probabilities_of_exactly_0_and_1_are_clamped() {
     assert_close(r.totals.ce_sum, by_hand, 1e-9, "CE by hand");
     // softmax one-hot rows, right and wrong.
     let f = write(
-        d.path(),
+        d.root(),
         "onehot.csv",
         "label,prob_0,prob_1\n0,1,0\n1,1,0\n1,0.0,1.0\n",
     );
@@ -416,9 +416,9 @@ fn probabilities_of_exactly_0_and_1_are_clamped() {
 
 #[test]
 fn unicode_column_and_class_names() {
-    let d = tmp();
+    let d = Workdir::new();
     let f = write(
-        d.path(),
+        d.root(),
         "unicode.csv",
         "étiquette,p_猫,p_chien,p_🐟\n猫,0.5,0.25,0.25\nchien,0.25,0.5,0.25\n🐟,0.125,0.125,0.75\n猫,0.75,0.125,0.125\n",
     );
@@ -447,7 +447,7 @@ fn unicode_column_and_class_names() {
 
 #[test]
 fn very_long_class_names() {
-    let d = tmp();
+    let d = Workdir::new();
     // No '_' inside: the class name is the suffix after the last one.
     let long_a = format!("class{}", "a".repeat(300));
     let long_b = format!("class{}", "β".repeat(300));
@@ -456,7 +456,7 @@ fn very_long_class_names() {
         let name = if i % 3 == 0 { &long_b } else { &long_a };
         s.push_str(&format!("{name},0.25,0.75\n"));
     }
-    let f = write(d.path(), "long.csv", &s);
+    let f = write(d.root(), "long.csv", &s);
     let r = stats(&[&f]);
     assert_eq!(r.input.class_names, vec![long_a.clone(), long_b.clone()]);
     assert_eq!(r.classes[1].name, long_b);
@@ -476,7 +476,7 @@ fn very_long_class_names() {
     }
     // A class with no rows puts names into the imbalance note: shortened too.
     let f = write(
-        d.path(),
+        d.root(),
         "long_empty.csv",
         format!("label,p_{long_a},p_{long_b}\n{long_a},0.5,0.5\n"),
     );
@@ -488,9 +488,9 @@ fn very_long_class_names() {
 
 #[test]
 fn integer_labels_stored_as_float() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(80, 7);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     let floats = binary_csv(&rows)
         .lines()
         .enumerate()
@@ -503,7 +503,7 @@ fn integer_labels_stored_as_float() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let f = write(d.path(), "float_labels.csv", floats);
+    let f = write(d.root(), "float_labels.csv", floats);
     assert_same_as(&plain, &f, &[]);
     let labels: Vec<f64> = rows.iter().map(|r| r.0 as f64).collect();
     let probs: Vec<f64> = rows.iter().map(|r| r.1).collect();
@@ -517,7 +517,7 @@ fn integer_labels_stored_as_float() {
         ),
     ] {
         let p = write_parquet(
-            d.path(),
+            d.root(),
             name,
             vec![
                 ("label", lab),
@@ -528,16 +528,16 @@ fn integer_labels_stored_as_float() {
         assert_same_as(&plain, &p, &[]);
     }
     // 1.5 is not a class
-    let bad = write(d.path(), "half.csv", "label,prob\n1.0,0.5\n1.5,0.5\n");
+    let bad = write(d.root(), "half.csv", "label,prob\n1.0,0.5\n1.5,0.5\n");
     let e = stats_err(&[&bad]);
     assert!(e.contains("line 3") && e.contains("1.5"), "{e}");
 }
 
 #[test]
 fn boolean_labels() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(80, 8);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     let mut s = String::from("label,prob\n");
     for (i, (y, p)) in rows.iter().enumerate() {
         let word = match (y, i % 3) {
@@ -550,10 +550,10 @@ fn boolean_labels() {
         };
         s.push_str(&format!("{word},{p}\n"));
     }
-    let f = write(d.path(), "bool.csv", s);
+    let f = write(d.root(), "bool.csv", s);
     assert_same_as(&plain, &f, &[]);
     let p = write_parquet(
-        d.path(),
+        d.root(),
         "bool.parquet",
         vec![
             (
@@ -576,9 +576,9 @@ fn boolean_labels() {
 
 #[test]
 fn labels_as_strings_of_digits() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = softmax_rows(90, 9);
-    let plain = write(d.path(), "plain.csv", softmax_csv(&rows));
+    let plain = write(d.root(), "plain.csv", softmax_csv(&rows));
     let quoted = softmax_csv(&rows)
         .lines()
         .enumerate()
@@ -592,7 +592,7 @@ fn labels_as_strings_of_digits() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let q = write(d.path(), "quoted_digits.csv", quoted);
+    let q = write(d.root(), "quoted_digits.csv", quoted);
     assert_same_as(&plain, &q, &[]);
     let labels: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
     let cols = |lab: ArrayRef| {
@@ -609,21 +609,21 @@ fn labels_as_strings_of_digits() {
         v
     };
     let utf8 = write_parquet(
-        d.path(),
+        d.root(),
         "utf8.parquet",
         cols(arr(StringArray::from(labels.clone()))),
         None,
     );
     assert_same_as(&plain, &utf8, &[]);
     let large = write_parquet(
-        d.path(),
+        d.root(),
         "large_utf8.parquet",
         cols(arr(LargeStringArray::from(labels.clone()))),
         None,
     );
     assert_same_as(&plain, &large, &[]);
     let view = write_parquet(
-        d.path(),
+        d.root(),
         "utf8_view.parquet",
         cols(arr(StringViewArray::from(labels))),
         None,
@@ -652,9 +652,9 @@ fn binary_parquet_cols(rows: &[(u8, f64)]) -> Vec<(&'static str, ArrayRef)> {
 
 #[test]
 fn parquet_dictionary_encoded_columns() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(500, 10);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     // Arrow dictionary arrays (kept as dictionaries through the file's Arrow schema).
     let labels: DictionaryArray<Int32Type> = rows
         .iter()
@@ -670,7 +670,7 @@ fn parquet_dictionary_encoded_columns() {
             .set_dictionary_enabled(dict)
             .build();
         let p = write_parquet(
-            d.path(),
+            d.root(),
             &format!("dict_{dict}.parquet"),
             vec![
                 ("label", arr(labels.clone())),
@@ -681,7 +681,7 @@ fn parquet_dictionary_encoded_columns() {
         assert_same_as(&plain, &p, &[]);
         // plain arrays, Parquet dictionary pages on or off
         let p = write_parquet(
-            d.path(),
+            d.root(),
             &format!("plain_{dict}.parquet"),
             binary_parquet_cols(&rows),
             Some(props),
@@ -692,14 +692,14 @@ fn parquet_dictionary_encoded_columns() {
 
 #[test]
 fn parquet_many_small_row_groups() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(10_000, 11);
-    let one = write_parquet(d.path(), "one.parquet", binary_parquet_cols(&rows), None);
+    let one = write_parquet(d.root(), "one.parquet", binary_parquet_cols(&rows), None);
     let props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(10))
         .build();
     let many = write_parquet(
-        d.path(),
+        d.root(),
         "many.parquet",
         binary_parquet_cols(&rows),
         Some(props),
@@ -720,7 +720,7 @@ fn parquet_many_small_row_groups() {
     let mut probs: Vec<f64> = rows.iter().map(|r| r.1).collect();
     probs[7_654] = f64::NAN;
     let bad = write_parquet(
-        d.path(),
+        d.root(),
         "many_bad.parquet",
         vec![
             binary_parquet_cols(&rows).remove(0),
@@ -738,14 +738,14 @@ fn parquet_many_small_row_groups() {
 #[test]
 fn parquet_one_huge_row_group() {
     // More rows than one decode batch and one parallel unit, in a single row group.
-    let d = tmp();
+    let d = Workdir::new();
     let n = (flcli::input::parquet::UNIT_ROWS as usize) + 100_000;
     let rows = binary_rows(n, 12);
     let props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(n))
         .build();
     let p = write_parquet(
-        d.path(),
+        d.root(),
         "huge.parquet",
         binary_parquet_cols(&rows),
         Some(props),
@@ -760,9 +760,9 @@ fn parquet_one_huge_row_group() {
 
 #[test]
 fn parquet_f16_f32_f64_scores() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(300, 13);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     let labels = arr(Int64Array::from(
         rows.iter().map(|r| r.0 as i64).collect::<Vec<_>>(),
     ));
@@ -790,7 +790,7 @@ fn parquet_f16_f32_f64_scores() {
     ];
     for (name, a) in scores {
         let p = write_parquet(
-            d.path(),
+            d.root(),
             &format!("{name}.parquet"),
             vec![("label", labels.clone()), ("prob", a)],
             None,
@@ -801,9 +801,9 @@ fn parquet_f16_f32_f64_scores() {
 
 #[test]
 fn parquet_int8_to_int64_and_uint8_to_uint64_labels() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = softmax_rows(200, 14);
-    let plain = write(d.path(), "plain.csv", softmax_csv(&rows));
+    let plain = write(d.root(), "plain.csv", softmax_csv(&rows));
     let y: Vec<u8> = rows.iter().map(|r| r.0).collect();
     let labels: Vec<(&str, ArrayRef)> = vec![
         (
@@ -844,12 +844,12 @@ fn parquet_int8_to_int64_and_uint8_to_uint64_labels() {
                 arr(Float64Array::from_iter_values(rows.iter().map(|r| r.1[k]))),
             ));
         }
-        let p = write_parquet(d.path(), &format!("{name}.parquet"), cols, None);
+        let p = write_parquet(d.root(), &format!("{name}.parquet"), cols, None);
         assert_same_as(&plain, &p, &[]);
     }
     // A uint64 label above i64::MAX is an unknown label, not a wrap-around.
     let p = write_parquet(
-        d.path(),
+        d.root(),
         "u64_big.parquet",
         vec![
             ("label", arr(UInt64Array::from(vec![1u64, u64::MAX]))),
@@ -869,9 +869,9 @@ fn list_rows(rows: &[(u8, [f64; 3])]) -> Vec<Option<Vec<Option<f64>>>> {
 
 #[test]
 fn parquet_list_fixed_size_list_and_large_list_score_columns() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = softmax_rows(300, 15);
-    let plain = write(d.path(), "plain.csv", softmax_csv(&rows));
+    let plain = write(d.root(), "plain.csv", softmax_csv(&rows));
     let labels = arr(Int64Array::from_iter_values(
         rows.iter().map(|r| r.0 as i64),
     ));
@@ -907,7 +907,7 @@ fn parquet_list_fixed_size_list_and_large_list_score_columns() {
     ];
     for (name, a) in lists {
         let p = write_parquet(
-            d.path(),
+            d.root(),
             &format!("{name}.parquet"),
             vec![("label", labels.clone()), ("probs", a)],
             None,
@@ -939,19 +939,19 @@ fn shards(
 
 #[test]
 fn parquet_shards_where_one_has_an_extra_unused_column() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(900, 16);
-    let whole = write(d.path(), "whole.csv", binary_csv(&rows));
-    let plain = shards(&d.path().join("plain"), &rows, |_, _| {});
+    let whole = write(d.root(), "whole.csv", binary_csv(&rows));
+    let plain = shards(&d.root().join("plain"), &rows, |_, _| {});
     // An extra column in the middle shard, placed first, so the needed columns move.
-    let middle = shards(&d.path().join("middle"), &rows, |i, cols| {
+    let middle = shards(&d.root().join("middle"), &rows, |i, cols| {
         if i == 1 {
             let n = cols[0].1.len();
             cols.insert(0, ("extra", arr(StringArray::from(vec!["unused"; n]))));
         }
     });
     // An extra column in the first shard, whose schema drives detection.
-    let first = shards(&d.path().join("first"), &rows, |i, cols| {
+    let first = shards(&d.root().join("first"), &rows, |i, cols| {
         if i == 0 {
             let n = cols[0].1.len();
             cols.push(("size", arr(Float64Array::from(vec![1.0; n]))));
@@ -965,7 +965,7 @@ fn parquet_shards_where_one_has_an_extra_unused_column() {
     // Three shards are three units: the same numbers as one file up to rounding.
     assert_reports_close(r, stats(&[&whole]), 1e-12);
     // CSV shards, one with an extra column and another column order.
-    let csvs = d.path().join("csvs");
+    let csvs = d.root().join("csvs");
     std::fs::create_dir(&csvs).unwrap();
     for (i, part) in rows.chunks(300).enumerate() {
         let mut s = if i == 2 {
@@ -1010,29 +1010,29 @@ fn fifo(p: &Path, data: Vec<u8>) -> std::thread::JoinHandle<()> {
 fn named_pipes_and_process_substitution() {
     // Regression: a pipe (`<(zcat x.csv)`) was refused as an empty file, and a
     // FIFO was opened and closed while sniffing, which cut its writer off.
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(300, 17);
     let text = binary_csv(&rows).replace('\n', "\r\n");
-    let plain = write(d.path(), "plain.csv", &text);
+    let plain = write(d.root(), "plain.csv", &text);
     let want = without_paths(stats(&[&plain]));
-    let p = d.path().join("csv.fifo");
+    let p = d.root().join("csv.fifo");
     let w = fifo(&p, text.clone().into_bytes());
     assert_eq!(without_paths(stats(&[&p])), want);
     w.join().unwrap();
     // gzip through a pipe is recognised when read
-    let p = d.path().join("gz.fifo");
+    let p = d.root().join("gz.fifo");
     let w = fifo(&p, gzip(text.as_bytes()));
     assert_eq!(without_paths(stats(&[&p])), want);
     w.join().unwrap();
     // a pipe next to a file: one data set
-    let p = d.path().join("second.fifo");
+    let p = d.root().join("second.fifo");
     let w = fifo(&p, b"label,prob\n1,0.5\n".to_vec());
     let r = stats(&[plain.as_os_str(), p.as_os_str()]);
     assert_eq!(r.input.rows_read, 301);
     w.join().unwrap();
     // Parquet cannot come through a pipe: a clear error, not a CSV parse of binary
-    let pq = write_parquet(d.path(), "x.parquet", binary_parquet_cols(&rows), None);
-    let p = d.path().join("pq.fifo");
+    let pq = write_parquet(d.root(), "x.parquet", binary_parquet_cols(&rows), None);
+    let p = d.root().join("pq.fifo");
     let _w = fifo(&p, std::fs::read(&pq).unwrap());
     let e = stats_err(&[&p]);
     assert!(
@@ -1045,8 +1045,8 @@ fn named_pipes_and_process_substitution() {
 fn gzip_csv_on_stdin() {
     let rows = binary_rows(200, 18);
     let text = binary_csv(&rows);
-    let d = tmp();
-    let want = without_paths(stats(&[&write(d.path(), "plain.csv", &text)]));
+    let d = Workdir::new();
+    let want = without_paths(stats(&[&write(d.root(), "plain.csv", &text)]));
     let o = assert_cmd::Command::cargo_bin("flcli")
         .unwrap()
         .args(["stats", "-", "--json", "-q"])
@@ -1073,11 +1073,11 @@ fn gzip_csv_on_stdin() {
 
 #[test]
 fn concatenated_csv_files_with_a_repeated_header() {
-    let d = tmp();
+    let d = Workdir::new();
     let rows = binary_rows(40, 19);
     let (a, b) = rows.split_at(25);
     let cat = format!("{}{}", binary_csv(a), binary_csv(b));
-    let f = write(d.path(), "cat.csv", &cat);
+    let f = write(d.root(), "cat.csv", &cat);
     let e = stats_err(&[&f]);
     assert!(
         e.contains("line 27") && e.contains("header line again"),
@@ -1087,7 +1087,7 @@ fn concatenated_csv_files_with_a_repeated_header() {
     let r = stats(&[f.as_os_str(), "--skip-invalid".as_ref()]);
     assert_eq!(r.input.rows_skipped, 1);
     assert_eq!(r.input.skipped[0].first, vec![27]);
-    let plain = write(d.path(), "plain.csv", binary_csv(&rows));
+    let plain = write(d.root(), "plain.csv", binary_csv(&rows));
     let want = stats(&[&plain]);
     assert_eq!(r.totals, want.totals);
     assert_eq!(r.classes, want.classes);

@@ -1,7 +1,7 @@
 //! Degenerate data (issue 6): a clear report with exit 0, nulls where a number
 //! cannot be computed, and never NaN or infinity anywhere in the output.
 
-use crate::support::robust::*;
+use crate::support::*;
 use flcli::report::{CompareReport, StatsReport};
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! and replays the committed seed corpus in fuzz/corpus/csv/. For a longer run:
 //! `FLCLI_FUZZ_CASES=5000 cargo test --test it robust_fuzz::`.
 
-use crate::support::robust::*;
+use crate::support::*;
 use flcli::input::detect::{detect, ColType, Column, ColumnFlags, Selector};
 use flcli::loss::{Mode, ScoreKind};
 use proptest::prelude::*;

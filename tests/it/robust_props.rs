@@ -3,7 +3,7 @@
 //! cut into batches, row groups, files and parallel units; concatenating two
 //! files equals merging their partial results; the thread count changes nothing.
 
-use crate::support::robust::*;
+use crate::support::*;
 use arrow_array::{ArrayRef, Float64Array, Int64Array};
 use clap::Parser;
 use flcli::cli::{Cli, Command};

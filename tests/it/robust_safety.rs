@@ -3,7 +3,7 @@
 //! fails fast, saying why, on Parquet files that are truncated or still being
 //! written (only the footer is read to find that out).
 
-use crate::support::robust::*;
+use crate::support::*;
 use arrow_array::{Float64Array, Int64Array, RecordBatch};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;

@@ -3,7 +3,7 @@
 //! skipping never changes the result on the valid rows, and the strict default
 //! stops at the first invalid value, naming it.
 
-use crate::support::robust::*;
+use crate::support::*;
 use arrow_array::types::Float64Type;
 use arrow_array::{Float64Array, Int64Array, ListArray};
 use flcli::report::StatsReport;

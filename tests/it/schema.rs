@@ -2,9 +2,7 @@
 //! report types; real reports validate against it, and every key a report
 //! prints is documented in it (and in the README's contract table).
 
-use crate::support::common;
-
-use common::{fixture, flcli, ok};
+use crate::support::{fixture, flcli, ok};
 use serde_json::Value;
 
 fn schema() -> Value {

@@ -2,8 +2,7 @@
 //! one at run time. All of them must give the same bits: `FLCLI_SIMD` caps the
 //! level, and every report here must be byte-identical at every level.
 
-use crate::support::common;
-use common::{fixture, flcli, ok, Workdir};
+use crate::support::{fixture, flcli, ok, Workdir};
 
 /// Runs `args` at every level and checks that stdout is identical.
 fn same_at_every_level(args: &[&str]) {

@@ -2,9 +2,7 @@
 //! binary, softmax and sigmoid fixtures: the layout people read is pinned, so
 //! a change to it shows up in review as a snapshot diff.
 
-use crate::support::common;
-
-use common::{flcli, ok};
+use crate::support::{flcli, ok};
 
 /// The table report of `flcli stats ARGS`, run from the repository root.
 fn table(args: &[&str]) -> String {

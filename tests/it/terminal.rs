@@ -3,9 +3,7 @@
 //! characters; a closed pipe ends the run quietly; `--quiet` silences
 //! stderr; `--help` shows one example per command, the README's.
 
-use crate::support::common;
-
-use common::{fixture, Workdir};
+use crate::support::{fixture, Workdir};
 use flcli::output::{ColorChoice, Style};
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};

@@ -1,78 +1,9 @@
 //! Synthetic prediction dumps whose right answer is known, for the compare and
 //! recommend tests. A fixed-seed LCG makes every file byte-identical on every run.
 
-#![allow(dead_code)]
-
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
-use parquet::arrow::ArrowWriter;
+use super::{f64s, i64s, softmax, write_parquet, Lcg};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-/// Knuth's MMIX linear congruential generator: tiny, deterministic, good enough here.
-pub struct Lcg(u64);
-
-impl Lcg {
-    /// A generator with a seed.
-    pub fn new(seed: u64) -> Lcg {
-        Lcg(seed
-            .wrapping_mul(2862933555777941757)
-            .wrapping_add(3037000493))
-    }
-
-    /// Uniform in [0, 1) from the top 53 bits.
-    pub fn uniform(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in [a, b).
-    pub fn range(&mut self, a: f64, b: f64) -> f64 {
-        a + (b - a) * self.uniform()
-    }
-
-    /// Roughly standard normal (Irwin–Hall with 12 terms).
-    pub fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.uniform()).sum::<f64>() - 6.0
-    }
-
-    /// Bernoulli(p).
-    pub fn bernoulli(&mut self, p: f64) -> bool {
-        self.uniform() < p
-    }
-
-    /// An index below n.
-    pub fn below(&mut self, n: usize) -> usize {
-        ((self.uniform() * n as f64) as usize).min(n - 1)
-    }
-}
-
-/// A column of a written file.
-pub enum Col {
-    /// Integer labels.
-    I64(&'static str, Vec<i64>),
-    /// Scores.
-    F64(String, Vec<f64>),
-}
-
-/// Writes columns as a Parquet file.
-pub fn parquet(path: &Path, cols: Vec<Col>) {
-    let arrays: Vec<(String, ArrayRef)> = cols
-        .into_iter()
-        .map(|c| match c {
-            Col::I64(n, v) => (n.to_string(), Arc::new(Int64Array::from(v)) as ArrayRef),
-            Col::F64(n, v) => (n, Arc::new(Float64Array::from(v)) as ArrayRef),
-        })
-        .collect();
-    let batch = RecordBatch::try_from_iter(arrays).unwrap();
-    let f = std::fs::File::create(path).unwrap();
-    let mut w = ArrowWriter::try_new(f, batch.schema(), None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-}
 
 /// Writes a softmax CSV: `label,prob_0..prob_{K-1}`.
 pub fn softmax_csv(path: &Path, labels: &[i64], probs: &[Vec<f64>]) {
@@ -92,13 +23,6 @@ pub fn softmax_csv(path: &Path, labels: &[i64], probs: &[Vec<f64>]) {
     std::fs::write(path, s).unwrap();
 }
 
-fn softmax(z: &[f64]) -> Vec<f64> {
-    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|x| (x - m).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|x| x / s).collect()
-}
-
 /// (a) Balanced binary, mostly easy, calibrated by construction (labels ~ Bernoulli(p)):
 /// easy elements hold well under half of CE's loss and gradient. Answer: cross-entropy, γ = 0.
 pub fn balanced_easy(dir: &Path) -> PathBuf {
@@ -114,12 +38,12 @@ pub fn balanced_easy(dir: &Path) -> PathBuf {
         y.push(r.bernoulli(prob) as i64);
         p.push(prob);
     }
-    let path = dir.join("balanced_easy.parquet");
-    parquet(
-        &path,
-        vec![Col::I64("label", y), Col::F64("prob".into(), p)],
-    );
-    path
+    write_parquet(
+        dir,
+        "balanced_easy.parquet",
+        vec![("label", i64s(y)), ("prob", f64s(p))],
+        None,
+    )
 }
 
 /// (b) Dense detection: 0.3% positives, 97% of negatives easy (p ≈ 0.03–0.07), a few
@@ -139,12 +63,12 @@ pub fn dense_detection(dir: &Path) -> PathBuf {
             x.push(r.range(-2.0, 0.0));
         }
     }
-    let path = dir.join("dense_detection.parquet");
-    parquet(
-        &path,
-        vec![Col::I64("label", y), Col::F64("logit".into(), x)],
-    );
-    path
+    write_parquet(
+        dir,
+        "dense_detection.parquet",
+        vec![("label", i64s(y)), ("logit", f64s(x))],
+        None,
+    )
 }
 
 /// Class counts of the long-tailed set: 2000 · 0.01^(k/9), imbalance 100.
