@@ -1,30 +1,6 @@
 //! `--by COL`: the whole report again for each value of a metadata column.
 
-use assert_cmd::Command;
-use flcli::report::StatsReport;
-
-fn flcli() -> Command {
-    Command::cargo_bin("flcli").unwrap()
-}
-
-fn stats(args: &[&str]) -> StatsReport {
-    let out = flcli()
-        .arg("stats")
-        .args(args)
-        .args(["--json", "-q"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300)
-}
+use crate::support::{close, flcli, stats};
 
 #[test]
 fn groups_partition_the_whole_and_are_sorted() {
@@ -45,14 +21,14 @@ fn groups_partition_the_whole_and_are_sorted() {
         }
         let fl: f64 = groups.iter().map(|g| g.report.totals.focal_sum).sum();
         assert!(
-            close(fl, r.totals.focal_sum),
+            close(fl, r.totals.focal_sum, 1e-12),
             "{fl} vs {}",
             r.totals.focal_sum
         );
         // The whole report under --by is the plain report (up to summation order).
         assert_eq!(r.totals.elements, plain.totals.elements);
-        assert!(close(r.totals.ce_sum, plain.totals.ce_sum));
-        assert!(close(r.totals.focal_sum, plain.totals.focal_sum));
+        assert!(close(r.totals.ce_sum, plain.totals.ce_sum, 1e-12));
+        assert!(close(r.totals.focal_sum, plain.totals.focal_sum, 1e-12));
         assert!(plain.groups.is_none());
         assert!(groups.iter().all(|g| g.report.groups.is_none()));
     }
@@ -80,7 +56,7 @@ fn a_slice_equals_the_report_of_its_rows_alone() {
         .unwrap()
         .report;
     assert_eq!(g.totals.elements, alone.totals.elements);
-    assert!(close(g.totals.focal_sum, alone.totals.focal_sum));
+    assert!(close(g.totals.focal_sum, alone.totals.focal_sum, 1e-12));
     assert_eq!(
         g.buckets.iter().map(|b| b.count).collect::<Vec<_>>(),
         alone.buckets.iter().map(|b| b.count).collect::<Vec<_>>()
@@ -211,7 +187,7 @@ fn compare_by_scores_every_slice_with_the_same_grid() {
     for (v, whole) in r.variants.iter().enumerate() {
         let sum: f64 = groups.iter().map(|g| g.report.variants[v].loss_sum).sum();
         assert!(
-            close(sum, whole.loss_sum),
+            close(sum, whole.loss_sum, 1e-12),
             "{}: {sum} vs {}",
             whole.name,
             whole.loss_sum

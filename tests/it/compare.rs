@@ -1,36 +1,14 @@
 //! `flcli compare`: one invocation gives every variant, the grid is consistent
 //! with `stats` and with α reweighting, and `--plot` writes a safe SVG.
 
-use crate::support::synth;
-
-use assert_cmd::Command;
-use flcli::report::{CompareReport, StatsReport};
+use crate::support::{self, close, compare, synth};
+use flcli::report::StatsReport;
 use std::path::Path;
 
 const DETECTION: &str = "fixtures/detection.parquet";
 
 fn flcli(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("flcli")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn compare(args: &[&str]) -> CompareReport {
-    let mut all = vec!["compare", "--json", "-q"];
-    all.extend_from_slice(args);
-    let out = flcli(&all);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300)
+    support::flcli().args(args).output().unwrap()
 }
 
 #[test]
@@ -95,7 +73,7 @@ fn ce_variant_equals_stats_ce_sum() {
     let s: StatsReport = serde_json::from_slice(&out.stdout).unwrap();
     let ce = r.variants.iter().find(|v| v.name == "ce").unwrap();
     assert!(
-        close(ce.loss_sum, s.totals.ce_sum),
+        close(ce.loss_sum, s.totals.ce_sum, 1e-12),
         "{} vs {}",
         ce.loss_sum,
         s.totals.ce_sum
@@ -129,7 +107,10 @@ fn alpha_reweights_the_unweighted_class_sums() {
             .loss_sum;
         for a in [0.25, 0.5, 0.75] {
             let v = of(serde_json::json!(a));
-            assert!(close(v.loss_sum, a * pos + (1.0 - a) * neg), "γ={g} α={a}");
+            assert!(
+                close(v.loss_sum, a * pos + (1.0 - a) * neg, 1e-12),
+                "γ={g} α={a}"
+            );
         }
     }
 }
@@ -243,8 +224,7 @@ fn plot_never_overwrites_an_input() {
 /// `stats --json` did not; JSON carries it in `input.detected` instead.
 #[test]
 fn json_mode_keeps_the_detection_note_in_the_report() {
-    let out = assert_cmd::Command::cargo_bin("flcli")
-        .unwrap()
+    let out = support::flcli()
         .args([
             "compare",
             "fixtures/detection.parquet",
@@ -262,8 +242,7 @@ fn json_mode_keeps_the_detection_note_in_the_report() {
     );
     let r: flcli::report::CompareReport = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!r.input.detected.is_empty());
-    let table = assert_cmd::Command::cargo_bin("flcli")
-        .unwrap()
+    let table = support::flcli()
         .args(["compare", "fixtures/detection.parquet", "--gamma", "0,2"])
         .output()
         .unwrap();

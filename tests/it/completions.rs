@@ -2,7 +2,7 @@
 //! `completions/` are exactly what the binary prints, file-valued flags
 //! complete file names, and `flcli man` documents every command.
 
-use assert_cmd::Command;
+use crate::support;
 use clap::builder::ValueHint;
 use clap::CommandFactory;
 use std::path::Path;
@@ -17,11 +17,7 @@ const SCRIPTS: &[(&str, &str)] = &[
 ];
 
 fn flcli(args: &[&str]) -> (i32, Vec<u8>, Vec<u8>) {
-    let out = Command::cargo_bin("flcli")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = support::flcli().args(args).output().unwrap();
     (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
 }
 

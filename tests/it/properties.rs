@@ -4,7 +4,7 @@
 //! directory of shards and over single files big enough to be split into
 //! several parallel units.
 
-use crate::support::{f64s, i64s, ok, rel, stats_json, Workdir};
+use crate::support::{self, f64s, i64s, ok, rel, stats_json, Rng, Workdir};
 use flcli::report::StatsReport;
 use proptest::prelude::*;
 use std::path::Path;
@@ -123,17 +123,10 @@ fn softmax() -> impl Strategy<Value = Data> {
                 scores: if logits {
                     z
                 } else {
-                    z.iter().map(|r| softmax_row(r)).collect()
+                    z.iter().map(|r| support::softmax(r)).collect()
                 },
             })
     })
-}
-
-fn softmax_row(z: &[f64]) -> Vec<f64> {
-    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|x| (x - m).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.iter().map(|x| x / s).collect()
 }
 
 fn sigmoid() -> impl Strategy<Value = Data> {
@@ -329,13 +322,8 @@ fn units(file: &Path, d: &Data) -> usize {
 
 /// Deterministic pseudo-random data (xorshift), big enough for several units.
 fn big(mode: &'static str, logits: bool, rows: usize, k: usize) -> Data {
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || r.uniform();
     let mut labels = Vec::with_capacity(rows);
     let mut scores = Vec::with_capacity(rows);
     for _ in 0..rows {
@@ -355,7 +343,7 @@ fn big(mode: &'static str, logits: bool, rows: usize, k: usize) -> Data {
             }
             _ => {
                 labels.push(y);
-                scores.push(if logits { z } else { softmax_row(&z) });
+                scores.push(if logits { z } else { support::softmax(&z) });
             }
         }
     }

@@ -1,9 +1,7 @@
 //! `flcli recommend` on generated data sets whose right answer is known (CLI,
 //! JSON read into flcli::report types). The pure method: tests/it/recommend_method.rs.
 
-use crate::support::synth;
-
-use assert_cmd::Command;
+use crate::support::{flcli, synth};
 use flcli::loss::recommend::retinanet_alpha;
 use flcli::loss::recommend_text::pc;
 use flcli::report::compare::Variant;
@@ -12,8 +10,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 fn run(file: &Path, extra: &[&str]) -> std::process::Output {
-    Command::cargo_bin("flcli")
-        .unwrap()
+    flcli()
         .arg("recommend")
         .arg(file)
         .args(extra)

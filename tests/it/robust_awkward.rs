@@ -1047,8 +1047,7 @@ fn gzip_csv_on_stdin() {
     let text = binary_csv(&rows);
     let d = Workdir::new();
     let want = without_paths(stats(&[&write(d.root(), "plain.csv", &text)]));
-    let o = assert_cmd::Command::cargo_bin("flcli")
-        .unwrap()
+    let o = flcli()
         .args(["stats", "-", "--json", "-q"])
         .write_stdin(gzip(text.as_bytes()))
         .output()
@@ -1061,8 +1060,7 @@ fn gzip_csv_on_stdin() {
     );
     let got: flcli::report::StatsReport = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(without_paths(got), want);
-    let o = assert_cmd::Command::cargo_bin("flcli")
-        .unwrap()
+    let o = flcli()
         .args(["stats", "-", "--input-format", "parquet"])
         .write_stdin(b"PAR1".to_vec())
         .output()

@@ -215,7 +215,7 @@ fn check(
     flags: &[Vec<String>],
 ) -> Result<(), TestCaseError> {
     let mut args: Vec<String> = vec![cmd.into(), "--json".into()];
-    let mut c = assert_cmd::Command::cargo_bin("flcli").unwrap();
+    let mut c = flcli();
     match via {
         Via::File(name) => {
             let p = dir.join(name);

@@ -78,12 +78,7 @@ fn reading_never_writes_beside_the_inputs() {
         ],
     ];
     for args in runs {
-        let o = assert_cmd::Command::cargo_bin("flcli")
-            .unwrap()
-            .args(&args)
-            .current_dir(d.path())
-            .output()
-            .unwrap();
+        let o = flcli().args(&args).current_dir(d.path()).output().unwrap();
         assert!(matches!(o.status.code(), Some(0) | Some(2)), "{args:?}");
     }
     assert_eq!(snapshot(d.path()), before, "the input directory changed");
@@ -113,12 +108,7 @@ fn nothing_from_the_data_is_executed_or_printed_raw() {
             if json {
                 args.push("--json");
             }
-            let o = assert_cmd::Command::cargo_bin("flcli")
-                .unwrap()
-                .args(&args)
-                .current_dir(d.path())
-                .output()
-                .unwrap();
+            let o = flcli().args(&args).current_dir(d.path()).output().unwrap();
             assert_eq!(
                 o.status.code(),
                 Some(0),

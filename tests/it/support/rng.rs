@@ -20,6 +20,11 @@ impl Rng {
     pub fn p64(&mut self) -> f64 {
         (1 + self.next() % 63) as f64 / 64.0
     }
+
+    /// Uniform in [0, 1) from the top 53 bits.
+    pub fn uniform(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 /// Knuth's MMIX linear congruential generator: tiny, deterministic, good enough here.

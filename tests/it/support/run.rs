@@ -104,6 +104,11 @@ pub fn stats<S: AsRef<OsStr>>(args: &[S]) -> StatsReport {
     decode(&so, "stats")
 }
 
+/// `flcli compare --json -q ARGS`, which must succeed.
+pub fn compare<S: AsRef<OsStr>>(args: &[S]) -> CompareReport {
+    compare_json(&mut json_cmd("compare", args))
+}
+
 /// `flcli stats --json -q ARGS`, which must fail with exit 2 and print nothing on stdout.
 pub fn stats_err<S: AsRef<OsStr>>(args: &[S]) -> String {
     fails(&mut json_cmd("stats", args))
