@@ -58,7 +58,7 @@ fn committed_scripts_match_the_binary() {
     }
     assert!(
         stale.is_empty(),
-        "{}\nRegenerate the committed scripts with:\n    FLCLI_BLESS=1 cargo test --test completions\nand commit completions/.",
+        "{}\nRegenerate the committed scripts with:\n    FLCLI_BLESS=1 cargo test --test it completions::\nand commit completions/.",
         stale.join("\n")
     );
 }
