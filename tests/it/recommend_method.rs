@@ -212,18 +212,34 @@ fn method_reports_an_unmet_target() {
 }
 
 #[test]
-fn method_overconfidence_raises_gamma_and_says_why() {
+fn method_overconfidence_raises_gamma_on_balanced_data_and_says_why() {
     let vs = grid(|g, _| (if g >= 1.0 { 0.3 } else { 0.8 }, 0.3));
-    let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.1, 0.08));
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.1, 0.08));
     assert_eq!(
         (rec.gamma, d.gamma_for_gradient, d.gamma_for_calibration),
-        (3.0, 1.0, 3.0)
+        (3.0, 0.0, 3.0)
+    );
+    assert_eq!(rec.alpha, serde_json::Value::Null);
+    assert!(rec
+        .rationale
+        .iter()
+        .any(|s| s.contains("overconfident") && s.contains("gradient alone gives no reason")));
+}
+
+#[test]
+fn method_overconfidence_defers_to_alpha_on_imbalanced_data() {
+    let vs = grid(|g, _| (if g >= 1.0 { 0.3 } else { 0.8 }, 0.3));
+    let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.1, 0.08));
+    assert!(d.overconfident);
+    assert_eq!(
+        (rec.gamma, d.gamma_for_gradient, d.gamma_for_calibration),
+        (1.0, 1.0, 0.0)
     );
     assert_eq!(rec.alpha, json!(0.25));
     assert!(rec
         .rationale
         .iter()
-        .any(|s| s.contains("overconfident") && s.contains("asked for γ = 1")));
+        .any(|s| s.contains("overconfident") && s.contains("α weighting comes first")));
 }
 
 #[test]
@@ -245,8 +261,10 @@ fn method_mirrors_the_pairing_when_negatives_are_rare() {
         json!(0.25),
         "α for positives = 1 − 0.75 at γ = 0"
     );
-    let (rec, _) = decide(&vs, &imbalance(50.0), &calibration(0.1, 0.08));
-    assert_eq!((rec.gamma, rec.alpha.clone()), (3.0, json!(0.75)));
+    // Overconfidence does not raise γ over the α weighting of imbalanced data.
+    let (rec, d) = decide(&vs, &imbalance(50.0), &calibration(0.1, 0.08));
+    assert!(d.overconfident);
+    assert_eq!((rec.gamma, rec.alpha.clone()), (0.0, json!(0.25)));
 }
 
 #[test]
