@@ -1,0 +1,13 @@
+//! The Parquet reader: arbitrary bytes (seeded with small real files) as a
+//! `.parquet` dump, with the mode, `--skip-invalid` and `--by` chosen by the
+//! input's length.
+#![no_main]
+
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    // Flags from the length, so the seeds stay plain files.
+    let (selector, body) = ((data.len() % 16) as u8, data);
+    let file = common::write_input("input.parquet", body);
+    common::run("stats", &common::flags(selector), &file);
+});
