@@ -5,7 +5,7 @@
 mod common;
 
 use common::{f64s, fixture, i64s, stats_json, Workdir};
-use flcli::loss::ScoreKind;
+use flcli::model::ScoreKind;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{f64_lists, f64s, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir};
-use flcli::loss::{Mode, ScoreKind};
+use flcli::model::{Mode, ScoreKind};
 use flcli::report::StatsReport;
 use std::sync::Arc;
 

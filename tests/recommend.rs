@@ -4,8 +4,8 @@
 mod synth;
 
 use assert_cmd::Command;
-use flcli::loss::recommend::retinanet_alpha;
-use flcli::loss::recommend_text::pc;
+use flcli::analysis::recommend::retinanet_alpha;
+use flcli::analysis::recommend_text::pc;
 use flcli::report::compare::Variant;
 use flcli::report::RecommendReport;
 use serde_json::{json, Value};

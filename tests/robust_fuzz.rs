@@ -9,7 +9,7 @@
 mod robust_common;
 
 use flcli::input::detect::{detect, ColType, Column, ColumnFlags, Selector};
-use flcli::loss::{Mode, ScoreKind};
+use flcli::model::{Mode, ScoreKind};
 use proptest::prelude::*;
 use robust_common::*;
 use std::path::Path;

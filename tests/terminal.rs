@@ -6,7 +6,7 @@
 mod common;
 
 use common::{fixture, Workdir};
-use flcli::output::{ColorChoice, Style};
+use flcli::render::{ColorChoice, Style};
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};

@@ -4,11 +4,13 @@ use super::{
     check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
     parse_list, run_pass, Global,
 };
+use crate::analysis::summary;
+use crate::analysis::variants::{self, Named, VariantDef};
 use crate::cli::{CompareArgs, InputArgs, LossArgs};
+use crate::engine::{EngineSpec, Partial};
 use crate::input::Dataset;
-use crate::loss::variants::{self, Named, VariantDef};
-use crate::loss::{summary, Alpha, EngineSpec, Mode, Partial};
-use crate::output::plot;
+use crate::model::{Alpha, Mode};
+use crate::render::plot;
 use crate::report::compare::CompareParams;
 use crate::report::{CompareGroup, CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
@@ -37,7 +39,7 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
         f.write(svg.as_bytes())?;
         g.note(&format!(
             "wrote {}",
-            crate::output::escape(&f.path().display().to_string())
+            crate::text::escape(&f.path().display().to_string())
         ));
     }
     emit(&Report::Compare(done.report), &a.output, g)?;

@@ -1,14 +1,15 @@
 //! `flcli recommend`: whether to use focal loss, with which γ and α, and why.
 //!
-//! One pass evaluates the grid the method weighs (see [`crate::loss::recommend`]);
+//! One pass evaluates the grid the method weighs (see [`crate::analysis::recommend`]);
 //! imbalance and calibration come from the same pass.
 
 use super::compare::{self, Grid};
 use super::{alpha_convention, check_gamma, emit, parse_list, Global};
+use crate::analysis::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
+use crate::analysis::summary;
+use crate::analysis::variants::{self, Named};
 use crate::cli::RecommendArgs;
-use crate::loss::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
-use crate::loss::variants::{self, Named};
-use crate::loss::{summary, Alpha, Mode};
+use crate::model::{Alpha, Mode};
 use crate::report::compare::{Evidence, Targets};
 use crate::report::{RecommendReport, Report, SCHEMA_VERSION};
 use anyhow::{bail, Result};

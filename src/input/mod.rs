@@ -12,7 +12,7 @@ pub mod record;
 pub mod source;
 pub mod split;
 
-use crate::loss::{EngineSpec, Partial};
+use crate::engine::{EngineSpec, Partial};
 use anyhow::{bail, Result};
 pub use detect::{ColumnFlags, Layout, Scores, Selector};
 pub use labels::LabelMap;
@@ -113,7 +113,7 @@ impl Dataset {
                 (0..n).map(|i| i.to_string()).collect()
             }
         };
-        if layout.mode != crate::loss::Mode::Binary && classes.len() < 2 {
+        if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
             bail!(
                 "{}: the scores hold {} value(s) per row; {} mode needs at least 2 classes (one score per class)",
                 sources[0].display(),
@@ -162,7 +162,7 @@ impl Dataset {
                 });
             }
         }
-        if opts.positive.is_some() && layout.mode != crate::loss::Mode::Binary {
+        if opts.positive.is_some() && layout.mode != crate::model::Mode::Binary {
             bail!(
                 "--positive is for binary mode only; this is {} mode",
                 layout.mode.as_str()

@@ -61,7 +61,7 @@ impl Source {
         if self.is_stdin() {
             "<stdin>".into()
         } else {
-            crate::output::escape(&self.path.display().to_string())
+            crate::text::escape(&self.path.display().to_string())
         }
     }
 }
@@ -101,7 +101,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
         let meta = std::fs::metadata(p).with_context(|| {
             format!(
                 "{}: cannot open; check the path",
-                crate::output::escape(&p.display().to_string())
+                crate::text::escape(&p.display().to_string())
             )
         })?;
         if meta.is_dir() {
@@ -141,7 +141,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
 
 /// Decides a file's format from its first bytes and its extension.
 fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
-    let shown = crate::output::escape(&p.display().to_string());
+    let shown = crate::text::escape(&p.display().to_string());
     let meta = std::fs::metadata(p)
         .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
     if !meta.is_file() {

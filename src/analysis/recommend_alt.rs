@@ -3,7 +3,7 @@
 
 use super::recommend::{Ctx, Rule};
 use super::recommend_text::{minority_share, pc, r3, setting};
-use super::Mode;
+use crate::model::Mode;
 use crate::report::compare::{Alternative, Decision, Variant};
 use anyhow::Result;
 

@@ -1,4 +1,6 @@
-//! What the engine accumulates: mode, score kind, loss terms, bucket edges.
+//! The shared vocabulary of flcli: input modes, score kinds, α, loss terms,
+//! label codes, skip reasons and row locations. Every other module may use
+//! it; it uses none of them.
 
 use serde::{Deserialize, Serialize};
 
@@ -106,81 +108,73 @@ impl Term {
     }
 }
 
-/// Number of fine p_t bins per polarity used for the cumulative-loss curves.
-pub const TAIL_BINS: usize = 640;
-/// Number of equal-width confidence bins for calibration (ECE, as torchmetrics).
-pub const CALIB_BINS: usize = 15;
+/// Label code for a sigmoid background row (negative for every class).
+pub const BACKGROUND: i32 = -1;
+/// Label code for a row with the ignore index.
+pub const IGNORED: i32 = -2;
+/// Label code for a row skipped under `--skip-invalid`.
+pub const SKIPPED: i32 = -3;
 
-/// Everything a pass over the data needs to know.
-#[derive(Clone, Debug)]
-pub struct EngineSpec {
-    /// Binary, softmax or sigmoid.
-    pub mode: Mode,
-    /// Probabilities or logits.
-    pub kind: ScoreKind,
-    /// Number of classes K (2 in binary).
-    pub classes: usize,
-    /// Clamp for probabilities.
-    pub eps: f64,
-    /// Difficulty bucket edges over p_t, ascending, from 0 to 1.
-    pub edges: Vec<f64>,
-    /// p_t at or above which an element is "easy".
-    pub easy: f64,
-    /// The modulating terms accumulated in one pass.
-    pub terms: Vec<Term>,
-    /// Whether to keep fine p_t histograms for cumulative-loss curves.
-    pub tails: bool,
-    /// Whether to keep the calibration bins (stats, recommend, compare --plot):
-    /// the binary / sigmoid path skips them otherwise.
-    pub calib: bool,
+/// Where a row sits in its file: Parquet rows are 0-based, CSV lines 1-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Loc {
+    /// 0-based row index (Parquet).
+    Row(u64),
+    /// 1-based line number (CSV).
+    Line(u64),
 }
 
-impl EngineSpec {
-    /// Number of score columns per row (1 in binary).
-    pub fn width(&self) -> usize {
-        match self.mode {
-            Mode::Binary => 1,
-            _ => self.classes,
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loc::Row(r) => write!(f, "row {r} (0-based)"),
+            Loc::Line(l) => write!(f, "line {l}"),
         }
     }
+}
 
-    /// Number of accumulator groups: (class, polarity) pairs that can occur.
-    pub fn groups(&self) -> usize {
-        match self.mode {
-            Mode::Binary => 2,
-            Mode::Softmax => self.classes,
-            Mode::Sigmoid => 2 * self.classes,
+/// Why a row was skipped under `--skip-invalid`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// A null (Parquet) or empty (CSV) value.
+    Null,
+    /// A NaN score.
+    Nan,
+    /// A probability outside [0, 1] or an infinite value where not allowed.
+    OutOfRange,
+    /// A label that is not one of the classes.
+    UnknownLabel,
+    /// A value that is not a number.
+    Unparsable,
+    /// Softmax probabilities that do not sum to 1.
+    BadRowSum,
+    /// A list score with the wrong number of entries, or a ragged CSV line.
+    BadShape,
+}
+
+impl SkipReason {
+    /// All reasons, in report order.
+    pub const ALL: [SkipReason; 7] = [
+        SkipReason::Null,
+        SkipReason::Nan,
+        SkipReason::OutOfRange,
+        SkipReason::UnknownLabel,
+        SkipReason::Unparsable,
+        SkipReason::BadRowSum,
+        SkipReason::BadShape,
+    ];
+
+    /// The key used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Null => "null",
+            SkipReason::Nan => "nan",
+            SkipReason::OutOfRange => "out_of_range",
+            SkipReason::UnknownLabel => "unknown_label",
+            SkipReason::Unparsable => "unparsable",
+            SkipReason::BadRowSum => "bad_row_sum",
+            SkipReason::BadShape => "bad_shape",
         }
-    }
-
-    /// The class a group belongs to and whether its elements are positive.
-    pub fn group_class(&self, g: usize) -> (usize, bool) {
-        match self.mode {
-            Mode::Binary => (g, g == 1),
-            Mode::Softmax => (g, true),
-            Mode::Sigmoid => (g / 2, g % 2 == 1),
-        }
-    }
-
-    /// Number of difficulty buckets.
-    pub fn buckets(&self) -> usize {
-        self.edges.len() - 1
-    }
-
-    /// The bucket of `pt`: `[lower, upper)`, the last one closed.
-    #[inline(always)]
-    pub fn bucket_of(&self, pt: f64) -> usize {
-        let n = self.edges.len() - 1;
-        // Edges are few (8 by default): a linear scan beats a binary search.
-        let mut b = 0;
-        while b + 1 < n && pt >= self.edges[b + 1] {
-            b += 1;
-        }
-        b
-    }
-
-    /// Index of the term `Pow(g)`, if accumulated.
-    pub fn term_index(&self, t: Term) -> Option<usize> {
-        self.terms.iter().position(|&x| x == t)
     }
 }

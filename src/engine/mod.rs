@@ -1,5 +1,6 @@
-//! The loss engine: per-element kernels ([`kernel`]), the mergeable per-batch
-//! accumulator ([`accum`]) and the settings that say what to accumulate ([`spec`]).
+//! The loss engine, the only place that turns batches into sums: per-element
+//! kernels ([`kernel`]), the mergeable per-batch accumulator ([`accum`]) and
+//! the settings that say what to accumulate ([`spec`]).
 //!
 //! Everything is accumulated in `f64`. A run is split into units whose
 //! boundaries depend only on the input (Parquet row groups, fixed CSV byte
@@ -12,14 +13,9 @@ pub mod fdlibm;
 pub mod kernel;
 pub mod keys;
 pub mod lanes;
-pub mod recommend;
-pub mod recommend_alt;
-pub mod recommend_text;
 pub mod simd;
 pub mod spec;
-pub mod summary;
 pub mod terms;
-pub mod variants;
 
 pub use accum::Partial;
-pub use spec::{Alpha, EngineSpec, Mode, ScoreKind, Term};
+pub use spec::EngineSpec;

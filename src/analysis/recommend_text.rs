@@ -2,7 +2,7 @@
 //! carrying the numbers that drove it (see [`super::recommend`]).
 
 use super::recommend::{Ctx, Rule};
-use super::Mode;
+use crate::model::Mode;
 use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
 use anyhow::Result;

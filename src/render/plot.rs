@@ -44,7 +44,7 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
 }
 
 fn curve_panel(area: &Area, r: &CompareReport, positives: bool, legend: bool) -> Result<()> {
-    let softmax = r.input.mode == crate::loss::Mode::Softmax;
+    let softmax = r.input.mode == crate::model::Mode::Softmax;
     let which = match (positives, softmax) {
         (true, true) => "",
         (true, false) => "positive ",

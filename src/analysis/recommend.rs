@@ -7,7 +7,7 @@
 //! sentences it writes live in [`super::recommend_text`] and [`super::recommend_alt`].
 
 use super::recommend_text as text;
-use super::Mode;
+use crate::model::Mode;
 use crate::report::compare::{Alternative, Decision, Recommendation, Targets, Variant};
 use crate::report::{Calibration, Imbalance, Num};
 use anyhow::{bail, Result};

@@ -5,9 +5,10 @@
 //! negative targets and a weight per group (α), so any number of α values
 //! costs nothing extra.
 
-use super::accum::Partial;
-use super::spec::{Alpha, EngineSpec, Mode, Term, TAIL_BINS};
 use super::summary::{self, alpha_per_group, class_groups, group_sum};
+use crate::engine::spec::{EngineSpec, TAIL_BINS};
+use crate::engine::Partial;
+use crate::model::{Alpha, Mode, Term};
 use crate::report::compare::{BucketShare, ClassShare, CurvePoint, Curves, PosNeg, Variant};
 use crate::report::num;
 use anyhow::{bail, Result};
