@@ -13,6 +13,7 @@ pub mod fdlibm;
 pub mod kernel;
 pub mod keys;
 pub mod lanes;
+pub mod schedule;
 pub mod simd;
 pub mod spec;
 pub mod terms;
