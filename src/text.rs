@@ -1,4 +1,5 @@
-//! Text from data made safe for a terminal.
+//! Text helpers shared by the analysis and the exporters: escaping text from
+//! data for a terminal, and the one way each of percentages and α is printed.
 
 /// Escapes control characters (and the escape character itself) so text from
 /// data cannot move the cursor or change colours on a terminal.
@@ -23,4 +24,61 @@ pub fn escape_text(s: &str) -> String {
         .map(|line| line.split('\t').map(escape).collect::<Vec<_>>().join("\t"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Where a percentage is printed. Table cells and prose differ in two ways,
+/// kept here side by side: a missing value, and shares below 0.1% (cells use
+/// scientific notation to stay narrow, sentences two significant digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Percent {
+    /// A table or Markdown cell: `–`, `12.3%`, `6.69e-2%`.
+    Cell,
+    /// A sentence: `– (undefined)`, `12.3%`, `0.067%`.
+    Prose,
+}
+
+/// Formats a share (0.25) as a percentage (`25.0%`).
+pub fn percent(x: Option<f64>, place: Percent) -> String {
+    let Some(v) = x else {
+        return match place {
+            Percent::Cell => "–".into(),
+            Percent::Prose => "– (undefined)".into(),
+        };
+    };
+    let p = v * 100.0;
+    if p == 0.0 || p.abs() >= 0.1 {
+        return format!("{p:.1}%");
+    }
+    match place {
+        Percent::Cell => format!("{p:.2e}%"),
+        Percent::Prose => {
+            let d = (1.0 - p.abs().log10().floor()) as usize;
+            format!("{p:.d$}%")
+        }
+    }
+}
+
+/// Where an α from a report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlphaText {
+    /// A CSV cell: `none`, `0.25`, or every per-class value joined with `;`.
+    Csv,
+    /// A table for people: `none`, `0.25`, `[1.0,2.0]`, or the first two of a
+    /// long per-class list and its length.
+    Table,
+}
+
+/// Formats a report's α (`null`, a number or a per-class list).
+pub fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
+    use serde_json::Value;
+    match (a, place) {
+        (Value::Null, _) => "none".into(),
+        (Value::Array(v), AlphaText::Csv) => {
+            v.iter().map(Value::to_string).collect::<Vec<_>>().join(";")
+        }
+        (Value::Array(v), AlphaText::Table) if v.len() > 4 => {
+            format!("[{}, {}, … {} values]", v[0], v[1], v.len())
+        }
+        (v, _) => v.to_string(),
+    }
 }

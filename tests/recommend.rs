@@ -5,7 +5,11 @@ mod synth;
 
 use assert_cmd::Command;
 use flcli::analysis::recommend::retinanet_alpha;
-use flcli::analysis::recommend_text::pc;
+use flcli::text::{percent, Percent};
+
+fn pc(x: Option<f64>) -> String {
+    percent(x, Percent::Prose)
+}
 use flcli::report::compare::Variant;
 use flcli::report::RecommendReport;
 use serde_json::{json, Value};

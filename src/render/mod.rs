@@ -105,21 +105,6 @@ pub fn human(x: Option<f64>) -> String {
     }
 }
 
-/// Formats a share as a percentage.
-pub fn pct(x: Option<f64>) -> String {
-    match x {
-        None => "–".into(),
-        Some(v) => {
-            let p = v * 100.0;
-            if p != 0.0 && p.abs() < 0.1 {
-                format!("{p:.2e}%")
-            } else {
-                format!("{p:.1}%")
-            }
-        }
-    }
-}
-
 /// Shortens a name from data for a table cell (JSON keeps it whole).
 pub fn cell_name(s: &str, max: usize) -> String {
     let s = escape(s);

@@ -1,7 +1,8 @@
 //! The human-readable table exporter (comfy-table), sized for 80 columns.
 
-use super::{cell_name, human, pct, Exporter, Style};
+use super::{cell_name, human, Exporter, Style};
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
+use crate::text::{alpha, percent, AlphaText, Percent};
 use anyhow::Result;
 use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
@@ -134,7 +135,7 @@ fn stats(r: &StatsReport, style: Style) -> String {
         out,
         "Loss     focal loss γ = {}, α = {}, ε = {}\n",
         r.params.gamma,
-        alpha_text(&r.params.alpha),
+        alpha(&r.params.alpha, AlphaText::Table),
         r.params.eps
     );
 
@@ -155,7 +156,7 @@ fn stats(r: &StatsReport, style: Style) -> String {
         t.add_row(vec![
             cell_name(&c.name, 24),
             c.count.to_string(),
-            pct(c.frequency),
+            percent(c.frequency, Percent::Cell),
             human(im.effective_number.get(i).copied()),
             human(im.weights.inverse_frequency.get(i).copied().flatten()),
             human(im.weights.effective_number.get(i).copied().flatten()),
@@ -205,9 +206,9 @@ fn stats(r: &StatsReport, style: Style) -> String {
             c.elements.to_string(),
             human(c.ce_mean),
             human(c.focal_mean),
-            pct(c.focal_share),
+            percent(c.focal_share, Percent::Cell),
             human(c.mean_p_true),
-            pct(c.accuracy),
+            percent(c.accuracy, Percent::Cell),
         ]);
     }
     let _ = writeln!(out, "{t}\n");
@@ -232,11 +233,11 @@ fn stats(r: &StatsReport, style: Style) -> String {
         t.add_row(vec![
             format!("[{}, {}{close}", b.lower, b.upper),
             b.count.to_string(),
-            pct(b.share),
+            percent(b.share, Percent::Cell),
             human(Some(b.ce_sum)),
-            pct(b.ce_share),
+            percent(b.ce_share, Percent::Cell),
             human(Some(b.focal_sum)),
-            pct(b.focal_share),
+            percent(b.focal_share, Percent::Cell),
         ]);
     }
     let _ = writeln!(out, "{t}\n");
@@ -266,17 +267,6 @@ fn stats(r: &StatsReport, style: Style) -> String {
         human(ca.confidence_gap)
     );
     out
-}
-
-/// α as shown to people.
-pub fn alpha_text(a: &serde_json::Value) -> String {
-    match a {
-        serde_json::Value::Null => "none".into(),
-        serde_json::Value::Array(v) if v.len() > 4 => {
-            format!("[{}, {}, … {} values]", v[0], v[1], v.len())
-        }
-        v => v.to_string(),
-    }
 }
 
 fn compare(r: &CompareReport, style: Style) -> String {
