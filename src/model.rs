@@ -178,3 +178,32 @@ impl SkipReason {
         }
     }
 }
+
+/// The family of a loss variant; reports carry it as its lowercase name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariantKind {
+    /// Focal loss with a fixed γ (γ = 0 is cross-entropy).
+    Focal,
+    /// FLSD-53: γ = 5 below p_t = 0.2, else 3.
+    Flsd53,
+    /// Asymmetric loss: one γ for positives, one for negatives.
+    Asl,
+    /// Class-balanced focal loss (effective number of samples).
+    Cb,
+    /// Poly-1: cross-entropy plus ε (1 - p_t).
+    Poly1,
+}
+
+impl VariantKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariantKind::Focal => "focal",
+            VariantKind::Flsd53 => "flsd53",
+            VariantKind::Asl => "asl",
+            VariantKind::Cb => "cb",
+            VariantKind::Poly1 => "poly1",
+        }
+    }
+}

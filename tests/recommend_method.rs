@@ -12,7 +12,7 @@ const GAMMAS: [f64; 6] = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0];
 fn v(kind: &str, name: &str, gamma: Option<f64>, alpha: Value, grad: f64, loss: f64) -> Variant {
     Variant {
         name: name.into(),
-        kind: kind.into(),
+        kind: serde_json::from_value(Value::from(kind)).unwrap(),
         gamma,
         alpha,
         loss_sum: 1.0,

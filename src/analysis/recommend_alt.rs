@@ -3,7 +3,7 @@
 
 use super::recommend::{Ctx, Rule};
 use super::recommend_text::{minority_share, r3, setting};
-use crate::model::Mode;
+use crate::model::{Mode, VariantKind};
 use crate::report::compare::{Alternative, Decision, Variant};
 use crate::text::{percent, Percent};
 use anyhow::Result;
@@ -11,15 +11,17 @@ use anyhow::Result;
 fn alt(cx: &Ctx, v: &Variant, rule: Rule, reason: String) -> Result<Alternative> {
     let gamma = v.gamma;
     Ok(Alternative {
-        loss: if v.kind == "focal" && gamma == Some(0.0) || v.kind == "cb" && gamma == Some(0.0) {
+        loss: if v.kind == VariantKind::Focal && gamma == Some(0.0)
+            || v.kind == VariantKind::Cb && gamma == Some(0.0)
+        {
             "cross_entropy"
         } else {
             "focal"
         }
         .into(),
         gamma,
-        alpha: match (v.kind.as_str(), gamma) {
-            ("flsd53", _) | (_, None) => v.alpha.clone(),
+        alpha: match (v.kind, gamma) {
+            (VariantKind::Flsd53, _) | (_, None) => v.alpha.clone(),
             (_, Some(g)) => cx.alpha_json(rule, g)?,
         },
         variant: v.name.clone(),
