@@ -8,15 +8,15 @@
 //! unit order, so the result is bit-identical whatever the thread count.
 
 pub mod accum;
-pub mod fast;
-pub mod fdlibm;
+pub(crate) mod fast;
+pub(crate) mod fdlibm;
 pub mod kernel;
-pub mod keys;
-pub mod lanes;
+pub(crate) mod keys;
+pub(crate) mod lanes;
 pub mod schedule;
-pub mod simd;
+pub(crate) mod simd;
 pub mod spec;
-pub mod terms;
+pub(crate) mod terms;
 
 pub use accum::Partial;
 pub use spec::EngineSpec;
