@@ -67,6 +67,7 @@ const CASES: [(&str, &[&str]); 3] = [
 const GLOBAL: Global = Global {
     style: Style {
         color: false,
+        width: 80,
         choice: flcli::render::ColorChoice::Never,
     },
     quiet: true,
@@ -104,7 +105,7 @@ impl Job {
             Job::Stats(a) => {
                 // The steps of `cmd::stats::run`, minus writing to stdout.
                 let ds = Dataset::open(&cmd::input_options(&a.input)?)?;
-                let gamma = cmd::check_gamma(a.gamma)?;
+                let gamma = cmd::check_gamma("--gamma", a.gamma)?;
                 let alpha = cmd::parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len())?;
                 let mut spec = cmd::engine_spec(&ds, &a.loss)?;
                 spec.terms = vec![Term::Pow(gamma)];

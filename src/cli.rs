@@ -130,7 +130,13 @@ impl From<ModeArg> for Mode {
 #[derive(Args, Debug, Clone)]
 pub struct LossArgs {
     /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
-    #[arg(long, default_value_t = 1e-7, value_name = "ε", help_heading = "Loss")]
+    #[arg(
+        long,
+        default_value_t = 1e-7,
+        allow_negative_numbers = true,
+        value_name = "ε",
+        help_heading = "Loss"
+    )]
     pub eps: f64,
     /// Difficulty bucket edges over p_t, ascending from 0 to 1.
     #[arg(
@@ -141,10 +147,22 @@ pub struct LossArgs {
     )]
     pub buckets: String,
     /// β of the effective number of samples (Cui et al. 2019).
-    #[arg(long, default_value_t = 0.999, value_name = "β", help_heading = "Loss")]
+    #[arg(
+        long,
+        default_value_t = 0.999,
+        allow_negative_numbers = true,
+        value_name = "β",
+        help_heading = "Loss"
+    )]
     pub beta: f64,
     /// p_t at or above which an element counts as easy.
-    #[arg(long, default_value_t = 0.9, value_name = "P", help_heading = "Loss")]
+    #[arg(
+        long,
+        default_value_t = 0.9,
+        allow_negative_numbers = true,
+        value_name = "P",
+        help_heading = "Loss"
+    )]
     pub easy: f64,
 }
 
@@ -216,13 +234,20 @@ pub struct StatsArgs {
         long,
         short = 'g',
         default_value_t = 2.0,
+        allow_negative_numbers = true,
         value_name = "γ",
         help_heading = "Loss"
     )]
     pub gamma: f64,
     /// α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25;
     /// softmax a per-class comma list, default none. `none` turns weighting off.
-    #[arg(long, short = 'a', value_name = "α", help_heading = "Loss")]
+    #[arg(
+        long,
+        short = 'a',
+        allow_hyphen_values = true,
+        value_name = "α",
+        help_heading = "Loss"
+    )]
     pub alpha: Option<String>,
     #[command(flatten)]
     pub by: ByArgs,
@@ -242,13 +267,20 @@ pub struct CompareArgs {
         long,
         short = 'g',
         default_value = "0,0.5,1,2,5",
+        allow_hyphen_values = true,
         value_name = "LIST",
         help_heading = "Loss"
     )]
     pub gamma: String,
     /// α values of the grid, separated by ';' or ',' (softmax lists use ';' between
     /// settings, e.g. 'none;0.2,0.8'). Default: 0.25 (binary/sigmoid), none (softmax).
-    #[arg(long, short = 'a', value_name = "LIST", help_heading = "Loss")]
+    #[arg(
+        long,
+        short = 'a',
+        allow_hyphen_values = true,
+        value_name = "LIST",
+        help_heading = "Loss"
+    )]
     pub alpha: Option<String>,
     /// Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
@@ -276,6 +308,7 @@ pub struct RecommendArgs {
         long,
         short = 'g',
         default_value = "0,0.5,1,2,3,5",
+        allow_hyphen_values = true,
         value_name = "LIST",
         help_heading = "Method"
     )]
@@ -285,6 +318,7 @@ pub struct RecommendArgs {
     #[arg(
         long,
         default_value_t = 0.5,
+        allow_negative_numbers = true,
         value_name = "SHARE",
         help_heading = "Method"
     )]
@@ -294,6 +328,7 @@ pub struct RecommendArgs {
     #[arg(
         long,
         default_value_t = 0.5,
+        allow_negative_numbers = true,
         value_name = "SHARE",
         help_heading = "Method"
     )]
@@ -303,6 +338,7 @@ pub struct RecommendArgs {
     #[arg(
         long,
         default_value_t = 10.0,
+        allow_negative_numbers = true,
         value_name = "RATIO",
         help_heading = "Method"
     )]
@@ -311,12 +347,19 @@ pub struct RecommendArgs {
     #[arg(
         long,
         default_value_t = 0.03,
+        allow_negative_numbers = true,
         value_name = "ECE",
         help_heading = "Method"
     )]
     pub max_ece: f64,
     /// The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3).
-    #[arg(long, default_value_t = 3.0, value_name = "γ", help_heading = "Method")]
+    #[arg(
+        long,
+        default_value_t = 3.0,
+        allow_negative_numbers = true,
+        value_name = "γ",
+        help_heading = "Method"
+    )]
     pub calibration_gamma: f64,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -1,10 +1,20 @@
 //! Text helpers shared by the analysis and the exporters: escaping text from
 //! data for a terminal, and the one way each of percentages and α is printed.
 
-/// Escapes control characters (and the escape character itself) so text from
-/// data cannot move the cursor or change colours on a terminal.
+/// Whether `c` must not reach a terminal as it is: control characters (and
+/// the escape character), and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which can make text read differently from
+/// what it is.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Escapes control characters and bidirectional overrides so text from data
+/// cannot move the cursor, change colours or reorder a line on a terminal.
 pub fn escape(s: &str) -> String {
-    if !s.chars().any(|c| c.is_control()) {
+    if !s.chars().any(unsafe_char) {
         return s.to_string();
     }
     s.chars()
@@ -12,7 +22,7 @@ pub fn escape(s: &str) -> String {
             '\n' => "\\n".to_string(),
             '\r' => "\\r".to_string(),
             '\t' => "\\t".to_string(),
-            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c if unsafe_char(c) => format!("\\u{{{:x}}}", c as u32),
             c => c.to_string(),
         })
         .collect()
@@ -27,17 +37,18 @@ pub fn escape_text(s: &str) -> String {
 }
 
 /// Where a percentage is printed. Table cells and prose differ in two ways,
-/// kept here side by side: a missing value, and shares below 0.1% (cells use
-/// scientific notation to stay narrow, sentences two significant digits).
+/// kept here side by side: a missing value, and shares below 0.001% (a cell
+/// stays narrow with `<0.001%`, a sentence keeps two significant digits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Percent {
-    /// A table or Markdown cell: `–`, `12.3%`, `6.69e-2%`.
+    /// A table or Markdown cell: `–`, `12.3%`, `0.067%`, `<0.001%`.
     Cell,
-    /// A sentence: `– (undefined)`, `12.3%`, `0.067%`.
+    /// A sentence: `– (undefined)`, `12.3%`, `0.067%`, `0.00012%`.
     Prose,
 }
 
-/// Formats a share (0.25) as a percentage (`25.0%`).
+/// Formats a share (0.25) as a percentage (`25.0%`): one decimal, or two
+/// significant digits below 0.1%.
 pub fn percent(x: Option<f64>, place: Percent) -> String {
     let Some(v) = x else {
         return match place {
@@ -47,14 +58,12 @@ pub fn percent(x: Option<f64>, place: Percent) -> String {
     };
     let p = v * 100.0;
     if p == 0.0 || p.abs() >= 0.1 {
-        return format!("{p:.1}%");
-    }
-    match place {
-        Percent::Cell => format!("{p:.2e}%"),
-        Percent::Prose => {
-            let d = (1.0 - p.abs().log10().floor()) as usize;
-            format!("{p:.d$}%")
-        }
+        format!("{p:.1}%")
+    } else if place == Percent::Cell && !(p.abs() >= 0.001) {
+        "<0.001%".into()
+    } else {
+        let d = (1.0 - p.abs().log10().floor()) as usize;
+        format!("{p:.d$}%")
     }
 }
 

@@ -293,17 +293,28 @@ fn invalid_loss_settings() {
     let d = fixture("detection.csv").display().to_string();
     let a = fixture("animals.csv").display().to_string();
     let run = |args: &[&str]| fails(common::flcli().arg("stats").args(args));
-    assert_mentions(&run(&[&d, "--gamma=-1"]), &["γ", "≥ 0", "-1"]);
-    assert_mentions(&run(&[&d, "--alpha", "1.5"]), &["α", "[0, 1]", "1.5"]);
+    assert_mentions(&run(&[&d, "--gamma=-1"]), &["--gamma", "≥ 0", "-1"]);
+    // A negative number reaches flcli's own check, which names the flag.
+    assert_mentions(&run(&[&d, "--gamma", "-1"]), &["--gamma", "≥ 0", "-1"]);
+    assert_mentions(&run(&[&d, "--alpha", "1.5"]), &["--alpha", "[0, 1]", "1.5"]);
+    assert_mentions(
+        &run(&[&d, "--alpha", "-0.5"]),
+        &["--alpha", "[0, 1]", "-0.5"],
+    );
     assert_mentions(&run(&[&d, "--alpha", "0.2,0.3"]), &["binary", "one number"]);
     assert_mentions(
         &run(&[&a, "--alpha", "0.25"]),
         &["per-class list of 4", "got 1"],
     );
+    // Softmax α is a per-class weight vector: values above 1 (class-balanced
+    // weights summing to K, as recommend prints them) are accepted.
+    common::ok(common::flcli().args(["stats", &a, "--alpha", "0.1,0.2,0.3,1.2"]));
     assert_mentions(
-        &run(&[&a, "--alpha", "0.1,0.2,0.3,1.2"]),
-        &["α", "[0, 1]", "1.2"],
+        &run(&[&a, "--alpha", "0.1,0.2,0.3,-1.2"]),
+        &["--alpha", "≥ 0", "-1.2"],
     );
+    let lists = fails(common::flcli().args(["compare", &d, "--gamma", "0", "1", "2"]));
+    assert_mentions(&lists, &["comma-separated", "--gamma 0,1,2,5"]);
     assert_mentions(&run(&[&a, "--positive", "cat"]), &["--positive", "binary"]);
     assert_mentions(
         &run(&[&d, "--buckets", "0,0.5"]),

@@ -230,3 +230,26 @@ fn a_full_or_closed_stderr_keeps_the_exit_code() {
     assert_eq!(code_with_stderr(&gate, closed()), Some(1));
     assert_eq!(code_with_stderr(&error, closed()), Some(2));
 }
+
+#[test]
+fn bidirectional_overrides_from_the_data_are_escaped_in_tables_and_markdown() {
+    let wd = Workdir::new();
+    let f = wd.write(
+        "bidi.csv",
+        "label,p_ab\u{202e}cd,p_x\u{2066}y\n0,0.9,0.1\n1,0.2,0.8\n",
+    );
+    for format in ["table", "markdown"] {
+        let out = flcli()
+            .args(["stats", "--output", format])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\u{2066}'),
+            "{text}"
+        );
+        assert!(text.contains("u{202e}cd"), "{format}: {text}");
+    }
+}

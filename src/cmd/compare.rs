@@ -83,7 +83,7 @@ impl Grid {
     pub fn parse(gamma: &str, alpha: Option<&str>, variants: &[String]) -> Result<Grid> {
         let gammas = parse_list(gamma, "--gamma")?
             .into_iter()
-            .map(check_gamma)
+            .map(|g| check_gamma("--gamma", g))
             .collect::<Result<Vec<_>>>()?;
         let named = variants
             .iter()

@@ -97,10 +97,10 @@ pub fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
         .collect()
 }
 
-/// Checks γ.
-pub fn check_gamma(g: f64) -> Result<f64> {
+/// Checks a γ given with `flag`.
+pub fn check_gamma(flag: &str, g: f64) -> Result<f64> {
     if !(g >= 0.0 && g.is_finite()) {
-        bail!("γ must be a finite number ≥ 0, got {g}");
+        bail!("{flag} must be a finite number ≥ 0 (γ), got {g}");
     }
     Ok(g)
 }
@@ -117,8 +117,14 @@ pub fn parse_alpha(s: Option<&str>, mode: Mode, classes: usize) -> Result<Alpha>
         return Ok(Alpha::None);
     }
     let v = parse_list(s, "--alpha")?;
-    if let Some(bad) = v.iter().find(|a| !(0.0..=1.0).contains(*a)) {
-        bail!("α must lie in [0, 1], got {bad}");
+    if mode == Mode::Softmax {
+        // Per-class weights (as PyTorch's `weight`): any size, e.g. class-balanced
+        // weights that sum to K; only their ratios and scale matter.
+        if let Some(bad) = v.iter().find(|a| **a < 0.0) {
+            bail!("--alpha: softmax per-class weights must be ≥ 0, got {bad}");
+        }
+    } else if let Some(bad) = v.iter().find(|a| !(0.0..=1.0).contains(*a)) {
+        bail!("--alpha must lie in [0, 1] (the weight of positives; negatives get 1-α), got {bad}");
     }
     match mode {
         Mode::Softmax if v.len() == classes => Ok(Alpha::PerClass(v)),

@@ -38,8 +38,7 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
         max_easy_loss_share: a.max_easy_loss_share,
         min_imbalance: a.min_imbalance,
         max_ece: a.max_ece,
-        calibration_gamma: check_gamma(a.calibration_gamma)
-            .map_err(|e| anyhow::anyhow!("--calibration-gamma: {e}"))?,
+        calibration_gamma: check_gamma("--calibration-gamma", a.calibration_gamma)?,
         beta: a.loss.beta,
         easy: a.loss.easy,
         alpha_by_gamma: RETINANET_ALPHA.to_vec(),
@@ -50,7 +49,7 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
 fn gammas(a: &RecommendArgs, t: &Targets) -> Result<Vec<f64>> {
     let mut g = parse_list(&a.gamma, "--gamma")?
         .into_iter()
-        .map(check_gamma)
+        .map(|g| check_gamma("--gamma", g))
         .collect::<Result<Vec<_>>>()?;
     g.push(0.0);
     g.push(t.calibration_gamma);

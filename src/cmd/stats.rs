@@ -18,7 +18,7 @@ pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
     if super::out::format(&a.output) != OutputFormat::Json {
         note_detection(&ds, g);
     }
-    let gamma = check_gamma(a.gamma)?;
+    let gamma = check_gamma("--gamma", a.gamma)?;
     let alpha = parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len())?;
     let mut spec = engine_spec(&ds, &a.loss)?;
     spec.terms = vec![Term::Pow(gamma)];

@@ -99,10 +99,15 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
             continue;
         }
         let meta = std::fs::metadata(p).with_context(|| {
-            format!(
-                "{}: cannot open; check the path",
-                crate::text::escape(&p.display().to_string())
-            )
+            let shown = crate::text::escape(&p.display().to_string());
+            // `--gamma 0 1 2 FILE`: the extra values land here as file names.
+            if p.to_str().is_some_and(|t| t.trim().parse::<f64>().is_ok()) {
+                format!(
+                    "{shown}: no such file; lists such as --gamma and --alpha are comma-separated (--gamma 0,1,2,5), so {shown} was taken for a file"
+                )
+            } else {
+                format!("{shown}: cannot open; check the path")
+            }
         })?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)

@@ -26,8 +26,8 @@ pub fn render(r: &CompareReport, style: Style) -> String {
             "× CE",
             "easy loss",
             "easy grad",
-            "top 1% pos/neg",
-            "top 10% pos/neg",
+            "top 1%\npos/neg",
+            "top 10%\npos/neg",
         ],
     );
     for v in &r.variants {
@@ -37,13 +37,14 @@ pub fn render(r: &CompareReport, style: Style) -> String {
             human(v.ratio_to_ce),
             percent(v.easy_loss_share, Percent::Cell),
             percent(v.easy_grad_share, Percent::Cell),
+            // Positives over negatives, one per line, so no share is cut in two.
             format!(
-                "{}/{}",
+                "{}\n{}",
                 percent(v.hardest_1pct_loss_share.positives, Percent::Cell),
                 percent(v.hardest_1pct_loss_share.negatives, Percent::Cell)
             ),
             format!(
-                "{}/{}",
+                "{}\n{}",
                 percent(v.hardest_10pct_loss_share.positives, Percent::Cell),
                 percent(v.hardest_10pct_loss_share.negatives, Percent::Cell)
             ),

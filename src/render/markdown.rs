@@ -66,9 +66,10 @@ pub fn md(s: &str) -> String {
     out
 }
 
-/// Whether a cell reads as a number (right-aligned): a digit, a sign or `–` first.
+/// Whether a cell reads as a number (right-aligned): a digit, a sign, `–`
+/// or the `<` of a bound such as `<0.001%` first.
 fn numeric(cell: &str) -> bool {
-    cell.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '–')
+    cell.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '–' || c == '<')
 }
 
 /// A Markdown table: header, alignment row (the first column and text

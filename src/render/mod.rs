@@ -34,17 +34,28 @@ pub struct Style {
     pub color: bool,
     /// `--color` as given.
     pub choice: ColorChoice,
+    /// Columns the tables may use: the terminal's width on a terminal, else 80.
+    pub width: u16,
 }
 
 impl Style {
     /// Decides colour from the flag, the terminal and the environment.
     pub fn detect(choice: ColorChoice) -> Style {
-        Style::decide(
+        let tty = std::io::stdout().is_terminal();
+        let mut style = Style::decide(
             choice,
-            std::io::stdout().is_terminal(),
+            tty,
             std::env::var_os("NO_COLOR").as_deref(),
             std::env::var_os("TERM").as_deref(),
-        )
+        );
+        if tty {
+            if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+                // Narrow terminals still get 80 (tables wrap there); very wide ones
+                // get at most 160 so lines stay readable.
+                style.width = w.clamp(80, 160);
+            }
+        }
+        style
     }
 
     /// The rule behind [`Style::detect`]: `always` and `never` win; `auto`
@@ -62,7 +73,11 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => env_ok && tty,
         };
-        Style { color, choice }
+        Style {
+            color,
+            choice,
+            width: 80,
+        }
     }
 
     /// The style for a file written with `-o`: a file is not a terminal, so
@@ -70,6 +85,7 @@ impl Style {
     pub fn for_file(self) -> Style {
         Style {
             color: self.choice == ColorChoice::Always,
+            width: 80,
             ..self
         }
     }

@@ -1,10 +1,13 @@
-//! The human-readable table exporter (comfy-table), sized for 80 columns.
+//! The human-readable table exporter (comfy-table), sized to the terminal (80
+//! columns for files and pipes).
 
 use super::{cell_name, human, Exporter, Style};
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
 use crate::text::{alpha, percent, AlphaText, Percent};
 use anyhow::Result;
-use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
+};
 use std::fmt::Write;
 
 /// `--output table` (the default).
@@ -34,12 +37,12 @@ impl Exporter for TableExporter {
     }
 }
 
-/// A table with flcli's look: header row, right-aligned numbers, 80 columns wide.
+/// A table with flcli's look: header row, right-aligned numbers, as wide as [`Style::width`].
 pub fn new_table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(80);
+        .set_width(style.width);
     if style.color {
         t.enforce_styling();
     } else {
@@ -56,6 +59,8 @@ pub fn new_table(style: Style, header: &[&str]) -> Table {
     for i in 1..header.len() {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);
+            // Numbers are never wrapped: only the first (name) column gives way.
+            col.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
     t
@@ -178,18 +183,9 @@ fn stats(r: &StatsReport, style: Style) -> String {
         human(im.normalized_entropy),
         r.params.beta
     );
-    match im.positive_negative_ratio {
-        Some(pn) if pn > 0.0 => {
-            let _ = writeln!(
-                out,
-                "positive : negative elements = 1 : {}",
-                human(Some(1.0 / pn))
-            );
-        }
-        Some(_) => {
-            let _ = writeln!(out, "positive : negative elements = 0 : all (no positives)");
-        }
-        None => {}
+    if let Some(pn) = im.positive_negative_ratio {
+        // The JSON's own figure, said the same way (positives per negative).
+        let _ = writeln!(out, "positive / negative elements = {}", human(Some(pn)));
     }
     out.push('\n');
 
