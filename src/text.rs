@@ -59,7 +59,7 @@ pub fn percent(x: Option<f64>, place: Percent) -> String {
     let p = v * 100.0;
     if p == 0.0 || p.abs() >= 0.1 {
         format!("{p:.1}%")
-    } else if place == Percent::Cell && !(p.abs() >= 0.001) {
+    } else if place == Percent::Cell && (p.is_nan() || p.abs() < 0.001) {
         "<0.001%".into()
     } else {
         let d = (1.0 - p.abs().log10().floor()) as usize;
