@@ -192,6 +192,13 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
         percent(Some(t.max_ece), Percent::Prose),
     );
     let gap = c.confidence_gap.unwrap_or(0.0);
+    if d.overconfident && d.gamma_for_calibration == 0.0 {
+        return format!(
+            "Calibration: the model is overconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} above accuracy; but on imbalanced data the α weighting comes first, and raising γ on top of it cost accuracy in flcli's experiment (docs/recommend.md), so calibration does not raise γ here (train with γ = {} if calibration matters more than accuracy).",
+            percent(Some(gap), Percent::Prose),
+            t.calibration_gamma
+        );
+    }
     if d.overconfident {
         let why = if d.gamma_for_gradient == 0.0 {
             " although the gradient alone gives no reason for focal loss".to_string()

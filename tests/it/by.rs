@@ -1,0 +1,213 @@
+//! `--by COL`: the whole report again for each value of a metadata column.
+
+use crate::support::{close, flcli, stats};
+
+#[test]
+fn groups_partition_the_whole_and_are_sorted() {
+    for file in ["fixtures/detection.parquet", "fixtures/detection.csv"] {
+        let r = stats(&[file, "--by", "size"]);
+        let plain = stats(&[file]);
+        let groups = r.groups.as_ref().expect("groups with --by");
+        let keys: Vec<&str> = groups.iter().map(|g| g.key.as_str()).collect();
+        assert_eq!(keys, ["large", "medium", "small"], "{file}");
+        assert_eq!(r.input.by.as_deref(), Some("size"));
+        let rows: u64 = groups.iter().map(|g| g.report.input.rows_read).sum();
+        assert_eq!(rows, r.input.rows_read);
+        let elements: u64 = groups.iter().map(|g| g.report.totals.elements).sum();
+        assert_eq!(elements, r.totals.elements);
+        for k in 0..2 {
+            let n: u64 = groups.iter().map(|g| g.report.classes[k].count).sum();
+            assert_eq!(n, r.classes[k].count);
+        }
+        let fl: f64 = groups.iter().map(|g| g.report.totals.focal_sum).sum();
+        assert!(
+            close(fl, r.totals.focal_sum, 1e-12),
+            "{fl} vs {}",
+            r.totals.focal_sum
+        );
+        // The whole report under --by is the plain report (up to summation order).
+        assert_eq!(r.totals.elements, plain.totals.elements);
+        assert!(close(r.totals.ce_sum, plain.totals.ce_sum, 1e-12));
+        assert!(close(r.totals.focal_sum, plain.totals.focal_sum, 1e-12));
+        assert!(plain.groups.is_none());
+        assert!(groups.iter().all(|g| g.report.groups.is_none()));
+    }
+}
+
+#[test]
+fn a_slice_equals_the_report_of_its_rows_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("fixtures/detection.csv").unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let col = header.split(',').position(|c| c == "size").unwrap();
+    let small: Vec<&str> = lines
+        .filter(|l| l.split(',').nth(col) == Some("small"))
+        .collect();
+    let path = dir.path().join("small.csv");
+    std::fs::write(&path, format!("{header}\n{}\n", small.join("\n"))).unwrap();
+    let alone = stats(&[path.to_str().unwrap()]);
+    let r = stats(&["fixtures/detection.csv", "--by", "size"]);
+    let g = r
+        .groups
+        .unwrap()
+        .into_iter()
+        .find(|g| g.key == "small")
+        .unwrap()
+        .report;
+    assert_eq!(g.totals.elements, alone.totals.elements);
+    assert!(close(g.totals.focal_sum, alone.totals.focal_sum, 1e-12));
+    assert_eq!(
+        g.buckets.iter().map(|b| b.count).collect::<Vec<_>>(),
+        alone.buckets.iter().map(|b| b.count).collect::<Vec<_>>()
+    );
+    assert_eq!(g.classes[1].accuracy, alone.classes[1].accuracy);
+}
+
+#[test]
+fn too_many_groups_is_an_error_that_suggests_a_coarser_column() {
+    let out = flcli()
+        .args([
+            "stats",
+            "fixtures/detection.parquet",
+            "--by",
+            "logit",
+            "--max-groups",
+            "50",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("\"logit\"") && err.contains("more than 50") && err.contains("--max-groups"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_by_column_names_the_file_and_the_columns() {
+    let out = flcli()
+        .args(["stats", "fixtures/detection.csv", "--by", "split"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("fixtures/detection.csv")
+            && err.contains("\"split\"")
+            && err.contains("\"size\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn tables_have_one_section_per_value_and_csv_a_group_column() {
+    let out = flcli()
+        .args([
+            "stats",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--color",
+            "never",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for k in ["large", "medium", "small"] {
+        assert_eq!(text.matches(&format!("━━ size = {k} ━━")).count(), 1, "{k}");
+    }
+    let out = flcli()
+        .args([
+            "stats",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--output",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("group,section,"));
+    assert!(csv.lines().any(|l| l.starts_with("small,class,")));
+    assert!(csv.lines().any(|l| l.starts_with(",class,")));
+}
+
+#[test]
+fn gates_reach_into_groups_by_key() {
+    let out = flcli()
+        .args([
+            "stats",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--json",
+            "--fail-if",
+            "groups[small].totals.elements > 1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn compare_by_scores_every_slice_with_the_same_grid() {
+    let out = flcli()
+        .args([
+            "compare",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--gamma",
+            "0,2",
+            "--alpha",
+            "0.25",
+            "--json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: flcli::report::CompareReport = serde_json::from_slice(&out.stdout).unwrap();
+    let groups = r.groups.as_ref().expect("groups with --by");
+    assert_eq!(groups.len(), 3);
+    for (v, whole) in r.variants.iter().enumerate() {
+        let sum: f64 = groups.iter().map(|g| g.report.variants[v].loss_sum).sum();
+        assert!(
+            close(sum, whole.loss_sum, 1e-12),
+            "{}: {sum} vs {}",
+            whole.name,
+            whole.loss_sum
+        );
+        assert!(groups
+            .iter()
+            .all(|g| g.report.variants[v].name == whole.name));
+    }
+    let table = flcli()
+        .args([
+            "compare",
+            "fixtures/detection.parquet",
+            "--by",
+            "size",
+            "--color",
+            "never",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert_eq!(text.matches("━━ size = ").count(), 3);
+}

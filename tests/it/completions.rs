@@ -1,0 +1,197 @@
+//! Shell completions and the man page: the committed scripts in
+//! `completions/` are exactly what the binary prints, file-valued flags
+//! complete file names, and `flcli man` documents every command.
+
+use crate::support;
+use clap::builder::ValueHint;
+use clap::CommandFactory;
+use std::path::Path;
+
+/// (shell, file name in completions/) as each shell expects it.
+const SCRIPTS: &[(&str, &str)] = &[
+    ("bash", "flcli.bash"),
+    ("zsh", "_flcli"),
+    ("fish", "flcli.fish"),
+    ("elvish", "flcli.elv"),
+    ("powershell", "_flcli.ps1"),
+];
+
+fn flcli(args: &[&str]) -> (i32, Vec<u8>, Vec<u8>) {
+    let out = support::flcli().args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
+}
+
+fn completions_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/completions"))
+}
+
+#[test]
+fn committed_scripts_match_the_binary() {
+    // FLCLI_BLESS=1 rewrites the committed scripts (after a flag changed).
+    let bless = std::env::var_os("FLCLI_BLESS").is_some_and(|v| !v.is_empty());
+    let mut stale = Vec::new();
+    for (shell, file) in SCRIPTS {
+        let (code, script, err) = flcli(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {}", String::from_utf8_lossy(&err));
+        assert!(
+            err.is_empty(),
+            "{shell}: stderr {:?}",
+            String::from_utf8_lossy(&err)
+        );
+        assert!(
+            String::from_utf8_lossy(&script).contains("flcli"),
+            "{shell}: not a script for flcli"
+        );
+        let path = completions_dir().join(file);
+        if bless {
+            std::fs::create_dir_all(completions_dir()).unwrap();
+            std::fs::write(&path, &script).unwrap();
+            continue;
+        }
+        match std::fs::read(&path) {
+            Ok(committed) if committed == script => {}
+            Ok(_) => stale.push(format!(
+                "completions/{file} differs from `flcli completions {shell}`"
+            )),
+            Err(e) => stale.push(format!("completions/{file}: {e}")),
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\nRegenerate the committed scripts with:\n    FLCLI_BLESS=1 cargo test --test it completions::\nand commit completions/.",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn every_path_valued_argument_completes_file_names() {
+    let path_type = clap::value_parser!(std::path::PathBuf).type_id();
+    let root = flcli::cli::Cli::command();
+    let mut stack = vec![root];
+    let mut checked = Vec::new();
+    let mut missing = Vec::new();
+    while let Some(cmd) = stack.pop() {
+        for arg in cmd.get_arguments() {
+            if arg.get_value_parser().type_id() != path_type {
+                continue;
+            }
+            let name = format!("{} {}", cmd.get_name(), arg.get_id());
+            match arg.get_value_hint() {
+                ValueHint::FilePath | ValueHint::AnyPath | ValueHint::DirPath => checked.push(name),
+                other => missing.push(format!("{name} ({other:?})")),
+            }
+        }
+        stack.extend(cmd.get_subcommands().cloned());
+    }
+    assert!(
+        missing.is_empty(),
+        "path-valued flags without value_hint = ValueHint::FilePath/AnyPath/DirPath: {missing:?}"
+    );
+    // The inputs and -o of every report command, at least.
+    for want in [
+        "stats files",
+        "stats out",
+        "compare files",
+        "compare out",
+        "recommend out",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == want),
+            "{want} not found among {checked:?}"
+        );
+    }
+}
+
+#[test]
+fn scripts_complete_file_names_for_out_and_inputs() {
+    // What each shell's script does with a FilePath hint, as clap_complete writes it.
+    let (_, zsh, _) = flcli(&["completions", "zsh"]);
+    let zsh = String::from_utf8(zsh).unwrap();
+    assert!(
+        zsh.contains("'--out=[")
+            && zsh
+                .lines()
+                .any(|l| l.starts_with("'--out=[") && l.contains(":_files"))
+    );
+    assert!(
+        zsh.lines().any(|l| l.contains(":FILE:_files")),
+        "inputs complete files in zsh"
+    );
+    let (_, fish, _) = flcli(&["completions", "fish"]);
+    let fish = String::from_utf8(fish).unwrap();
+    assert!(
+        fish.lines()
+            .any(|l| l.contains("-l out") && l.contains("-F")),
+        "fish: --out completes files (-F)"
+    );
+    let (_, bash, _) = flcli(&["completions", "bash"]);
+    let bash = String::from_utf8(bash).unwrap();
+    let out_case = bash.split("--out)").nth(1).expect("bash handles --out");
+    let body = &out_case[..out_case.find(";;").unwrap()];
+    assert!(
+        body.contains("compgen -f"),
+        "bash: --out completes files:\n{body}"
+    );
+}
+
+#[test]
+fn unknown_shell_is_a_usage_error() {
+    let (code, out, err) = flcli(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(String::from_utf8_lossy(&err).contains("possible values"));
+}
+
+#[test]
+fn man_page_is_roff_and_documents_every_command_and_flag() {
+    let (code, out, err) = flcli(&["man"]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let page = String::from_utf8(out).unwrap();
+    assert!(page.contains(".TH flcli 1"), "title macro");
+    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"));
+    let cli = flcli::cli::Cli::command();
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        assert!(
+            page.contains(&format!(".SH \"COMMAND: flcli {name}\"")),
+            "no section for {name}"
+        );
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                // roff escapes '-' as '\-'.
+                let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(
+                    page.contains(&roff),
+                    "{name} --{long} missing from the man page"
+                );
+            }
+        }
+    }
+    for global in ["color", "quiet", "threads"] {
+        assert!(page.contains(&format!("\\-\\-{global}")), "--{global}");
+    }
+    // No dangling references to per-command pages that are not installed.
+    assert!(
+        !page.contains("flcli\\-stats(1)"),
+        "points at a missing page"
+    );
+    // `man` can render it (when man is installed; the roff checks above always run).
+    if let Ok(o) = std::process::Command::new("man").arg("--version").output() {
+        if o.status.success() {
+            let dir = tempfile::tempdir().unwrap();
+            let f = dir.path().join("flcli.1");
+            std::fs::write(&f, &page).unwrap();
+            let r = std::process::Command::new("man")
+                .arg("-l")
+                .arg(&f)
+                .env("MANWIDTH", "100")
+                .env("MANPAGER", "cat")
+                .env("PAGER", "cat")
+                .output()
+                .unwrap();
+            assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+            let text = String::from_utf8_lossy(&r.stdout);
+            assert!(text.contains("COMMAND: flcli compare"), "{text}");
+        }
+    }
+}

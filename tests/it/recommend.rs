@@ -1,0 +1,240 @@
+//! `flcli recommend` on generated data sets whose right answer is known (CLI,
+//! JSON read into flcli::report types). The pure method: tests/it/recommend_method.rs.
+
+use crate::support::{flcli, synth};
+use flcli::analysis::recommend::retinanet_alpha;
+use flcli::text::{percent, Percent};
+
+fn pc(x: Option<f64>) -> String {
+    percent(x, Percent::Prose)
+}
+use flcli::report::compare::Variant;
+use flcli::report::RecommendReport;
+use serde_json::{json, Value};
+use std::path::Path;
+
+fn run(file: &Path, extra: &[&str]) -> std::process::Output {
+    flcli()
+        .arg("recommend")
+        .arg(file)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn report(file: &Path, extra: &[&str]) -> RecommendReport {
+    let mut args = vec!["--json", "-q"];
+    args.extend_from_slice(extra);
+    let out = run(file, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn variant<'a>(r: &'a RecommendReport, name: &str) -> &'a Variant {
+    r.evidence
+        .variants
+        .iter()
+        .find(|v| v.name == name)
+        .unwrap_or_else(|| panic!("no variant {name}"))
+}
+
+#[test]
+fn balanced_easy_data_gets_cross_entropy() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(&synth::balanced_easy(dir.path()), &[]);
+    let rec = &r.recommendation;
+    assert_eq!(rec.loss, "cross_entropy", "{:#?}", rec.rationale);
+    assert_eq!(rec.gamma, 0.0);
+    assert_eq!(rec.alpha, Value::Null);
+    assert_eq!(rec.variant, "ce");
+    let d = &r.evidence.decision;
+    assert!(!d.gradient_argument && !d.overconfident);
+    assert!(d.ce_easy_loss_share.unwrap() < 0.5 && d.ce_easy_grad_share.unwrap() < 0.5);
+    assert_eq!(r.evidence.calibration.direction, "calibrated");
+}
+
+#[test]
+fn dense_detection_gets_focal_with_moderate_gamma_and_small_alpha() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(&synth::dense_detection(dir.path()), &[]);
+    let rec = &r.recommendation;
+    assert_eq!(rec.loss, "focal", "{:#?}", rec.rationale);
+    assert!((1.0..=3.0).contains(&rec.gamma), "γ = {}", rec.gamma);
+    let alpha = rec.alpha.as_f64().expect("a number for positives");
+    assert!(alpha <= 0.5, "α = {alpha}");
+    let d = &r.evidence.decision;
+    assert_eq!(d.alpha_rule, "retinanet_table1");
+    assert_eq!(d.positives_are_minority, Some(true));
+    assert!(d.gradient_argument && d.gradient_target_met);
+    // The smallest γ that meets the target: the chosen one does, the one below does not.
+    let chosen = variant(&r, &rec.variant);
+    assert!(chosen.easy_grad_share.unwrap() <= 0.5);
+    let below = r
+        .params
+        .gammas
+        .iter()
+        .rev()
+        .find(|&&g| g < rec.gamma)
+        .unwrap();
+    let name = match retinanet_alpha(*below) {
+        a if *below == 0.0 => format!("ce a={a}"),
+        a => format!("fl g={below} a={a}"),
+    };
+    assert!(variant(&r, &name).easy_grad_share.unwrap() > 0.5);
+    // The rationale carries the numbers that drove it.
+    let grad = pc(d.ce_easy_grad_share);
+    assert!(
+        rec.rationale
+            .iter()
+            .any(|s| s.contains(&grad) && s.contains("50.0% target")),
+        "{:#?}",
+        rec.rationale
+    );
+    assert!(rec
+        .alternatives
+        .iter()
+        .any(|a| a.variant.starts_with("flsd53")));
+}
+
+#[test]
+fn dense_detection_with_a_looser_gradient_target_gets_alpha_balanced_ce() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(
+        &synth::dense_detection(dir.path()),
+        &["--max-easy-grad-share", "0.99"],
+    );
+    assert_eq!(r.recommendation.loss, "cross_entropy");
+    assert_eq!(r.recommendation.alpha, json!(0.75));
+    assert_eq!(r.evidence.targets.max_easy_grad_share, 0.99);
+}
+
+#[test]
+fn long_tail_softmax_gets_class_balanced_per_class_alpha() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = report(&synth::long_tail(dir.path()), &[]);
+    let rec = &r.recommendation;
+    assert_eq!(r.evidence.decision.alpha_rule, "class_balanced");
+    let alpha: Vec<f64> = rec
+        .alpha
+        .as_array()
+        .expect("a per-class list")
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    // Cui et al. 2019: α_c ∝ (1 − β)/(1 − β^n_c), normalised to sum to K.
+    let beta: f64 = 0.999;
+    let raw: Vec<f64> = synth::long_tail_counts()
+        .iter()
+        .map(|&n| (1.0 - beta) / (1.0 - beta.powi(n as i32)))
+        .collect();
+    let s: f64 = raw.iter().sum();
+    for (got, w) in alpha.iter().zip(&raw) {
+        let want = w * 10.0 / s;
+        assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+    }
+    assert!(
+        alpha.windows(2).all(|w| w[0] < w[1]),
+        "tail classes weigh more"
+    );
+    assert!(rec.rationale.iter().any(|s| s.contains("Cui et al. 2019")));
+}
+
+#[test]
+fn overconfident_model_gets_focal_for_calibration() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = synth::overconfident(dir.path());
+    let r = report(&file, &[]);
+    let rec = &r.recommendation;
+    let d = &r.evidence.decision;
+    assert_eq!(r.evidence.calibration.direction, "overconfident");
+    assert!(d.overconfident && !d.gradient_argument);
+    assert_eq!(rec.loss, "focal");
+    assert_eq!(rec.gamma, 3.0);
+    let ece = pc(r.evidence.calibration.ece);
+    assert!(
+        rec.rationale
+            .iter()
+            .any(|s| s.contains("overconfident") && s.contains(&ece)),
+        "{:#?}",
+        rec.rationale
+    );
+    // The threshold is a knob: above this ECE the same model gets cross-entropy.
+    let r = report(&file, &["--max-ece", "0.5"]);
+    assert_eq!(r.recommendation.loss, "cross_entropy");
+}
+
+#[test]
+fn table_output_says_it_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        &synth::dense_detection(dir.path()),
+        &["-q", "--color", "never"],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Use focal loss with γ = "), "{text}");
+    assert!(text.contains("Why") && text.contains("Alternatives") && text.contains("◀"));
+}
+
+#[test]
+fn bad_knobs_exit_2_with_nothing_on_stdout() {
+    let file = Path::new("fixtures/detection.parquet");
+    for bad in [
+        ["--max-easy-grad-share", "1.5"],
+        ["--min-imbalance", "0.5"],
+        ["--max-ece", "1.5"],
+        ["--gamma", "0,x"],
+    ] {
+        let out = run(file, &bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(bad[0]),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn sigmoid_weighs_negative_against_positive_elements() {
+    let r = report(
+        Path::new("fixtures/sigmoid.parquet"),
+        &["--mode", "sigmoid"],
+    );
+    let pn = r.evidence.imbalance.positive_negative_ratio.unwrap();
+    let ratio = r.evidence.decision.imbalance_ratio.unwrap();
+    assert!((ratio - 1.0 / pn).abs() < 1e-9 * ratio);
+    assert_eq!(r.evidence.calibration.items, "element");
+    assert!(
+        r.recommendation.alpha.is_number(),
+        "a number for the positives"
+    );
+    assert_eq!(r.evidence.decision.alpha_rule, "retinanet_table1");
+}
+
+#[test]
+fn an_empty_softmax_class_gets_a_note_not_silent_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("empty_class.csv");
+    let (mut y, mut p) = (Vec::new(), Vec::new());
+    for i in 0..300 {
+        y.push(if i % 10 == 0 { 1 } else { 0 });
+        p.push(vec![0.7, 0.2, 0.1]);
+    }
+    synth::softmax_csv(&file, &y, &p);
+    let r = report(&file, &[]);
+    let alpha = r.recommendation.alpha.as_array().unwrap();
+    assert_eq!(alpha[2].as_f64(), Some(0.0));
+    assert!(
+        r.recommendation
+            .rationale
+            .iter()
+            .any(|s| s.contains("\"2\" have no rows here")),
+        "{:#?}",
+        r.recommendation.rationale
+    );
+}

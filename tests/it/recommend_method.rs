@@ -1,0 +1,285 @@
+//! The pure `recommend` method on hand-made grids: each rule of the README's
+//! "How `flcli recommend` decides" on numbers chosen so a wrong rule fails.
+
+use flcli::analysis::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
+use flcli::model::Mode;
+use flcli::report::compare::{Curves, PosNeg, Targets, Variant};
+use flcli::report::{Calibration, Imbalance, Weights};
+use serde_json::{json, Value};
+
+const GAMMAS: [f64; 6] = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0];
+
+fn v(kind: &str, name: &str, gamma: Option<f64>, alpha: Value, grad: f64, loss: f64) -> Variant {
+    Variant {
+        name: name.into(),
+        kind: serde_json::from_value(Value::from(kind)).unwrap(),
+        gamma,
+        alpha,
+        loss_sum: 1.0,
+        loss_mean: Some(0.1),
+        ratio_to_ce: Some(1.0),
+        classes: vec![],
+        buckets: vec![],
+        easy_loss_share: Some(loss),
+        easy_grad_share: Some(grad),
+        hardest_1pct_loss_share: PosNeg {
+            positives: None,
+            negatives: None,
+        },
+        hardest_10pct_loss_share: PosNeg {
+            positives: None,
+            negatives: None,
+        },
+        curves: Curves {
+            positives: vec![],
+            negatives: vec![],
+        },
+    }
+}
+
+/// A binary grid whose easy shares come from `f(γ, α)`.
+fn grid(f: impl Fn(f64, Option<f64>) -> (f64, f64)) -> Vec<Variant> {
+    let mut out = Vec::new();
+    for g in GAMMAS {
+        for a in [None, Some(0.25), Some(0.5), Some(0.75)] {
+            let (grad, loss) = f(g, a);
+            let aj = a.map_or(Value::Null, |x| json!(x));
+            out.push(v("focal", &format!("g{g} a{a:?}"), Some(g), aj, grad, loss));
+        }
+    }
+    for a in [Value::Null, json!(0.25), json!(0.75)] {
+        out.push(v("flsd53", &format!("flsd53 {a}"), None, a, 0.01, 0.01));
+    }
+    out
+}
+
+fn imbalance(pos_per_neg: f64) -> Imbalance {
+    let r = if pos_per_neg > 1.0 {
+        pos_per_neg
+    } else {
+        1.0 / pos_per_neg
+    };
+    Imbalance {
+        imbalance_ratio: Some(r),
+        imbalance_ratio_note: None,
+        majority: "0".into(),
+        minority: "1".into(),
+        normalized_entropy: Some(0.5),
+        effective_number: vec![1.0, 1.0],
+        weights: Weights {
+            inverse_frequency: vec![Some(1.0), Some(1.0)],
+            effective_number: vec![Some(1.0), Some(1.0)],
+        },
+        severity: flcli::analysis::summary::severity(Some(r)).into(),
+        positive_negative_ratio: Some(pos_per_neg),
+        positives_per_class: None,
+        background_rows: None,
+    }
+}
+
+fn calibration(ece: f64, gap: f64) -> Calibration {
+    Calibration {
+        items: "row".into(),
+        ece: Some(ece),
+        mce: Some(ece),
+        brier: Some(0.1),
+        confidence_gap: Some(gap),
+        direction: if gap > 0.01 {
+            "overconfident"
+        } else if gap < -0.01 {
+            "underconfident"
+        } else {
+            "calibrated"
+        }
+        .into(),
+        reliability: vec![],
+    }
+}
+
+fn targets() -> Targets {
+    Targets {
+        max_easy_grad_share: 0.5,
+        max_easy_loss_share: 0.5,
+        min_imbalance: 10.0,
+        max_ece: 0.03,
+        calibration_gamma: 3.0,
+        beta: 0.999,
+        easy: 0.9,
+        alpha_by_gamma: RETINANET_ALPHA.to_vec(),
+    }
+}
+
+fn decide(
+    vs: &[Variant],
+    im: &Imbalance,
+    cal: &Calibration,
+) -> (
+    flcli::report::Recommendation,
+    flcli::report::compare::Decision,
+) {
+    recommend(Inputs {
+        mode: Mode::Binary,
+        variants: vs,
+        imbalance: im,
+        calibration: cal,
+        targets: &targets(),
+    })
+    .unwrap()
+}
+
+#[test]
+fn retinanet_table_1b_pairs_alpha_with_gamma() {
+    for (g, a) in [
+        (0.0, 0.75),
+        (0.2, 0.75),
+        (0.3, 0.75),
+        (0.5, 0.5),
+        (1.0, 0.25),
+        (2.0, 0.25),
+        (3.0, 0.25),
+        (5.0, 0.25),
+        (8.0, 0.25),
+    ] {
+        assert_eq!(retinanet_alpha(g), a, "γ = {g}");
+    }
+}
+
+#[test]
+fn method_balanced_and_not_dominated_is_cross_entropy() {
+    let vs = grid(|g, _| (0.3 / (1.0 + g), 0.1));
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
+    assert_eq!((rec.loss.as_str(), rec.gamma), ("cross_entropy", 0.0));
+    assert_eq!(rec.alpha, Value::Null);
+    assert_eq!(d.alpha_rule, "none");
+    assert!(rec.rationale.iter().any(|s| s.contains("30.0%")));
+}
+
+#[test]
+fn method_balanced_with_gradient_but_not_loss_dominated_is_cross_entropy() {
+    // The rule: balanced data whose loss is not dominated by easy examples → CE.
+    let vs = grid(|g, _| (0.7 / (1.0 + g), 0.3));
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
+    assert_eq!(rec.loss, "cross_entropy");
+    assert!(!d.gradient_argument);
+    assert!(rec
+        .rationale
+        .iter()
+        .any(|s| s.contains("70.0%") && s.contains("30.0%")));
+}
+
+#[test]
+fn method_balanced_and_dominated_takes_the_smallest_gamma_meeting_the_target() {
+    let vs = grid(|g, _| {
+        (
+            [0.8, 0.6, 0.45, 0.2, 0.1, 0.05][GAMMAS.iter().position(|&x| x == g).unwrap()],
+            0.6,
+        )
+    });
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
+    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 1.0));
+    assert_eq!(rec.alpha, Value::Null);
+    assert_eq!(d.gamma_for_gradient, 1.0);
+    assert!(rec
+        .rationale
+        .iter()
+        .any(|s| s.contains("45.0%") && s.contains("γ = 0.5 still leaves 60.0%")));
+}
+
+#[test]
+fn method_imbalanced_reads_the_alpha_paired_variants() {
+    // Only the Table 1b pairs (0, .75), (0.5, .5), (1, .25) … meet the target from γ = 1;
+    // every other α would say otherwise, so a wrong lookup fails.
+    let vs = grid(|g, a| match (g, a) {
+        (0.0, Some(0.75)) => (0.8, 0.3),
+        (0.5, Some(0.5)) => (0.6, 0.2),
+        (_, Some(0.25)) if g >= 1.0 => (0.4, 0.1),
+        _ => (0.95, 0.9),
+    });
+    let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.01, 0.0));
+    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 1.0));
+    assert_eq!(rec.alpha, json!(0.25));
+    assert_eq!(d.ce_variant, "g0 aSome(0.75)");
+    assert_eq!(d.imbalance_ratio, Some(1000.0));
+}
+
+#[test]
+fn method_reports_an_unmet_target() {
+    let vs = grid(|_, _| (0.9, 0.9));
+    let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.01, 0.0));
+    assert_eq!(rec.gamma, 5.0);
+    assert!(!d.gradient_target_met);
+    assert!(rec.rationale.iter().any(|s| s.contains("no γ of the grid")));
+}
+
+#[test]
+fn method_overconfidence_raises_gamma_on_balanced_data_and_says_why() {
+    let vs = grid(|g, _| (if g >= 1.0 { 0.3 } else { 0.8 }, 0.3));
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.1, 0.08));
+    assert_eq!(
+        (rec.gamma, d.gamma_for_gradient, d.gamma_for_calibration),
+        (3.0, 0.0, 3.0)
+    );
+    assert_eq!(rec.alpha, serde_json::Value::Null);
+    assert!(rec
+        .rationale
+        .iter()
+        .any(|s| s.contains("overconfident") && s.contains("gradient alone gives no reason")));
+}
+
+#[test]
+fn method_overconfidence_defers_to_alpha_on_imbalanced_data() {
+    let vs = grid(|g, _| (if g >= 1.0 { 0.3 } else { 0.8 }, 0.3));
+    let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.1, 0.08));
+    assert!(d.overconfident);
+    assert_eq!(
+        (rec.gamma, d.gamma_for_gradient, d.gamma_for_calibration),
+        (1.0, 1.0, 0.0)
+    );
+    assert_eq!(rec.alpha, json!(0.25));
+    assert!(rec
+        .rationale
+        .iter()
+        .any(|s| s.contains("overconfident") && s.contains("α weighting comes first")));
+}
+
+#[test]
+fn method_underconfidence_does_not_raise_gamma() {
+    let vs = grid(|_, _| (0.2, 0.1));
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.1, -0.08));
+    assert_eq!(rec.loss, "cross_entropy");
+    assert!(!d.overconfident);
+    assert!(rec.rationale.iter().any(|s| s.contains("underconfident")));
+}
+
+#[test]
+fn method_mirrors_the_pairing_when_negatives_are_rare() {
+    let vs = grid(|_, _| (0.2, 0.1));
+    let (rec, d) = decide(&vs, &imbalance(50.0), &calibration(0.01, 0.0));
+    assert_eq!(d.positives_are_minority, Some(false));
+    assert_eq!(
+        rec.alpha,
+        json!(0.25),
+        "α for positives = 1 − 0.75 at γ = 0"
+    );
+    // Overconfidence does not raise γ over the α weighting of imbalanced data.
+    let (rec, d) = decide(&vs, &imbalance(50.0), &calibration(0.1, 0.08));
+    assert!(d.overconfident);
+    assert_eq!((rec.gamma, rec.alpha.clone()), (0.0, json!(0.25)));
+}
+
+#[test]
+fn method_needs_cross_entropy_in_the_grid() {
+    let vs: Vec<Variant> = grid(|_, _| (0.2, 0.1))
+        .into_iter()
+        .filter(|v| v.gamma != Some(0.0))
+        .collect();
+    let err = recommend(Inputs {
+        mode: Mode::Binary,
+        variants: &vs,
+        imbalance: &imbalance(1.0),
+        calibration: &calibration(0.01, 0.0),
+        targets: &targets(),
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("γ = 0"));
+}

@@ -1,0 +1,18 @@
+//! What the test modules share, one definition each: running the binary and
+//! decoding its reports (`run`), input files (`files`), comparing numbers and
+//! reports (`check`), textbook formulas to compare with (`reference`), seeded
+//! generators (`rng`), and generated data sets whose right answer is known
+//! (`synth`). All but `synth` are re-exported here.
+
+mod check;
+mod files;
+mod reference;
+mod rng;
+mod run;
+pub mod synth;
+
+pub use check::*;
+pub use files::*;
+pub use reference::*;
+pub use rng::*;
+pub use run::*;
