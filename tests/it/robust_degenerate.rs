@@ -1,4 +1,4 @@
-//! Degenerate data (issue 6): a clear report with exit 0, nulls where a number
+//! Degenerate data: a clear report with exit 0, nulls where a number
 //! cannot be computed, and never NaN or infinity anywhere in the output.
 
 use crate::support::*;

@@ -1,4 +1,4 @@
-//! Fuzzing the CSV path and column detection (issue 6): arbitrary bytes and
+//! Fuzzing the CSV path and column detection: arbitrary bytes and
 //! arbitrary flag combinations must give a report (exit 0) or an error (exit 2,
 //! nothing on stdout), never a panic, a hang or an abort.
 //!

@@ -1,4 +1,4 @@
-//! Properties of the engine (issue 6), run in-process through the library:
+//! Properties of the engine, run in-process through the library:
 //! results do not depend on row order (1e-12 relative) or on how the input is
 //! cut into batches, row groups, files and parallel units; concatenating two
 //! files equals merging their partial results; the thread count changes nothing.

@@ -1,4 +1,4 @@
-//! Safety (issue 6): flcli only reads its inputs, never writes beside them,
+//! Safety: flcli only reads its inputs, never writes beside them,
 //! never executes or prints raw control sequences taken from the data, and
 //! fails fast, saying why, on Parquet files that are truncated or still being
 //! written (only the footer is read to find that out).

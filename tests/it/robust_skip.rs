@@ -1,4 +1,4 @@
-//! `--skip-invalid` (issue 6): every skipped row is counted by reason with its
+//! `--skip-invalid`: every skipped row is counted by reason with its
 //! first locations, rows_read = rows_used + rows_ignored + rows_skipped always,
 //! skipping never changes the result on the valid rows, and the strict default
 //! stops at the first invalid value, naming it.
