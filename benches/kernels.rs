@@ -1,4 +1,4 @@
-//! Criterion benches of the per-element kernels: `flcli::loss::kernel::accumulate`
+//! Criterion benches of the per-element kernels: `flcli::engine::kernel::accumulate`
 //! on in-memory batches, so decoding is out of the picture.
 //!
 //! Throughput is in elements = scores processed (rows × K): for binary that is
@@ -9,9 +9,11 @@
 
 use clap::Parser;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use flcli::analysis::variants;
 use flcli::cli::{Cli, Command};
-use flcli::loss::kernel::{accumulate, Batch, BACKGROUND};
-use flcli::loss::{variants, Alpha, EngineSpec, Mode, Partial, ScoreKind, Term};
+use flcli::engine::kernel::{accumulate, Batch};
+use flcli::engine::{EngineSpec, Partial};
+use flcli::model::{Alpha, Mode, ScoreKind, Term, BACKGROUND};
 use std::hint::black_box;
 
 mod common;

@@ -16,8 +16,8 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use flcli::cli::{Cli, Command, CompareArgs, StatsArgs};
 use flcli::cmd::{self, compare, stats, Global};
 use flcli::input::Dataset;
-use flcli::loss::Term;
-use flcli::output::Style;
+use flcli::model::Term;
+use flcli::render::Style;
 use flcli::report::Report;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -68,7 +68,7 @@ const GLOBAL: Global = Global {
     style: Style {
         color: false,
         width: 80,
-        choice: flcli::output::ColorChoice::Never,
+        choice: flcli::render::ColorChoice::Never,
     },
     quiet: true,
 };

@@ -1,8 +1,8 @@
 //! Command-line types (clap derive). Doc comments are the help text.
 
 use crate::input::Format;
-use crate::loss::Mode;
-use crate::output::ColorChoice;
+use crate::model::Mode;
+use crate::render::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 

@@ -2,13 +2,16 @@
 //! prediction dump. The binary is a thin shell over [`run`]; tests and
 //! benches call the modules directly.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod input;
-pub mod loss;
+pub mod model;
 pub mod outfile;
-pub mod output;
+pub mod render;
 pub mod report;
+pub mod text;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -51,7 +54,7 @@ where
             .build_global();
     }
     let g = cmd::Global {
-        style: output::Style::detect(cli.color),
+        style: render::Style::detect(cli.color),
         quiet: cli.quiet,
     };
     let result = cmd::out::preflight(&cli.command).and_then(|()| match &cli.command {
@@ -70,7 +73,7 @@ where
             // Messages quote values from the data: no control character reaches the terminal.
             outfile::eprint_line(format_args!(
                 "error: {}",
-                output::escape_text(&format!("{e:#}"))
+                text::escape_text(&format!("{e:#}"))
             ));
             EXIT_ERROR
         }

@@ -4,11 +4,13 @@ use super::{
     check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
     parse_list, run_pass, Global,
 };
+use crate::analysis::summary;
+use crate::analysis::variants::{self, Named, VariantDef};
 use crate::cli::{CompareArgs, InputArgs, LossArgs};
+use crate::engine::{EngineSpec, Partial};
 use crate::input::Dataset;
-use crate::loss::variants::{self, Named, VariantDef};
-use crate::loss::{summary, Alpha, EngineSpec, Mode, Partial};
-use crate::output::plot;
+use crate::model::{Alpha, Mode};
+use crate::render::plot;
 use crate::report::compare::CompareParams;
 use crate::report::{CompareGroup, CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
@@ -37,7 +39,7 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
         f.write(svg.as_bytes())?;
         g.note(&format!(
             "wrote {}",
-            crate::output::escape(&f.path().display().to_string())
+            crate::text::escape(&f.path().display().to_string())
         ));
     }
     emit(&Report::Compare(done.report), &a.output, g)?;
@@ -52,13 +54,24 @@ pub fn plot_file(path: &std::path::Path) -> Result<crate::outfile::OutFile> {
     crate::outfile::OutFile::check("--plot", path)
 }
 
+/// The α settings of a grid.
+#[derive(Clone, Debug)]
+pub enum Alphas {
+    /// The mode's default α.
+    Default,
+    /// `--alpha` as given (parsed once the mode is known): `;`-separated items.
+    Text(Vec<String>),
+    /// Settings chosen by flcli itself.
+    Values(Vec<Alpha>),
+}
+
 /// A grid as given on the command line.
 #[derive(Clone, Debug)]
 pub struct Grid {
     /// γ values.
     pub gammas: Vec<f64>,
-    /// α settings as text (parsed once the mode is known); None = the mode's default.
-    pub alphas: Option<Vec<String>>,
+    /// α settings; see [`Alphas`].
+    pub alphas: Alphas,
     /// Named variants.
     pub named: Vec<Named>,
     /// The `--variant` strings.
@@ -78,7 +91,10 @@ impl Grid {
             .collect::<Result<Vec<_>>>()?;
         Ok(Grid {
             gammas,
-            alphas: alpha.map(|s| s.split(';').map(str::to_string).collect()),
+            alphas: match alpha {
+                None => Alphas::Default,
+                Some(s) => Alphas::Text(s.split(';').map(str::to_string).collect()),
+            },
             named,
             named_text: variants.to_vec(),
         })
@@ -86,8 +102,10 @@ impl Grid {
 
     /// The α settings for `mode`.
     pub fn alphas(&self, mode: Mode, classes: usize) -> Result<Vec<Alpha>> {
-        let Some(list) = &self.alphas else {
-            return Ok(vec![parse_alpha(None, mode, classes)?]);
+        let list = match &self.alphas {
+            Alphas::Default => return Ok(vec![parse_alpha(None, mode, classes)?]),
+            Alphas::Values(v) => return Ok(v.clone()),
+            Alphas::Text(list) => list,
         };
         let mut out = Vec::new();
         for item in list {

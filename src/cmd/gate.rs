@@ -371,7 +371,7 @@ fn names(a: &[Value]) -> String {
     let all: Vec<String> = a
         .iter()
         .filter_map(label)
-        .map(|n| format!("{:?}", crate::output::escape(n)))
+        .map(|n| format!("{:?}", crate::text::escape(n)))
         .collect();
     if all.len() > 12 {
         format!("{}, … ({} in all)", all[..12].join(", "), all.len())

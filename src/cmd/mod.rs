@@ -10,9 +10,10 @@ pub mod recommend;
 pub mod stats;
 
 use crate::cli::{InputArgs, LossArgs, OutputArgs};
+use crate::engine::{EngineSpec, Partial};
 use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
-use crate::loss::{Alpha, EngineSpec, Mode, Partial, ScoreKind};
-use crate::output::Style;
+use crate::model::{Alpha, Mode, ScoreKind};
+use crate::render::Style;
 use crate::report::{InputInfo, Report, SkipInfo};
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
@@ -198,14 +199,14 @@ pub fn note_detection(ds: &Dataset, g: &Global) {
     if !ds.layout.detected.is_empty() {
         g.note(&format!(
             "detected {}",
-            crate::output::escape(&ds.layout.detected.join(", "))
+            crate::text::escape(&ds.layout.detected.join(", "))
         ));
     }
 }
 
 /// The `input` object of every report.
 pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
-    use crate::loss::accum::{Loc, SkipReason};
+    use crate::model::{Loc, SkipReason};
     let formats: std::collections::BTreeSet<&str> = ds
         .sources
         .iter()

@@ -6,7 +6,7 @@ use super::gate::{self, ChecksFailed};
 use super::Global;
 use crate::cli::{Command, OutputArgs, OutputFormat};
 use crate::outfile::OutFile;
-use crate::output::{Exporter, JsonExporter};
+use crate::render::{Exporter, JsonExporter};
 use crate::report::Report;
 use anyhow::{bail, Result};
 use std::io::Write;
@@ -38,9 +38,9 @@ pub fn format(out: &OutputArgs) -> OutputFormat {
 pub fn exporter(f: OutputFormat) -> Box<dyn Exporter> {
     match f {
         OutputFormat::Json => Box::new(JsonExporter),
-        OutputFormat::Table => Box::new(crate::output::table::TableExporter),
-        OutputFormat::Markdown => Box::new(crate::output::markdown::MarkdownExporter),
-        OutputFormat::Csv => Box::new(crate::output::csv::CsvExporter),
+        OutputFormat::Table => Box::new(crate::render::table::TableExporter),
+        OutputFormat::Markdown => Box::new(crate::render::markdown::MarkdownExporter),
+        OutputFormat::Csv => Box::new(crate::render::csv::CsvExporter),
     }
 }
 
@@ -126,7 +126,7 @@ pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
             f.write(text.as_bytes()).map(|()| {
                 g.note(&format!(
                     "wrote {}",
-                    crate::output::escape(&path.display().to_string())
+                    crate::text::escape(&path.display().to_string())
                 ))
             })
         }

@@ -1,14 +1,15 @@
 //! `flcli recommend`: whether to use focal loss, with which γ and α, and why.
 //!
-//! One pass evaluates the grid the method weighs (see [`crate::loss::recommend`]);
+//! One pass evaluates the grid the method weighs (see [`crate::analysis::recommend`]);
 //! imbalance and calibration come from the same pass.
 
-use super::compare::{self, Grid};
+use super::compare::{self, Alphas, Grid};
 use super::{alpha_convention, check_gamma, emit, parse_list, Global};
+use crate::analysis::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
+use crate::analysis::summary;
+use crate::analysis::variants::{self, Named};
 use crate::cli::RecommendArgs;
-use crate::loss::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
-use crate::loss::variants::{self, Named};
-use crate::loss::{summary, Alpha, Mode};
+use crate::model::{Alpha, Mode};
 use crate::report::compare::{Evidence, Targets};
 use crate::report::{RecommendReport, Report, SCHEMA_VERSION};
 use anyhow::{bail, Result};
@@ -63,26 +64,31 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
     let gammas = gammas(a, &targets)?;
     let ds = compare::open(&a.input, g)?;
     let mode = ds.layout.mode;
-    let gamma_text: Vec<String> = gammas.iter().map(|x| x.to_string()).collect();
-    let (alpha_text, named): (Option<String>, Vec<String>) = match mode {
+    let (alphas, named): (Alphas, Vec<Named>) = match mode {
         // One class-balanced variant per γ; α only reweights, so they cost no extra work.
         Mode::Softmax => (
-            None,
+            Alphas::Default,
             gammas
                 .iter()
-                .map(|x| format!("cb:{},{x}", a.loss.beta))
-                .chain(["flsd53".to_string()])
+                .map(|&x| Named::Cb(a.loss.beta, x))
+                .chain([Named::Flsd53])
                 .collect(),
         ),
-        _ => {
-            let alphas: Vec<String> = TABLE_ALPHAS.iter().map(|x| x.to_string()).collect();
-            (
-                Some(format!("none,{}", alphas.join(","))),
-                vec!["flsd53".into()],
-            )
-        }
+        _ => (
+            Alphas::Values(
+                std::iter::once(Alpha::None)
+                    .chain(TABLE_ALPHAS.iter().map(|&x| Alpha::Scalar(x)))
+                    .collect(),
+            ),
+            vec![Named::Flsd53],
+        ),
     };
-    let grid = Grid::parse(&gamma_text.join(","), alpha_text.as_deref(), &named)?;
+    let grid = Grid {
+        gammas: gammas.clone(),
+        alphas,
+        named_text: named.iter().map(Named::to_string).collect(),
+        named,
+    };
     let done = compare::evaluate_dataset(&ds, &a.loss, &grid, true, g)?;
     if done.partial.rows_used == 0 {
         bail!(

@@ -3,9 +3,11 @@
 use super::{
     check_gamma, emit, engine_spec, input_info, note_detection, parse_alpha, run_pass, Global,
 };
+use crate::analysis::summary;
 use crate::cli::{LossArgs, OutputFormat, StatsArgs};
+use crate::engine::{EngineSpec, Partial};
 use crate::input::Dataset;
-use crate::loss::{summary, Alpha, EngineSpec, Partial, Term};
+use crate::model::{Alpha, Term};
 use crate::report::{Params, Report, StatsGroup, StatsReport, SCHEMA_VERSION};
 use anyhow::Result;
 

@@ -3,10 +3,11 @@
 
 use super::labels::{LabelError, LabelMap};
 use super::{Dataset, Scores, Source};
-use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{self, Batch, IGNORED, SKIPPED};
-use crate::loss::{EngineSpec, Mode, Partial, ScoreKind};
-use crate::output::escape;
+use crate::engine::kernel::{self, Batch};
+use crate::engine::{EngineSpec, Partial};
+use crate::model::{Loc, SkipReason};
+use crate::model::{Mode, ScoreKind, IGNORED, SKIPPED};
+use crate::text::escape;
 use anyhow::{anyhow, Result};
 
 /// Tolerance on softmax probability rows summing to 1.

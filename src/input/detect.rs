@@ -1,6 +1,6 @@
 //! Column detection: which column is the label, which hold scores, which mode.
 
-use crate::loss::{Mode, ScoreKind};
+use crate::model::{Mode, ScoreKind};
 use anyhow::{bail, Result};
 
 /// The coarse type of a column, as far as detection cares.

@@ -1,7 +1,7 @@
 //! Mapping raw label values (numbers, booleans, strings) to class codes.
 
-use crate::loss::kernel::{BACKGROUND, IGNORED};
-use crate::loss::Mode;
+use crate::model::Mode;
+use crate::model::{BACKGROUND, IGNORED};
 use std::collections::HashMap;
 
 /// Why a label value could not be mapped.

@@ -1,6 +1,6 @@
 //! Reading prediction dumps: finding the files, detecting the columns, and
-//! streaming validated batches into the loss engine, in parallel units whose
-//! partial sums are merged in input order.
+//! streaming validated batches into the loss engine, one unit of work at a
+//! time (the engine's scheduler runs the units and merges them in order).
 
 pub mod csv;
 pub mod decode;
@@ -12,12 +12,11 @@ pub mod record;
 pub mod source;
 pub mod split;
 
-use crate::loss::{EngineSpec, Partial};
+use crate::engine::{schedule, EngineSpec, Partial};
 use anyhow::{bail, Result};
 pub use detect::{ColumnFlags, Layout, Scores, Selector};
 pub use labels::LabelMap;
 pub use source::{CsvIndex, Format, Source};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Everything about the input that the user can set.
 #[derive(Clone, Debug)]
@@ -113,7 +112,7 @@ impl Dataset {
                 (0..n).map(|i| i.to_string()).collect()
             }
         };
-        if layout.mode != crate::loss::Mode::Binary && classes.len() < 2 {
+        if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
             bail!(
                 "{}: the scores hold {} value(s) per row; {} mode needs at least 2 classes (one score per class)",
                 sources[0].display(),
@@ -162,7 +161,7 @@ impl Dataset {
                 });
             }
         }
-        if opts.positive.is_some() && layout.mode != crate::loss::Mode::Binary {
+        if opts.positive.is_some() && layout.mode != crate::model::Mode::Binary {
             bail!(
                 "--positive is for binary mode only; this is {} mode",
                 layout.mode.as_str()
@@ -236,55 +235,30 @@ impl Dataset {
         on_unit: &(dyn Fn(u64) + Sync),
         streamed: &[usize],
     ) -> Result<Partial> {
-        use rayon::prelude::*;
         let units = self.units_with(streamed)?;
-        // Units after the first failed one are skipped; earlier ones still run,
-        // so the error reported is the first in input order.
-        let first_bad = AtomicUsize::new(usize::MAX);
-        let results: Vec<Option<Result<(Partial, u64)>>> = units
-            .par_iter()
-            .enumerate()
-            .map(|(i, u)| {
-                if i > first_bad.load(Ordering::Relaxed) {
-                    return None;
-                }
-                let r = self.run_unit(spec, u);
-                if r.is_err() {
-                    first_bad.fetch_min(i, Ordering::Relaxed);
-                }
-                if let Ok((p, _)) = &r {
-                    on_unit(p.rows_read);
-                }
-                Some(r)
-            })
-            .collect();
-        let mut total = Partial::new(spec);
-        if self.opts.by.is_some() {
-            total.groups = Some(Default::default());
-        }
         // The next line of the CSV file being read in ranges: (source, line).
         let mut next_line: Option<(usize, u64)> = None;
-        for (r, u) in results.into_iter().zip(&units) {
-            match r {
-                Some(Ok((mut p, lines))) => {
-                    if let Unit::CsvRange {
-                        src, first_line, ..
-                    } = *u
-                    {
-                        // Skipped rows were located from the range's start.
-                        let line = match next_line {
-                            Some((s, l)) if s == src => l,
-                            _ => first_line,
-                        };
-                        csv::shift_lines(&mut p, line - 1);
-                        next_line = Some((src, line + lines));
-                    }
-                    total.merge(&p)
+        let mut total = schedule::run_in_order(
+            spec,
+            &units,
+            self.opts.by.is_some(),
+            |u, acc| self.read_unit(spec, u, acc),
+            on_unit,
+            |u, p, lines| {
+                if let Unit::CsvRange {
+                    src, first_line, ..
+                } = *u
+                {
+                    // Skipped rows were located from the range's start.
+                    let line = match next_line {
+                        Some((s, l)) if s == src => l,
+                        _ => first_line,
+                    };
+                    csv::shift_lines(p, line - 1);
+                    next_line = Some((src, line + lines));
                 }
-                Some(Err(e)) => return Err(e),
-                None => {}
-            }
-        }
+            },
+        )?;
         if let Some(g) = &total.groups {
             if g.keys.len() > self.opts.max_groups {
                 let col = self.opts.by.as_deref().unwrap_or("");
@@ -322,12 +296,8 @@ impl Dataset {
         Ok(total)
     }
 
-    /// Reads one unit; also returns the lines a CSV byte range ended (else 0).
-    fn run_unit(&self, spec: &EngineSpec, unit: &Unit) -> Result<(Partial, u64)> {
-        let mut acc = Partial::new(spec);
-        if self.opts.by.is_some() {
-            acc.groups = Some(Default::default());
-        }
+    /// Reads one unit into `acc`; returns the lines a CSV byte range ended (else 0).
+    fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<u64> {
         let dec = decode::Decoder::new(self, spec);
         let mut lines = 0;
         match *unit {
@@ -335,19 +305,16 @@ impl Dataset {
                 src,
                 rgs,
                 first_row,
-            } => parquet::read_row_groups(&self.sources[src], rgs, first_row, &dec, &mut acc)?,
+            } => parquet::read_row_groups(&self.sources[src], rgs, first_row, &dec, acc)?,
             Unit::CsvRange {
                 src,
                 start,
                 end,
                 first_line,
-            } => {
-                lines = csv::read_range(&self.sources[src], start, end, first_line, &dec, &mut acc)?
-            }
-            Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, &mut acc)?,
+            } => lines = csv::read_range(&self.sources[src], start, end, first_line, &dec, acc)?,
+            Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, acc)?,
         }
-        acc.settle();
-        Ok((acc, lines))
+        Ok(lines)
     }
 
     /// Total input size in bytes (for the progress bar); 0 when unknown.

@@ -4,9 +4,10 @@
 
 use super::decode::Decoder;
 use super::{CsvIndex, Source};
-use crate::loss::accum::{Loc, SkipReason};
-use crate::loss::kernel::{Batch, SKIPPED};
-use crate::loss::Partial;
+use crate::engine::kernel::Batch;
+use crate::engine::Partial;
+use crate::model::SKIPPED;
+use crate::model::{Loc, SkipReason};
 use anyhow::Result;
 
 /// Rows per batch handed to the kernels.

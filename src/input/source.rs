@@ -61,7 +61,7 @@ impl Source {
         if self.is_stdin() {
             "<stdin>".into()
         } else {
-            crate::output::escape(&self.path.display().to_string())
+            crate::text::escape(&self.path.display().to_string())
         }
     }
 }
@@ -99,7 +99,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
             continue;
         }
         let meta = std::fs::metadata(p).with_context(|| {
-            let shown = crate::output::escape(&p.display().to_string());
+            let shown = crate::text::escape(&p.display().to_string());
             // `--gamma 0 1 2 FILE`: the extra values land here as file names.
             if p.to_str().is_some_and(|t| t.trim().parse::<f64>().is_ok()) {
                 format!(
@@ -146,7 +146,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
 
 /// Decides a file's format from its first bytes and its extension.
 fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
-    let shown = crate::output::escape(&p.display().to_string());
+    let shown = crate::text::escape(&p.display().to_string());
     let meta = std::fs::metadata(p)
         .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
     if !meta.is_file() {

@@ -1,6 +1,7 @@
 //! Report types of `flcli compare` and `flcli recommend`.
 
 use super::{Calibration, Imbalance, InputInfo, Num};
+use crate::model::VariantKind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +72,8 @@ pub struct Variant {
     /// e.g. "ce", "ce a=0.75", "fl g=2 a=0.25", "flsd53", "asl 1,4", "cb b=0.999 g=0", "poly1 e=1".
     pub name: String,
     /// The family: "focal" (fixed γ, including ce), "flsd53", "asl", "cb" or "poly1".
-    pub kind: String,
+    #[schemars(with = "String")]
+    pub kind: VariantKind,
     /// γ (null where γ varies, as in flsd53 and asl).
     pub gamma: Num,
     /// α: a number, a per-class list, or null.

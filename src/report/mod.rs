@@ -6,7 +6,7 @@
 pub mod compare;
 pub mod schema;
 
-use crate::loss::{Mode, ScoreKind};
+use crate::model::{Mode, ScoreKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 use crate::support::{
     f64_lists, f64s, fails, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir,
 };
-use flcli::loss::{Mode, ScoreKind};
+use flcli::model::{Mode, ScoreKind};
 use flcli::report::StatsReport;
 use std::sync::Arc;
 

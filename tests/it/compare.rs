@@ -89,7 +89,7 @@ fn alpha_reweights_the_unweighted_class_sums() {
         let of = |alpha: serde_json::Value| {
             r.variants
                 .iter()
-                .find(|v| v.gamma == Some(g) && v.alpha == alpha && v.kind == "focal")
+                .find(|v| v.gamma == Some(g) && v.alpha == alpha && v.kind.as_str() == "focal")
                 .unwrap()
         };
         let base = of(serde_json::Value::Null);

@@ -6,9 +6,9 @@
 //! JSON: a renderer can only show what the report holds.
 
 use crate::support::{compare_json, fails, fixture, flcli, ok, stats_json, Workdir};
-use flcli::output::csv::{CsvExporter, COMPARE_COLUMNS, STATS_COLUMNS};
-use flcli::output::markdown::MarkdownExporter;
-use flcli::output::{Exporter, Style};
+use flcli::render::csv::{CsvExporter, COMPARE_COLUMNS, STATS_COLUMNS};
+use flcli::render::markdown::MarkdownExporter;
+use flcli::render::{Exporter, Style};
 use flcli::report::{CompareReport, RecommendReport, Report, StatsReport};
 
 const README_COMPARE: &[&str] = &["--gamma", "0,1,2,5", "--alpha", "0.25,0.5,none"];

@@ -287,7 +287,7 @@ proptest! {
 /// Number of parallel units flcli cuts `file` into.
 fn units(file: &Path, d: &Data) -> usize {
     use flcli::input::{ColumnFlags, Dataset, InputOptions, Selector};
-    use flcli::loss::ScoreKind;
+    use flcli::model::ScoreKind;
     let kind = if d.logits {
         ScoreKind::Logits
     } else {

@@ -2,8 +2,12 @@
 //! JSON read into flcli::report types). The pure method: tests/it/recommend_method.rs.
 
 use crate::support::{flcli, synth};
-use flcli::loss::recommend::retinanet_alpha;
-use flcli::loss::recommend_text::pc;
+use flcli::analysis::recommend::retinanet_alpha;
+use flcli::text::{percent, Percent};
+
+fn pc(x: Option<f64>) -> String {
+    percent(x, Percent::Prose)
+}
 use flcli::report::compare::Variant;
 use flcli::report::RecommendReport;
 use serde_json::{json, Value};

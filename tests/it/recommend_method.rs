@@ -1,8 +1,8 @@
 //! The pure `recommend` method on hand-made grids: each rule of the README's
 //! "How `flcli recommend` decides" on numbers chosen so a wrong rule fails.
 
-use flcli::loss::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
-use flcli::loss::Mode;
+use flcli::analysis::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
+use flcli::model::Mode;
 use flcli::report::compare::{Curves, PosNeg, Targets, Variant};
 use flcli::report::{Calibration, Imbalance, Weights};
 use serde_json::{json, Value};
@@ -12,7 +12,7 @@ const GAMMAS: [f64; 6] = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0];
 fn v(kind: &str, name: &str, gamma: Option<f64>, alpha: Value, grad: f64, loss: f64) -> Variant {
     Variant {
         name: name.into(),
-        kind: kind.into(),
+        kind: serde_json::from_value(Value::from(kind)).unwrap(),
         gamma,
         alpha,
         loss_sum: 1.0,
@@ -70,7 +70,7 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
             inverse_frequency: vec![Some(1.0), Some(1.0)],
             effective_number: vec![Some(1.0), Some(1.0)],
         },
-        severity: flcli::loss::summary::severity(Some(r)).into(),
+        severity: flcli::analysis::summary::severity(Some(r)).into(),
         positive_negative_ratio: Some(pos_per_neg),
         positives_per_class: None,
         background_rows: None,

@@ -8,7 +8,7 @@
 
 use crate::support::*;
 use flcli::input::detect::{detect, ColType, Column, ColumnFlags, Selector};
-use flcli::loss::{Mode, ScoreKind};
+use flcli::model::{Mode, ScoreKind};
 use proptest::prelude::*;
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! stderr; `--help` shows one example per command, the README's.
 
 use crate::support::{fixture, Workdir};
-use flcli::output::{ColorChoice, Style};
+use flcli::render::{ColorChoice, Style};
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};

@@ -13,12 +13,12 @@
 
 use super::accum::Partial;
 use super::fdlibm::{exp_neg, ln, ln1p};
-use super::kernel::{Ctx, BACKGROUND, IGNORED, SKIPPED};
+use super::kernel::Ctx;
 use super::keys::keys;
 use super::lanes::{self, Lanes, Trash};
 use super::simd::{self, Level};
-use super::spec::ScoreKind;
 use super::terms::terms;
+use crate::model::{ScoreKind, BACKGROUND, IGNORED, SKIPPED};
 use std::cell::RefCell;
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
@@ -371,7 +371,7 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::loss::kernel::argmax;
+    use crate::engine::kernel::argmax;
 
     #[test]
     fn is_top_agrees_with_argmax_including_ties() {

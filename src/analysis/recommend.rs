@@ -7,7 +7,7 @@
 //! sentences it writes live in [`super::recommend_text`] and [`super::recommend_alt`].
 
 use super::recommend_text as text;
-use super::Mode;
+use crate::model::{Mode, VariantKind};
 use crate::report::compare::{Alternative, Decision, Recommendation, Targets, Variant};
 use crate::report::{Calibration, Imbalance, Num};
 use anyhow::{bail, Result};
@@ -86,7 +86,7 @@ impl<'a> Ctx<'a> {
     /// The fixed-γ focal variant with γ and a binary/sigmoid α (None = no α).
     pub(crate) fn focal(&self, gamma: f64, alpha: Option<f64>) -> Result<&'a Variant> {
         let found = self.inp.variants.iter().find(|v| {
-            v.kind == "focal"
+            v.kind == VariantKind::Focal
                 && v.gamma.is_some_and(|g| close(g, gamma))
                 && match alpha {
                     None => v.alpha.is_null(),
@@ -109,7 +109,7 @@ impl<'a> Ctx<'a> {
                 .inp
                 .variants
                 .iter()
-                .find(|v| v.kind == "cb" && v.gamma.is_some_and(|g| close(g, gamma)))
+                .find(|v| v.kind == VariantKind::Cb && v.gamma.is_some_and(|g| close(g, gamma)))
                 .ok_or_else(|| {
                     anyhow::anyhow!(
                         "the evaluated grid has no class-balanced variant with γ = {gamma}"
@@ -133,7 +133,7 @@ impl<'a> Ctx<'a> {
                 .map_or(serde_json::Value::Null, |a| serde_json::json!(a)),
         };
         self.inp.variants.iter().find(|v| {
-            v.kind == "flsd53"
+            v.kind == VariantKind::Flsd53
                 && match (v.alpha.as_f64(), want.as_f64()) {
                     (Some(x), Some(y)) => close(x, y),
                     _ => v.alpha == want,
@@ -185,7 +185,7 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let mut gammas: Vec<f64> = inp
         .variants
         .iter()
-        .filter(|v| v.kind == "focal")
+        .filter(|v| v.kind == VariantKind::Focal)
         .filter_map(|v| v.gamma)
         .collect();
     gammas.sort_by(f64::total_cmp);

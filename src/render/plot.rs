@@ -17,7 +17,11 @@ const PANEL: (u32, u32) = (420, 400);
 /// One curve per γ: the first fixed-γ variant of each γ (curves do not depend on α).
 fn curves_by_gamma(r: &CompareReport) -> Vec<(f64, &crate::report::Variant)> {
     let mut out: Vec<(f64, &crate::report::Variant)> = Vec::new();
-    for v in r.variants.iter().filter(|v| v.kind == "focal") {
+    for v in r
+        .variants
+        .iter()
+        .filter(|v| v.kind == crate::model::VariantKind::Focal)
+    {
         if let Some(g) = v.gamma {
             if !out.iter().any(|(x, _)| *x == g) {
                 out.push((g, v));
@@ -44,7 +48,7 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
 }
 
 fn curve_panel(area: &Area, r: &CompareReport, positives: bool, legend: bool) -> Result<()> {
-    let softmax = r.input.mode == crate::loss::Mode::Softmax;
+    let softmax = r.input.mode == crate::model::Mode::Softmax;
     let which = match (positives, softmax) {
         (true, true) => "",
         (true, false) => "positive ",

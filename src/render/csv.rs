@@ -11,6 +11,7 @@
 use super::{escape, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
+use crate::text::{alpha, AlphaText};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -149,15 +150,6 @@ fn f(x: f64) -> String {
     num(Some(x))
 }
 
-/// α: `none`, a number, or a per-class list joined with `;`.
-fn alpha(a: &Value) -> String {
-    match a {
-        Value::Null => "none".into(),
-        Value::Array(v) => v.iter().map(Value::to_string).collect::<Vec<_>>().join(";"),
-        v => v.to_string(),
-    }
-}
-
 /// A bucket's range as `[lower, upper)`, the last one closed.
 fn range(lower: f64, upper: f64, last: bool) -> String {
     format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
@@ -228,7 +220,7 @@ fn variant_rows(rows: &mut Rows, vs: &[Variant]) {
             ("section", "variant".into()),
             ("variant", name.clone()),
             ("gamma", num(v.gamma)),
-            ("alpha", alpha(&v.alpha)),
+            ("alpha", alpha(&v.alpha, AlphaText::Csv)),
             ("loss_sum", f(v.loss_sum)),
             ("loss_mean", num(v.loss_mean)),
             ("ratio_to_ce", num(v.ratio_to_ce)),
@@ -286,7 +278,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
         ("variant", escape(&rec.variant)),
         ("loss", escape(&rec.loss)),
         ("gamma", f(rec.gamma)),
-        ("alpha", alpha(&rec.alpha)),
+        ("alpha", alpha(&rec.alpha, AlphaText::Csv)),
     ]);
     for s in &rec.rationale {
         rows.push(vec![("section", "rationale".into()), ("note", escape(s))]);
@@ -297,7 +289,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
             ("variant", escape(&a.variant)),
             ("loss", escape(&a.loss)),
             ("gamma", num(a.gamma)),
-            ("alpha", alpha(&a.alpha)),
+            ("alpha", alpha(&a.alpha, AlphaText::Csv)),
             ("note", escape(&a.reason)),
         ]);
     }

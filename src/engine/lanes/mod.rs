@@ -219,14 +219,39 @@ impl Lanes {
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
-            if super::simd::level() >= super::simd::Level::Avx2 {
-                // SAFETY: the CPU supports AVX2 (simd::level checked).
+            // The vector scatter writes through raw pointers: it runs only when
+            // every index of this sub-batch is in range. Otherwise the checked
+            // scalar path below adds the elements (and panics on a bad index).
+            let in_range = self.in_range(n, s);
+            debug_assert!(in_range, "sub-batch index out of range");
+            if in_range && super::simd::level() >= super::simd::Level::Avx2 {
+                // SAFETY: the CPU supports AVX2 (simd::level checked), and
+                // in_range checked every lane, row, tail and calibration index
+                // of the first n elements, n ≤ SUB, against the arrays' sizes.
                 done = unsafe { self.add_avx2(n, s) };
             }
         }
         for i in done..n {
             self.add_one(i, s);
         }
+    }
+
+    /// Whether every index of the first `n` elements (n ≤ [`SUB`]) lies inside
+    /// the arrays that [`Lanes::add_avx2`] writes without bounds checks.
+    fn in_range(&self, n: usize, s: &Soa) -> bool {
+        if n > SUB {
+            return false;
+        }
+        let cell_rows = self.cells_len / self.cell_src.len();
+        let tail_rows = self.tails_len / self.tail_src.len();
+        let calib = self.calib_on && !self.joint;
+        (0..n).all(|i| {
+            (s.lane[i] as usize) < COPIES
+                && self.row(s, i) < cell_rows
+                && (!self.joint || (s.cal[i] as usize) < CB)
+                && (self.tails_len == 0 || (s.tail[i] as usize) < tail_rows)
+                && (!calib || (s.cal[i] as usize) < CB)
+        })
     }
 
     /// The cell row of element `i`: its cell, or (joint) its cell × calibration bin.

@@ -2,14 +2,16 @@
 //! turned into per-element rows by 4×4 transposes, one vector add per 4 values.
 
 use super::{Lanes, Src, CB, CW};
-use crate::loss::fast::Soa;
+use crate::engine::fast::Soa;
 
 impl Lanes {
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.
     ///
     /// # Safety
-    /// The CPU must support AVX2. Indices in `s` must be in range, which
-    /// [`crate::loss::fast`] guarantees by clamping them to the trash rows.
+    /// The CPU must support AVX2, `n` must be at most [`super::SUB`], and every
+    /// lane, row, tail and calibration index of the first `n` elements of `s`
+    /// must lie inside this accumulator's arrays: [`Lanes::add`] checks both
+    /// (`Lanes::in_range`) before it calls this, once per sub-batch.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn add_avx2(&mut self, n: usize, s: &Soa) -> usize {

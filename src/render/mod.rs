@@ -13,6 +13,8 @@ use crate::report::Report;
 use anyhow::Result;
 use std::io::IsTerminal;
 
+pub use crate::text::{escape, escape_text};
+
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum ColorChoice {
@@ -89,41 +91,6 @@ impl Style {
     }
 }
 
-/// Whether `c` must not reach a terminal as it is: control characters (and
-/// the escape character), and the bidirectional overrides and isolates
-/// (U+202A–U+202E, U+2066–U+2069), which can make text read differently from
-/// what it is.
-fn unsafe_char(c: char) -> bool {
-    c.is_control()
-        || ('\u{202a}'..='\u{202e}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
-}
-
-/// Escapes control characters and bidirectional overrides so text from data
-/// cannot move the cursor, change colours or reorder a line on a terminal.
-pub fn escape(s: &str) -> String {
-    if !s.chars().any(unsafe_char) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| match c {
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\t' => "\\t".to_string(),
-            c if unsafe_char(c) => format!("\\u{{{:x}}}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
-pub fn escape_text(s: &str) -> String {
-    s.split('\n')
-        .map(|line| line.split('\t').map(escape).collect::<Vec<_>>().join("\t"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Renders a report in one format.
 pub trait Exporter {
     /// The whole document, ending in a newline.
@@ -150,25 +117,6 @@ pub fn human(x: Option<f64>) -> String {
         Some(v) => {
             let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize;
             format!("{v:.digits$}")
-        }
-    }
-}
-
-/// Formats a share as a percentage.
-pub fn pct(x: Option<f64>) -> String {
-    match x {
-        None => "–".into(),
-        Some(v) => {
-            let p = v * 100.0;
-            if p == 0.0 || p.abs() >= 0.1 {
-                format!("{p:.1}%")
-            } else if p.abs() >= 0.001 {
-                // Two significant digits, in plain decimals: 0.067%, 0.0012%.
-                let digits = (1 - p.abs().log10().floor() as i32) as usize;
-                format!("{p:.digits$}%")
-            } else {
-                "<0.001%".into()
-            }
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The `recommend` report for people: the answer in plain words, the reasons,
 //! the runner-ups, the targets, and the grid it weighed.
 
-use super::table::{alpha_text, input_lines, new_table, title};
-use super::{cell_name, escape, human, pct, Style};
+use super::table::{input_lines, new_table, title};
+use super::{cell_name, escape, human, Style};
 use crate::report::RecommendReport;
+use crate::text::{percent, AlphaText, Percent};
 use std::fmt::Write;
 
 /// The setting in words.
@@ -17,7 +18,7 @@ fn answer(loss: &str, gamma: Option<f64>, alpha: &serde_json::Value, mode: &str)
         serde_json::Value::Array(_) if mode == "softmax" => {
             "per-class α (class-balanced, listed below)".into()
         }
-        v => format!("α = {}", alpha_text(v)),
+        v => format!("α = {}", crate::text::alpha(v, AlphaText::Table)),
     };
     match (loss, gamma) {
         ("cross_entropy", _) => format!("plain cross-entropy (γ = 0) with {a}"),
@@ -70,10 +71,10 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
         out,
         "easy = p_t ≥ {}; easy share of the gradient ≤ {}; below {}:1 imbalance also easy share of CE's loss > {} before focal; overconfident with ECE > {} → γ ≥ {}; class-balanced β = {}",
         t.easy,
-        pct(Some(t.max_easy_grad_share)),
+        percent(Some(t.max_easy_grad_share), Percent::Cell),
         t.min_imbalance,
-        pct(Some(t.max_easy_loss_share)),
-        pct(Some(t.max_ece)),
+        percent(Some(t.max_easy_loss_share), Percent::Cell),
+        percent(Some(t.max_ece), Percent::Cell),
         t.calibration_gamma,
         t.beta
     );
@@ -82,9 +83,9 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
         out,
         "calibration ({}s): ECE {}, {} (confidence − accuracy = {})",
         ca.items,
-        pct(ca.ece),
+        percent(ca.ece, Percent::Cell),
         ca.direction,
-        pct(ca.confidence_gap)
+        percent(ca.confidence_gap, Percent::Cell)
     );
     out.push('\n');
     let _ = writeln!(out, "{}", title(style, "Evidence (one pass over the data)"));
@@ -98,8 +99,8 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
             format!("{}{mark}", cell_name(&v.name, 22)),
             human(v.loss_mean),
             human(v.ratio_to_ce),
-            pct(v.easy_loss_share),
-            pct(v.easy_grad_share),
+            percent(v.easy_loss_share, Percent::Cell),
+            percent(v.easy_grad_share, Percent::Cell),
         ]);
     }
     let _ = writeln!(out, "{tb}");

@@ -2,71 +2,7 @@
 
 use super::lanes::{Lanes, COPIES};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
-use serde::{Deserialize, Serialize};
-
-/// Where a row sits in its file: Parquet rows are 0-based, CSV lines 1-based.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Loc {
-    /// 0-based row index (Parquet).
-    Row(u64),
-    /// 1-based line number (CSV).
-    Line(u64),
-}
-
-impl std::fmt::Display for Loc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Loc::Row(r) => write!(f, "row {r} (0-based)"),
-            Loc::Line(l) => write!(f, "line {l}"),
-        }
-    }
-}
-
-/// Why a row was skipped under `--skip-invalid`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SkipReason {
-    /// A null (Parquet) or empty (CSV) value.
-    Null,
-    /// A NaN score.
-    Nan,
-    /// A probability outside [0, 1] or an infinite value where not allowed.
-    OutOfRange,
-    /// A label that is not one of the classes.
-    UnknownLabel,
-    /// A value that is not a number.
-    Unparsable,
-    /// Softmax probabilities that do not sum to 1.
-    BadRowSum,
-    /// A list score with the wrong number of entries, or a ragged CSV line.
-    BadShape,
-}
-
-impl SkipReason {
-    /// All reasons, in report order.
-    pub const ALL: [SkipReason; 7] = [
-        SkipReason::Null,
-        SkipReason::Nan,
-        SkipReason::OutOfRange,
-        SkipReason::UnknownLabel,
-        SkipReason::Unparsable,
-        SkipReason::BadRowSum,
-        SkipReason::BadShape,
-    ];
-
-    /// The key used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::Null => "null",
-            SkipReason::Nan => "nan",
-            SkipReason::OutOfRange => "out_of_range",
-            SkipReason::UnknownLabel => "unknown_label",
-            SkipReason::Unparsable => "unparsable",
-            SkipReason::BadRowSum => "bad_row_sum",
-            SkipReason::BadShape => "bad_shape",
-        }
-    }
-}
+use crate::model::{Loc, SkipReason};
 
 /// How many first locations of each skip reason are kept.
 pub const SKIP_EXAMPLES: usize = 5;

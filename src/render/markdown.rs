@@ -3,10 +3,10 @@
 //! output, formatted the same way; names from the data are escaped so they
 //! cannot break a table or turn into markup.
 
-use super::table::alpha_text;
-use super::{escape, human, pct, Exporter, Style};
+use super::{escape, human, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, InputInfo, RecommendReport, Report, StatsReport};
+use crate::text::{alpha, percent, AlphaText, Percent};
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -141,7 +141,7 @@ fn stats(r: &StatsReport, title: &str) -> String {
         out,
         "- **Loss** focal loss γ = {}, α = {}, ε = {}\n",
         r.params.gamma,
-        alpha_text(&r.params.alpha),
+        alpha(&r.params.alpha, AlphaText::Table),
         r.params.eps
     );
 
@@ -155,7 +155,7 @@ fn stats(r: &StatsReport, title: &str) -> String {
             vec![
                 md(&c.name),
                 c.count.to_string(),
-                pct(c.frequency),
+                percent(c.frequency, Percent::Cell),
                 human(im.effective_number.get(i).copied()),
                 human(im.weights.inverse_frequency.get(i).copied().flatten()),
                 human(im.weights.effective_number.get(i).copied().flatten()),
@@ -207,10 +207,10 @@ fn stats(r: &StatsReport, title: &str) -> String {
                 c.elements.to_string(),
                 human(c.ce_mean),
                 human(c.focal_mean),
-                pct(c.ce_share),
-                pct(c.focal_share),
+                percent(c.ce_share, Percent::Cell),
+                percent(c.focal_share, Percent::Cell),
                 human(c.mean_p_true),
-                pct(c.accuracy),
+                percent(c.accuracy, Percent::Cell),
             ]
         })
         .collect();
@@ -235,11 +235,11 @@ fn stats(r: &StatsReport, title: &str) -> String {
             vec![
                 range(b.lower, b.upper, i == last),
                 b.count.to_string(),
-                pct(b.share),
+                percent(b.share, Percent::Cell),
                 human(Some(b.ce_sum)),
-                pct(b.ce_share),
+                percent(b.ce_share, Percent::Cell),
                 human(Some(b.focal_sum)),
-                pct(b.focal_share),
+                percent(b.focal_share, Percent::Cell),
             ]
         })
         .collect();
@@ -307,20 +307,20 @@ fn variants(out: &mut String, vs: &[Variant], easy: f64) {
             vec![
                 md(&v.name),
                 v.gamma.map_or("–".into(), |g| g.to_string()),
-                alpha_text(&v.alpha),
+                alpha(&v.alpha, AlphaText::Table),
                 human(v.loss_mean),
                 human(v.ratio_to_ce),
-                pct(v.easy_loss_share),
-                pct(v.easy_grad_share),
+                percent(v.easy_loss_share, Percent::Cell),
+                percent(v.easy_grad_share, Percent::Cell),
                 format!(
                     "{} / {}",
-                    pct(v.hardest_1pct_loss_share.positives),
-                    pct(v.hardest_1pct_loss_share.negatives)
+                    percent(v.hardest_1pct_loss_share.positives, Percent::Cell),
+                    percent(v.hardest_1pct_loss_share.negatives, Percent::Cell)
                 ),
                 format!(
                     "{} / {}",
-                    pct(v.hardest_10pct_loss_share.positives),
-                    pct(v.hardest_10pct_loss_share.negatives)
+                    percent(v.hardest_10pct_loss_share.positives, Percent::Cell),
+                    percent(v.hardest_10pct_loss_share.negatives, Percent::Cell)
                 ),
             ]
         })
@@ -368,7 +368,7 @@ fn compare(r: &CompareReport, title: &str) -> String {
         .iter()
         .map(|v| {
             std::iter::once(md(&v.name))
-                .chain(v.buckets.iter().map(|b| pct(b.share)))
+                .chain(v.buckets.iter().map(|b| percent(b.share, Percent::Cell)))
                 .collect()
         })
         .collect();
@@ -388,13 +388,13 @@ fn recommend(r: &RecommendReport) -> String {
             out,
             "**Use focal loss with γ = {} and α = {}.**\n",
             rec.gamma,
-            alpha_text(&rec.alpha)
+            alpha(&rec.alpha, AlphaText::Table)
         );
     } else {
         let _ = writeln!(
             out,
             "**Use plain cross-entropy (γ = 0), α = {}.**\n",
-            alpha_text(&rec.alpha)
+            alpha(&rec.alpha, AlphaText::Table)
         );
     }
     out.push_str("### Why\n\n");
@@ -411,7 +411,7 @@ fn recommend(r: &RecommendReport) -> String {
                 vec![
                     md(&a.loss),
                     a.gamma.map_or("varies (p_t)".into(), |g| g.to_string()),
-                    alpha_text(&a.alpha),
+                    alpha(&a.alpha, AlphaText::Table),
                     md(&a.variant),
                     md(&a.reason),
                 ]

@@ -2,23 +2,26 @@
 //! it one (see [`super::recommend`]).
 
 use super::recommend::{Ctx, Rule};
-use super::recommend_text::{minority_share, pc, r3, setting};
-use super::Mode;
+use super::recommend_text::{minority_share, r3, setting};
+use crate::model::{Mode, VariantKind};
 use crate::report::compare::{Alternative, Decision, Variant};
+use crate::text::{percent, Percent};
 use anyhow::Result;
 
 fn alt(cx: &Ctx, v: &Variant, rule: Rule, reason: String) -> Result<Alternative> {
     let gamma = v.gamma;
     Ok(Alternative {
-        loss: if v.kind == "focal" && gamma == Some(0.0) || v.kind == "cb" && gamma == Some(0.0) {
+        loss: if v.kind == VariantKind::Focal && gamma == Some(0.0)
+            || v.kind == VariantKind::Cb && gamma == Some(0.0)
+        {
             "cross_entropy"
         } else {
             "focal"
         }
         .into(),
         gamma,
-        alpha: match (v.kind.as_str(), gamma) {
-            ("flsd53", _) | (_, None) => v.alpha.clone(),
+        alpha: match (v.kind, gamma) {
+            (VariantKind::Flsd53, _) | (_, None) => v.alpha.clone(),
             (_, Some(g)) => cx.alpha_json(rule, g)?,
         },
         variant: v.name.clone(),
@@ -29,8 +32,8 @@ fn alt(cx: &Ctx, v: &Variant, rule: Rule, reason: String) -> Result<Alternative>
 fn grad_words(v: &Variant) -> String {
     format!(
         "easy elements would hold {} of the gradient and {} of the loss, the loss {}× plain CE's",
-        pc(v.easy_grad_share),
-        pc(v.easy_loss_share),
+        percent(v.easy_grad_share, Percent::Prose),
+        percent(v.easy_loss_share, Percent::Prose),
         v.ratio_to_ce.map_or("–".into(), r3)
     )
 }
@@ -117,7 +120,7 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
             out.push(alt(cx, v, cx.rule, format!(
                 "The low end of RetinaNet's robust range γ ∈ [0.5, 5], should easy elements come to dominate (on a larger or denser set): {} (with CE: {}).",
                 grad_words(v),
-                pc(d.ce_easy_grad_share)
+                percent(d.ce_easy_grad_share, Percent::Prose)
             ))?);
         }
         if let Some((v, reason)) = &flsd {
@@ -139,8 +142,8 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
         out.push(alt(cx, v, rule, format!(
             "{what} at the same γ: the smallest class ({:?}) would hold {} of the loss instead of {}.",
             cx.inp.imbalance.minority,
-            pc(minority_share(cx, v)),
-            pc(minority_share(cx, base))
+            percent(minority_share(cx, v), Percent::Prose),
+            percent(minority_share(cx, base), Percent::Prose)
         ))?);
     }
     if gamma > 0.0 {
@@ -152,7 +155,7 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
             format!(
                 "The baseline, {}: easy elements hold {} of its gradient.",
                 setting(cx, cx.rule, 0.0),
-                pc(v.easy_grad_share)
+                percent(v.easy_grad_share, Percent::Prose)
             ),
         )?);
     }

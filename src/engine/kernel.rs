@@ -2,19 +2,13 @@
 //! modulating factors, gradients, and the scatter into a [`Partial`].
 
 use super::accum::Partial;
-use super::spec::{EngineSpec, Mode, ScoreKind, Term, CALIB_BINS, TAIL_BINS};
-
-/// Label code for a sigmoid background row (negative for every class).
-pub const BACKGROUND: i32 = -1;
-/// Label code for a row with the ignore index.
-pub const IGNORED: i32 = -2;
-/// Label code for a row skipped under `--skip-invalid`.
-pub const SKIPPED: i32 = -3;
+use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
+use crate::model::{Mode, ScoreKind, Term, IGNORED};
 
 /// Decoded, validated rows: class codes and row-major scores.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Batch {
-    /// Class index per row, or [`BACKGROUND`], [`IGNORED`], [`SKIPPED`].
+    /// Class index per row, or [`crate::model::BACKGROUND`], [`IGNORED`], [`crate::model::SKIPPED`].
     pub labels: Vec<i32>,
     /// `labels.len() * width` scores, row-major.
     pub scores: Vec<f64>,

@@ -2,26 +2,11 @@
 //! carrying the numbers that drove it (see [`super::recommend`]).
 
 use super::recommend::{Ctx, Rule};
-use super::Mode;
+use crate::model::Mode;
 use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
+use crate::text::{percent, Percent};
 use anyhow::Result;
-
-/// A share as a percentage: one decimal, or two significant digits below 0.1%.
-pub fn pc(x: Num) -> String {
-    match x {
-        None => "– (undefined)".into(),
-        Some(v) => {
-            let p = v * 100.0;
-            if p == 0.0 || p.abs() >= 0.1 {
-                format!("{p:.1}%")
-            } else {
-                let d = (1.0 - p.abs().log10().floor()) as usize;
-                format!("{p:.d$}%")
-            }
-        }
-    }
-}
 
 /// A ratio with three significant digits.
 pub(crate) fn r3(x: f64) -> String {
@@ -134,7 +119,7 @@ fn imbalance_sentence(cx: &Ctx) -> String {
         (Some(r), _) if r <= 0.0 => "There are no positive elements".to_string(),
         (Some(r), Some(q)) => format!(
             "Positives are {} of the elements ({}:1 between the larger and the smaller polarity)",
-            pc(Some(r / (1.0 + r))),
+            percent(Some(r / (1.0 + r)), Percent::Prose),
             r3(q)
         ),
         (Some(_), None) => "One polarity has no elements".to_string(),
@@ -154,8 +139,11 @@ fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
     let t = cx.inp.targets;
     let ce_label = setting(cx, cx.rule, 0.0);
     let easy = format!("Easy elements (p_t ≥ {})", t.easy);
-    let target = pc(Some(t.max_easy_grad_share));
-    let (cg, cl) = (pc(d.ce_easy_grad_share), pc(d.ce_easy_loss_share));
+    let target = percent(Some(t.max_easy_grad_share), Percent::Prose);
+    let (cg, cl) = (
+        percent(d.ce_easy_grad_share, Percent::Prose),
+        percent(d.ce_easy_loss_share, Percent::Prose),
+    );
     if d.gradient_argument {
         let g = d.gamma_for_gradient;
         let v = cx.candidate(g)?;
@@ -167,26 +155,26 @@ fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
             let still = match before {
                 Some(b) => format!(
                     " (γ = {b} still leaves {})",
-                    pc(cx.candidate(b)?.easy_grad_share)
+                    percent(cx.candidate(b)?.easy_grad_share, Percent::Prose)
                 ),
                 None => String::new(),
             };
             return Ok(format!(
                 "{head}; the smallest γ of the grid that brings it under the target is {}, with {}{still}.",
                 setting(cx, cx.rule, g),
-                pc(v.easy_grad_share)
+                percent(v.easy_grad_share, Percent::Prose)
             ));
         }
         return Ok(format!(
             "{head}, and no γ of the grid brings it under the target: the largest, {}, still leaves {}.",
             setting(cx, cx.rule, g),
-            pc(v.easy_grad_share)
+            percent(v.easy_grad_share, Percent::Prose)
         ));
     }
     if d.ce_easy_grad_share.unwrap_or(0.0) > t.max_easy_grad_share {
         return Ok(format!(
             "{easy} hold {cg} of the gradient of {ce_label}, over the {target} target, but only {cl} of its loss (target at most {}), and the data is not imbalanced enough for α: on balanced data whose loss is not dominated by easy elements plain cross-entropy suffices, so the gradient gives no reason for γ > 0.",
-            pc(Some(t.max_easy_loss_share))
+            percent(Some(t.max_easy_loss_share), Percent::Prose)
         ));
     }
     Ok(format!(
@@ -199,12 +187,15 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
     let Some(ece) = c.ece else {
         return "Calibration could not be measured (no scored items), so it plays no part.".into();
     };
-    let (e, max) = (pc(Some(ece)), pc(Some(t.max_ece)));
+    let (e, max) = (
+        percent(Some(ece), Percent::Prose),
+        percent(Some(t.max_ece), Percent::Prose),
+    );
     let gap = c.confidence_gap.unwrap_or(0.0);
     if d.overconfident && d.gamma_for_calibration == 0.0 {
         return format!(
             "Calibration: the model is overconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} above accuracy; but on imbalanced data the α weighting comes first, and raising γ on top of it cost accuracy in flcli's experiment (docs/recommend.md), so calibration does not raise γ here (train with γ = {} if calibration matters more than accuracy).",
-            pc(Some(gap)),
+            percent(Some(gap), Percent::Prose),
             t.calibration_gamma
         );
     }
@@ -221,14 +212,14 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
         };
         return format!(
             "Calibration: the model is overconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} above accuracy; Mukhoti et al. 2020 found focal loss calibrates better (CIFAR-10 ECE 4.35% with CE, 1.48% with γ = 3), so γ is at least {}{why}.",
-            pc(Some(gap)),
+            percent(Some(gap), Percent::Prose),
             d.gamma_for_calibration
         );
     }
     if c.direction == "underconfident" && ece > t.max_ece {
         return format!(
             "Calibration: the model is underconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} below accuracy; focal loss tends to lower confidence further (Mukhoti et al. 2020), so calibration gives no reason to raise γ{}.",
-            pc(Some(-gap)),
+            percent(Some(-gap), Percent::Prose),
             if gamma > 0.0 {
                 ", and calibration is worth checking again after switching"
             } else {
@@ -239,7 +230,7 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
     format!(
         "Calibration gives no reason for focal loss: ECE {e} over 15 equal-width bins, within the {max} threshold ({}, mean confidence − accuracy {}).",
         c.direction,
-        pc(Some(gap))
+        percent(Some(gap), Percent::Prose)
     )
 }
 
@@ -250,18 +241,18 @@ pub(crate) fn rationale(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<String
         let (ce, v) = (cx.candidate(0.0)?, cx.candidate(gamma)?);
         out.push(format!(
             "With γ = {gamma} the easy elements' share of the loss falls from {} to {}, and the loss is {}× that of plain CE.",
-            pc(ce.easy_loss_share),
-            pc(v.easy_loss_share),
+            percent(ce.easy_loss_share, Percent::Prose),
+            percent(v.easy_loss_share, Percent::Prose),
             v.ratio_to_ce.map_or("–".into(), r3)
         ));
         let (h, hc) = (&v.hardest_10pct_loss_share, &ce.hardest_10pct_loss_share);
         if let (Some(n), Some(nc)) = (h.negatives, hc.negatives) {
             out.push(format!(
                 "The hardest 10% of negatives hold {} of the negatives' loss with γ = {gamma}, against {} with CE: as in RetinaNet's Figure 4, the loss concentrates on the few hard negatives (for positives: {} against {}).",
-                pc(Some(n)),
-                pc(Some(nc)),
-                pc(h.positives),
-                pc(hc.positives)
+                percent(Some(n), Percent::Prose),
+                percent(Some(nc), Percent::Prose),
+                percent(h.positives, Percent::Prose),
+                percent(hc.positives, Percent::Prose)
             ));
         }
     }

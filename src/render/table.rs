@@ -1,8 +1,9 @@
 //! The human-readable table exporter (comfy-table), sized to the terminal (80
 //! columns for files and pipes).
 
-use super::{cell_name, human, pct, Exporter, Style};
+use super::{cell_name, human, Exporter, Style};
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
+use crate::text::{alpha, percent, AlphaText, Percent};
 use anyhow::Result;
 use comfy_table::{
     presets, Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
@@ -139,7 +140,7 @@ fn stats(r: &StatsReport, style: Style) -> String {
         out,
         "Loss     focal loss γ = {}, α = {}, ε = {}\n",
         r.params.gamma,
-        alpha_text(&r.params.alpha),
+        alpha(&r.params.alpha, AlphaText::Table),
         r.params.eps
     );
 
@@ -160,7 +161,7 @@ fn stats(r: &StatsReport, style: Style) -> String {
         t.add_row(vec![
             cell_name(&c.name, 24),
             c.count.to_string(),
-            pct(c.frequency),
+            percent(c.frequency, Percent::Cell),
             human(im.effective_number.get(i).copied()),
             human(im.weights.inverse_frequency.get(i).copied().flatten()),
             human(im.weights.effective_number.get(i).copied().flatten()),
@@ -201,9 +202,9 @@ fn stats(r: &StatsReport, style: Style) -> String {
             c.elements.to_string(),
             human(c.ce_mean),
             human(c.focal_mean),
-            pct(c.focal_share),
+            percent(c.focal_share, Percent::Cell),
             human(c.mean_p_true),
-            pct(c.accuracy),
+            percent(c.accuracy, Percent::Cell),
         ]);
     }
     let _ = writeln!(out, "{t}\n");
@@ -228,11 +229,11 @@ fn stats(r: &StatsReport, style: Style) -> String {
         t.add_row(vec![
             format!("[{}, {}{close}", b.lower, b.upper),
             b.count.to_string(),
-            pct(b.share),
+            percent(b.share, Percent::Cell),
             human(Some(b.ce_sum)),
-            pct(b.ce_share),
+            percent(b.ce_share, Percent::Cell),
             human(Some(b.focal_sum)),
-            pct(b.focal_share),
+            percent(b.focal_share, Percent::Cell),
         ]);
     }
     let _ = writeln!(out, "{t}\n");
@@ -262,17 +263,6 @@ fn stats(r: &StatsReport, style: Style) -> String {
         human(ca.confidence_gap)
     );
     out
-}
-
-/// α as shown to people.
-pub fn alpha_text(a: &serde_json::Value) -> String {
-    match a {
-        serde_json::Value::Null => "none".into(),
-        serde_json::Value::Array(v) if v.len() > 4 => {
-            format!("[{}, {}, … {} values]", v[0], v[1], v.len())
-        }
-        v => v.to_string(),
-    }
 }
 
 fn compare(r: &CompareReport, style: Style) -> String {

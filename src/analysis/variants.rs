@@ -5,9 +5,10 @@
 //! negative targets and a weight per group (α), so any number of α values
 //! costs nothing extra.
 
-use super::accum::Partial;
-use super::spec::{Alpha, EngineSpec, Mode, Term, TAIL_BINS};
 use super::summary::{self, alpha_per_group, class_groups, group_sum};
+use crate::engine::spec::{EngineSpec, TAIL_BINS};
+use crate::engine::Partial;
+use crate::model::{Alpha, Mode, Term, VariantKind};
 use crate::report::compare::{BucketShare, ClassShare, CurvePoint, Curves, PosNeg, Variant};
 use crate::report::num;
 use anyhow::{bail, Result};
@@ -18,7 +19,7 @@ pub struct VariantDef {
     /// Display name.
     pub name: String,
     /// The family: focal (including ce), flsd53, asl, cb or poly1.
-    pub kind: &'static str,
+    pub kind: VariantKind,
     /// γ for the report (None where it varies).
     pub gamma: Option<f64>,
     /// Term for positive targets (softmax: every element).
@@ -42,6 +43,18 @@ pub enum Named {
     Cb(f64, f64),
     /// `poly1:EPS`.
     Poly1(f64),
+}
+
+impl std::fmt::Display for Named {
+    /// The `--variant` value that parses back to this variant.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Named::Flsd53 => write!(f, "flsd53"),
+            Named::Asl(gp, gn) => write!(f, "asl:{gp},{gn}"),
+            Named::Cb(b, g) => write!(f, "cb:{b},{g}"),
+            Named::Poly1(e) => write!(f, "poly1:{e}"),
+        }
+    }
 }
 
 /// Parses a `--variant` value.
@@ -83,7 +96,7 @@ pub fn focal(gamma: f64, alpha: &Alpha) -> VariantDef {
     };
     VariantDef {
         name,
-        kind: "focal",
+        kind: VariantKind::Focal,
         gamma: Some(gamma),
         pos: Term::Pow(gamma),
         neg: Term::Pow(gamma),
@@ -97,7 +110,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
     match *n {
         Named::Flsd53 => VariantDef {
             name: "flsd53".into(),
-            kind: "flsd53",
+            kind: VariantKind::Flsd53,
             gamma: None,
             pos: Term::Flsd53,
             neg: Term::Flsd53,
@@ -106,7 +119,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
         },
         Named::Asl(gp, gn) => VariantDef {
             name: format!("asl {gp},{gn}"),
-            kind: "asl",
+            kind: VariantKind::Asl,
             gamma: None,
             pos: Term::Pow(gp),
             neg: Term::Pow(gn),
@@ -130,7 +143,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
                 .collect();
             VariantDef {
                 name: format!("cb b={beta} g={gamma}"),
-                kind: "cb",
+                kind: VariantKind::Cb,
                 gamma: Some(gamma),
                 pos: Term::Pow(gamma),
                 neg: Term::Pow(gamma),
@@ -140,7 +153,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
         }
         Named::Poly1(eps) => VariantDef {
             name: format!("poly1 e={eps}"),
-            kind: "poly1",
+            kind: VariantKind::Poly1,
             gamma: Some(0.0),
             pos: Term::Poly1(eps),
             neg: Term::Poly1(eps),
@@ -304,7 +317,7 @@ pub fn evaluate(
             };
             Variant {
                 name: d.name.clone(),
-                kind: d.kind.into(),
+                kind: d.kind,
                 gamma: d.gamma,
                 alpha: match &d.class_weights {
                     Some(w) => serde_json::json!(w),

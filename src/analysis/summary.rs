@@ -1,8 +1,9 @@
 //! From a merged [`Partial`] to the numbers of a report: class, bucket and
 //! total sums with α applied, imbalance statistics and calibration.
 
-use super::accum::Partial;
-use super::spec::{Alpha, EngineSpec, Mode, CALIB_BINS};
+use crate::engine::spec::{EngineSpec, CALIB_BINS};
+use crate::engine::Partial;
+use crate::model::{Alpha, Mode};
 use crate::report::{
     num, BucketRow, Calibration, ClassRow, Imbalance, ReliabilityBin, Totals, Weights,
 };

@@ -2,8 +2,9 @@
 //! chart of where each variant's loss sits across the difficulty buckets.
 
 use super::table::{input_lines, new_table, title};
-use super::{cell_name, human, pct, Style};
+use super::{cell_name, human, Style};
 use crate::report::CompareReport;
+use crate::text::{percent, Percent};
 use std::fmt::Write;
 
 /// Glyphs for buckets, hardest (lowest p_t) first.
@@ -34,18 +35,18 @@ pub fn render(r: &CompareReport, style: Style) -> String {
             cell_name(&v.name, 22),
             human(v.loss_mean),
             human(v.ratio_to_ce),
-            pct(v.easy_loss_share),
-            pct(v.easy_grad_share),
+            percent(v.easy_loss_share, Percent::Cell),
+            percent(v.easy_grad_share, Percent::Cell),
             // Positives over negatives, one per line, so no share is cut in two.
             format!(
                 "{}\n{}",
-                pct(v.hardest_1pct_loss_share.positives),
-                pct(v.hardest_1pct_loss_share.negatives)
+                percent(v.hardest_1pct_loss_share.positives, Percent::Cell),
+                percent(v.hardest_1pct_loss_share.negatives, Percent::Cell)
             ),
             format!(
                 "{}\n{}",
-                pct(v.hardest_10pct_loss_share.positives),
-                pct(v.hardest_10pct_loss_share.negatives)
+                percent(v.hardest_10pct_loss_share.positives, Percent::Cell),
+                percent(v.hardest_10pct_loss_share.negatives, Percent::Cell)
             ),
         ]);
     }

@@ -1,0 +1,22 @@
+//! The loss engine, the only place that turns batches into sums: per-element
+//! kernels ([`kernel`]), the mergeable per-batch accumulator ([`accum`]) and
+//! the settings that say what to accumulate ([`spec`]).
+//!
+//! Everything is accumulated in `f64`. A run is split into units whose
+//! boundaries depend only on the input (Parquet row groups, fixed CSV byte
+//! ranges), each unit fills one [`accum::Partial`], and partials are merged in
+//! unit order, so the result is bit-identical whatever the thread count.
+
+pub mod accum;
+pub(crate) mod fast;
+pub(crate) mod fdlibm;
+pub mod kernel;
+pub(crate) mod keys;
+pub(crate) mod lanes;
+pub mod schedule;
+pub(crate) mod simd;
+pub mod spec;
+pub(crate) mod terms;
+
+pub use accum::Partial;
+pub use spec::EngineSpec;

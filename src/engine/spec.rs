@@ -1,0 +1,82 @@
+//! What the engine accumulates: mode, score kind, loss terms, bucket edges.
+
+use crate::model::{Mode, ScoreKind, Term};
+
+/// Number of fine p_t bins per polarity used for the cumulative-loss curves.
+pub const TAIL_BINS: usize = 640;
+/// Number of equal-width confidence bins for calibration (ECE, as torchmetrics).
+pub const CALIB_BINS: usize = 15;
+
+/// Everything a pass over the data needs to know.
+#[derive(Clone, Debug)]
+pub struct EngineSpec {
+    /// Binary, softmax or sigmoid.
+    pub mode: Mode,
+    /// Probabilities or logits.
+    pub kind: ScoreKind,
+    /// Number of classes K (2 in binary).
+    pub classes: usize,
+    /// Clamp for probabilities.
+    pub eps: f64,
+    /// Difficulty bucket edges over p_t, ascending, from 0 to 1.
+    pub edges: Vec<f64>,
+    /// p_t at or above which an element is "easy".
+    pub easy: f64,
+    /// The modulating terms accumulated in one pass.
+    pub terms: Vec<Term>,
+    /// Whether to keep fine p_t histograms for cumulative-loss curves.
+    pub tails: bool,
+    /// Whether to keep the calibration bins (stats, recommend, compare --plot):
+    /// the binary / sigmoid path skips them otherwise.
+    pub calib: bool,
+}
+
+impl EngineSpec {
+    /// Number of score columns per row (1 in binary).
+    pub fn width(&self) -> usize {
+        match self.mode {
+            Mode::Binary => 1,
+            _ => self.classes,
+        }
+    }
+
+    /// Number of accumulator groups: (class, polarity) pairs that can occur.
+    pub fn groups(&self) -> usize {
+        match self.mode {
+            Mode::Binary => 2,
+            Mode::Softmax => self.classes,
+            Mode::Sigmoid => 2 * self.classes,
+        }
+    }
+
+    /// The class a group belongs to and whether its elements are positive.
+    pub fn group_class(&self, g: usize) -> (usize, bool) {
+        match self.mode {
+            Mode::Binary => (g, g == 1),
+            Mode::Softmax => (g, true),
+            Mode::Sigmoid => (g / 2, g % 2 == 1),
+        }
+    }
+
+    /// Number of difficulty buckets.
+    pub fn buckets(&self) -> usize {
+        self.edges.len() - 1
+    }
+
+    /// The bucket of `pt`: `[lower, upper)`, the last one closed.
+    #[inline(always)]
+    pub fn bucket_of(&self, pt: f64) -> usize {
+        let n = self.edges.len() - 1;
+        // Edges are few (8 by default): a linear scan beats a binary search.
+        let mut b = 0;
+        while b + 1 < n && pt >= self.edges[b + 1] {
+            b += 1;
+        }
+        b
+    }
+
+    /// Index of the term `Pow(g)`, if accumulated.
+    pub fn term_index(&self, t: Term) -> Option<usize> {
+        self.terms.iter().position(|&x| x == t)
+    }
+}

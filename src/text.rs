@@ -1,0 +1,93 @@
+//! Text helpers shared by the analysis and the exporters: escaping text from
+//! data for a terminal, and the one way each of percentages and α is printed.
+
+/// Whether `c` must not reach a terminal as it is: control characters (and
+/// the escape character), and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which can make text read differently from
+/// what it is.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Escapes control characters and bidirectional overrides so text from data
+/// cannot move the cursor, change colours or reorder a line on a terminal.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(unsafe_char) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if unsafe_char(c) => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
+pub fn escape_text(s: &str) -> String {
+    s.split('\n')
+        .map(|line| line.split('\t').map(escape).collect::<Vec<_>>().join("\t"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where a percentage is printed. Table cells and prose differ in two ways,
+/// kept here side by side: a missing value, and shares below 0.001% (a cell
+/// stays narrow with `<0.001%`, a sentence keeps two significant digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Percent {
+    /// A table or Markdown cell: `–`, `12.3%`, `0.067%`, `<0.001%`.
+    Cell,
+    /// A sentence: `– (undefined)`, `12.3%`, `0.067%`, `0.00012%`.
+    Prose,
+}
+
+/// Formats a share (0.25) as a percentage (`25.0%`): one decimal, or two
+/// significant digits below 0.1%.
+pub fn percent(x: Option<f64>, place: Percent) -> String {
+    let Some(v) = x else {
+        return match place {
+            Percent::Cell => "–".into(),
+            Percent::Prose => "– (undefined)".into(),
+        };
+    };
+    let p = v * 100.0;
+    if p == 0.0 || p.abs() >= 0.1 {
+        format!("{p:.1}%")
+    } else if place == Percent::Cell && (p.is_nan() || p.abs() < 0.001) {
+        "<0.001%".into()
+    } else {
+        let d = (1.0 - p.abs().log10().floor()) as usize;
+        format!("{p:.d$}%")
+    }
+}
+
+/// Where an α from a report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlphaText {
+    /// A CSV cell: `none`, `0.25`, or every per-class value joined with `;`.
+    Csv,
+    /// A table for people: `none`, `0.25`, `[1.0,2.0]`, or the first two of a
+    /// long per-class list and its length.
+    Table,
+}
+
+/// Formats a report's α (`null`, a number or a per-class list).
+pub fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
+    use serde_json::Value;
+    match (a, place) {
+        (Value::Null, _) => "none".into(),
+        (Value::Array(v), AlphaText::Csv) => {
+            v.iter().map(Value::to_string).collect::<Vec<_>>().join(";")
+        }
+        (Value::Array(v), AlphaText::Table) if v.len() > 4 => {
+            format!("[{}, {}, … {} values]", v[0], v[1], v.len())
+        }
+        (v, _) => v.to_string(),
+    }
+}
