@@ -29,6 +29,38 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Sets up the global thread pool for `-j N`: at least 1 and at most four
+/// threads per core (more only adds memory and switching, never speed). A
+/// second call in the same process keeps the first pool.
+fn thread_pool(n: usize) -> Result<(), String> {
+    static BUILT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let max = 4 * cores;
+    if n == 0 || n > max {
+        return Err(format!(
+            "--threads must lie in [1, {max}] (4 per core, {cores} cores here), got {n}"
+        ));
+    }
+    if BUILT.get().is_some() {
+        return Ok(());
+    }
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+    {
+        Ok(()) => {
+            let _ = BUILT.set(n);
+            Ok(())
+        }
+        // Only an I/O error (threads that could not be started) has a source; the
+        // other kinds mean a pool exists already, which then does the work.
+        Err(e) if std::error::Error::source(&e).is_some() => Err(format!(
+            "--threads {n}: cannot start the worker threads: {e}"
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
 /// Parses `args`, runs the command, prints any error, and returns the exit code.
 pub fn run<I, T>(args: I) -> i32
 where
@@ -44,14 +76,10 @@ where
         }
     };
     if let Some(n) = cli.threads {
-        if n == 0 {
-            outfile::eprint_line(format_args!("error: --threads must be at least 1"));
+        if let Err(e) = thread_pool(n) {
+            outfile::eprint_line(format_args!("error: {e}"));
             return EXIT_ERROR;
         }
-        // Only fails if a pool exists already (tests calling run twice): keep that one.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
     }
     let g = cmd::Global {
         style: render::Style::detect(cli.color),

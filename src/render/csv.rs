@@ -5,8 +5,8 @@
 //! are written as in the JSON report (shortest form that reads back to the
 //! same f64); a value that cannot be computed (JSON null) is empty. Names
 //! from the data have control characters escaped (`\n`, `\u{1b}`), so each
-//! record is one line. The columns are listed in the README ("Output
-//! formats").
+//! record is one line, and a name that a spreadsheet would run as a formula
+//! gets a leading `'`. The columns are listed in docs/output.md.
 
 use super::{escape, Exporter, Style};
 use crate::report::compare::Variant;
@@ -80,7 +80,7 @@ impl Exporter for CsvExporter {
                 for g in r.groups.iter().flatten() {
                     let from = rows.0.len();
                     stats(&mut rows, &g.report);
-                    keyed(&mut rows, &escape(&g.key), from);
+                    keyed(&mut rows, &name_cell(&g.key), from);
                 }
                 r.groups.is_some()
             }
@@ -89,7 +89,7 @@ impl Exporter for CsvExporter {
                 for g in r.groups.iter().flatten() {
                     let from = rows.0.len();
                     compare(&mut rows, &g.report);
-                    keyed(&mut rows, &escape(&g.key), from);
+                    keyed(&mut rows, &name_cell(&g.key), from);
                 }
                 r.groups.is_some()
             }
@@ -141,6 +141,19 @@ impl Rows {
 }
 
 /// A number as in the JSON report; empty for null.
+/// A name from the data (class, group key, variant) as a cell: escaped, and
+/// neutralised with a leading `'` when it starts with `=`, `+`, `-`, `@`, tab
+/// or carriage return, which a spreadsheet would run as a formula (OWASP's
+/// advice against CSV injection).
+fn name_cell(s: &str) -> String {
+    let e = escape(s);
+    if e.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{e}")
+    } else {
+        e
+    }
+}
+
 fn num(x: Option<f64>) -> String {
     x.map(|v| Value::from(v).to_string()).unwrap_or_default()
 }
@@ -161,7 +174,7 @@ fn stats(rows: &mut Rows, r: &StatsReport) {
         rows.push(vec![
             ("section", "class".into()),
             ("index", c.index.to_string()),
-            ("name", escape(&c.name)),
+            ("name", name_cell(&c.name)),
             ("count", c.count.to_string()),
             ("count_share", num(c.frequency)),
             ("elements", c.elements.to_string()),
@@ -215,7 +228,7 @@ fn stats(rows: &mut Rows, r: &StatsReport) {
 /// One `variant` row per variant, then its `class` and `bucket` rows.
 fn variant_rows(rows: &mut Rows, vs: &[Variant]) {
     for v in vs {
-        let name = escape(&v.name);
+        let name = name_cell(&v.name);
         rows.push(vec![
             ("section", "variant".into()),
             ("variant", name.clone()),
@@ -247,7 +260,7 @@ fn variant_rows(rows: &mut Rows, vs: &[Variant]) {
             rows.push(vec![
                 ("section", "class".into()),
                 ("variant", name.clone()),
-                ("item", escape(&c.name)),
+                ("item", name_cell(&c.name)),
                 ("loss_sum", f(c.loss_sum)),
                 ("share", num(c.share)),
             ]);
@@ -275,7 +288,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
     let rec = &r.recommendation;
     rows.push(vec![
         ("section", "recommendation".into()),
-        ("variant", escape(&rec.variant)),
+        ("variant", name_cell(&rec.variant)),
         ("loss", escape(&rec.loss)),
         ("gamma", f(rec.gamma)),
         ("alpha", alpha(&rec.alpha, AlphaText::Csv)),
@@ -286,7 +299,7 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
     for a in &rec.alternatives {
         rows.push(vec![
             ("section", "alternative".into()),
-            ("variant", escape(&a.variant)),
+            ("variant", name_cell(&a.variant)),
             ("loss", escape(&a.loss)),
             ("gamma", num(a.gamma)),
             ("alpha", alpha(&a.alpha, AlphaText::Csv)),

@@ -341,3 +341,15 @@ fn line_numbers_stay_exact_across_parallel_csv_ranges() {
     let e = stats_err(&w, &["big.csv", "-j", "2"]);
     assert_mentions(&e, &["big.csv", &format!("line {}", rows + 1), "\"7\""]);
 }
+
+#[test]
+fn threads_has_a_sane_maximum() {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let d = fixture("detection.csv").display().to_string();
+    let too_many = (4 * cores + 1).to_string();
+    let e = fails(flcli().args(["stats", &d, "-j", &too_many]));
+    assert_mentions(&e, &["--threads", &too_many, "4 per core"]);
+    let e = fails(flcli().args(["stats", &d, "-j", "0"]));
+    assert_mentions(&e, &["--threads", "got 0"]);
+    ok(flcli().args(["stats", &d, "-j", &(4 * cores).to_string()]));
+}

@@ -251,3 +251,29 @@ fn bidirectional_overrides_from_the_data_are_escaped_in_tables_and_markdown() {
         assert!(text.contains("u{202e}cd"), "{format}: {text}");
     }
 }
+
+#[test]
+fn csv_output_neutralises_names_a_spreadsheet_would_run() {
+    let wd = Workdir::new();
+    let f = wd.write(
+        "inject.csv",
+        "label,split,p_=cmd,p_ok\n=cmd,+1,0.9,0.1\nok,@x,0.2,0.8\nok,-y,0.3,0.7\n",
+    );
+    for args in [vec!["stats"], vec!["stats", "--by", "split"]] {
+        let out = flcli()
+            .args(&args)
+            .args(["--output", "csv"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for line in text.lines() {
+            for cell in line.split(',') {
+                assert!(!cell.starts_with(['=', '+', '@']), "{cell:?} in {line}");
+                assert!(!cell.starts_with("-y") && !cell.starts_with("-1"), "{line}");
+            }
+        }
+        assert!(text.contains("'=cmd"), "{text}");
+    }
+}
