@@ -7,17 +7,15 @@ use crate::report::ClassRow;
 use std::fmt::Write;
 
 /// Wraps a plotters SVG in a `<figure>`: adds `role`, `aria-label` and a
-/// `<title>` to the root element and lets it shrink with the page.
+/// `<title>` to the root element (the page's CSS lets it shrink with the page).
 pub fn svg_figure(svg: &str, title: &str, caption: &str) -> String {
     let svg = svg.trim();
     let body = match (svg.find("<svg"), svg.find('>')) {
         (Some(0), Some(end)) => {
             let tag = &svg[..end];
             let rest = &svg[end + 1..];
-            // plotters writes a fixed width and height; the viewBox keeps the proportions.
-            let tag = drop_attr(&drop_attr(tag, "width"), "height");
             // A namespace name, not a link; HTML does not need it on inline SVG.
-            let tag = drop_attr(&tag, "xmlns");
+            let tag = drop_attr(tag, "xmlns");
             format!(
                 "{tag} role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\"><title>{}</title>{rest}",
                 esc(title),
@@ -32,7 +30,7 @@ pub fn svg_figure(svg: &str, title: &str, caption: &str) -> String {
     )
 }
 
-/// `tag` without its attribute `name="…"` (the first one, as plotters writes each once).
+/// `tag` without its attribute `name="…"` (plotters writes each once).
 fn drop_attr(tag: &str, name: &str) -> String {
     let key = format!(" {name}=\"");
     match tag.find(&key) {
@@ -51,13 +49,13 @@ const NAME_W: usize = 170;
 const BAR_W: usize = 480;
 
 /// Horizontal bars of the class frequencies, one row per class, count and share at the end.
-pub fn class_bars(classes: &[ClassRow]) -> String {
+pub fn class_bars(classes: &[ClassRow], sigmoid: bool) -> String {
     let max = classes.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
     let width = NAME_W + BAR_W + 150;
     let height = ROW * classes.len() + 8;
     let title = format!("Rows per class, {} classes", classes.len());
     let mut s = format!(
-        "<figure><svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{t}\" class=\"bars\"><title>{t}</title>\
+        "<figure><svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{t}\" class=\"bars\"><title>{t}</title>\
 <style>.bars text{{font:12px sans-serif;fill:currentColor}}.bars rect{{fill:#4c78a8}}</style>",
         t = esc(&title)
     );
@@ -79,6 +77,10 @@ pub fn class_bars(classes: &[ClassRow]) -> String {
             crate::text::percent(c.frequency, crate::text::Percent::Cell)
         );
     }
-    s.push_str("</svg><figcaption>Rows of each class (sigmoid: positive rows), bar length relative to the largest class.</figcaption></figure>\n");
+    let rows = if sigmoid { "Positive rows" } else { "Rows" };
+    let _ = writeln!(
+        s,
+        "</svg><figcaption>{rows} of each class, bar length relative to the largest class.</figcaption></figure>"
+    );
     s
 }

@@ -144,7 +144,7 @@ pub fn imbalance(
     }
     out.push_str("</dl>\n");
     if let Some(cs) = classes {
-        out.push_str(&class_bars(cs));
+        out.push_str(&class_bars(cs, input.mode == crate::model::Mode::Sigmoid));
     }
     let rows: Vec<Vec<Cell>> = input
         .class_names
