@@ -205,7 +205,7 @@ _flcli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json markdown csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown csv html" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -525,7 +525,7 @@ _flcli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json markdown csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown csv html" -- "${cur}"))
                     return 0
                     ;;
                 --out)
@@ -703,7 +703,7 @@ _flcli() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table json markdown csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown csv html" -- "${cur}"))
                     return 0
                     ;;
                 --out)

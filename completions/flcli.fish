@@ -60,10 +60,11 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -s g -l gamma -d 'Foc
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s a -l alpha -d 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
-complete -c flcli -n "__fish_flcli_using_subcommand stats" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
-csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'
+html\t'One self-contained page (inline CSS and SVG figures, no network requests) for a browser'"
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
@@ -98,10 +99,11 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Name
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l plot -d 'Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet\'s Figure 4) and the reliability diagram. Written atomically; never onto an input file' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
-complete -c flcli -n "__fish_flcli_using_subcommand compare" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
-csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'
+html\t'One self-contained page (inline CSS and SVG figures, no network requests) for a browser'"
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
@@ -136,10 +138,11 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-loss-
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l min-imbalance -d 'Majority:minority ratio from which α is used: RetinaNet\'s α-γ pairing (binary, sigmoid; between negative and positive elements) or class-balanced weights (softmax; between classes)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-ece -d 'ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l calibration-gamma -d 'The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3)' -r
-complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv), else table' -r -f -a "table\t'Tables for people'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
-csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'"
+csv\t'One row per class / bucket / variant with a `section` column, for spreadsheets'
+html\t'One self-contained page (inline CSS and SVG figures, no network requests) for a browser'"
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s o -l out -d 'Write the report to FILE instead of stdout, atomically (a temporary file in the same folder, then a rename): a failed run leaves no partial report behind' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l fail-if -d 'Exit 1 if EXPR holds on the JSON report, e.g. \'totals.focal_mean > 0.05\' or \'classes[cat].accuracy < 0.8\' (repeatable; see the README, "CI gates")' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'

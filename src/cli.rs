@@ -169,7 +169,7 @@ pub struct LossArgs {
 /// Output settings shared by every report command.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format. Default: from the extension of -o (.json, .md, .csv), else table.
+    /// Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table.
     #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
     pub output: Option<OutputFormat>,
     /// Short for --output json.
@@ -220,6 +220,8 @@ pub enum OutputFormat {
     Markdown,
     /// One row per class / bucket / variant with a `section` column, for spreadsheets.
     Csv,
+    /// One self-contained page (inline CSS and SVG figures, no network requests) for a browser.
+    Html,
 }
 
 /// `flcli stats`.

@@ -30,6 +30,7 @@ pub fn format(out: &OutputArgs) -> OutputFormat {
         Some("json") => OutputFormat::Json,
         Some("md" | "markdown") => OutputFormat::Markdown,
         Some("csv") => OutputFormat::Csv,
+        Some("html" | "htm") => OutputFormat::Html,
         _ => OutputFormat::Table,
     }
 }
@@ -41,6 +42,7 @@ pub fn exporter(f: OutputFormat) -> Box<dyn Exporter> {
         OutputFormat::Table => Box::new(crate::render::table::TableExporter),
         OutputFormat::Markdown => Box::new(crate::render::markdown::MarkdownExporter),
         OutputFormat::Csv => Box::new(crate::render::csv::CsvExporter),
+        OutputFormat::Html => Box::new(crate::render::html::HtmlExporter),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod compare_table;
 pub mod csv;
+pub mod html;
 pub mod markdown;
 pub mod plot;
 pub mod recommend_table;

@@ -5,8 +5,9 @@
 //! Like every renderer it draws numbers computed before it was called; it only
 //! turns the report's hardest-first curves into Figure 4's lowest-loss-first axes.
 
+use crate::model::Mode;
 use crate::report::compare::{CompareReport, CurvePoint};
-use crate::report::Calibration;
+use crate::report::{Calibration, Variant};
 use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,10 +16,9 @@ use plotters::prelude::*;
 const PANEL: (u32, u32) = (420, 400);
 
 /// One curve per γ: the first fixed-γ variant of each γ (curves do not depend on α).
-fn curves_by_gamma(r: &CompareReport) -> Vec<(f64, &crate::report::Variant)> {
-    let mut out: Vec<(f64, &crate::report::Variant)> = Vec::new();
-    for v in r
-        .variants
+fn curves_by_gamma(variants: &[Variant]) -> Vec<(f64, &Variant)> {
+    let mut out: Vec<(f64, &Variant)> = Vec::new();
+    for v in variants
         .iter()
         .filter(|v| v.kind == crate::model::VariantKind::Focal)
     {
@@ -47,8 +47,14 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing the plot failed: {e:?}")
 }
 
-fn curve_panel(area: &Area, r: &CompareReport, positives: bool, legend: bool) -> Result<()> {
-    let softmax = r.input.mode == crate::model::Mode::Softmax;
+fn curve_panel(
+    area: &Area,
+    variants: &[Variant],
+    mode: Mode,
+    positives: bool,
+    legend: bool,
+) -> Result<()> {
+    let softmax = mode == Mode::Softmax;
     let which = match (positives, softmax) {
         (true, true) => "",
         (true, false) => "positive ",
@@ -73,7 +79,7 @@ fn curve_panel(area: &Area, r: &CompareReport, positives: bool, legend: bool) ->
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)?;
-    let gammas = curves_by_gamma(r);
+    let gammas = curves_by_gamma(variants);
     for (i, (g, v)) in gammas.iter().enumerate() {
         let pts = if positives {
             &v.curves.positives
@@ -168,14 +174,34 @@ fn reliability_panel(area: &Area, c: &Calibration) -> Result<()> {
 
 /// The SVG document for a comparison and its calibration.
 pub fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
+    draw(3, |panels| {
+        curve_panel(&panels[0], &r.variants, r.input.mode, true, true)?;
+        curve_panel(&panels[1], &r.variants, r.input.mode, false, false)?;
+        reliability_panel(&panels[2], c)
+    })
+}
+
+/// Figure 4 alone: cumulative loss of positives and of negatives, one curve per γ.
+pub fn curves_svg(variants: &[Variant], mode: Mode) -> Result<String> {
+    draw(2, |panels| {
+        curve_panel(&panels[0], variants, mode, true, true)?;
+        curve_panel(&panels[1], variants, mode, false, false)
+    })
+}
+
+/// The reliability diagram alone.
+pub fn reliability_svg(c: &Calibration) -> Result<String> {
+    draw(1, |panels| reliability_panel(&panels[0], c))
+}
+
+/// An SVG of `n` panels side by side, drawn by `f`.
+fn draw(n: u32, f: impl FnOnce(&[Area]) -> Result<()>) -> Result<String> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (PANEL.0 * 3, PANEL.1)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, (PANEL.0 * n, PANEL.1)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let panels = root.split_evenly((1, 3));
-        curve_panel(&panels[0], r, true, true)?;
-        curve_panel(&panels[1], r, false, false)?;
-        reliability_panel(&panels[2], c)?;
+        let panels = root.split_evenly((1, n as usize));
+        f(&panels)?;
         root.present().map_err(err)?;
     }
     Ok(out)

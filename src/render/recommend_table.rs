@@ -8,7 +8,12 @@ use crate::text::{percent, AlphaText, Percent};
 use std::fmt::Write;
 
 /// The setting in words.
-fn answer(loss: &str, gamma: Option<f64>, alpha: &serde_json::Value, mode: &str) -> String {
+pub(crate) fn answer(
+    loss: &str,
+    gamma: Option<f64>,
+    alpha: &serde_json::Value,
+    mode: &str,
+) -> String {
     let a = match alpha {
         serde_json::Value::Null => "no α (α_t = 1)".to_string(),
         serde_json::Value::Number(n) => {

@@ -18,6 +18,7 @@ mod completions;
 mod csv_split;
 mod gates;
 mod golden;
+mod html;
 mod output_formats;
 mod properties;
 mod readme;
