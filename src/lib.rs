@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod engine;
+mod guard;
 pub mod input;
 pub mod model;
 pub mod outfile;

@@ -96,7 +96,7 @@ impl Dataset {
         let mut headers = Vec::with_capacity(sources.len());
         for s in &sources {
             headers.push(match s.format {
-                Format::Parquet => parquet::columns(s)?,
+                Format::Parquet => crate::guard::catch(&s.display(), || parquet::columns(s))?,
                 Format::Csv => csv::columns(s, opts.delimiter)?,
             });
         }
@@ -298,6 +298,22 @@ impl Dataset {
 
     /// Reads one unit into `acc`; returns the lines a CSV byte range ended (else 0).
     fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<u64> {
+        let src = match *unit {
+            Unit::RowGroups { src, .. } | Unit::CsvRange { src, .. } | Unit::CsvStream { src } => {
+                src
+            }
+        };
+        crate::guard::catch(&self.sources[src].display(), || {
+            self.read_unit_unguarded(spec, unit, acc)
+        })
+    }
+
+    fn read_unit_unguarded(
+        &self,
+        spec: &EngineSpec,
+        unit: &Unit,
+        acc: &mut Partial,
+    ) -> Result<u64> {
         let dec = decode::Decoder::new(self, spec);
         let mut lines = 0;
         match *unit {

@@ -230,3 +230,24 @@ fn truncated_gzip_csv_says_so() {
     assert!(e.contains("cannot read past line"), "{e}");
     assert!(!e.contains("--delimiter"), "not a delimiter problem: {e}");
 }
+
+#[test]
+fn a_panic_inside_the_parquet_decoder_is_an_error_naming_the_file() {
+    // Found by the `parquet` fuzz target: corrupt definition levels make the
+    // decoder index past its buffer.
+    let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus/parquet/crash_definition_levels.parquet");
+    let out = crate::support::flcli()
+        .args(["stats", "--json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("crash_definition_levels.parquet") && err.contains("damaged"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
