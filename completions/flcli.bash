@@ -92,7 +92,7 @@ _flcli() {
             ;;
         flcli__subcmd__compare)
             opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -258,7 +258,7 @@ _flcli() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=()
             return 0
             ;;
         flcli__subcmd__completions)
@@ -427,7 +427,7 @@ _flcli() {
             ;;
         flcli__subcmd__recommend)
             opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --max-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --output --json --out --fail-if --color --quiet --threads --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -578,7 +578,7 @@ _flcli() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=()
             return 0
             ;;
         flcli__subcmd__schema)
@@ -609,7 +609,7 @@ _flcli() {
             ;;
         flcli__subcmd__stats)
             opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+            if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -756,7 +756,7 @@ _flcli() {
                     COMPREPLY=()
                     ;;
             esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            COMPREPLY=()
             return 0
             ;;
     esac

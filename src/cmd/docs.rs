@@ -8,9 +8,53 @@ use std::io::Write;
 
 /// A completion script for `shell`, as committed in `completions/`.
 pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "flcli", &mut buf);
+    clap_complete::generate(shell, &mut cmd, "flcli", &mut buf);
+    if shell == clap_complete::Shell::Bash {
+        let files: Vec<String> = cmd
+            .get_subcommands()
+            .filter(|s| takes_files(s))
+            .map(|s| s.get_name().to_string())
+            .collect();
+        return bash_files_first(&String::from_utf8_lossy(&buf), &files).into_bytes();
+    }
     buf
+}
+
+/// Whether a command's positional arguments are paths.
+fn takes_files(cmd: &clap::Command) -> bool {
+    use clap::ValueHint::{AnyPath, FilePath};
+    cmd.get_positionals()
+        .any(|a| matches!(a.get_value_hint(), AnyPath | FilePath))
+}
+
+/// clap's bash script offers every flag where a command's positional goes,
+/// so `flcli stats <TAB>` inserts their common prefix `-`. For the commands
+/// in `files`, flags are offered only after a `-`; elsewhere the script
+/// leaves the reply empty, and `complete -o default` completes file names.
+fn bash_files_first(script: &str, files: &[String]) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut inside = false;
+    for line in script.lines() {
+        let t = line.trim_start();
+        if line.starts_with("        flcli__subcmd__") && t.ends_with(')') {
+            inside = files.iter().any(|f| t == format!("flcli__subcmd__{f})"));
+        } else if line == "    esac" {
+            inside = false;
+        }
+        if inside && t.starts_with("if [[ ${cur} == -* || ${COMP_CWORD} -eq ") {
+            out.push_str("            if [[ ${cur} == -* ]] ; then\n");
+        } else if inside
+            && line == "            COMPREPLY=( $(compgen -W \"${opts}\" -- \"${cur}\") )"
+        {
+            out.push_str("            COMPREPLY=()\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// `flcli completions SHELL`, written whole (a closed pipe is an error, not a panic).

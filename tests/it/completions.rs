@@ -195,3 +195,59 @@ fn man_page_is_roff_and_documents_every_command_and_flag() {
         }
     }
 }
+
+/// What bash's completion function offers for `words` (the last one is being completed), run in `dir`.
+fn bash_complete(dir: &Path, words: &[&str]) -> Vec<String> {
+    let (_, script, _) = flcli(&["completions", "bash"]);
+    let script_path = dir.join("flcli.bash");
+    std::fs::write(&script_path, script).unwrap();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let prog = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={}; _flcli flcli '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script_path.display(),
+        quoted.join(" "),
+        words.len() - 1,
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(prog)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_offers_files_not_flags_where_an_input_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    // An empty reply makes bash complete file names (`complete -o default`).
+    for words in [
+        &["flcli", "stats", ""][..],
+        &["flcli", "compare", "a.parquet", ""][..],
+        &["flcli", "recommend", ""][..],
+    ] {
+        let reply = bash_complete(dir.path(), words);
+        assert!(reply.is_empty(), "{words:?} offered {reply:?}");
+    }
+    let reply = bash_complete(dir.path(), &["flcli", "stats", "--ga"]);
+    assert_eq!(reply, ["--gamma"]);
+    let reply = bash_complete(dir.path(), &["flcli", "stats", "x.csv", "--mo"]);
+    assert_eq!(reply, ["--mode"]);
+    let reply = bash_complete(dir.path(), &["flcli", "stats", "--mode", ""]);
+    assert_eq!(reply, ["binary", "softmax", "sigmoid"]);
+    // Where no file goes, commands are still offered.
+    let reply = bash_complete(dir.path(), &["flcli", "sta"]);
+    assert_eq!(reply, ["stats"]);
+}
