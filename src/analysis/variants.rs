@@ -129,7 +129,7 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
         Named::Cb(beta, gamma) => {
             let eff: Vec<f64> = counts
                 .iter()
-                .map(|&c| summary::effective_number(c, beta))
+                .map(|&c| super::imbalance::effective_number(c, beta))
                 .collect();
             let inv: Vec<f64> = eff
                 .iter()

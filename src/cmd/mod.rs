@@ -5,6 +5,7 @@ pub mod compare;
 pub mod docs;
 pub mod gate;
 pub mod gate_schema;
+mod gate_select;
 pub mod out;
 pub mod recommend;
 pub mod stats;

@@ -96,7 +96,12 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
             done.report.input.paths.join(", ")
         );
     }
-    let imbalance = summary::imbalance(&done.spec, &done.partial, &done.classes, a.loss.beta);
+    let imbalance = crate::analysis::imbalance::imbalance(
+        &done.spec,
+        &done.partial,
+        &done.classes,
+        a.loss.beta,
+    );
     let calibration = summary::calibration(&done.spec, &done.partial);
     // FLSD-53 with the α each rule could pick, evaluated from the same pass (α only reweights).
     let counts = summary::class_counts(&done.partial);

@@ -60,7 +60,7 @@ pub fn build(
             easy: spec.easy,
         },
         classes: summary::classes(spec, p, &ds.classes, 0, alpha),
-        imbalance: summary::imbalance(spec, p, &ds.classes, loss.beta),
+        imbalance: crate::analysis::imbalance::imbalance(spec, p, &ds.classes, loss.beta),
         buckets: summary::buckets(spec, p, 0, alpha),
         totals: summary::totals(spec, p, 0, alpha),
         calibration: summary::calibration(spec, p),

@@ -70,7 +70,7 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
             inverse_frequency: vec![Some(1.0), Some(1.0)],
             effective_number: vec![Some(1.0), Some(1.0)],
         },
-        severity: flcli::analysis::summary::severity(Some(r)).into(),
+        severity: flcli::analysis::imbalance::severity(Some(r)).into(),
         positive_negative_ratio: Some(pos_per_neg),
         positives_per_class: None,
         background_rows: None,

@@ -1,0 +1,174 @@
+//! The Markdown form of `flcli stats`: input, classes and imbalance,
+//! buckets, totals and calibration, each as a GitHub table.
+
+use super::{input, md, range, table};
+use crate::render::human;
+use crate::report::StatsReport;
+use crate::text::{alpha, percent, AlphaText, Percent};
+use std::fmt::Write;
+
+/// The whole stats report under a `## title` heading.
+pub(super) fn stats(r: &StatsReport, title: &str) -> String {
+    let mut out = format!("## {title}\n\n");
+    input(&mut out, &r.input);
+    let _ = writeln!(
+        out,
+        "- **Loss** focal loss γ = {}, α = {}, ε = {}\n",
+        r.params.gamma,
+        alpha(&r.params.alpha, AlphaText::Table),
+        r.params.eps
+    );
+
+    let im = &r.imbalance;
+    out.push_str("### Class imbalance\n\n");
+    let rows: Vec<Vec<String>> = r
+        .classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                md(&c.name),
+                c.count.to_string(),
+                percent(c.frequency, Percent::Cell),
+                human(im.effective_number.get(i).copied()),
+                human(im.weights.inverse_frequency.get(i).copied().flatten()),
+                human(im.weights.effective_number.get(i).copied().flatten()),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "class",
+            "count",
+            "frequency",
+            "effective number",
+            "weight (inverse frequency)",
+            "weight (effective number)",
+        ],
+        &rows,
+    );
+    let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
+        (Some(x), _) => format!("{}:1", human(Some(x))),
+        (None, Some(n)) => format!("– ({})", md(n)),
+        (None, None) => "–".into(),
+    };
+    let _ = writeln!(
+        out,
+        "- imbalance ratio **{ratio}** ({}), majority {}, minority {}",
+        im.severity,
+        md(&im.majority),
+        md(&im.minority)
+    );
+    let _ = writeln!(
+        out,
+        "- normalised entropy {} (1 = balanced), β = {}",
+        human(im.normalized_entropy),
+        r.params.beta
+    );
+    if let Some(pn) = im.positive_negative_ratio {
+        let _ = writeln!(out, "- positive / negative elements {}", human(Some(pn)));
+    }
+    out.push('\n');
+
+    out.push_str("### Loss per class\n\n");
+    let rows: Vec<Vec<String>> = r
+        .classes
+        .iter()
+        .map(|c| {
+            vec![
+                md(&c.name),
+                c.elements.to_string(),
+                human(c.ce_mean),
+                human(c.focal_mean),
+                percent(c.ce_share, Percent::Cell),
+                percent(c.focal_share, Percent::Cell),
+                human(c.mean_p_true),
+                percent(c.accuracy, Percent::Cell),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "class", "elements", "CE mean", "FL mean", "CE share", "FL share", "mean p_t",
+            "accuracy",
+        ],
+        &rows,
+    );
+
+    out.push_str(
+        "### Loss per difficulty bucket\n\np_t is the probability of the true target.\n\n",
+    );
+    let last = r.buckets.len().saturating_sub(1);
+    let rows: Vec<Vec<String>> = r
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            vec![
+                range(b.lower, b.upper, i == last),
+                b.count.to_string(),
+                percent(b.share, Percent::Cell),
+                human(Some(b.ce_sum)),
+                percent(b.ce_share, Percent::Cell),
+                human(Some(b.focal_sum)),
+                percent(b.focal_share, Percent::Cell),
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
+        ],
+        &rows,
+    );
+
+    let t = &r.totals;
+    out.push_str("### Totals\n\n");
+    table(
+        &mut out,
+        &[
+            "elements",
+            "positives",
+            "CE sum",
+            "CE mean",
+            "FL sum",
+            "FL mean",
+            "FL per positive",
+        ],
+        &[vec![
+            t.elements.to_string(),
+            t.positives.to_string(),
+            human(Some(t.ce_sum)),
+            human(t.ce_mean),
+            human(Some(t.focal_sum)),
+            human(t.focal_mean),
+            human(t.loss_per_positive),
+        ]],
+    );
+
+    let c = &r.calibration;
+    out.push_str("### Calibration\n\n");
+    table(
+        &mut out,
+        &[
+            "items",
+            "ECE",
+            "MCE",
+            "Brier",
+            "confidence − accuracy",
+            "direction",
+        ],
+        &[vec![
+            c.items.clone(),
+            human(c.ece),
+            human(c.mce),
+            human(c.brier),
+            human(c.confidence_gap),
+            c.direction.clone(),
+        ]],
+    );
+    out
+}
