@@ -91,3 +91,66 @@ pub fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
         (v, _) => v.to_string(),
     }
 }
+
+/// Wraps `s` at spaces to lines of at most `width` characters, the first
+/// line starting with `first` and the others with `rest` (a hanging indent
+/// for list items). A word longer than a line stays whole, and a relation
+/// (`γ = 0`, `p_t ≥ 0.9`) stays on one line: a number is never parted from
+/// what it says.
+pub fn wrap(s: &str, width: usize, first: &str, rest: &str) -> String {
+    const GLUE: [&str; 7] = ["=", "≥", "≤", "<", ">", "→", "×"];
+    let mut units: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let op = GLUE.contains(&word);
+        match units.last_mut() {
+            Some(last) if op || glue_next => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => units.push(word.to_string()),
+        }
+        glue_next = op;
+    }
+    let mut out = String::from(first);
+    let mut col = first.chars().count();
+    let mut line_empty = true;
+    for unit in &units {
+        let n = unit.chars().count();
+        if !line_empty && col + 1 + n > width {
+            out.push('\n');
+            out.push_str(rest);
+            col = rest.chars().count();
+            line_empty = true;
+        }
+        if !line_empty {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(unit);
+        col += n;
+        line_empty = false;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_words_whole_and_indents_the_rest() {
+        let s = "Easy elements hold 16.8% of the gradient, within the 50.0% target";
+        let w = wrap(s, 24, "- ", "  ");
+        assert_eq!(
+            w,
+            "- Easy elements hold\n  16.8% of the gradient,\n  within the 50.0%\n  target"
+        );
+        for line in w.lines() {
+            assert!(line.chars().count() <= 24, "{line:?}");
+        }
+        assert_eq!(wrap("a-very-long-word x", 5, "", ""), "a-very-long-word\nx");
+        assert_eq!(wrap("short", 80, "- ", "  "), "- short");
+        assert_eq!(wrap("for γ = 0, 0.2", 8, "", ""), "for\nγ = 0,\n0.2");
+    }
+}

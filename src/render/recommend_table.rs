@@ -4,7 +4,7 @@
 use super::table::{input_lines, new_table, title};
 use super::{cell_name, escape, human, Style};
 use crate::report::RecommendReport;
-use crate::text::{percent, AlphaText, Percent};
+use crate::text::{percent, wrap, AlphaText, Percent};
 use std::fmt::Write;
 
 /// The setting in words.
@@ -40,11 +40,12 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
     let rec = &r.recommendation;
     let mode = r.input.mode.as_str();
     let _ = writeln!(out, "{}", title(style, "Recommendation"));
-    let _ = writeln!(
-        out,
+    let width = usize::from(style.width);
+    let said = format!(
         "Use {}.",
         answer(&rec.loss, Some(rec.gamma), &rec.alpha, mode)
     );
+    let _ = writeln!(out, "{}", wrap(&said, width, "", ""));
     if let serde_json::Value::Array(ws) = &rec.alpha {
         for (name, w) in r.input.class_names.iter().zip(ws) {
             let _ = writeln!(out, "  α[{}] = {}", cell_name(name, 24), human(w.as_f64()));
@@ -54,26 +55,25 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", title(style, "Why"));
     for s in &rec.rationale {
-        let _ = writeln!(out, "- {}", escape(s));
+        let _ = writeln!(out, "{}", wrap(&escape(s), width, "- ", "  "));
     }
     if !rec.alternatives.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "{}", title(style, "Alternatives"));
         for a in &rec.alternatives {
-            let _ = writeln!(
-                out,
-                "- {} [{}]: {}",
+            let item = format!(
+                "{} [{}]: {}",
                 answer(&a.loss, a.gamma, &a.alpha, mode),
                 a.variant,
                 escape(&a.reason)
             );
+            let _ = writeln!(out, "{}", wrap(&item, width, "- ", "  "));
         }
     }
     out.push('\n');
     let t = &r.evidence.targets;
     let _ = writeln!(out, "{}", title(style, "Targets"));
-    let _ = writeln!(
-        out,
+    let targets = format!(
         "easy = p_t ≥ {}; easy share of the gradient ≤ {}; below {}:1 imbalance also easy share of CE's loss > {} before focal; overconfident with ECE > {} → γ ≥ {}; class-balanced β = {}",
         t.easy,
         percent(Some(t.max_easy_grad_share), Percent::Cell),
@@ -83,6 +83,7 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
         t.calibration_gamma,
         t.beta
     );
+    let _ = writeln!(out, "{}", wrap(&targets, width, "", ""));
     let ca = &r.evidence.calibration;
     let _ = writeln!(
         out,

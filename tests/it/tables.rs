@@ -63,3 +63,43 @@ fn tables_fit_in_80_columns() {
         }
     }
 }
+
+/// The `flcli recommend` report for people, as piped (80 columns).
+fn recommend_table(args: &[&str]) -> String {
+    let (out, _) = ok(flcli()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("recommend")
+        .args(args)
+        .args(["--color", "never"]));
+    out
+}
+
+#[test]
+fn recommend_binary_detection_table() {
+    insta::assert_snapshot!(recommend_table(&["fixtures/detection.parquet"]));
+}
+
+#[test]
+fn recommend_prose_wraps_at_80_columns_without_breaking_words() {
+    for args in [
+        &["fixtures/detection.parquet"][..],
+        &["fixtures/longtail.parquet"],
+        &["fixtures/sigmoid.csv", "--mode", "sigmoid"],
+    ] {
+        let out = recommend_table(args);
+        // The header block holds free text (paths, the α convention); everything after it wraps.
+        let body = &out[out
+            .find("Recommendation")
+            .expect("a Recommendation section")..];
+        for line in body.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{args:?}: line wider than 80 columns:\n{line}"
+            );
+            assert!(
+                !line.ends_with(" =") && !line.starts_with("= ") && !line.starts_with("  = "),
+                "{args:?}: a relation split across lines:\n{line}"
+            );
+        }
+    }
+}
