@@ -2,7 +2,8 @@
 //! pages of every fixture opened in headless Chromium: no console message
 //! (a blocked request shows up as a Content-Security-Policy violation there),
 //! the script ran, the class names, γ values and recommendation are in the
-//! DOM, and a screenshot lands in `target/html-screenshots/` for a person.
+//! DOM, and a screenshot lands in `target/html-screenshots/` for a person;
+//! with the print style at the width of A4, nothing sticks out of the page.
 
 use crate::support::{fixture, flcli};
 use std::path::Path;
@@ -248,6 +249,11 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 
 /// Opens `page` in headless Chromium; returns the DOM after scripts ran and the console lines.
 fn chromium(page: &Path, png: &Path) -> (String, Vec<String>) {
+    chromium_at(page, png, "1200,2400")
+}
+
+/// [`chromium`] with a window of `size` ("width,height" in CSS pixels).
+fn chromium_at(page: &Path, png: &Path, size: &str) -> (String, Vec<String>) {
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("chromium")
         .args([
@@ -260,9 +266,10 @@ fn chromium(page: &Path, png: &Path) -> (String, Vec<String>) {
             "--no-first-run",
             "--enable-logging=stderr",
             "--v=0",
-            "--window-size=1200,2400",
             "--virtual-time-budget=2000",
+            "--hide-scrollbars",
         ])
+        .arg(format!("--window-size={size}"))
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg("--dump-dom")
@@ -393,6 +400,79 @@ fn chromium_renders_every_page_without_console_messages() {
             "{}: screenshot {} has {size} bytes",
             c.name,
             png.display()
+        );
+    }
+}
+
+/// A4 (210 mm) less the page's 12 mm margins, in CSS pixels (96 per inch).
+const A4_CONTENT_PX: u32 = 703;
+
+/// Measures, after load, what sticks out of the page's width with the print
+/// style in force and every slice open (as `beforeprint` opens them).
+const MEASURE: &str = r#"<script>window.addEventListener('load',function(){document.querySelectorAll('details').forEach(function(d){d.open=true});var w=document.documentElement.clientWidth;var bad=[];document.querySelectorAll('table,figure,svg,pre,dl,h1,h2,p,li').forEach(function(e){var r=e.getBoundingClientRect();if(r.right>w+0.5||r.left<-0.5)bad.push(e.tagName.toLowerCase()+':'+Math.round(r.left)+'..'+Math.round(r.right))});document.body.setAttribute('data-width',w);document.body.setAttribute('data-overflow',bad.join(' '))})</script>"#;
+
+#[test]
+fn printed_on_a4_no_table_or_figure_is_cut() {
+    if !have_chromium() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = cases();
+    let wide = dir.path().join("wide.csv");
+    eighty_classes(&wide, 2000);
+    let wide = wide.to_str().unwrap();
+    cases.push(Case::new(
+        "compare_80",
+        "compare",
+        wide,
+        &[
+            "--mode",
+            "sigmoid",
+            "--gamma",
+            "0,0.5,1,2,5",
+            "--alpha",
+            "0.25,0.5,none",
+        ],
+    ));
+    cases.push(Case::new("stats_80", "stats", wide, &["--mode", "sigmoid"]));
+    for c in cases {
+        let html = c.html();
+        assert!(
+            html.contains("@page{size:A4"),
+            "{}: the print style names the paper",
+            c.name
+        );
+        // The print rules in force on screen, at the printable width of A4.
+        let page = html
+            .replace("@media print{", "@media all{")
+            .replace("</body>", &format!("{MEASURE}</body>"));
+        let path = dir.path().join(format!("{}.html", c.name));
+        std::fs::write(&path, page).unwrap();
+        let (dom, console) = chromium_at(
+            &path,
+            &dir.path().join(format!("{}.png", c.name)),
+            &format!("{A4_CONTENT_PX},1100"),
+        );
+        assert!(
+            console.is_empty(),
+            "{}: console messages {console:?}",
+            c.name
+        );
+        let attr = |name: &str| -> Option<String> {
+            let key = format!("{name}=\"");
+            let i = dom.find(&key)? + key.len();
+            Some(dom[i..i + dom[i..].find('"')?].to_string())
+        };
+        let width: u32 = attr("data-width")
+            .unwrap_or_else(|| panic!("{}: the measuring script did not run", c.name))
+            .parse()
+            .unwrap();
+        assert!(width <= A4_CONTENT_PX, "{}: page width {width}", c.name);
+        let over = attr("data-overflow").unwrap();
+        assert!(
+            over.is_empty(),
+            "{}: wider than A4's {width} px when printed: {over}",
+            c.name
         );
     }
 }

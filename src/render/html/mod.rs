@@ -137,10 +137,11 @@ table.sort thead th{cursor:pointer}table.sort thead th[aria-sort=ascending]::aft
 td.bar{background:linear-gradient(to right,var(--bar) var(--w),transparent var(--w)) no-repeat}
 tr.pick th,tr.pick td{font-weight:700}
 dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto;border:1px solid var(--line);border-radius:4px}figcaption{color:var(--muted);font-size:.85rem}
+figure{margin:1rem 0}figure svg{max-width:100%;box-sizing:border-box;height:auto;border:1px solid var(--line);border-radius:4px}figcaption{color:var(--muted);font-size:.85rem}
 .answer{font-size:1.15rem;border-left:4px solid var(--accent);padding:.4rem .8rem;background:var(--head)}
 details.slice{border:1px solid var(--line);border-radius:6px;padding:.3rem .9rem;margin:.8rem 0}details.slice>summary{cursor:pointer;font-weight:600;font-size:1.1rem}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9em}
+@page{size:A4;margin:12mm}
 @media print{body{max-width:none;padding:0;font-size:9.5pt}.wrap{overflow:visible}table{page-break-inside:auto}tr{page-break-inside:avoid}thead{display:table-header-group}thead th{position:static}th,td{padding:.1rem .35rem;overflow-wrap:anywhere}figure{page-break-inside:avoid}h2,h3{page-break-after:avoid}details.slice{border:0;padding:0}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 "#;
 
