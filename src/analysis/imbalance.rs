@@ -110,6 +110,7 @@ pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) ->
         .sum();
     let sigmoid = spec.mode == Mode::Sigmoid;
     Imbalance {
+        counts: counts.clone(),
         imbalance_ratio: ratio,
         imbalance_ratio_note: note,
         majority: names[maj].clone(),

@@ -135,6 +135,8 @@ pub struct Weights {
 /// How imbalanced the classes are.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Imbalance {
+    /// Rows per class in class order (sigmoid: positive rows).
+    pub counts: Vec<u64>,
     /// n_max / n_min; null when a class has no rows.
     pub imbalance_ratio: Num,
     /// Why imbalance_ratio is null, if it is.

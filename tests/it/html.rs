@@ -367,6 +367,8 @@ fn chromium_renders_every_page_without_console_messages() {
         );
         assert!(dom.contains(&listed), "{}: class names not listed", c.name);
         if r["command"] != "compare" {
+            let bars = format!("<title>Rows per class, {} classes</title>", names.len());
+            assert!(dom.contains(&bars), "{}: no class frequency bars", c.name);
             for name in &names {
                 let cell = format!("<th scope=\"row\">{name}</th>");
                 assert!(dom.contains(&cell), "{}: no row for class {name}", c.name);

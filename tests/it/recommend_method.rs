@@ -60,6 +60,7 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
         1.0 / pos_per_neg
     };
     Imbalance {
+        counts: vec![1000, (1000.0 * pos_per_neg).round() as u64],
         imbalance_ratio: Some(r),
         imbalance_ratio_note: None,
         majority: "0".into(),

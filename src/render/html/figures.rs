@@ -3,7 +3,6 @@
 //! and a bar chart of the class frequencies drawn here.
 
 use super::esc;
-use crate::report::ClassRow;
 use std::fmt::Write;
 
 /// Wraps a plotters SVG in a `<figure>`: adds `role`, `aria-label` and a
@@ -48,21 +47,24 @@ const ROW: usize = 18;
 const NAME_W: usize = 170;
 const BAR_W: usize = 480;
 
-/// Horizontal bars of the class frequencies, one row per class, count and share at the end.
-pub fn class_bars(classes: &[ClassRow], sigmoid: bool) -> String {
-    let max = classes.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
+/// Horizontal bars of the class frequencies, one row per class (`names`
+/// and `counts` in class order), count and share at the end.
+pub fn class_bars(names: &[String], counts: &[u64], sigmoid: bool) -> String {
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let total: u64 = counts.iter().sum();
     let width = NAME_W + BAR_W + 150;
-    let height = ROW * classes.len() + 8;
-    let title = format!("Rows per class, {} classes", classes.len());
+    let height = ROW * counts.len() + 8;
+    let title = format!("Rows per class, {} classes", counts.len());
     let mut s = format!(
         "<figure><svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{t}\" class=\"bars\"><title>{t}</title>\
 <style>.bars text{{font:12px sans-serif;fill:currentColor}}.bars rect{{fill:#4c78a8}}</style>",
         t = esc(&title)
     );
-    for (i, c) in classes.iter().enumerate() {
+    for (i, (name, &n)) in names.iter().zip(counts).enumerate() {
         let y = 4 + i * ROW;
-        let w = (c.count as f64 / max * BAR_W as f64).max(if c.count > 0 { 1.0 } else { 0.0 });
-        let name = super::super::cell_name(&c.name, 24);
+        let w = (n as f64 / max * BAR_W as f64).max(if n > 0 { 1.0 } else { 0.0 });
+        let name = super::super::cell_name(name, 24);
+        let share = (total > 0).then(|| n as f64 / total as f64);
         let _ = write!(
             s,
             "<g><text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{NAME_W}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\"/><text x=\"{}\" y=\"{}\">{} · {}</text></g>",
@@ -73,8 +75,8 @@ pub fn class_bars(classes: &[ClassRow], sigmoid: bool) -> String {
             ROW - 4,
             NAME_W as f64 + w + 6.0,
             y + 13,
-            c.count,
-            crate::text::percent(c.frequency, crate::text::Percent::Cell)
+            n,
+            crate::text::percent(share, crate::text::Percent::Cell)
         );
     }
     let rows = if sigmoid { "Positive rows" } else { "Rows" };

@@ -105,15 +105,8 @@ pub fn loss_settings(out: &mut String, p: &Params, h: u8) {
     );
 }
 
-/// Class frequencies (bars when the report has the counts), the imbalance figures and suggested weights.
-pub fn imbalance(
-    out: &mut String,
-    im: &Imbalance,
-    input: &InputInfo,
-    classes: Option<&[ClassRow]>,
-    beta: f64,
-    h: u8,
-) {
+/// Class frequencies as bars, the imbalance figures and suggested weights.
+pub fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, beta: f64, h: u8) {
     heading(out, h, "Class imbalance");
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
@@ -143,34 +136,33 @@ pub fn imbalance(
         kv(out, "background rows", &b.to_string());
     }
     out.push_str("</dl>\n");
-    if let Some(cs) = classes {
-        out.push_str(&class_bars(cs, input.mode == crate::model::Mode::Sigmoid));
-    }
+    let sigmoid = input.mode == crate::model::Mode::Sigmoid;
+    out.push_str(&class_bars(&input.class_names, &im.counts, sigmoid));
+    let total: u64 = im.counts.iter().sum();
     let rows: Vec<Vec<Cell>> = input
         .class_names
         .iter()
+        .zip(&im.counts)
         .enumerate()
-        .map(|(i, name)| {
-            let mut r = vec![text(name.clone())];
-            if let Some(c) = classes.and_then(|cs| cs.get(i)) {
-                r.push(count(c.count));
-                r.push(share(c.frequency));
-            }
-            r.push(num(im.effective_number.get(i).copied()));
-            r.push(num(im.weights.inverse_frequency.get(i).copied().flatten()));
-            r.push(num(im.weights.effective_number.get(i).copied().flatten()));
-            r
+        .map(|(i, (name, &n))| {
+            vec![
+                text(name.clone()),
+                count(n),
+                share((total > 0).then(|| n as f64 / total as f64)),
+                num(im.effective_number.get(i).copied()),
+                num(im.weights.inverse_frequency.get(i).copied().flatten()),
+                num(im.weights.effective_number.get(i).copied().flatten()),
+            ]
         })
         .collect();
-    let mut header = vec!["class"];
-    if classes.is_some() {
-        header.extend(["count", "frequency"]);
-    }
-    header.extend([
+    let header = [
+        "class",
+        "count",
+        "frequency",
         "effective number",
         "weight (inverse frequency)",
         "weight (effective number)",
-    ]);
+    ];
     let caption = format!(
         "Suggested class weights, normalised to sum to the number of classes; effective number with β = {beta}."
     );
