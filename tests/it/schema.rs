@@ -1,6 +1,6 @@
 //! `flcli schema` prints one self-contained JSON Schema generated from the
 //! report types; real reports validate against it, and every key a report
-//! prints is documented in it (and in the README's contract table).
+//! prints is documented in it (and in docs/json.md, the contract's tables).
 
 use crate::support::{fixture, flcli, ok};
 use serde_json::Value;
