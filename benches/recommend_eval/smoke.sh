@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 venv="${RECOMMEND_EVAL_VENV:-$HOME/.cache/flcli-recommend-eval-venv}"
-if ! "$venv/bin/python" -c "import torch, sklearn, scipy, pyarrow, numpy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import torch, torchvision, sklearn, scipy, pyarrow, numpy" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
 fi
@@ -25,4 +25,5 @@ if [ -z "$flcli" ]; then
     (cd "$repo" && cargo build --quiet)
     flcli="$repo/target/debug/flcli"
 fi
+"$venv/bin/python" "$here/check_reproduce.py" --flcli "$flcli"
 exec "$venv/bin/python" "$here/run.py" --smoke --flcli "$flcli" "$@"

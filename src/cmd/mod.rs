@@ -8,6 +8,7 @@ pub mod gate_schema;
 mod gate_select;
 pub mod out;
 pub mod recommend;
+mod reproduce;
 pub mod stats;
 
 use crate::cli::{InputArgs, LossArgs, OutputArgs};

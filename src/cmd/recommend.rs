@@ -138,6 +138,16 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
     })?;
     let mut input = done.report.input;
     input.alpha_convention = alpha_convention(mode, &alpha_of(&recommendation.alpha));
+    let chosen = evidence_variants
+        .iter()
+        .find(|v| v.name == recommendation.variant)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the recommended variant {:?} is not in the evidence",
+                recommendation.variant
+            )
+        })?;
+    let reproduce = super::reproduce::reproduce(&a.input, &a.loss, &input, chosen);
     let report = RecommendReport {
         schema_version: SCHEMA_VERSION,
         command: "recommend".into(),
@@ -151,6 +161,7 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
             decision,
             variants: evidence_variants,
         },
+        reproduce,
     };
     emit(&Report::Recommend(report), &a.output, g)?;
     Ok(0)

@@ -71,6 +71,11 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
         }
     }
     out.push('\n');
+    // Unwrapped, so each pastes as one line.
+    let _ = writeln!(out, "{}", title(style, "Reproduce"));
+    let _ = writeln!(out, "{}", escape(&r.reproduce.flcli));
+    let _ = writeln!(out, "PyTorch: {}", escape(&r.reproduce.pytorch));
+    out.push('\n');
     let t = &r.evidence.targets;
     let _ = writeln!(out, "{}", title(style, "Targets"));
     let targets = format!(

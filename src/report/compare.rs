@@ -248,4 +248,19 @@ pub struct RecommendReport {
     pub recommendation: Recommendation,
     /// The numbers behind it.
     pub evidence: Evidence,
+    /// How to get the recommended loss again, outside `recommend`.
+    pub reproduce: Reproduce,
+}
+
+/// The recommended loss, reproduced: a command and code to run.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Reproduce {
+    /// A `flcli compare` command line (POSIX shell quoting) that evaluates the recommended
+    /// variant on the same input, under the same name and with the same numbers.
+    pub flcli: String,
+    /// PyTorch code (with `torch`, `torchvision` and `torch.nn.functional as F` imported) that
+    /// sets `loss` to the recommended variant's `loss_mean`, given float64 `logits` (or `probs`)
+    /// and `targets` (binary: 0/1; softmax: class indices; sigmoid: one-hot (N, K), background
+    /// rows all zero), ignored rows left out.
+    pub pytorch: String,
 }

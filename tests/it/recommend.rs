@@ -238,3 +238,94 @@ fn an_empty_softmax_class_gets_a_note_not_silent_zero() {
         r.recommendation.rationale
     );
 }
+
+/// Runs the report's `reproduce.flcli` command line through `sh` (with this
+/// build's binary for `flcli`) and checks that it prints the recommended
+/// variant with the same numbers.
+fn assert_reproduced(r: &RecommendReport, what: &str) {
+    let cmd = &r.reproduce.flcli;
+    let rest = cmd
+        .strip_prefix("flcli compare ")
+        .unwrap_or_else(|| panic!("{what}: {cmd}"));
+    let bin = assert_cmd::cargo::cargo_bin("flcli");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' compare {rest} --json -q", bin.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: `{cmd}` failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cmp: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want = variant(r, &r.recommendation.variant);
+    let got = cmp["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| {
+            v["kind"] == json!(want.kind)
+                && v["alpha"] == want.alpha
+                && v["gamma"] == json!(want.gamma)
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "{what}: `{cmd}` has no variant like {}: {}",
+                want.name, cmp["params"]
+            )
+        });
+    assert_eq!(got["name"], json!(want.name), "{what}: {cmd}");
+    // The same sums, though from a different grid: the last bit may differ.
+    for (key, w) in [
+        ("loss_mean", want.loss_mean),
+        ("easy_grad_share", want.easy_grad_share),
+        ("easy_loss_share", want.easy_loss_share),
+    ] {
+        let g = got[key].as_f64();
+        assert!(
+            crate::support::close(g.unwrap(), w.unwrap(), 1e-12),
+            "{what}: {key} {g:?} from `{cmd}`, {w:?} in recommend"
+        );
+    }
+}
+
+#[test]
+fn the_printed_compare_command_reproduces_the_recommendation() {
+    let fx = crate::support::fixture;
+    for (file, extra) in [
+        ("detection.parquet", &[][..]),
+        ("detection.csv", &["--prob", "prob"][..]),
+        ("animals.parquet", &[][..]),
+        ("longtail_logits.parquet", &[][..]),
+        ("sigmoid.parquet", &["--mode", "sigmoid"][..]),
+        ("detection.parquet", &["--max-easy-grad-share", "0.05"][..]),
+        (
+            "sigmoid.parquet",
+            &["--mode", "sigmoid", "--max-easy-grad-share", "0.05"][..],
+        ),
+        (
+            "detection.parquet",
+            &["--eps", "1e-6", "--easy", "0.8", "--buckets", "0,0.5,1"][..],
+        ),
+    ] {
+        let r = report(&fx(file), extra);
+        assert_reproduced(&r, &format!("{file} {extra:?}"));
+    }
+    // A file name that needs quoting survives the shell.
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("it's a file.parquet");
+    std::fs::copy(fx("detection.parquet"), &odd).unwrap();
+    let r = report(&odd, &[]);
+    assert!(r.reproduce.flcli.contains(r"'\''"), "{}", r.reproduce.flcli);
+    assert_reproduced(&r, "quoted path");
+    for (name, file) in [
+        ("dense detection", synth::dense_detection(dir.path())),
+        ("long tail", synth::long_tail(dir.path())),
+        ("overconfident", synth::overconfident(dir.path())),
+        ("balanced", synth::balanced_easy(dir.path())),
+    ] {
+        let r = report(&file, &[]);
+        assert_reproduced(&r, name);
+    }
+}

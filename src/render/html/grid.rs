@@ -145,6 +145,12 @@ pub fn recommendation(out: &mut String, r: &RecommendReport, h: u8) {
         }
         out.push_str("</ul>\n");
     }
+    let _ = writeln!(
+        out,
+        "<h3>Reproduce</h3><p>The same numbers from <code>flcli compare</code>:</p><pre><code>{}</code></pre><p>and in PyTorch:</p><pre><code>{}</code></pre>",
+        esc(&r.reproduce.flcli),
+        esc(&r.reproduce.pytorch)
+    );
     let t = &r.evidence.targets;
     let d = &r.evidence.decision;
     let _ = writeln!(

@@ -134,6 +134,7 @@ figure{margin:1rem 0}figure svg{max-width:100%;box-sizing:border-box;height:auto
 .answer{font-size:1.15rem;border-left:4px solid var(--accent);padding:.4rem .8rem;background:var(--head)}
 details.slice{border:1px solid var(--line);border-radius:6px;padding:.3rem .9rem;margin:.8rem 0}details.slice>summary{cursor:pointer;font-weight:600;font-size:1.1rem}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9em}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--head);padding:.4rem .6rem;border-radius:4px}
 @page{size:A4;margin:12mm}
 @media print{body{max-width:none;padding:0;font-size:9.5pt}.wrap{overflow:visible}table{page-break-inside:auto}tr{page-break-inside:avoid}thead{display:table-header-group}thead th{position:static}th,td{padding:.1rem .35rem;overflow-wrap:anywhere}figure{page-break-inside:avoid}h2,h3{page-break-after:avoid}details.slice{border:0;padding:0}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 "#;

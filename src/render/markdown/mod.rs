@@ -215,6 +215,11 @@ fn compare(r: &CompareReport, title: &str) -> String {
     out
 }
 
+/// The longest run of backticks in `s`.
+fn longest_backtick_run(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
 fn recommend(r: &RecommendReport) -> String {
     let mut out = String::from("## flcli recommend\n\n");
     input(&mut out, &r.input);
@@ -257,6 +262,13 @@ fn recommend(r: &RecommendReport) -> String {
             .collect();
         table(&mut out, &["loss", "γ", "α", "variant", "reason"], &rows);
     }
+    // A fence longer than any backtick run inside keeps the code verbatim.
+    let fence = "`".repeat(3.max(longest_backtick_run(&r.reproduce.flcli) + 1));
+    let _ = writeln!(
+        out,
+        "### Reproduce\n\n{fence}sh\n{}\n{fence}\n\n{fence}python\n{}\n{fence}\n",
+        r.reproduce.flcli, r.reproduce.pytorch
+    );
     let im = &r.evidence.imbalance;
     out.push_str("### Evidence\n\n");
     let _ = writeln!(
