@@ -1,6 +1,7 @@
 //! What the sums mean: per-group summaries, the loss variants a `compare`
 //! evaluates, and the `recommend` method with its wording.
 
+pub mod calibration_null;
 pub mod imbalance;
 pub mod recommend;
 pub mod recommend_alt;

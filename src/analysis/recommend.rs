@@ -220,7 +220,11 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
     }
     // The calibration argument (Mukhoti et al. 2020).
     let c = inp.calibration;
-    let overconfident = c.direction == "overconfident" && c.ece.is_some_and(|e| e > t.max_ece);
+    // ECE must clear both the threshold and what chance gives a calibrated model at this size.
+    let chance = super::calibration_null::calibrated_ece_quantile(&c.reliability, 0.95);
+    let overconfident = c.direction == "overconfident"
+        && c.ece
+            .is_some_and(|e| e > t.max_ece && chance.is_none_or(|q| e > q));
     // On imbalanced data the α weighting comes first: raising γ for calibration on top
     // of it cost accuracy in every seed of the experiment in docs/recommend.md, while on
     // balanced data it was harmless and lowered ECE.
@@ -250,6 +254,7 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
         gradient_argument,
         gamma_for_gradient: gamma_grad,
         gradient_target_met: met,
+        calibrated_ece_p95: chance,
         overconfident,
         gamma_for_calibration: gamma_cal,
     };

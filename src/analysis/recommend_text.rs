@@ -216,6 +216,14 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
             d.gamma_for_calibration
         );
     }
+    if c.direction == "overconfident" && ece > t.max_ece {
+        let items = c.reliability.iter().map(|b| b.count).sum::<u64>();
+        return format!(
+            "Calibration gives no reason for focal loss: ECE {e} is above the {max} threshold, but within what a perfectly calibrated model shows on {items} {}s (95th percentile {}), so it may be chance.",
+            c.items,
+            percent(d.calibrated_ece_p95, Percent::Prose)
+        );
+    }
     if c.direction == "underconfident" && ece > t.max_ece {
         return format!(
             "Calibration: the model is underconfident, ECE {e} over 15 equal-width bins (above the {max} threshold), mean confidence {} below accuracy; focal loss tends to lower confidence further (Mukhoti et al. 2020), so calibration gives no reason to raise γ{}.",

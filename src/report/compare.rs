@@ -212,7 +212,10 @@ pub struct Decision {
     pub gamma_for_gradient: f64,
     /// Whether some γ of the grid met the target.
     pub gradient_target_met: bool,
-    /// Whether the model is overconfident beyond `max_ece`.
+    /// The 95th percentile of the ECE a perfectly calibrated model shows on the same
+    /// reliability bins (chance alone, at this number of items); null with no items.
+    pub calibrated_ece_p95: Num,
+    /// Whether the model is overconfident beyond `max_ece` and beyond `calibrated_ece_p95`.
     pub overconfident: bool,
     /// γ asked for by calibration (0 when not).
     pub gamma_for_calibration: f64,

@@ -329,3 +329,48 @@ fn the_printed_compare_command_reproduces_the_recommendation() {
         assert_reproduced(&r, name);
     }
 }
+
+/// Balanced 3-class softmax: top probability 0.9, accuracy 86.7% (2 rows in
+/// every 15 wrong), so ECE = 3.3%, above the 3% threshold at any size.
+fn slightly_overconfident(dir: &Path, rows: usize) -> std::path::PathBuf {
+    let (mut y, mut probs) = (Vec::new(), Vec::new());
+    for i in 0..rows {
+        let c = i % 3;
+        let pred = if i % 15 < 2 { (c + 1) % 3 } else { c };
+        let row: Vec<f64> = (0..3).map(|k| if k == pred { 0.9 } else { 0.05 }).collect();
+        y.push(c as i64);
+        probs.push(row);
+    }
+    let path = dir.join(format!("overconfident_{rows}.csv"));
+    synth::softmax_csv(&path, &y, &probs);
+    path
+}
+
+#[test]
+fn an_ece_within_chance_on_few_rows_gives_no_reason_for_focal() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = report(&slightly_overconfident(dir.path(), 75), &[]);
+    let ece = small.evidence.calibration.ece.unwrap();
+    let d = &small.evidence.decision;
+    let chance = d.calibrated_ece_p95.unwrap();
+    assert!(ece > 0.03 && ece <= chance, "ECE {ece}, chance {chance}");
+    assert!(!d.overconfident);
+    assert_eq!(small.recommendation.loss, "cross_entropy");
+    assert!(
+        small
+            .recommendation
+            .rationale
+            .iter()
+            .any(|s| s.contains("75 rows")
+                && s.contains(&pc(Some(chance)))
+                && s.contains("perfectly calibrated")),
+        "{:#?}",
+        small.recommendation.rationale
+    );
+    // The same calibration on 7500 rows is no longer chance.
+    let large = report(&slightly_overconfident(dir.path(), 7500), &[]);
+    let d = &large.evidence.decision;
+    assert!(d.calibrated_ece_p95.unwrap() < 0.01, "{d:?}");
+    assert!(d.overconfident);
+    assert_eq!(large.recommendation.loss, "focal");
+}
