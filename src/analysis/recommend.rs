@@ -171,8 +171,37 @@ fn share(x: Num) -> f64 {
     x.unwrap_or(0.0)
 }
 
-/// Decides the loss, γ and α, with the rationale and the runner-ups.
+/// Relative change of a threshold within which a changed answer is a close call.
+pub const SENSITIVITY: f64 = 0.1;
+
+/// Decides the loss, γ and α, with the rationale, the runner-ups, and the
+/// thresholds whose small change (±[`SENSITIVITY`]) would change the answer.
 pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
+    let (mut rec, decision) = decide(inp)?;
+    type Knob = (&'static str, fn(&mut Targets) -> &mut f64);
+    let knobs: [Knob; 4] = [
+        ("--min-imbalance", |t| &mut t.min_imbalance),
+        ("--max-easy-grad-share", |t| &mut t.max_easy_grad_share),
+        ("--max-easy-loss-share", |t| &mut t.max_easy_loss_share),
+        ("--max-ece", |t| &mut t.max_ece),
+    ];
+    for (flag, field) in knobs {
+        for factor in [1.0 - SENSITIVITY, 1.0 + SENSITIVITY] {
+            let mut t = inp.targets.clone();
+            let from = *field(&mut t);
+            *field(&mut t) = from * factor;
+            let (other, _) = decide(Inputs { targets: &t, ..inp })?;
+            if other.variant != rec.variant {
+                rec.close_calls
+                    .push(text::close_call(flag, from, from * factor, &other.variant));
+            }
+        }
+    }
+    Ok((rec, decision))
+}
+
+/// [`recommend`] without the close calls.
+fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let t = inp.targets;
     let (ratio, pos_minority) = imbalance_ratio(inp.mode, inp.imbalance);
     // An unbounded ratio (an empty class or polarity) counts as imbalanced.
@@ -272,6 +301,7 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
         variant: chosen.name.clone(),
         rationale,
         alternatives,
+        close_calls: Vec::new(),
     };
     Ok((rec, decision))
 }

@@ -283,3 +283,16 @@ pub(crate) fn rationale(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<String
     }
     Ok(out)
 }
+
+/// One close call: the answer a threshold `to` instead of `from` would give.
+pub(crate) fn close_call(flag: &str, from: f64, to: f64, variant: &str) -> String {
+    // Three significant digits say the change without noise from the ±10% product.
+    let digits = (2 - to.abs().log10().floor() as i32).max(0) as usize;
+    let to = format!("{to:.digits$}");
+    let to = if to.contains('.') {
+        to.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &to
+    };
+    format!("A close call: with {flag} {to} instead of {from} the answer would be {variant:?}.")
+}

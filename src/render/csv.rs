@@ -296,6 +296,9 @@ fn recommend(rows: &mut Rows, r: &RecommendReport) {
     for s in &rec.rationale {
         rows.push(vec![("section", "rationale".into()), ("note", escape(s))]);
     }
+    for s in &rec.close_calls {
+        rows.push(vec![("section", "close_call".into()), ("note", escape(s))]);
+    }
     for a in &rec.alternatives {
         rows.push(vec![
             ("section", "alternative".into()),

@@ -57,6 +57,9 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
     for s in &rec.rationale {
         let _ = writeln!(out, "{}", wrap(&escape(s), width, "- ", "  "));
     }
+    for s in &rec.close_calls {
+        let _ = writeln!(out, "{}", wrap(&escape(s), width, "- ", "  "));
+    }
     if !rec.alternatives.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "{}", title(style, "Alternatives"));

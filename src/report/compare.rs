@@ -166,6 +166,9 @@ pub struct Recommendation {
     pub rationale: Vec<String>,
     /// Runner-up settings.
     pub alternatives: Vec<Alternative>,
+    /// Thresholds within ±10% of which the answer changes, one sentence each (empty when
+    /// no such change does).
+    pub close_calls: Vec<String>,
 }
 
 /// The method's targets and knobs, as given on the command line (or their defaults).

@@ -284,3 +284,28 @@ fn method_needs_cross_entropy_in_the_grid() {
     .unwrap_err();
     assert!(err.to_string().contains("γ = 0"));
 }
+
+#[test]
+fn method_names_the_threshold_a_small_change_of_which_flips_the_answer() {
+    // Easy elements swamp the gradient of every α-free variant below γ = 2; with α the
+    // pairs meet the target from γ = 1. At 9.5:1 (just under the 10:1 for α) the answer
+    // is γ = 2 without α; at 9:1 (10% lower) it would be γ = 1 with α = .25.
+    let vs = grid(|g, a| match (g, a) {
+        (_, None) if g >= 2.0 => (0.3, 0.1),
+        (_, None) => (0.8, 0.6),
+        (0.0, Some(0.75)) => (0.8, 0.3),
+        (0.5, Some(0.5)) => (0.6, 0.2),
+        (_, Some(0.25)) if g >= 1.0 => (0.4, 0.1),
+        _ => (0.95, 0.9),
+    });
+    let (rec, _) = decide(&vs, &imbalance(1.0 / 9.5), &calibration(0.01, 0.0));
+    assert_eq!((rec.gamma, &rec.alpha), (2.0, &Value::Null));
+    assert_eq!(
+        rec.close_calls,
+        ["A close call: with --min-imbalance 9 instead of 10 the answer would be \"g1 aSome(0.25)\"."]
+    );
+    // Far from every threshold: no close call.
+    let (rec, _) = decide(&vs, &imbalance(1.0 / 50.0), &calibration(0.01, 0.0));
+    assert_eq!(rec.gamma, 1.0);
+    assert!(rec.close_calls.is_empty(), "{:?}", rec.close_calls);
+}

@@ -128,7 +128,7 @@ pub fn recommendation(out: &mut String, r: &RecommendReport, h: u8) {
         );
     }
     out.push_str("<h3>Why</h3><ul class=\"why\">");
-    for s in &rec.rationale {
+    for s in rec.rationale.iter().chain(&rec.close_calls) {
         let _ = write!(out, "<li>{}</li>", esc(s));
     }
     out.push_str("</ul>\n");

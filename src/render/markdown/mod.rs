@@ -241,7 +241,7 @@ fn recommend(r: &RecommendReport) -> String {
         );
     }
     out.push_str("### Why\n\n");
-    for s in &rec.rationale {
+    for s in rec.rationale.iter().chain(&rec.close_calls) {
         let _ = writeln!(out, "- {}", md(s));
     }
     out.push('\n');
