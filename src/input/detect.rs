@@ -1,5 +1,10 @@
 //! Column detection: which column is the label, which hold scores, which mode.
 
+pub use super::detect_names::glob_match;
+use super::detect_names::{
+    columns_found, find_ci, group_classes, kind_of_prefix, score_groups, suggest, LABEL_NAMES,
+    LIST_LOGIT_NAMES, LIST_PROB_NAMES, LOGIT_NAMES, PROB_NAMES, WEAK_PROB_NAMES,
+};
 use crate::model::{Mode, ScoreKind};
 use anyhow::{bail, Result};
 
@@ -67,154 +72,6 @@ pub struct Layout {
     pub classes: Option<Vec<String>>,
     /// What was detected rather than given, for the stderr note.
     pub detected: Vec<String>,
-}
-
-const LABEL_NAMES: &[&str] = &[
-    "label", "labels", "target", "y", "y_true", "gt", "class", "class_id", "category",
-];
-const PROB_NAMES: &[&str] = &[
-    "prob",
-    "probability",
-    "score",
-    "y_prob",
-    "y_score",
-    "pred",
-    "pred_prob",
-];
-const LOGIT_NAMES: &[&str] = &["logit"];
-const LIST_PROB_NAMES: &[&str] = &["probs", "probabilities", "scores"];
-const LIST_LOGIT_NAMES: &[&str] = &["logits"];
-const GROUP_PREFIXES: &[&str] = &[
-    "prob",
-    "probs",
-    "p",
-    "probability",
-    "score",
-    "scores",
-    "pred",
-    "y_prob",
-    "y_score",
-    "logit",
-    "logits",
-    "pred_prob",
-];
-
-fn columns_found(cols: &[Column]) -> String {
-    let names: Vec<String> = cols.iter().map(|c| format!("{:?}", c.name)).collect();
-    format!("columns found: {}", names.join(", "))
-}
-
-fn find_ci<'a>(cols: &'a [Column], names: &[&str]) -> Vec<&'a Column> {
-    names
-        .iter()
-        .flat_map(|n| cols.iter().filter(move |c| c.name.eq_ignore_ascii_case(n)))
-        .collect()
-}
-
-/// Matches `name` against a glob with `*` and `?`.
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);
-    while ni < n.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ni;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ni = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// Splits `prob_3` into (`prob`, `3`) at the last `_`, `-` or `.`.
-fn split_suffix(name: &str) -> Option<(&str, &str)> {
-    // A known score prefix wins, so class names may contain the separator
-    // themselves (`p_traffic_light` is the class `traffic_light`).
-    let known = GROUP_PREFIXES
-        .iter()
-        .filter(|p| {
-            name.len() > p.len() + 1
-                && name.is_char_boundary(p.len())
-                && name[..p.len()].eq_ignore_ascii_case(p)
-                && matches!(name.as_bytes()[p.len()], b'_' | b'-' | b'.')
-        })
-        .map(|p| p.len())
-        .max();
-    if let Some(n) = known {
-        return Some((&name[..n], &name[n + 1..]));
-    }
-    let i = name.rfind(['_', '-', '.'])?;
-    let (a, b) = (&name[..i], &name[i + 1..]);
-    (!a.is_empty() && !b.is_empty()).then_some((a, b))
-}
-
-/// Class names from the suffixes of a column group: numbered ones in numeric order.
-fn group_classes(cols: &[String]) -> (Vec<String>, Vec<String>) {
-    let suffixes: Vec<(&str, &String)> = cols
-        .iter()
-        .map(|c| (split_suffix(c).map(|s| s.1).unwrap_or(c.as_str()), c))
-        .collect();
-    if suffixes.iter().all(|(s, _)| s.parse::<u64>().is_ok()) {
-        let mut v: Vec<(u64, &String)> = suffixes
-            .iter()
-            .map(|(s, c)| (s.parse::<u64>().unwrap_or(0), *c))
-            .collect();
-        v.sort_by_key(|x| x.0);
-        (
-            v.iter().map(|x| x.0.to_string()).collect(),
-            v.iter().map(|x| x.1.clone()).collect(),
-        )
-    } else {
-        (
-            suffixes.iter().map(|(s, _)| s.to_string()).collect(),
-            cols.to_vec(),
-        )
-    }
-}
-
-fn kind_of_prefix(prefix: &str) -> ScoreKind {
-    if prefix.to_ascii_lowercase().starts_with("logit") {
-        ScoreKind::Logits
-    } else {
-        ScoreKind::Probabilities
-    }
-}
-
-/// Groups of ≥ 2 columns sharing a known score prefix, in first-seen order.
-fn score_groups(cols: &[Column], label: &str) -> Vec<(String, Vec<String>)> {
-    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-    for c in cols
-        .iter()
-        .filter(|c| c.name != label && c.ty != ColType::List(None))
-    {
-        let Some((prefix, _)) = split_suffix(&c.name) else {
-            continue;
-        };
-        if !GROUP_PREFIXES
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(prefix))
-        {
-            continue;
-        }
-        match groups.iter_mut().find(|g| g.0 == prefix) {
-            Some(g) => g.1.push(c.name.clone()),
-            None => groups.push((prefix.to_string(), vec![c.name.clone()])),
-        }
-    }
-    groups.retain(|g| g.1.len() >= 2);
-    groups
 }
 
 /// Picks label, scores and mode from the columns and the user's flags.
@@ -354,6 +211,15 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
         )
         .filter(|(c, _)| c.name != label)
         .collect();
+    let binary = if binary.is_empty() {
+        find_ci(cols, WEAK_PROB_NAMES)
+            .into_iter()
+            .filter(|c| c.name != label)
+            .map(|c| (c, ScoreKind::Probabilities))
+            .collect()
+    } else {
+        binary
+    };
     let lists: Vec<(&Column, ScoreKind)> = find_ci(cols, LIST_LOGIT_NAMES)
         .into_iter()
         .map(|c| (c, ScoreKind::Logits))
@@ -413,9 +279,10 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
             ));
         }
     }
+    let likely = suggest(cols, label).map_or(String::new(), |s| format!(" (here likely {s})"));
     if want_multi {
         bail!(
-            "found no multi-class score columns (a prefix such as prob_ or logit_ with numbered or named suffixes, or a list column named probs or logits); {}; pass --probs COLS or --logits COLS",
+            "found no multi-class score columns (a prefix such as prob_ or logit_ with numbered or named suffixes, or a list column named probs or logits); {}; pass --probs COLS or --logits COLS{likely}",
             columns_found(cols)
         );
     }
@@ -429,7 +296,7 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
     }
     match binary.as_slice() {
         [] => bail!(
-            "found no score column (looked for {} or logit, prefixes such as prob_0.. / logit_0.., or a list column probs/logits); {}; pass --prob COL, --logit COL, --probs COLS or --logits COLS",
+            "found no score column (looked for {} or logit, prefixes such as prob_0.. / logit_0.., or a list column probs/logits); {}; pass --prob COL, --logit COL, --probs COLS or --logits COLS{likely}",
             PROB_NAMES.join(", "),
             columns_found(cols)
         ),
@@ -451,78 +318,5 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cols(names: &[&str]) -> Vec<Column> {
-        names
-            .iter()
-            .map(|n| Column {
-                name: n.to_string(),
-                ty: ColType::Unknown,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("p_*", "p_cat"));
-        assert!(glob_match("logit_?", "logit_7"));
-        assert!(!glob_match("logit_?", "logit_17"));
-        assert!(glob_match("*", ""));
-    }
-
-    #[test]
-    fn binary_prefers_logits() {
-        let l = detect(&cols(&["label", "prob", "logit"]), &ColumnFlags::default()).unwrap();
-        assert_eq!(l.kind, ScoreKind::Logits);
-        assert_eq!(l.mode, Mode::Binary);
-    }
-
-    #[test]
-    fn numbered_group_is_softmax_in_numeric_order() {
-        let l = detect(
-            &cols(&["y", "prob_10", "prob_2", "prob_0", "prob_1"]),
-            &ColumnFlags::default(),
-        );
-        let l = l.unwrap();
-        assert_eq!(l.mode, Mode::Softmax);
-        assert_eq!(l.classes.unwrap(), vec!["0", "1", "2", "10"]);
-        assert_eq!(l.label, "y");
-    }
-
-    #[test]
-    fn class_names_may_contain_the_separator() {
-        // Regression: `p_traffic_light` used to fall out of the `p_*` group.
-        let l = detect(
-            &cols(&["label", "p_cat", "p_traffic_light", "p_stop-sign"]),
-            &ColumnFlags::default(),
-        )
-        .unwrap();
-        assert_eq!(
-            l.classes.unwrap(),
-            vec!["cat", "traffic_light", "stop-sign"]
-        );
-    }
-
-    #[test]
-    fn named_classes() {
-        let l = detect(
-            &cols(&["Target", "p_cat", "p_dog"]),
-            &ColumnFlags::default(),
-        )
-        .unwrap();
-        assert_eq!(l.classes.unwrap(), vec!["cat", "dog"]);
-        assert_eq!(l.label, "Target");
-    }
-
-    #[test]
-    fn ambiguity_is_an_error_naming_the_flag() {
-        let e = detect(&cols(&["label", "score", "prob"]), &ColumnFlags::default()).unwrap_err();
-        assert!(e.to_string().contains("--prob COL"), "{e}");
-        let e = detect(&cols(&["label", "x"]), &ColumnFlags::default()).unwrap_err();
-        assert!(e.to_string().contains("\"x\""), "{e}");
-        let e = detect(&cols(&["foo", "prob"]), &ColumnFlags::default()).unwrap_err();
-        assert!(e.to_string().contains("--label"), "{e}");
-    }
-}
+#[path = "detect_tests.rs"]
+mod tests;

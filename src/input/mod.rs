@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod decode;
 pub mod detect;
+mod detect_names;
 pub mod labels;
 pub mod line_ends;
 pub mod parquet;

@@ -179,3 +179,26 @@ fn sigmoid_reads_a_list_column_like_separate_columns() {
     assert_eq!(l.totals, c.totals);
     assert_eq!(l.classes, c.classes);
 }
+
+#[test]
+fn a_scikit_learn_dump_is_read_without_flags() {
+    // pandas.DataFrame({"y_true": y, "y_pred": clf.predict(X), "y_pred_proba": p}).to_csv(...)
+    let w = Workdir::new();
+    let f = w.write(
+        "sklearn.csv",
+        ",y_true,y_pred,y_pred_proba\n0,0,0,0.1\n1,1,1,0.8\n2,1,0,0.4\n3,0,0,0.3\n",
+    );
+    let (out, err) = crate::support::ok(flcli().arg("stats").arg(&f).arg("--json"));
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["input"]["label_column"], "y_true");
+    assert_eq!(
+        r["input"]["score_columns"],
+        serde_json::json!(["y_pred_proba"])
+    );
+    assert_eq!(r["input"]["rows_used"], 4);
+    assert!(err.is_empty(), "{err}");
+    // A column the names do not cover: the error says which flag is likely meant.
+    let g = w.write("conf.csv", "label,confidence\n0,0.2\n1,0.9\n");
+    let err = crate::support::fails(flcli().arg("stats").arg(&g));
+    assert!(err.contains("likely --prob \"confidence\""), "{err}");
+}
