@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 venv="${RECOMMEND_EVAL_VENV:-$HOME/.cache/flcli-recommend-eval-venv}"
-if ! "$venv/bin/python" -c "import torch, torchvision, sklearn, scipy, pyarrow, numpy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import torch, torchvision, sklearn, scipy, pyarrow, numpy, pandas" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet -r "$here/requirements.txt"
 fi
