@@ -14,9 +14,7 @@
 use clap::Parser;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use flcli::cli::{Cli, Command, CompareArgs, StatsArgs};
-use flcli::cmd::{self, compare, stats, Global};
-use flcli::input::Dataset;
-use flcli::model::Term;
+use flcli::cmd::{compare, stats, Global};
 use flcli::render::Style;
 use flcli::report::Report;
 use std::path::{Path, PathBuf};
@@ -103,14 +101,8 @@ impl Job {
     fn run(&self) -> anyhow::Result<Vec<u8>> {
         let report = match self {
             Job::Stats(a) => {
-                // The steps of `cmd::stats::run`, minus writing to stdout.
-                let ds = Dataset::open(&cmd::input_options(&a.input)?)?;
-                let gamma = cmd::check_gamma("--gamma", a.gamma)?;
-                let alpha = cmd::parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len())?;
-                let mut spec = cmd::engine_spec(&ds, &a.loss)?;
-                spec.terms = vec![Term::Pow(gamma)];
-                let p = cmd::run_pass(&ds, &spec, &GLOBAL)?;
-                Report::Stats(stats::build(&ds, &spec, &p, gamma, &alpha, &a.loss))
+                // `cmd::stats::run`, minus writing to stdout.
+                Report::Stats(stats::evaluate(a, &GLOBAL)?)
             }
             Job::Compare(a, grid) => {
                 Report::Compare(compare::evaluate(&a.input, &a.loss, grid, &GLOBAL)?.report)

@@ -1,14 +1,14 @@
 //! `flcli compare`: every (γ, α) of a grid plus named variants, from one pass.
 
 use super::{
-    check_gamma, emit, engine_spec, input_info, input_options, note_detection, parse_alpha,
-    parse_list, run_pass, Global,
+    check_gamma, emit, engine_spec, input_info, input_options, load, note_detection, parse_alpha,
+    parse_list, Global, InputDesc, Loaded,
 };
 use crate::analysis::summary;
 use crate::analysis::variants::{self, Named, VariantDef};
 use crate::cli::{CompareArgs, InputArgs, LossArgs};
-use crate::engine::{EngineSpec, Partial};
-use crate::input::Dataset;
+use crate::engine::Partial;
+use crate::input::InputOptions;
 use crate::model::{Alpha, Mode};
 use crate::render::plot;
 use crate::report::compare::CompareParams;
@@ -18,24 +18,25 @@ use anyhow::Result;
 /// Runs `flcli compare`; returns the exit code.
 pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
-    let ds = Dataset::open(&super::input_options_by(&a.input, &a.by)?)?;
-    // As in stats: one stderr line for people; JSON carries it in `input.detected`.
-    if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
-        note_detection(&ds, g);
-    }
-    // Directories given as input were expanded into files: check those too.
-    let plot_out = a.plot.as_deref().map(plot_file).transpose()?;
-    if let Some(f) = &plot_out {
-        f.refuse_inputs(ds.sources.iter().map(|s| s.path.as_path()))?;
-    }
+    let opts = super::input_options_by(&a.input, &a.by)?;
+    let mut plot_out = None;
     // Calibration bins only feed the plot's reliability diagram here.
-    let done = evaluate_dataset(&ds, &a.loss, &grid, a.plot.is_some(), g)?;
+    let done = evaluate_with(&opts, &a.loss, a.plot.is_some(), g, |input| {
+        // As in stats: one stderr line for people; JSON carries it in `input.detected`.
+        if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
+            note_detection(input, g);
+        }
+        // Directories given as input were expanded into files: check those too.
+        plot_out = a.plot.as_deref().map(plot_file).transpose()?;
+        if let Some(f) = &plot_out {
+            f.refuse_inputs(input.paths.iter().map(|p| p.as_path()))?;
+        }
+        Ok(grid)
+    })?;
     // The plot first: if it cannot be written, stdout stays empty (exit 2).
     if let Some(f) = &plot_out {
-        let svg = plot::svg(
-            &done.report,
-            &summary::calibration(&done.spec, &done.partial),
-        )?;
+        let calibration = summary::calibration(&done.loaded.spec, &done.loaded.partial);
+        let svg = plot::svg(&done.report, &calibration)?;
         f.write(svg.as_bytes())?;
         g.note(&format!(
             "wrote {}",
@@ -126,55 +127,54 @@ impl Grid {
 pub struct Done {
     /// The report.
     pub report: CompareReport,
-    /// The engine settings of the pass.
-    pub spec: EngineSpec,
-    /// The merged sums.
-    pub partial: Partial,
-    /// Class names.
-    pub classes: Vec<String>,
+    /// The sums it was built from (without the `--by` groups).
+    pub loaded: Loaded,
 }
 
-/// Opens the data and tells the user on stderr what was detected.
-pub fn open(input: &InputArgs, g: &Global) -> Result<Dataset> {
-    let ds = Dataset::open(&input_options(input)?)?;
-    note_detection(&ds, g);
-    Ok(ds)
-}
-
-/// Opens the data, runs one pass for the whole grid and evaluates every variant
-/// (without calibration bins, as `compare` without `--plot`).
+/// Reads the input, telling the user on stderr what was detected, and
+/// evaluates every variant of the grid (without calibration bins, as
+/// `compare` without `--plot`).
 pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
-    evaluate_dataset(&open(input, g)?, loss, grid, false, g)
+    evaluate_with(&input_options(input)?, loss, false, g, |d| {
+        note_detection(d, g);
+        Ok(grid.clone())
+    })
 }
 
-/// Runs one pass over an opened data set for the whole grid and evaluates every variant.
-/// `calibration`: whether the caller uses the calibration bins (the pass is lighter without).
-pub fn evaluate_dataset(
-    ds: &Dataset,
+/// Reads the input for a whole grid and evaluates every variant.
+/// `calibration`: whether the caller uses the calibration bins (the pass is
+/// lighter without). `grid_for` gives the grid once the input is described,
+/// before anything is summed.
+pub fn evaluate_with(
+    opts: &InputOptions,
     loss: &LossArgs,
-    grid: &Grid,
     calibration: bool,
     g: &Global,
+    grid_for: impl FnOnce(&InputDesc) -> Result<Grid>,
 ) -> Result<Done> {
-    let alphas = grid.alphas(ds.layout.mode, ds.classes.len())?;
-    let mut defs: Vec<VariantDef> = Vec::new();
-    for &gm in &grid.gammas {
-        for al in &alphas {
-            defs.push(variants::focal(gm, al));
+    let (mut l, (grid, alphas, mut defs)) = load(opts, g, |input, classes| {
+        let grid = grid_for(input)?;
+        let alphas = grid.alphas(input.mode, classes.len())?;
+        let mut defs: Vec<VariantDef> = Vec::new();
+        for &gm in &grid.gammas {
+            for al in &alphas {
+                defs.push(variants::focal(gm, al));
+            }
         }
-    }
-    let placeholder_counts = vec![1; ds.classes.len()];
-    for n in &grid.named {
-        defs.push(variants::resolve(n, &placeholder_counts, &alphas[0]));
-    }
-    let mut spec = engine_spec(ds, loss)?;
-    spec.terms = variants::terms_for(&defs);
-    spec.tails = true;
-    spec.calib = calibration;
-    let (p, parts) = run_pass(ds, &spec, g)?.split_groups();
+        let placeholder_counts = vec![1; classes.len()];
+        for n in &grid.named {
+            defs.push(variants::resolve(n, &placeholder_counts, &alphas[0]));
+        }
+        let mut spec = engine_spec(input, classes.len(), loss)?;
+        spec.terms = variants::terms_for(&defs);
+        spec.tails = true;
+        spec.calib = calibration;
+        Ok((spec, (grid, alphas, defs)))
+    })?;
+    let parts = l.take_groups();
     // Class-balanced weights depend on the counts, known only now (the whole
     // data's counts: under --by every slice is scored with the same losses).
-    let counts = summary::class_counts(&p);
+    let counts = summary::class_counts(&l.partial);
     let first = grid.gammas.len() * alphas.len();
     for (i, n) in grid.named.iter().enumerate() {
         defs[first + i] = variants::resolve(n, &counts, &alphas[0]);
@@ -183,21 +183,21 @@ pub fn evaluate_dataset(
         gammas: grid.gammas.clone(),
         alphas: alphas.iter().map(Alpha::to_json).collect(),
         variants: grid.named_text.clone(),
-        eps: spec.eps,
-        bucket_edges: spec.edges.clone(),
-        easy: spec.easy,
+        eps: l.spec.eps,
+        bucket_edges: l.spec.edges.clone(),
+        easy: l.spec.easy,
         tail_method: variants::TAIL_METHOD.into(),
     };
     let report_of = |part: &Partial| CompareReport {
         schema_version: SCHEMA_VERSION,
         command: "compare".into(),
-        input: input_info(ds, part, &alphas[0]),
+        input: input_info(&l, part, &alphas[0]),
         params: params.clone(),
-        variants: variants::evaluate(&spec, part, &ds.classes, &defs),
+        variants: variants::evaluate(&l.spec, part, &l.classes, &defs),
         groups: None,
     };
-    let mut report = report_of(&p);
-    if ds.opts.by.is_some() {
+    let mut report = report_of(&l.partial);
+    if l.input.by.is_some() {
         let groups = parts
             .iter()
             .map(|(key, part)| CompareGroup {
@@ -207,10 +207,5 @@ pub fn evaluate_dataset(
             .collect();
         report.groups = Some(groups);
     }
-    Ok(Done {
-        report,
-        spec,
-        partial: p,
-        classes: ds.classes.clone(),
-    })
+    Ok(Done { report, loaded: l })
 }

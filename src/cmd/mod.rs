@@ -6,6 +6,7 @@ pub mod docs;
 pub mod gate;
 pub mod gate_schema;
 mod gate_select;
+pub mod load;
 pub mod out;
 pub mod recommend;
 mod reproduce;
@@ -18,6 +19,7 @@ use crate::model::{Alpha, Mode, ScoreKind};
 use crate::render::Style;
 use crate::report::{InputInfo, Report, SkipInfo};
 use anyhow::{bail, Result};
+pub use load::{load, InputDesc, Loaded};
 use std::io::{IsTerminal, Write};
 
 /// Settings that apply to every command.
@@ -152,8 +154,8 @@ pub fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
     }
 }
 
-/// The engine settings common to all commands.
-pub fn engine_spec(ds: &Dataset, loss: &LossArgs) -> Result<EngineSpec> {
+/// The engine settings common to all commands, for an input of `classes` classes.
+pub fn engine_spec(input: &InputDesc, classes: usize, loss: &LossArgs) -> Result<EngineSpec> {
     if !(loss.eps > 0.0 && loss.eps < 0.5) {
         bail!("--eps must lie in (0, 0.5), got {}", loss.eps);
     }
@@ -164,9 +166,9 @@ pub fn engine_spec(ds: &Dataset, loss: &LossArgs) -> Result<EngineSpec> {
         bail!("--easy must lie in (0, 1], got {}", loss.easy);
     }
     Ok(EngineSpec {
-        mode: ds.layout.mode,
-        kind: ds.layout.kind,
-        classes: ds.classes.len(),
+        mode: input.mode,
+        kind: input.score_kind,
+        classes,
         eps: loss.eps,
         edges: parse_edges(&loss.buckets)?,
         easy: loss.easy,
@@ -197,26 +199,18 @@ pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> 
 }
 
 /// Tells the user on stderr what was detected.
-pub fn note_detection(ds: &Dataset, g: &Global) {
-    if !ds.layout.detected.is_empty() {
+pub fn note_detection(input: &InputDesc, g: &Global) {
+    if !input.detected.is_empty() {
         g.note(&format!(
             "detected {}",
-            crate::text::escape(&ds.layout.detected.join(", "))
+            crate::text::escape(&input.detected.join(", "))
         ));
     }
 }
 
-/// The `input` object of every report.
-pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
+/// The `input` object of every report: `l`'s description with `p`'s counts.
+pub fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
     use crate::model::{Loc, SkipReason};
-    let formats: std::collections::BTreeSet<&str> = ds
-        .sources
-        .iter()
-        .map(|s| match s.format {
-            crate::input::Format::Parquet => "parquet",
-            crate::input::Format::Csv => "csv",
-        })
-        .collect();
     let skipped = SkipReason::ALL
         .iter()
         .zip(&p.skipped.by_reason)
@@ -237,31 +231,24 @@ pub fn input_info(ds: &Dataset, p: &Partial, alpha: &Alpha) -> InputInfo {
             },
         })
         .collect();
+    let d = &l.input;
     InputInfo {
-        paths: ds
-            .sources
-            .iter()
-            .map(|s| s.path.display().to_string())
-            .collect(),
-        format: if formats.len() == 1 {
-            formats.iter().next().copied().unwrap_or("csv").into()
-        } else {
-            "mixed".into()
-        },
-        mode: ds.layout.mode,
-        score_kind: ds.layout.kind,
-        label_column: ds.layout.label.clone(),
-        score_columns: crate::input::needed_columns(&ds.layout)[1..].to_vec(),
-        class_names: ds.classes.clone(),
+        paths: d.paths.iter().map(|p| p.display().to_string()).collect(),
+        format: d.format.clone(),
+        mode: d.mode,
+        score_kind: d.score_kind,
+        label_column: d.label_column.clone(),
+        score_columns: d.score_columns.clone(),
+        class_names: l.classes.clone(),
         rows_read: p.rows_read,
         rows_used: p.rows_used,
         rows_ignored: p.rows_ignored,
         rows_skipped: p.rows_skipped(),
         skipped,
-        background_rows: (ds.layout.mode == Mode::Sigmoid).then_some(p.background_rows),
-        detected: ds.layout.detected.clone(),
-        alpha_convention: alpha_convention(ds.layout.mode, alpha),
-        by: ds.opts.by.clone(),
+        background_rows: (d.mode == Mode::Sigmoid).then_some(p.background_rows),
+        detected: d.detected.clone(),
+        alpha_convention: alpha_convention(d.mode, alpha),
+        by: d.by.clone(),
     }
 }
 

@@ -4,7 +4,7 @@
 //! imbalance and calibration come from the same pass.
 
 use super::compare::{self, Alphas, Grid};
-use super::{alpha_convention, check_gamma, emit, parse_list, Global};
+use super::{alpha_convention, check_gamma, emit, note_detection, parse_list, Global};
 use crate::analysis::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
 use crate::analysis::summary;
 use crate::analysis::variants::{self, Named};
@@ -62,49 +62,23 @@ fn gammas(a: &RecommendArgs, t: &Targets) -> Result<Vec<f64>> {
 pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
     let targets = targets(a)?;
     let gammas = gammas(a, &targets)?;
-    let ds = compare::open(&a.input, g)?;
-    let mode = ds.layout.mode;
-    let (alphas, named): (Alphas, Vec<Named>) = match mode {
-        // One class-balanced variant per γ; α only reweights, so they cost no extra work.
-        Mode::Softmax => (
-            Alphas::Default,
-            gammas
-                .iter()
-                .map(|&x| Named::Cb(a.loss.beta, x))
-                .chain([Named::Flsd53])
-                .collect(),
-        ),
-        _ => (
-            Alphas::Values(
-                std::iter::once(Alpha::None)
-                    .chain(TABLE_ALPHAS.iter().map(|&x| Alpha::Scalar(x)))
-                    .collect(),
-            ),
-            vec![Named::Flsd53],
-        ),
-    };
-    let grid = Grid {
-        gammas: gammas.clone(),
-        alphas,
-        named_text: named.iter().map(Named::to_string).collect(),
-        named,
-    };
-    let done = compare::evaluate_dataset(&ds, &a.loss, &grid, true, g)?;
-    if done.partial.rows_used == 0 {
+    let opts = super::input_options(&a.input)?;
+    let done = compare::evaluate_with(&opts, &a.loss, true, g, |input| {
+        note_detection(input, g);
+        Ok(grid(a, input.mode, &gammas))
+    })?;
+    let (l, mode) = (&done.loaded, done.loaded.input.mode);
+    if l.partial.rows_used == 0 {
         bail!(
             "{}: no rows to weigh (every row was ignored or skipped); recommend needs labelled predictions",
             done.report.input.paths.join(", ")
         );
     }
-    let imbalance = crate::analysis::imbalance::imbalance(
-        &done.spec,
-        &done.partial,
-        &done.classes,
-        a.loss.beta,
-    );
-    let calibration = summary::calibration(&done.spec, &done.partial);
+    let imbalance =
+        crate::analysis::imbalance::imbalance(&l.spec, &l.partial, &l.classes, a.loss.beta);
+    let calibration = summary::calibration(&l.spec, &l.partial);
     // FLSD-53 with the α each rule could pick, evaluated from the same pass (α only reweights).
-    let counts = summary::class_counts(&done.partial);
+    let counts = summary::class_counts(&l.partial);
     let extra: Vec<variants::VariantDef> = match mode {
         Mode::Softmax => {
             let cb = variants::resolve(&Named::Cb(a.loss.beta, 0.0), &counts, &Alpha::None);
@@ -123,12 +97,7 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
             .collect(),
     };
     let mut evidence_variants = done.report.variants;
-    evidence_variants.extend(variants::evaluate(
-        &done.spec,
-        &done.partial,
-        &done.classes,
-        &extra,
-    ));
+    evidence_variants.extend(variants::evaluate(&l.spec, &l.partial, &l.classes, &extra));
     let (recommendation, decision) = recommend::recommend(Inputs {
         mode,
         variants: &evidence_variants,
@@ -175,5 +144,34 @@ fn alpha_of(v: &serde_json::Value) -> Alpha {
             Alpha::PerClass(xs.iter().map(|x| x.as_f64().unwrap_or(0.0)).collect())
         }
         _ => Alpha::None,
+    }
+}
+
+/// The grid recommend weighs in `mode`.
+fn grid(a: &RecommendArgs, mode: Mode, gammas: &[f64]) -> Grid {
+    let (alphas, named): (Alphas, Vec<Named>) = match mode {
+        // One class-balanced variant per γ; α only reweights, so they cost no extra work.
+        Mode::Softmax => (
+            Alphas::Default,
+            gammas
+                .iter()
+                .map(|&x| Named::Cb(a.loss.beta, x))
+                .chain([Named::Flsd53])
+                .collect(),
+        ),
+        _ => (
+            Alphas::Values(
+                std::iter::once(Alpha::None)
+                    .chain(TABLE_ALPHAS.iter().map(|&x| Alpha::Scalar(x)))
+                    .collect(),
+            ),
+            vec![Named::Flsd53],
+        ),
+    };
+    Grid {
+        gammas: gammas.to_vec(),
+        alphas,
+        named_text: named.iter().map(Named::to_string).collect(),
+        named,
     }
 }

@@ -8,7 +8,7 @@ use arrow_array::{ArrayRef, Float64Array, Int64Array};
 use clap::Parser;
 use flcli::cli::{Cli, Command};
 use flcli::cmd::compare::{evaluate, Grid};
-use flcli::cmd::{engine_spec, input_options, parse_alpha, Global};
+use flcli::cmd::{engine_spec, input_options, Global};
 use flcli::engine::{EngineSpec, Partial};
 use flcli::input::Dataset;
 use flcli::model::Term;
@@ -132,7 +132,8 @@ fn open(files: &[PathBuf], kind: Kind) -> (Dataset, EngineSpec, flcli::cli::Stat
         unreachable!()
     };
     let ds = Dataset::open(&input_options(&a.input).unwrap()).unwrap();
-    let mut spec = engine_spec(&ds, &a.loss).unwrap();
+    let desc = flcli::cmd::load::describe(&ds);
+    let mut spec = engine_spec(&desc, ds.classes.len(), &a.loss).unwrap();
     spec.terms = vec![Term::Pow(a.gamma)];
     (ds, spec, a)
 }
@@ -145,10 +146,14 @@ fn pass(files: &[PathBuf], kind: Kind) -> Partial {
 
 /// `flcli stats` in-process.
 fn stats_report(files: &[PathBuf], kind: Kind) -> StatsReport {
-    let (ds, spec, a) = open(files, kind);
-    let p = ds.pass(&spec, &|_| {}).unwrap();
-    let alpha = parse_alpha(a.alpha.as_deref(), ds.layout.mode, ds.classes.len()).unwrap();
-    flcli::cmd::stats::build(&ds, &spec, &p, a.gamma, &alpha, &a.loss)
+    let Command::Stats(a) = parse("stats", files, kind) else {
+        unreachable!()
+    };
+    let g = Global {
+        style: Default::default(),
+        quiet: true,
+    };
+    flcli::cmd::stats::evaluate(&a, &g).unwrap()
 }
 
 /// `flcli compare` in-process, with the named variants.
