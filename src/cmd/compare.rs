@@ -20,8 +20,9 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
     let opts = super::input_options_by(&a.input, &a.by)?;
     let mut plot_out = None;
-    // Calibration bins only feed the plot's reliability diagram here.
-    let done = evaluate_with(&opts, &a.loss, a.plot.is_some(), g, |input| {
+    // Calibration bins only feed a reliability diagram here (the plot's, the HTML page's).
+    let drawn = a.plot.is_some() || super::out::format(&a.output) == crate::cli::OutputFormat::Html;
+    let done = evaluate_with(&opts, &a.loss, drawn, g, |input| {
         // As in stats: one stderr line for people; JSON carries it in `input.detected`.
         if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
             note_detection(input, g);
@@ -35,8 +36,10 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     })?;
     // The plot first: if it cannot be written, stdout stays empty (exit 2).
     if let Some(f) = &plot_out {
-        let calibration = summary::calibration(&done.loaded.spec, &done.loaded.partial);
-        let svg = plot::svg(&done.report, &calibration)?;
+        let calibration = done.report.calibration.as_ref().ok_or_else(|| {
+            anyhow::anyhow!("internal: the pass for --plot kept no calibration bins")
+        })?;
+        let svg = plot::svg(&done.report, calibration)?;
         f.write(svg.as_bytes())?;
         g.note(&format!(
             "wrote {}",
@@ -194,6 +197,7 @@ pub fn evaluate_with(
         input: input_info(&l, part, &alphas[0]),
         params: params.clone(),
         variants: variants::evaluate(&l.spec, part, &l.classes, &defs),
+        calibration: l.spec.calib.then(|| summary::calibration(&l.spec, part)),
         groups: None,
     };
     let mut report = report_of(&l.partial);

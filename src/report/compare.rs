@@ -122,6 +122,9 @@ pub struct CompareReport {
     pub params: CompareParams,
     /// One object per variant, in grid order.
     pub variants: Vec<Variant>,
+    /// Calibration of the scores (as in `stats`), kept only where the report draws a
+    /// reliability diagram (`--plot`, `--output html`); null otherwise, so the pass stays lean.
+    pub calibration: Option<Calibration>,
     /// `--by COL`: the same comparison for each value of COL (sorted by value), else null.
     pub groups: Option<Vec<CompareGroup>>,
 }

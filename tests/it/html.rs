@@ -366,6 +366,11 @@ fn chromium_renders_every_page_without_console_messages() {
             names.join(", ")
         );
         assert!(dom.contains(&listed), "{}: class names not listed", c.name);
+        assert!(
+            dom.contains("<title>Reliability diagram ("),
+            "{}: no reliability diagram",
+            c.name
+        );
         if r["command"] != "compare" {
             let bars = format!("<title>Rows per class, {} classes</title>", names.len());
             assert!(dom.contains(&bars), "{}: no class frequency bars", c.name);

@@ -100,7 +100,11 @@ fn stats(out: &mut String, r: &StatsReport, h: u8) -> Result<()> {
 
 fn compare(out: &mut String, r: &CompareReport, h: u8) -> Result<()> {
     sections::input(out, &r.input, h);
-    grid::grid(out, &r.variants, &r.params, r.input.mode, h)
+    grid::grid(out, &r.variants, &r.params, r.input.mode, h)?;
+    match &r.calibration {
+        Some(c) => sections::calibration(out, c, h),
+        None => Ok(()),
+    }
 }
 
 fn recommend(out: &mut String, r: &RecommendReport) -> Result<()> {
