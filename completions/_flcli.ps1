@@ -33,6 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Class imbalance, and CE / focal loss per class and per difficulty bucket')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'A γ × α grid (and named variants) side by side, from one pass')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
+            [CompletionResult]::new('partial', 'partial', [CompletionResultType]::ParameterValue, 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge partial results into one; any order or tree of merges gives the same bits')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -156,6 +158,51 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'flcli;partial' {
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Force the input format instead of detecting it from magic bytes and extension')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'CSV field delimiter (one byte; \t for tab)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category')
+            [CompletionResult]::new('--prob', '--prob', [CompletionResultType]::ParameterName, 'Binary: the probability column')
+            [CompletionResult]::new('--probs', '--probs', [CompletionResultType]::ParameterName, 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column')
+            [CompletionResult]::new('--logit', '--logit', [CompletionResultType]::ParameterName, 'Binary: the logit column')
+            [CompletionResult]::new('--logits', '--logits', [CompletionResultType]::ParameterName, 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column')
+            [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
+            [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are skipped and counted (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
+            [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
+            [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend')
+            [CompletionResult]::new('--gamma', '--gamma', [CompletionResultType]::ParameterName, 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend')
+            [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value')
+            [CompletionResult]::new('--max-groups', '--max-groups', [CompletionResultType]::ParameterName, 'The most distinct --by values allowed (a guard against grouping by an ID column)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The partial result to write (FILE.flp), atomically')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The partial result to write (FILE.flp), atomically')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Skip invalid rows (counted by reason) instead of stopping at the first one')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flcli;merge' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The merged partial result to write (FILE.flp), atomically')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The merged partial result to write (FILE.flp), atomically')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'flcli;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
@@ -190,6 +237,8 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Class imbalance, and CE / focal loss per class and per difficulty bucket')
             [CompletionResult]::new('compare', 'compare', [CompletionResultType]::ParameterValue, 'A γ × α grid (and named variants) side by side, from one pass')
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
+            [CompletionResult]::new('partial', 'partial', [CompletionResultType]::ParameterValue, 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge partial results into one; any order or tree of merges gives the same bits')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -203,6 +252,12 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             break
         }
         'flcli;help;recommend' {
+            break
+        }
+        'flcli;help;partial' {
+            break
+        }
+        'flcli;help;merge' {
             break
         }
         'flcli;help;schema' {

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand stats 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
             cand compare 'A γ × α grid (and named variants) side by side, from one pass'
             cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
+            cand partial 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
+            cand merge 'Merge partial results into one; any order or tree of merges gives the same bits'
             cand schema 'Print the JSON Schema of the reports (generated from the same types)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -149,6 +151,49 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'flcli;partial'= {
+            cand --input-format 'Force the input format instead of detecting it from magic bytes and extension'
+            cand -d 'CSV field delimiter (one byte; \t for tab)'
+            cand --delimiter 'CSV field delimiter (one byte; \t for tab)'
+            cand --mode 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected'
+            cand --label 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category'
+            cand --prob 'Binary: the probability column'
+            cand --probs 'Multi-class probability columns: a comma list, a glob (''p_*''), or one list column'
+            cand --logit 'Binary: the logit column'
+            cand --logits 'Multi-class logit columns: a comma list, a glob (''logit_*''), or one list column'
+            cand --positive 'Binary: the label value that is positive, for string labels'
+            cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
+            cand --ignore-index 'Rows with this label are skipped and counted (PyTorch''s ignore_index)'
+            cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
+            cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
+            cand --easy 'p_t at or above which an element counts as easy'
+            cand -g 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend'
+            cand --gamma 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend'
+            cand --variant 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)'
+            cand --by 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value'
+            cand --max-groups 'The most distinct --by values allowed (a guard against grouping by an ID column)'
+            cand -o 'The partial result to write (FILE.flp), atomically'
+            cand --out 'The partial result to write (FILE.flp), atomically'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --skip-invalid 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flcli;merge'= {
+            cand -o 'The merged partial result to write (FILE.flp), atomically'
+            cand --out 'The merged partial result to write (FILE.flp), atomically'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'flcli;schema'= {
             cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
             cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
@@ -180,6 +225,8 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand stats 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
             cand compare 'A γ × α grid (and named variants) side by side, from one pass'
             cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
+            cand partial 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
+            cand merge 'Merge partial results into one; any order or tree of merges gives the same bits'
             cand schema 'Print the JSON Schema of the reports (generated from the same types)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -190,6 +237,10 @@ set edit:completion:arg-completer[flcli] = {|@words|
         &'flcli;help;compare'= {
         }
         &'flcli;help;recommend'= {
+        }
+        &'flcli;help;partial'= {
+        }
+        &'flcli;help;merge'= {
         }
         &'flcli;help;schema'= {
         }

@@ -34,6 +34,8 @@ complete -c flcli -n "__fish_flcli_needs_command" -s V -l version -d 'Print vers
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "partial" -d 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "merge" -d 'Merge partial results into one; any order or tree of merges gives the same bits'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -153,6 +155,42 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l skip-invalid -
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l json -d 'Short for --output json'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+csv\t'CSV with a header row (optionally gzip-compressed)'"
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
+softmax\t'One true class per row, K score columns forming a distribution'
+sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l prob -d 'Binary: the probability column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l logit -d 'Binary: the logit column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l logits -d 'Multi-class logit columns: a comma list, a glob (\'logit_*\'), or one list column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l positive -d 'Binary: the label value that is positive, for string labels' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s g -l gamma -d 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l variant -d 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s o -l out -d 'The partial result to write (FILE.flp), atomically' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand merge" -s o -l out -d 'The merged partial result to write (FILE.flp), atomically' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand merge" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand merge" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand merge" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand schema" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
@@ -171,10 +209,12 @@ never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "partial" -d 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "merge" -d 'Merge partial results into one; any order or tree of merges gives the same bits'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

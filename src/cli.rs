@@ -6,6 +6,9 @@ use crate::render::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 
+mod partial;
+pub use partial::{MergeArgs, PartialArgs};
+
 /// Class imbalance, cross-entropy and focal loss from a model's prediction dump.
 ///
 /// Reads a label column and probability or logit columns (CSV or Parquet),
@@ -43,6 +46,15 @@ pub enum Command {
     ///
     /// Example: flcli recommend fixtures/detection.parquet
     Recommend(RecommendArgs),
+    /// Read data files once and write a partial result (.flp): every sum stats, compare and
+    /// recommend need, for merging with others (see docs/partial.md).
+    ///
+    /// Example: flcli partial shard-0007.parquet -o shard-0007.flp
+    Partial(PartialArgs),
+    /// Merge partial results into one; any order or tree of merges gives the same bits.
+    ///
+    /// Example: flcli merge shard-*.flp -o all.flp
+    Merge(MergeArgs),
     /// Print the JSON Schema of the reports (generated from the same types).
     ///
     /// Example: flcli schema > flcli.schema.json

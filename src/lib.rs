@@ -10,6 +10,7 @@ mod guard;
 pub mod input;
 pub mod model;
 pub mod outfile;
+pub mod partial;
 pub mod render;
 pub mod report;
 pub mod text;
@@ -90,6 +91,8 @@ where
         Command::Stats(a) => cmd::stats::run(a, &g),
         Command::Compare(a) => cmd::compare::run(a, &g),
         Command::Recommend(a) => cmd::recommend::run(a, &g),
+        Command::Partial(a) => cmd::partial::run(a, &g),
+        Command::Merge(a) => cmd::merge::run(a, &g),
         Command::Schema => cmd::schema(),
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),

@@ -9,17 +9,21 @@
 use super::{run_pass, Global};
 use crate::engine::{EngineSpec, Partial};
 use crate::input::{needed_columns, Dataset, Format, InputOptions};
-use crate::model::{Mode, ScoreKind};
-use anyhow::Result;
+use crate::model::{Mode, ScoreKind, Term};
+use crate::partial::PartialResult;
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
 
 /// What the report's `input` object says about where the rows came from
 /// (everything but the counts, which come from the sums).
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputDesc {
     /// The files read, in order, as given or found in directories (`-` for stdin).
-    pub paths: Vec<std::path::PathBuf>,
-    /// "parquet", "csv", or "mixed".
+    pub paths: Vec<PathBuf>,
+    /// "parquet", "csv", "mixed", or "partial".
     pub format: String,
+    /// The data files the rows came from (the skip locations index into it).
+    pub files: Vec<String>,
     /// Binary, softmax or sigmoid.
     pub mode: Mode,
     /// Probabilities or logits.
@@ -62,16 +66,29 @@ impl Loaded {
 pub enum InputKind {
     /// Prediction dumps (Parquet, CSV, directories of them, stdin).
     Data,
+    /// Partial results written by `flcli partial` or `flcli merge`.
+    Partials,
 }
 
 impl InputKind {
-    /// What `paths` are.
-    pub fn of(_paths: &[std::path::PathBuf]) -> Result<InputKind> {
-        Ok(InputKind::Data)
+    /// What `paths` are: all partial results, or data (one kind per run).
+    pub fn of(paths: &[PathBuf]) -> Result<InputKind> {
+        let partials = partial_inputs(paths)?;
+        if partials.is_empty() {
+            return Ok(InputKind::Data);
+        }
+        if let Some(data) = paths.iter().find(|p| !partials.contains(p)) {
+            bail!(
+                "{} is a partial result but {} is not; give either data files or partial results (turn data files into partials with flcli partial)",
+                crate::text::escape(&partials[0].display().to_string()),
+                crate::text::escape(&data.display().to_string())
+            );
+        }
+        Ok(InputKind::Partials)
     }
 }
 
-/// Reads the input named in `opts` and returns its sums.
+/// Reads the input named in `opts` and returns its sums, rounded for the reports.
 ///
 /// `plan` is called once the input is described (mode, score kind, class
 /// names are known, nothing is summed yet): it checks the command's flags
@@ -82,7 +99,7 @@ pub fn load<T>(
     g: &Global,
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
 ) -> Result<(Loaded, T)> {
-    match InputKind::of(&opts.paths)? {
+    let (mut loaded, extra) = match InputKind::of(&opts.paths)? {
         InputKind::Data => {
             let ds = Dataset::open(opts)?;
             let input = describe(&ds);
@@ -94,9 +111,76 @@ pub fn load<T>(
                 spec,
                 partial,
             };
-            Ok((loaded, extra))
+            (loaded, extra)
+        }
+        InputKind::Partials => {
+            let parts = read_partials(&opts.paths)?;
+            load_partials(opts, parts, plan)?
+        }
+    };
+    loaded.partial.round();
+    Ok((loaded, extra))
+}
+
+/// Merges partial results and lays their sums out as `plan` asks (a subset
+/// of what they hold); the sums are rounded.
+pub fn load_partials<T>(
+    opts: &InputOptions,
+    parts: Vec<(String, PartialResult)>,
+    plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
+) -> Result<(Loaded, T)> {
+    let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+    let name = names.join(", ");
+    let merged = crate::partial::merge(&parts)?;
+    let h = &merged.header;
+    check_partial_flags(opts, &h.spec, &name)?;
+    if opts.by.is_some() && opts.by != h.spec.by {
+        bail!(
+            "--by {}: {name} {}; compute the partials with --by {} to break a report down by it",
+            opts.by.as_deref().unwrap_or_default(),
+            match &h.spec.by {
+                Some(b) => format!("is broken down by {b:?}"),
+                None => "is not broken down by any column".into(),
+            },
+            opts.by.as_deref().unwrap_or_default()
+        );
+    }
+    let classes = h.about.classes.clone();
+    let input = InputDesc {
+        paths: opts.paths.clone(),
+        format: "partial".into(),
+        files: h.about.files.clone(),
+        mode: h.spec.mode,
+        score_kind: h.spec.score_kind,
+        label_column: h.about.label_column.clone(),
+        score_columns: h.about.score_columns.clone(),
+        detected: h.about.detected.clone(),
+        by: opts.by.clone(),
+    };
+    let held = h.spec.engine(classes.len())?;
+    let (want, extra) = plan(&input, &classes)?;
+    check_covers(&held, &want, h, &name)?;
+    let mut sums = merged.sums;
+    if opts.by.is_none() {
+        sums.groups = None;
+    } else if let Some(g) = &sums.groups {
+        if g.keys.len() > opts.max_groups {
+            return Err(crate::input::decode::too_many_groups(
+                &name,
+                opts.by.as_deref().unwrap_or_default(),
+                opts.max_groups,
+            ));
         }
     }
+    sums.round();
+    let partial = crate::partial::project(&sums, &held, &want);
+    let loaded = Loaded {
+        input,
+        classes,
+        spec: want,
+        partial,
+    };
+    Ok((loaded, extra))
 }
 
 /// The description of an opened data set.
@@ -111,6 +195,11 @@ pub fn describe(ds: &Dataset) -> InputDesc {
         .collect();
     InputDesc {
         paths: ds.sources.iter().map(|s| s.path.clone()).collect(),
+        files: ds
+            .sources
+            .iter()
+            .map(|s| s.path.display().to_string())
+            .collect(),
         format: if formats.len() == 1 {
             formats.iter().next().copied().unwrap_or("csv").into()
         } else {
@@ -123,4 +212,139 @@ pub fn describe(ds: &Dataset) -> InputDesc {
         detected: ds.layout.detected.clone(),
         by: ds.opts.by.clone(),
     }
+}
+
+/// The paths among `paths` that are partial results (regular files that
+/// start with the partial-file magic bytes).
+pub fn partial_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" || !p.is_file() {
+            continue;
+        }
+        let mut head = [0u8; 8];
+        let n = std::fs::File::open(p)
+            .and_then(|mut f| read_head(&mut f, &mut head))
+            .unwrap_or(0);
+        if crate::partial::is_partial(&head[..n]) {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_head(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Reads and decodes partial files, each named by its path.
+pub fn read_partials(paths: &[PathBuf]) -> Result<Vec<(String, PartialResult)>> {
+    paths
+        .iter()
+        .map(|p| {
+            let name = crate::text::escape(&p.display().to_string());
+            let bytes =
+                std::fs::read(p).with_context(|| format!("{name}: cannot read the file"))?;
+            Ok((name.clone(), crate::partial::decode(&bytes, &name)?))
+        })
+        .collect()
+}
+
+/// Refuses the flags that only apply to reading data files, and checks the
+/// label settings against those the partials were computed under.
+fn check_partial_flags(opts: &InputOptions, spec: &crate::partial::Spec, name: &str) -> Result<()> {
+    let c = &opts.columns;
+    for (flag, given) in [
+        ("--label", c.label.is_some()),
+        ("--prob/--probs/--logit/--logits", c.scores.is_some()),
+        ("--mode", c.mode.is_some()),
+        ("--input-format", opts.format.is_some()),
+        ("--skip-invalid", opts.skip_invalid),
+    ] {
+        if given {
+            bail!("{flag} applies to reading data files; {name} is a partial result, which records how its data was read (give the flag to flcli partial)");
+        }
+    }
+    let same = [
+        (
+            "--positive",
+            format!("{:?}", opts.positive),
+            format!("{:?}", spec.positive),
+        ),
+        (
+            "--background",
+            opts.background.to_string(),
+            spec.background.to_string(),
+        ),
+        (
+            "--ignore-index",
+            opts.ignore_index.to_string(),
+            spec.ignore_index.to_string(),
+        ),
+    ];
+    for (flag, asked, held) in same {
+        if asked != held {
+            bail!("{name} was computed with {flag} {held}; this run asks for {asked}: pass {flag} {held} (or recompute the partial)");
+        }
+    }
+    Ok(())
+}
+
+/// Checks that sums held under `held` can answer for `want`.
+fn check_covers(
+    held: &EngineSpec,
+    want: &EngineSpec,
+    h: &crate::partial::Header,
+    name: &str,
+) -> Result<()> {
+    if held.eps != want.eps {
+        bail!(
+            "{name} was computed with --eps {}; this run asks for {}: pass --eps {}",
+            held.eps,
+            want.eps,
+            held.eps
+        );
+    }
+    if held.edges != want.edges {
+        let show = |e: &[f64]| e.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+        bail!(
+            "{name} was computed with --buckets {}; this run asks for {}: pass --buckets {}",
+            show(&held.edges),
+            show(&want.edges),
+            show(&held.edges)
+        );
+    }
+    if held.easy != want.easy {
+        bail!(
+            "{name} was computed with --easy {}; this run asks for {}: pass --easy {}",
+            held.easy,
+            want.easy,
+            held.easy
+        );
+    }
+    for &t in &want.terms {
+        if held.term_index(t).is_none() {
+            let what = match t {
+                Term::Pow(x) => format!("γ = {x}"),
+                t => format!("the term {}", crate::partial::term_name(t)),
+            };
+            bail!(
+                "{name} holds no sums for {what}; it holds γ {} (terms {}). Ask for those, or recompute the partials with flcli partial --gamma/--variant",
+                h.spec.gammas().join(", "),
+                h.spec.terms.join(", ")
+            );
+        }
+    }
+    if (want.tails && !held.tails) || (want.calib && !held.calib) {
+        bail!("{name} was computed without the tail histograms or calibration bins this report needs; recompute it with this flcli's partial command");
+    }
+    Ok(())
 }

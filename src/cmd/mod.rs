@@ -7,7 +7,9 @@ pub mod gate;
 pub mod gate_schema;
 mod gate_select;
 pub mod load;
+pub mod merge;
 pub mod out;
+pub mod partial;
 pub mod recommend;
 mod reproduce;
 pub mod stats;
@@ -178,7 +180,7 @@ pub fn engine_spec(input: &InputDesc, classes: usize, loss: &LossArgs) -> Result
     })
 }
 
-/// Runs the pass with a progress spinner on a terminal.
+/// Runs the pass with a progress spinner on a terminal; the sums are left exact.
 pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> {
     let bar = if !g.quiet && std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new_spinner();
@@ -193,6 +195,7 @@ pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> 
     } else {
         indicatif::ProgressBar::hidden()
     };
+    // The sums stay exact: a report rounds them (see `load`), a partial result keeps them.
     let r = ds.pass(spec, &|rows| bar.inc(rows));
     bar.finish_and_clear();
     r
@@ -221,14 +224,19 @@ pub fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
             first: s
                 .1
                 .iter()
-                .map(|l| match l {
+                .map(|(_, at)| match at {
                     Loc::Row(x) | Loc::Line(x) => *x,
                 })
                 .collect(),
             unit: match s.1.first() {
-                Some(Loc::Line(_)) => "line".into(),
+                Some((_, Loc::Line(_))) => "line".into(),
                 _ => "row".into(),
             },
+            files: s
+                .1
+                .iter()
+                .map(|(f, _)| l.input.files.get(*f as usize).cloned().unwrap_or_default())
+                .collect(),
         })
         .collect();
     let d = &l.input;

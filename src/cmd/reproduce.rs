@@ -61,7 +61,11 @@ fn compare_command(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Var
         "--delimiter",
         (input.delimiter != ",").then(|| input.delimiter.clone()),
     );
-    flag("--mode", Some(info.mode.as_str().into()));
+    // Partial results record their mode; the flag is for reading data files.
+    flag(
+        "--mode",
+        (info.format != "partial").then(|| info.mode.as_str().into()),
+    );
     flag("--label", input.label.clone());
     flag("--prob", input.prob.clone());
     flag("--probs", input.probs.clone());

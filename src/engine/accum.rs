@@ -1,5 +1,6 @@
-//! The per-unit accumulator and its in-order merge.
+//! The per-unit accumulator and its exact merge.
 
+use super::exact::{ExactVec, Expansion};
 use super::lanes::{Lanes, COPIES};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::{Loc, SkipReason};
@@ -10,8 +11,9 @@ pub const SKIP_EXAMPLES: usize = 5;
 /// Skipped-row counts by reason, with the first few locations of each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Skipped {
-    /// Per reason (index into [`SkipReason::ALL`]): count and first locations.
-    pub by_reason: [(u64, Vec<Loc>); 7],
+    /// Per reason (index into [`SkipReason::ALL`]): count and first locations,
+    /// each with the index of its file in the input's file list.
+    pub by_reason: [(u64, Vec<(u32, Loc)>); 7],
 }
 
 impl Skipped {
@@ -24,7 +26,16 @@ impl Skipped {
         let slot = &mut self.by_reason[i];
         slot.0 += 1;
         if slot.1.len() < SKIP_EXAMPLES {
-            slot.1.push(at);
+            slot.1.push((0, at));
+        }
+    }
+
+    /// Says that every location recorded so far lies in file `file`.
+    pub fn set_file(&mut self, file: u32) {
+        for (_, locs) in &mut self.by_reason {
+            for l in locs {
+                l.0 = file;
+            }
         }
     }
 
@@ -85,6 +96,40 @@ pub struct Partial {
     /// Copies those pending sums are spread over: 4; or 1, meaning elements
     /// are added straight in, in order (the `--by` groups: there may be many).
     pub copies: usize,
+    /// Exact sums of the `f64` fields of the partials merged into this one
+    /// (see [`Partial::merge`]); each field's value is its exact sum plus
+    /// what its `f64` field holds. `None`: the `f64` fields are the value.
+    pub exact: Option<Box<ExactSums>>,
+}
+
+/// The exact counterparts of a [`Partial`]'s `f64` sums.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactSums {
+    /// Of [`Partial::cells`].
+    pub cells: ExactVec,
+    /// Of [`Partial::tails`].
+    pub tails: ExactVec,
+    /// Of [`Partial::calib`], three values per bin.
+    pub calib: ExactVec,
+    /// Of the Brier score sum.
+    pub brier: Expansion,
+}
+
+impl ExactSums {
+    /// Adds the `f64` fields of `p`.
+    fn add_f64(&mut self, p: &Partial) {
+        self.cells.add_f64(&p.cells);
+        self.tails.add_f64(&p.tails);
+        self.calib.add_f64(p.calib.as_flattened());
+        self.brier.add(p.brier.0);
+    }
+
+    fn add_exact(&mut self, o: &ExactSums) {
+        self.cells.add_exact(&o.cells);
+        self.tails.add_exact(&o.tails);
+        self.calib.add_exact(&o.calib);
+        self.brier.add_all(&o.brier);
+    }
 }
 
 /// The partials of `--by`: one per distinct value of the grouping column.
@@ -154,7 +199,92 @@ impl Partial {
             groups: None,
             lanes: None,
             copies: COPIES,
+            exact: None,
         }
+    }
+
+    /// Moves the `f64` sums into the exact ones (zeroing them), so that the
+    /// value is in [`Partial::exact`] alone. The `--by` groups are left as they are.
+    pub fn make_exact(&mut self) {
+        self.settle();
+        let mut ex = self.exact.take().unwrap_or_else(|| {
+            Box::new(ExactSums {
+                cells: ExactVec::zeros(self.cells.len()),
+                tails: ExactVec::zeros(self.tails.len()),
+                calib: ExactVec::zeros(3 * self.calib.len()),
+                brier: Expansion::default(),
+            })
+        });
+        ex.add_f64(self);
+        self.exact = Some(ex);
+        self.cells.fill(0.0);
+        self.tails.fill(0.0);
+        self.calib.fill([0.0; 3]);
+        self.brier.0 = 0.0;
+    }
+
+    /// Sets the exact sums (the `f64` fields are zeroed).
+    pub fn set_exact(
+        &mut self,
+        cells: ExactVec,
+        tails: ExactVec,
+        calib: ExactVec,
+        brier: Expansion,
+    ) {
+        self.cells.fill(0.0);
+        self.tails.fill(0.0);
+        self.calib.fill([0.0; 3]);
+        self.brier.0 = 0.0;
+        self.exact = Some(Box::new(ExactSums {
+            cells,
+            tails,
+            calib,
+            brier,
+        }));
+    }
+
+    /// Rounds every exact sum once into its `f64` field (here and in every
+    /// `--by` group): what the reports read.
+    pub fn round(&mut self) {
+        self.settle();
+        if self.exact.is_some() {
+            self.make_exact();
+            if let Some(ex) = self.exact.take() {
+                ex.cells.round_into(&mut self.cells);
+                ex.tails.round_into(&mut self.tails);
+                ex.calib.round_into(self.calib.as_flattened_mut());
+                self.brier.0 = ex.brier.round();
+            }
+        }
+        if let Some(g) = &mut self.groups {
+            for p in &mut g.parts {
+                p.round();
+            }
+        }
+    }
+
+    /// Adds `off` to the file index of every skip location (for merging
+    /// partials whose file lists are concatenated).
+    pub fn offset_files(&mut self, off: u32) {
+        for (_, locs) in &mut self.skipped.by_reason {
+            for l in locs {
+                l.0 += off;
+            }
+        }
+    }
+
+    /// Puts the `--by` groups in key order.
+    pub fn sort_groups(&mut self) {
+        let Some(g) = self.groups.take() else { return };
+        let mut pairs: Vec<(String, Partial)> = g.keys.into_iter().zip(g.parts).collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted = Groups::default();
+        for (k, p) in pairs {
+            sorted.index.insert(k.clone(), sorted.parts.len());
+            sorted.keys.push(k);
+            sorted.parts.push(p);
+        }
+        self.groups = Some(Box::new(sorted));
     }
 
     /// Adds the pending sums of the binary / sigmoid path in (here and in every
@@ -209,32 +339,35 @@ impl Partial {
 
     /// Adds `other`, which covers input that comes after `self`'s.
     ///
-    /// Floating-point addition is not associative, so callers merge in input
-    /// order; that is what makes output independent of the thread count.
+    /// The `f64` sums are added exactly (into [`Partial::exact`]), so the
+    /// rounded result does not depend on the order or grouping of merges:
+    /// not on the thread count, nor on how the rows were split into units,
+    /// files or partial results. Only the order of skip examples and of
+    /// first-seen `--by` keys follows the merge order.
     pub fn merge(&mut self, other: &Partial) {
-        self.settle();
-        add_all(&mut self.cells, &other.cells);
-        add_all(&mut self.tails, &other.tails);
+        if other.lanes.is_some() {
+            let mut o = other.clone();
+            o.settle();
+            return self.merge(&o);
+        }
+        self.make_exact();
+        if let Some(ex) = self.exact.as_deref_mut() {
+            ex.add_f64(other);
+            if let Some(o) = &other.exact {
+                ex.add_exact(o);
+            }
+        }
         for (a, b) in self.class_rows.iter_mut().zip(&other.class_rows) {
             *a += b;
         }
         for (a, b) in self.correct.iter_mut().zip(&other.correct) {
             *a += b;
         }
-        for (a, b) in self.calib.iter_mut().zip(&other.calib) {
-            for i in 0..3 {
-                a[i] += b[i];
-            }
-        }
-        self.brier.0 += other.brier.0;
         self.brier.1 += other.brier.1;
         self.rows_read += other.rows_read;
         self.rows_used += other.rows_used;
         self.rows_ignored += other.rows_ignored;
         self.background_rows += other.background_rows;
-        if let Some(l) = &other.lanes {
-            l.add_into(self);
-        }
         self.skipped.merge(&other.skipped);
         self.group_skipped += other.group_skipped;
         if let Some(og) = &other.groups {
@@ -245,11 +378,5 @@ impl Partial {
     /// Rows skipped under `--skip-invalid`.
     pub fn rows_skipped(&self) -> u64 {
         self.skipped.total() + self.group_skipped
-    }
-}
-
-fn add_all(a: &mut [f64], b: &[f64]) {
-    for (x, y) in a.iter_mut().zip(b) {
-        *x += y;
     }
 }

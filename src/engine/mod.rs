@@ -4,10 +4,12 @@
 //!
 //! Everything is accumulated in `f64`. A run is split into units whose
 //! boundaries depend only on the input (Parquet row groups, fixed CSV byte
-//! ranges), each unit fills one [`accum::Partial`], and partials are merged in
-//! unit order, so the result is bit-identical whatever the thread count.
+//! ranges), each unit fills one [`accum::Partial`], and partials are merged
+//! exactly ([`exact`]), so the result is bit-identical whatever the thread
+//! count, the merge order, or how units are spread over files and partial results.
 
 pub mod accum;
+pub mod exact;
 pub(crate) mod fast;
 pub(crate) mod fdlibm;
 pub mod kernel;

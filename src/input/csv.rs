@@ -348,7 +348,7 @@ pub fn read_range(
 /// Moves the line numbers of a range's skipped rows by the `lines` before it.
 pub fn shift_lines(acc: &mut Partial, lines: u64) {
     for (_, locs) in acc.skipped.by_reason.iter_mut() {
-        for loc in locs {
+        for (_, loc) in locs {
             if let Loc::Line(l) = loc {
                 *l += lines;
             }

@@ -206,7 +206,8 @@ impl Dataset {
         Ok(units)
     }
 
-    /// One pass over every unit, merged in order. `on_unit` is told when one finishes.
+    /// One pass over every unit, merged exactly (the sums are left exact: see
+    /// [`Partial::round`]). `on_unit` is told when a unit finishes.
     pub fn pass(&self, spec: &EngineSpec, on_unit: &(dyn Fn(u64) + Sync)) -> Result<Partial> {
         // A CSV file whose byte ranges turn out to hold a quote is read again as one stream.
         let mut streamed = Vec::new();
@@ -246,6 +247,10 @@ impl Dataset {
             |u, acc| self.read_unit(spec, u, acc),
             on_unit,
             |u, p, lines| {
+                let (Unit::RowGroups { src, .. }
+                | Unit::CsvRange { src, .. }
+                | Unit::CsvStream { src }) = *u;
+                p.skipped.set_file(src as u32);
                 if let Unit::CsvRange {
                     src, first_line, ..
                 } = *u

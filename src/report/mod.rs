@@ -34,6 +34,8 @@ pub struct SkipInfo {
     pub first: Vec<u64>,
     /// "row" (0-based, Parquet) or "line" (1-based, CSV).
     pub unit: String,
+    /// The data file of each location in `first`.
+    pub files: Vec<String>,
 }
 
 /// What was read and how it was interpreted.
@@ -41,7 +43,7 @@ pub struct SkipInfo {
 pub struct InputInfo {
     /// The data files, in order (`-` for stdin).
     pub paths: Vec<String>,
-    /// "parquet", "csv", or "mixed".
+    /// "parquet", "csv", "mixed", or "partial" (partial results, listed in `paths`).
     pub format: String,
     /// binary, softmax or sigmoid.
     pub mode: Mode,

@@ -58,8 +58,8 @@ fn splitter_reads_and_skips_like_the_csv_reader() {
     let text = awkward_csv(7, true);
     let plain = write(d.root(), "awkward.csv", &text);
     let gz = write(d.root(), "awkward.csv.gz", gzip(&text));
-    let a = stats(&args(&plain, &["--skip-invalid"]));
-    let b = stats(&args(&gz, &["--skip-invalid"]));
+    let a = without_paths(stats(&args(&plain, &["--skip-invalid"])));
+    let b = without_paths(stats(&args(&gz, &["--skip-invalid"])));
     assert_eq!(a.input.rows_read, b.input.rows_read);
     assert_eq!(a.input.rows_used, b.input.rows_used);
     // Every reason, with its count and first lines, is the same.
@@ -154,8 +154,8 @@ fn skipped_rows_in_later_ranges_keep_their_line_numbers() {
     }
     let plain = write(d.root(), "later.csv", &text);
     let gz = write(d.root(), "later.csv.gz", gzip(&text));
-    let a = stats(&args(&plain, &["--skip-invalid"]));
-    let b = stats(&args(&gz, &["--skip-invalid"]));
+    let a = without_paths(stats(&args(&plain, &["--skip-invalid"])));
+    let b = without_paths(stats(&args(&gz, &["--skip-invalid"])));
     assert_eq!(a.input.skipped, b.input.skipped);
     assert_eq!(a.input.rows_skipped, 2);
     assert!(

@@ -20,6 +20,7 @@ mod gates;
 mod golden;
 mod html;
 mod output_formats;
+mod partial;
 mod properties;
 mod readme;
 mod recommend;

@@ -138,10 +138,16 @@ fn open(files: &[PathBuf], kind: Kind) -> (Dataset, EngineSpec, flcli::cli::Stat
     (ds, spec, a)
 }
 
-/// The merged partial sums of one pass.
+/// The merged partial sums of one pass, exact (not rounded).
 fn pass(files: &[PathBuf], kind: Kind) -> Partial {
     let (ds, spec, _) = open(files, kind);
     ds.pass(&spec, &|_| {}).unwrap()
+}
+
+/// `p` with its sums rounded, as the reports read them.
+fn rounded(mut p: Partial) -> Partial {
+    p.round();
+    p
 }
 
 /// `flcli stats` in-process.
@@ -237,14 +243,15 @@ proptest! {
             .iter()
             .map(|&n| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
-                pool.install(|| ds.pass(&spec, &|_| {}).unwrap())
+                pool.install(|| rounded(ds.pass(&spec, &|_| {}).unwrap()))
             })
             .collect();
         prop_assert_eq!(&runs[0], &runs[1]);
         prop_assert_eq!(&runs[0], &runs[2]);
     }
 
-    /// One pass over files A and B equals `Partial::merge` of a pass over A and one over B.
+    /// One pass over files A and B equals `Partial::merge` of a pass over A and one over B,
+    /// bit for bit once rounded (the merge is exact).
     #[test]
     fn concatenating_two_files_equals_merging_their_partials(
         (kind, rows) in data(),
@@ -266,10 +273,13 @@ proptest! {
         };
         let a = file("a", a_csv, ra);
         let b = file("b", b_csv, rb);
-        let mut merged = pass(std::slice::from_ref(&a), kind);
-        merged.merge(&pass(std::slice::from_ref(&b), kind));
+        let mut merged = pass(std::slice::from_ref(&b), kind);
+        // B is the second file of the whole: its skip locations point there.
+        merged.offset_files(1);
+        let mut ab = pass(std::slice::from_ref(&a), kind);
+        ab.merge(&merged);
         let whole = pass(&[a, b], kind);
-        prop_assert_eq!(merged, whole);
+        prop_assert_eq!(rounded(ab), rounded(whole));
     }
 }
 

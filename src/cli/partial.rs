@@ -1,0 +1,82 @@
+//! The flags of `flcli partial` and `flcli merge`.
+
+use super::{ByArgs, InputArgs};
+use clap::{Args, ValueHint};
+use std::path::PathBuf;
+
+/// `flcli partial`.
+#[derive(Args, Debug, Clone)]
+pub struct PartialArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
+    #[arg(
+        long,
+        default_value_t = 1e-7,
+        allow_negative_numbers = true,
+        value_name = "ε",
+        help_heading = "Loss"
+    )]
+    pub eps: f64,
+    /// Difficulty bucket edges over p_t, ascending from 0 to 1.
+    #[arg(
+        long,
+        default_value = "0,0.1,0.25,0.5,0.75,0.9,0.99,1",
+        value_name = "EDGES",
+        help_heading = "Loss"
+    )]
+    pub buckets: String,
+    /// p_t at or above which an element counts as easy.
+    #[arg(
+        long,
+        default_value_t = 0.9,
+        allow_negative_numbers = true,
+        value_name = "P",
+        help_heading = "Loss"
+    )]
+    pub easy: f64,
+    /// γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are
+    /// added). The default covers the defaults of stats, compare and recommend.
+    #[arg(
+        long,
+        short = 'g',
+        default_value = "0,0.5,1,2,3,5",
+        allow_hyphen_values = true,
+        value_name = "LIST",
+        help_heading = "Loss"
+    )]
+    pub gamma: String,
+    /// Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
+    #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
+    pub variant: Vec<String>,
+    #[command(flatten)]
+    pub by: ByArgs,
+    /// The partial result to write (FILE.flp), atomically.
+    #[arg(
+        long = "out",
+        short = 'o',
+        required = true,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        help_heading = "Output"
+    )]
+    pub out: PathBuf,
+}
+
+/// `flcli merge`.
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// Partial results (.flp files written by flcli partial or flcli merge).
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+    /// The merged partial result to write (FILE.flp), atomically.
+    #[arg(
+        long = "out",
+        short = 'o',
+        required = true,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        help_heading = "Output"
+    )]
+    pub out: PathBuf,
+}

@@ -1,0 +1,16 @@
+//! `flcli merge`: merges partial results into one (for tree reductions:
+//! merging in any order or tree gives the same bits).
+
+use super::Global;
+use crate::cli::MergeArgs;
+use anyhow::Result;
+
+/// Runs `flcli merge`; returns the exit code.
+pub fn run(a: &MergeArgs, g: &Global) -> Result<i32> {
+    let out = super::partial::out_file(&a.out)?;
+    out.refuse_inputs(a.files.iter().map(|p| p.as_path()))?;
+    let parts = super::load::read_partials(&a.files)?;
+    let merged = crate::partial::merge(&parts)?;
+    super::partial::write(&out, &merged, g)?;
+    Ok(0)
+}

@@ -1,0 +1,120 @@
+//! `flcli partial`: reads data files once and writes a partial result (`.flp`)
+//! holding every sum that `stats`, `compare` and `recommend` need for its
+//! rows, so that shards read on many machines can be merged and reported on.
+
+use super::{engine_spec, input_options_by, note_detection, parse_list, run_pass, Global};
+use crate::analysis::variants::{self, VariantDef};
+use crate::cli::PartialArgs;
+use crate::input::Dataset;
+use crate::model::{Alpha, Mode};
+use crate::outfile::OutFile;
+use crate::partial::{self, About, Header, PartialResult, Spec};
+use anyhow::{bail, Result};
+
+/// The γ that `recommend` always weighs besides the user's: 0 (CE) and its
+/// default calibration γ.
+const RECOMMEND_GAMMAS: [f64; 2] = [0.0, 3.0];
+
+/// Runs `flcli partial`; returns the exit code.
+pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
+    let out = out_file(&a.out)?;
+    out.refuse_inputs(a.input.files.iter().map(|p| p.as_path()))?;
+    if let Some(p) = super::load::partial_inputs(&a.input.files)?.first() {
+        bail!(
+            "{}: is a partial result already; flcli partial reads data files (merge partials with flcli merge)",
+            crate::text::escape(&p.display().to_string())
+        );
+    }
+    let mut gammas = parse_list(&a.gamma, "--gamma")?
+        .into_iter()
+        .map(|x| super::check_gamma("--gamma", x))
+        .collect::<Result<Vec<_>>>()?;
+    gammas.extend(RECOMMEND_GAMMAS);
+    gammas.sort_by(f64::total_cmp);
+    gammas.dedup();
+    let named = a
+        .variant
+        .iter()
+        .map(|v| variants::parse_named(v))
+        .collect::<Result<Vec<_>>>()?;
+    let opts = input_options_by(&a.input, &a.by)?;
+    let ds = Dataset::open(&opts)?;
+    out.refuse_inputs(ds.sources.iter().map(|s| s.path.as_path()))?;
+    let input = super::load::describe(&ds);
+    note_detection(&input, g);
+    let k = ds.classes.len();
+    // α only reweights sums at report time: any α serves to list the terms.
+    let alpha = match input.mode {
+        Mode::Softmax => Alpha::None,
+        _ => Alpha::Scalar(0.25),
+    };
+    let mut defs: Vec<VariantDef> = gammas.iter().map(|&x| variants::focal(x, &alpha)).collect();
+    defs.push(variants::resolve(
+        &variants::Named::Flsd53,
+        &vec![1; k],
+        &alpha,
+    ));
+    for n in &named {
+        defs.push(variants::resolve(n, &vec![1; k], &alpha));
+    }
+    let loss = crate::cli::LossArgs {
+        eps: a.eps,
+        buckets: a.buckets.clone(),
+        // β only weighs classes when a report is built; any valid value passes the checks.
+        beta: 0.0,
+        easy: a.easy,
+    };
+    let mut spec = engine_spec(&input, k, &loss)?;
+    spec.terms = variants::terms_for(&defs);
+    spec.tails = true;
+    spec.calib = true;
+    let sums = run_pass(&ds, &spec, g)?;
+    let result = PartialResult {
+        header: Header {
+            writer: format!("flcli {}", env!("CARGO_PKG_VERSION")),
+            spec: Spec {
+                mode: spec.mode,
+                score_kind: spec.kind,
+                eps: spec.eps,
+                bucket_edges: spec.edges.clone(),
+                easy: spec.easy,
+                terms: spec.terms.iter().map(|&t| partial::term_name(t)).collect(),
+                tails: spec.tails,
+                calib: spec.calib,
+                by: opts.by.clone(),
+                positive: opts.positive.clone(),
+                background: opts.background,
+                ignore_index: opts.ignore_index,
+            },
+            about: About {
+                classes: ds.classes.clone(),
+                label_column: input.label_column.clone(),
+                score_columns: input.score_columns.clone(),
+                detected: input.detected.clone(),
+                files: input.files.clone(),
+                format: input.format.clone(),
+            },
+        },
+        sums,
+    };
+    write(&out, &result, g)?;
+    Ok(0)
+}
+
+/// Checks `-o` for a partial result (a file name; not stdout).
+pub fn out_file(path: &std::path::Path) -> Result<OutFile> {
+    if path.as_os_str() == "-" {
+        bail!("-o needs a file name (OUT.flp), not -: a partial result is binary");
+    }
+    OutFile::check("-o", path)
+}
+
+/// Writes `r` to `out` and says so on stderr.
+pub fn write(out: &OutFile, r: &PartialResult, g: &Global) -> Result<()> {
+    out.write(&partial::encode(r)?)?;
+    g.note(&format!(
+        "wrote {}",
+        crate::text::escape(&out.path().display().to_string())
+    ));
+    Ok(())
+}

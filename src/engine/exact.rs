@@ -1,0 +1,201 @@
+//! Exact sums of `f64` values, so that merging partial results gives the
+//! same bits whatever the merge order or tree.
+//!
+//! Each sum is a Shewchuk expansion (as Python's `math.fsum` keeps them): a
+//! short list of non-overlapping doubles, smallest magnitude first, whose
+//! exact mathematical sum is the sum of every value added. Adding is exact;
+//! [`Expansion::round`] rounds that exact value once, correctly (to nearest,
+//! ties to even), so two expansions holding the same exact value round to
+//! the same double even when their components differ.
+//!
+//! Exactness holds while no partial sum overflows the `f64` range; a
+//! non-finite value (or an overflow) turns the sum into plain `f64`
+//! arithmetic on the special values, whose result (±inf or NaN) does not
+//! depend on the order either.
+
+/// Exact sum of the values added so far (see the module doc).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expansion {
+    /// Non-overlapping components, increasing magnitude, none zero; or one
+    /// non-finite value once the sum has left the finite range.
+    parts: Vec<f64>,
+}
+
+impl Expansion {
+    /// Adds `x` exactly.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x == 0.0 {
+            return;
+        }
+        if !x.is_finite() || self.parts.first().is_some_and(|p| !p.is_finite()) {
+            let s = self.round() + x;
+            self.parts.clear();
+            self.parts.push(s);
+            return;
+        }
+        let mut x = x;
+        let mut i = 0;
+        for j in 0..self.parts.len() {
+            let mut y = self.parts[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                self.parts[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        self.parts.truncate(i);
+        if x != 0.0 {
+            self.parts.push(x);
+        }
+        if !x.is_finite() {
+            // A finite sum overflowed: keep only the special value.
+            self.parts.clear();
+            self.parts.push(x);
+        }
+    }
+
+    /// Adds every component of `other` (so its exact value).
+    pub fn add_all(&mut self, other: &Expansion) {
+        for &x in &other.parts {
+            self.add(x);
+        }
+    }
+
+    /// The components, smallest magnitude first (for serialising).
+    pub fn parts(&self) -> &[f64] {
+        &self.parts
+    }
+
+    /// The exact value rounded to the nearest double (ties to even).
+    pub fn round(&self) -> f64 {
+        let p = &self.parts;
+        let mut n = p.len();
+        if n == 0 {
+            return 0.0;
+        }
+        n -= 1;
+        let mut hi = p[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        // The rest lies below half an ulp of `hi` unless `lo` is exactly half
+        // an ulp and the rest pushes past it in the same direction.
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+        hi
+    }
+}
+
+/// Exact sums of a fixed number of values (one [`Expansion`] each).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExactVec {
+    /// One expansion per value.
+    pub sums: Vec<Expansion>,
+}
+
+impl ExactVec {
+    /// `n` zero sums.
+    pub fn zeros(n: usize) -> ExactVec {
+        ExactVec {
+            sums: vec![Expansion::default(); n],
+        }
+    }
+
+    /// Adds `xs[i]` to sum `i`; `xs` may be shorter than the sums.
+    pub fn add_f64(&mut self, xs: &[f64]) {
+        for (s, &x) in self.sums.iter_mut().zip(xs) {
+            s.add(x);
+        }
+    }
+
+    /// Adds `other`'s sums, value by value.
+    pub fn add_exact(&mut self, other: &ExactVec) {
+        for (s, o) in self.sums.iter_mut().zip(&other.sums) {
+            s.add_all(o);
+        }
+    }
+
+    /// Each sum, rounded once, into `out`.
+    pub fn round_into(&self, out: &mut [f64]) {
+        for (o, s) in out.iter_mut().zip(&self.sums) {
+            *o = s.round();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum(xs: &[f64]) -> f64 {
+        let mut e = Expansion::default();
+        for &x in xs {
+            e.add(x);
+        }
+        e.round()
+    }
+
+    #[test]
+    fn exact_where_naive_is_not() {
+        assert_eq!(sum(&[1e100, 1.0, -1e100]), 1.0);
+        assert_eq!(sum(&[0.1; 10]), 1.0);
+        assert_eq!(sum(&[1.0, 1e-16, 1e-16]), 1.0000000000000002);
+    }
+
+    #[test]
+    fn order_and_grouping_do_not_matter() {
+        let xs: Vec<f64> = (0..500)
+            .map(|i| ((i * 7919) % 1000) as f64 * 1.37e-3 + (i as f64).sin() * 1e5)
+            .collect();
+        let want = sum(&xs);
+        let mut rev = xs.clone();
+        rev.reverse();
+        assert_eq!(sum(&rev).to_bits(), want.to_bits());
+        // Sums of chunks, merged as expansions in another order.
+        let mut total = Expansion::default();
+        for c in xs.chunks(37).rev() {
+            let mut e = Expansion::default();
+            for &x in c {
+                e.add(x);
+            }
+            total.add_all(&e);
+        }
+        assert_eq!(total.round().to_bits(), want.to_bits());
+    }
+
+    #[test]
+    fn half_way_rounds_to_even() {
+        // 1 + 2^-53 + 2^-100: just above half an ulp, so it rounds up.
+        let v = sum(&[1.0, 2f64.powi(-53), 2f64.powi(-100)]);
+        assert_eq!(v, 1.0 + f64::EPSILON);
+        assert_eq!(sum(&[1.0, 2f64.powi(-53)]), 1.0);
+    }
+
+    #[test]
+    fn special_values() {
+        assert_eq!(sum(&[1.0, f64::INFINITY, 2.0]), f64::INFINITY);
+        assert!(sum(&[f64::INFINITY, f64::NEG_INFINITY]).is_nan());
+        assert_eq!(sum(&[f64::MAX, f64::MAX]), f64::INFINITY);
+    }
+}

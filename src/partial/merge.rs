@@ -1,0 +1,176 @@
+//! Merging partial results: the settings must agree, classes are matched by
+//! name, and the sums are added exactly (so any order or tree of merges
+//! gives the same bits).
+
+use super::{About, Header, PartialResult, Spec};
+use crate::engine::exact::ExactVec;
+use crate::engine::{EngineSpec, Partial};
+use crate::model::Mode;
+use anyhow::{bail, Result};
+
+/// Merges `parts`, each named (its file) for messages, in the order given.
+///
+/// Classes are matched by name. When every part lists the same classes in
+/// the same order, that order is kept; otherwise integer class names are
+/// put in numeric order, and other names keep the order of the first part
+/// that lists them, then new ones in order of appearance.
+pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult> {
+    let Some((first_name, first)) = parts.first() else {
+        bail!("nothing to merge");
+    };
+    for (name, p) in &parts[1..] {
+        check_same(&first.header.spec, first_name, &p.header.spec, name)?;
+    }
+    let about: Vec<&About> = parts.iter().map(|(_, p)| &p.header.about).collect();
+    let classes = union_classes(&about);
+    let spec = first.header.spec.engine(classes.len())?;
+    let mut total = Partial::new(&spec);
+    let mut files: Vec<String> = Vec::new();
+    for (_, p) in parts {
+        let mut sums = p.sums.clone();
+        sums.make_exact();
+        if p.header.about.classes != classes {
+            sums = remap(&sums, &p.header, &classes)?;
+        }
+        sums.offset_files(files.len() as u32);
+        files.extend(p.header.about.files.iter().cloned());
+        total.merge(&sums);
+    }
+    total.sort_groups();
+    let mut score_columns: Vec<String> = Vec::new();
+    for a in &about {
+        for c in &a.score_columns {
+            if !score_columns.contains(c) {
+                score_columns.push(c.clone());
+            }
+        }
+    }
+    let format = if about.iter().all(|a| a.format == about[0].format) {
+        about[0].format.clone()
+    } else {
+        "mixed".into()
+    };
+    Ok(PartialResult {
+        header: Header {
+            writer: first.header.writer.clone(),
+            spec: first.header.spec.clone(),
+            about: About {
+                classes,
+                label_column: about[0].label_column.clone(),
+                score_columns,
+                detected: about[0].detected.clone(),
+                files,
+                format,
+            },
+        },
+        sums: total,
+    })
+}
+
+/// The class names of the merged result (see [`merge`]).
+fn union_classes(about: &[&About]) -> Vec<String> {
+    if about.iter().all(|a| a.classes == about[0].classes) {
+        return about[0].classes.clone();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for a in about {
+        for c in &a.classes {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+    }
+    if out.iter().all(|c| c.parse::<u64>().is_ok()) {
+        out.sort_by_key(|c| c.parse::<u64>().unwrap_or(u64::MAX));
+    }
+    out
+}
+
+/// Checks that two partials were computed under the same settings.
+fn check_same(a: &Spec, an: &str, b: &Spec, bn: &str) -> Result<()> {
+    fn show<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+    let diffs: [(&str, String, String); 12] = [
+        ("the mode", show(&a.mode), show(&b.mode)),
+        ("the score kind", show(&a.score_kind), show(&b.score_kind)),
+        ("--eps", show(&a.eps), show(&b.eps)),
+        ("--buckets", show(&a.bucket_edges), show(&b.bucket_edges)),
+        ("--easy", show(&a.easy), show(&b.easy)),
+        (
+            "the loss terms (--gamma, --variant)",
+            show(&a.terms),
+            show(&b.terms),
+        ),
+        ("the tail histograms", show(&a.tails), show(&b.tails)),
+        ("the calibration bins", show(&a.calib), show(&b.calib)),
+        ("--by", show(&a.by), show(&b.by)),
+        ("--positive", show(&a.positive), show(&b.positive)),
+        ("--background", show(&a.background), show(&b.background)),
+        (
+            "--ignore-index",
+            show(&a.ignore_index),
+            show(&b.ignore_index),
+        ),
+    ];
+    for (what, x, y) in diffs {
+        if x != y {
+            bail!("{an} and {bn} were computed under different settings: {what} is {x} in {an} but {y} in {bn}; only partials computed with the same flags can be merged");
+        }
+    }
+    Ok(())
+}
+
+/// `p` (exact sums, classes in `h`'s order) laid out for the classes `to`.
+fn remap(p: &Partial, h: &Header, to: &[String]) -> Result<Partial> {
+    let from = &h.about.classes;
+    let map: Vec<usize> = from
+        .iter()
+        .map(|c| to.iter().position(|t| t == c).unwrap_or(0))
+        .collect();
+    let old = h.spec.engine(from.len())?;
+    let new = h.spec.engine(to.len())?;
+    Ok(remap_with(p, &old, &new, &map))
+}
+
+fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) -> Partial {
+    let mut out = Partial::new(new);
+    let ex = p.exact.as_deref().expect("exact sums");
+    let mut cells = ExactVec::zeros(out.cells.len());
+    let block = old.buckets() * 2 * p.stride;
+    for g in 0..old.groups() {
+        let (c, pos) = old.group_class(g);
+        let ng = match new.mode {
+            Mode::Binary => g,
+            Mode::Softmax => map[c],
+            Mode::Sigmoid => 2 * map[c] + pos as usize,
+        };
+        cells.sums[ng * block..(ng + 1) * block]
+            .clone_from_slice(&ex.cells.sums[g * block..(g + 1) * block]);
+    }
+    for (i, &m) in map.iter().enumerate() {
+        out.class_rows[m] = p.class_rows[i];
+        out.correct[m] = p.correct[i];
+    }
+    out.set_exact(cells, ex.tails.clone(), ex.calib.clone(), ex.brier.clone());
+    out.brier.1 = p.brier.1;
+    out.rows_read = p.rows_read;
+    out.rows_used = p.rows_used;
+    out.rows_ignored = p.rows_ignored;
+    out.background_rows = p.background_rows;
+    out.skipped = p.skipped.clone();
+    out.group_skipped = p.group_skipped;
+    out.copies = p.copies;
+    if let Some(g) = &p.groups {
+        let mut ng = crate::engine::accum::Groups::default();
+        for (k, part) in g.keys.iter().zip(&g.parts) {
+            let mut part = part.clone();
+            part.make_exact();
+            ng.index.insert(k.clone(), ng.parts.len());
+            ng.keys.push(k.clone());
+            ng.parts.push(remap_with(&part, old, new, map));
+        }
+        out.groups = Some(Box::new(ng));
+    }
+    out
+}
