@@ -13,6 +13,7 @@ pub mod outfile;
 pub mod partial;
 pub mod render;
 pub mod report;
+pub mod sql;
 pub mod text;
 
 use clap::Parser;
@@ -93,6 +94,7 @@ where
         Command::Recommend(a) => cmd::recommend::run(a, &g),
         Command::Partial(a) => cmd::partial::run(a, &g),
         Command::Merge(a) => cmd::merge::run(a, &g),
+        Command::Sql(a) => cmd::sql::run(a, &g),
         Command::Schema => cmd::schema(),
         Command::Completions { shell } => cmd::docs::completions(*shell),
         Command::Man => cmd::docs::man(),

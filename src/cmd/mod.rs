@@ -12,6 +12,7 @@ pub mod out;
 pub mod partial;
 pub mod recommend;
 mod reproduce;
+pub mod sql;
 pub mod stats;
 
 use crate::cli::{InputArgs, LossArgs, OutputArgs};

@@ -34,6 +34,7 @@ mod robust_safety;
 mod robust_skip;
 mod schema;
 mod simd;
+mod sql;
 mod tables;
 mod terminal;
 

@@ -1,0 +1,195 @@
+//! `flcli sql`: prints the query that computes a pass's sums inside a SQL engine.
+
+use super::compare::Grid;
+use super::{parse_edges, Global};
+use crate::analysis::variants;
+use crate::cli::SqlArgs;
+use crate::engine::EngineSpec;
+use crate::input::detect::{self, ColType, Column};
+use crate::input::{ColumnFlags, Dataset, InputOptions, Layout, Scores, Selector};
+use crate::model::{Alpha, ScoreKind, Term};
+use crate::sql::{self, SumsSpec, Target, TermSpec, SUMS_VERSION};
+use anyhow::{bail, Result};
+use std::io::Write;
+
+/// The terms recommend weighs with its default flags: always summed, so one
+/// sums table serves stats, compare and recommend with their defaults.
+const RECOMMEND_TERMS: [Term; 7] = [
+    Term::Pow(0.0),
+    Term::Pow(0.5),
+    Term::Pow(1.0),
+    Term::Pow(2.0),
+    Term::Pow(3.0),
+    Term::Pow(5.0),
+    Term::Flsd53,
+];
+
+/// Runs `flcli sql`; returns the exit code.
+pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
+    if !(a.eps > 0.0 && a.eps < 0.5) {
+        bail!("--eps must lie in (0, 0.5), got {}", a.eps);
+    }
+    if !(a.easy > 0.0 && a.easy <= 1.0) {
+        bail!("--easy must lie in (0, 1], got {}", a.easy);
+    }
+    let edges = parse_edges(&a.buckets)?;
+    let grid = Grid::parse(&a.gamma, None, &a.variant)?;
+    if a.table.trim().is_empty() {
+        bail!("--table is empty; pass what the query reads, e.g. --table my_schema.predictions");
+    }
+    let (layout, classes) = layout(a)?;
+    let Scores::Columns(scores) = &layout.scores else {
+        bail!(
+            "the scores are in a list column; flcli sql reads one column per class: select the list's elements as columns in --table, e.g. (SELECT label, probs[1] AS p_0, probs[2] AS p_1 FROM t)"
+        );
+    };
+    let mut terms: Vec<Term> = Vec::new();
+    let placeholder_counts = vec![1; classes.len()];
+    let mut defs: Vec<variants::VariantDef> = grid
+        .gammas
+        .iter()
+        .map(|&g| variants::focal(g, &Alpha::None))
+        .collect();
+    for n in &grid.named {
+        defs.push(variants::resolve(n, &placeholder_counts, &Alpha::None));
+    }
+    for t in variants::terms_for(&defs).into_iter().chain(RECOMMEND_TERMS) {
+        if !terms.contains(&t) {
+            terms.push(t);
+        }
+    }
+    let spec = EngineSpec {
+        mode: layout.mode,
+        kind: layout.kind,
+        classes: classes.len(),
+        eps: a.eps,
+        edges,
+        easy: a.easy,
+        terms,
+        tails: true,
+        calib: true,
+    };
+    let sums_spec = SumsSpec {
+        flcli_sums: SUMS_VERSION,
+        dialect: a.dialect.as_str().into(),
+        table: a.table.clone(),
+        mode: spec.mode,
+        score_kind: spec.kind,
+        label_column: layout.label.clone(),
+        score_columns: scores.clone(),
+        classes: classes.clone(),
+        eps: spec.eps,
+        edges: spec.edges.clone(),
+        easy: spec.easy,
+        terms: spec.terms.iter().map(|&t| TermSpec::from(t)).collect(),
+        tail_bins: crate::engine::spec::TAIL_BINS,
+        calib_bins: crate::engine::spec::CALIB_BINS,
+        ignore_index: a.ignore_index,
+        background: a.background,
+        positive: a.positive.clone(),
+    };
+    let target = Target {
+        table: a.table.clone(),
+        mode: spec.mode,
+        kind: spec.kind,
+        label: layout.label.clone(),
+        scores: scores.clone(),
+        classes,
+        positive: a.positive.clone(),
+        background: a.background,
+        ignore_index: a.ignore_index,
+    };
+    let q = sql::query(a.dialect, &target, &spec, &serde_json::to_string(&sums_spec)?);
+    std::io::stdout().lock().write_all(q.as_bytes())?;
+    Ok(0)
+}
+
+/// The column flags as [`ColumnFlags`].
+fn flags(a: &SqlArgs) -> ColumnFlags {
+    let scores = if let Some(c) = &a.prob {
+        Some((ScoreKind::Probabilities, Selector::One(c.clone())))
+    } else if let Some(c) = &a.logit {
+        Some((ScoreKind::Logits, Selector::One(c.clone())))
+    } else if let Some(c) = &a.probs {
+        Some((ScoreKind::Probabilities, Selector::Many(c.clone())))
+    } else {
+        a.logits
+            .as_ref()
+            .map(|c| (ScoreKind::Logits, Selector::Many(c.clone())))
+    };
+    ColumnFlags {
+        label: a.label.clone(),
+        scores,
+        mode: a.mode.map(Into::into),
+    }
+}
+
+/// The layout and class names: detected from --like, or from the flags alone.
+fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
+    let flags = flags(a);
+    if let Some(like) = &a.like {
+        let delimiter = match a.delimiter.as_str() {
+            "\\t" | "tab" => b'\t',
+            d if d.len() == 1 => d.as_bytes()[0],
+            d => bail!("--delimiter must be one byte (or \\t), got {d:?}"),
+        };
+        let ds = Dataset::open(&InputOptions {
+            paths: vec![like.clone()],
+            format: a.input_format,
+            delimiter,
+            columns: flags,
+            positive: a.positive.clone(),
+            background: a.background,
+            ignore_index: a.ignore_index,
+            skip_invalid: false,
+            by: None,
+            max_groups: 1,
+        })?;
+        return Ok((ds.layout.clone(), ds.classes.clone()));
+    }
+    let missing: Vec<&str> = [
+        ("--label COL", flags.label.is_none()),
+        ("--prob/--logit COL or --probs/--logits COLS", flags.scores.is_none()),
+        ("--mode", flags.mode.is_none()),
+    ]
+    .iter()
+    .filter(|x| x.1)
+    .map(|x| x.0)
+    .collect();
+    if !missing.is_empty() {
+        bail!(
+            "flcli cannot see the table: pass {} (or --like SAMPLE_FILE to detect them from a local sample with the same columns)",
+            missing.join(", ")
+        );
+    }
+    let mut names = vec![flags.label.clone().unwrap_or_default()];
+    match &flags.scores {
+        Some((_, Selector::One(c))) => names.push(c.clone()),
+        Some((_, Selector::Many(c))) => {
+            if c.contains(['*', '?']) {
+                bail!("--probs/--logits {c:?}: a glob needs the table's column names; list the columns (a,b,c) or pass --like SAMPLE_FILE");
+            }
+            if !c.contains(',') {
+                bail!("--probs/--logits {c:?}: one column is a list column, which flcli sql does not read; list one column per class (a,b,c)");
+            }
+            names.extend(c.split(',').map(|s| s.trim().to_string()));
+        }
+        None => {}
+    }
+    let cols: Vec<Column> = names
+        .into_iter()
+        .map(|name| Column {
+            name,
+            ty: ColType::Scalar,
+        })
+        .collect();
+    let layout = detect::detect(&cols, &flags)?;
+    let classes = layout.classes.clone().unwrap_or_default();
+    if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
+        bail!("{} mode needs at least 2 score columns", layout.mode.as_str());
+    }
+    if a.positive.is_some() && layout.mode != crate::model::Mode::Binary {
+        bail!("--positive is for binary mode only; this is {} mode", layout.mode.as_str());
+    }
+    Ok((layout, classes))
+}

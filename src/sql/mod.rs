@@ -1,0 +1,147 @@
+//! `flcli sql`: one SQL query that computes, inside any SQL engine, exactly
+//! the sums of an engine pass ([`crate::engine::Partial`]), and the reader
+//! that turns the query's result (a "sums table") back into a Partial.
+//!
+//! The query is a chain of `SELECT *, … FROM previous` layers: the columns
+//! read, each row's label code and status, the element math, the keys and
+//! the terms; then one `GROUP BY GROUPING SETS` over cell, tail bin,
+//! calibration bin and row status. Every bin is an explicit comparison with
+//! the engine's own edges, and every term is written with the engine's
+//! operations in the engine's order, so only `LN`, `EXP` (within an ulp of
+//! the engine's) and the order of the sums differ.
+
+pub mod dialect;
+mod elem;
+mod keys;
+pub mod rows;
+pub mod spec;
+pub mod sums;
+
+use crate::engine::kernel::Plan;
+use crate::engine::EngineSpec;
+use crate::model::{Mode, ScoreKind};
+pub use dialect::Dialect;
+pub use spec::{SumsSpec, TermSpec, SUMS_VERSION};
+
+/// What the query reads: the table and its columns, and how labels map to classes.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The table expression after `FROM` (a name, a table function, or a subquery).
+    pub table: String,
+    /// Binary, softmax or sigmoid.
+    pub mode: Mode,
+    /// Probabilities or logits.
+    pub kind: ScoreKind,
+    /// The label column.
+    pub label: String,
+    /// The score columns, in class order.
+    pub scores: Vec<String>,
+    /// Class names in class order.
+    pub classes: Vec<String>,
+    /// The positive label value (binary, string labels).
+    pub positive: Option<String>,
+    /// The background label (sigmoid).
+    pub background: i64,
+    /// The ignore index.
+    pub ignore_index: i64,
+}
+
+/// One `SELECT` layer of the query.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    /// A FROM item joined to the previous layer (one row per class index).
+    join: Option<String>,
+    /// New columns: expression and name.
+    cols: Vec<(String, String)>,
+}
+
+impl Layer {
+    fn cols(v: Vec<(String, &str)>) -> Layer {
+        Layer::owned(v.into_iter().map(|(e, n)| (e, n.to_string())).collect())
+    }
+
+    fn owned(cols: Vec<(String, String)>) -> Layer {
+        Layer { join: None, cols }
+    }
+
+    fn join(item: String, v: Vec<(String, &str)>) -> Layer {
+        let mut l = Layer::cols(v);
+        l.join = Some(item);
+        l
+    }
+}
+
+/// The values summed per group, in the order of the sums table's columns.
+fn sums(spec: &EngineSpec) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = [
+        ("COUNT(*)", "n"),
+        ("SUM(pt)", "pt_sum"),
+        ("SUM(ce)", "ce_sum"),
+        ("SUM(conf)", "conf_sum"),
+        ("SUM(ok)", "ok_sum"),
+        ("SUM(topn)", "top_sum"),
+        ("SUM(brier)", "brier_sum"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    for j in 0..spec.terms.len() {
+        v.push((format!("SUM(loss{j})"), format!("loss{j}")));
+        v.push((format!("SUM(grad{j})"), format!("grad{j}")));
+    }
+    v
+}
+
+/// The query for `d` that computes the sums of `spec` over `t`, with `spec_json`
+/// in its constant `flcli_spec` column.
+pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> String {
+    let need_lnq = spec
+        .terms
+        .iter()
+        .any(|&x| matches!(Plan::of(x), Plan::General(_)));
+    let mut layers = vec![
+        Layer::cols(vec![(rows::code(d, t), "code")]),
+        Layer::cols(vec![(rows::status(d, t), "st")]),
+    ];
+    match t.mode {
+        Mode::Softmax => layers.extend(elem::softmax(d, t, spec, need_lnq)),
+        _ => layers.extend(elem::binary(d, t, spec, need_lnq)),
+    }
+    layers.extend(keys::keys(d, spec));
+    layers.push(keys::terms(d, spec));
+    let mut ctes = vec![format!("flcli_l0 AS (\n  {}\n)", rows::source(d, t))];
+    for (i, l) in layers.iter().enumerate() {
+        let cols: Vec<String> = l
+            .cols
+            .iter()
+            .map(|(e, n)| format!("    {e} AS {n}"))
+            .collect();
+        let from = match &l.join {
+            Some(item) => format!("flcli_l{i} AS flcli_p CROSS JOIN {item}"),
+            None => format!("flcli_l{i}"),
+        };
+        let star = if l.join.is_some() { "flcli_p.*" } else { "*" };
+        ctes.push(format!(
+            "flcli_l{} AS (\n  SELECT {star},\n{}\n  FROM {from}\n)",
+            i + 1,
+            cols.join(",\n")
+        ));
+    }
+    let last = format!("flcli_l{}", layers.len());
+    let aggs: Vec<String> = sums(spec)
+        .iter()
+        .map(|(e, n)| format!("    {e} AS {n}"))
+        .collect();
+    ctes.push(format!(
+        "flcli_sums AS (\n  SELECT ck, tk, kk, rk,\n{}\n  FROM {last}\n  GROUP BY GROUPING SETS ((ck), (tk), (kk), (rk))\n)",
+        aggs.join(",\n")
+    ));
+    let out: Vec<String> = sums(spec).into_iter().map(|(_, n)| n).collect();
+    format!(
+        "WITH\n{}\nSELECT\n  {} AS flcli_spec,\n  CASE WHEN ck IS NOT NULL THEN 'cell' WHEN tk IS NOT NULL THEN 'tail' WHEN kk IS NOT NULL THEN 'calib' ELSE 'row' END AS section,\n  {} AS idx,\n  {}\nFROM flcli_sums\nWHERE ck IS NOT NULL OR tk IS NOT NULL OR kk IS NOT NULL OR rk IS NOT NULL\nORDER BY section, idx\n",
+        ctes.join(",\n"),
+        d.string(spec_json),
+        d.as_int("COALESCE(ck, tk, kk, rk)"),
+        out.join(",\n  ")
+    )
+}
