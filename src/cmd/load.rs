@@ -20,7 +20,7 @@ use std::path::PathBuf;
 pub struct InputDesc {
     /// The files read, in order, as given or found in directories (`-` for stdin).
     pub paths: Vec<PathBuf>,
-    /// "parquet", "csv", "mixed", or "partial".
+    /// "parquet", "csv", "mixed", "partial", or "sql_sums".
     pub format: String,
     /// The data files the rows came from (the skip locations index into it).
     pub files: Vec<String>,
@@ -68,11 +68,16 @@ pub enum InputKind {
     Data,
     /// Partial results written by `flcli partial` or `flcli merge`.
     Partials,
+    /// A sums table saved from the query of `flcli sql` (a `flcli_spec` column).
+    SqlSums,
 }
 
 impl InputKind {
     /// What `paths` are: all partial results, or data (one kind per run).
     pub fn of(paths: &[PathBuf]) -> Result<InputKind> {
+        if super::load_sql::is_sums_input(paths)? {
+            return Ok(InputKind::SqlSums);
+        }
         let partials = partial_inputs(paths)?;
         if partials.is_empty() {
             return Ok(InputKind::Data);
@@ -117,6 +122,7 @@ pub fn load<T>(
             let parts = read_partials(&opts.paths)?;
             load_partials(opts, parts, plan)?
         }
+        InputKind::SqlSums => super::load_sql::load_sums(opts, plan)?,
     };
     loaded.partial.round();
     Ok((loaded, extra))

@@ -53,7 +53,10 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
     for n in &grid.named {
         defs.push(variants::resolve(n, &placeholder_counts, &Alpha::None));
     }
-    for t in variants::terms_for(&defs).into_iter().chain(RECOMMEND_TERMS) {
+    for t in variants::terms_for(&defs)
+        .into_iter()
+        .chain(RECOMMEND_TERMS)
+    {
         if !terms.contains(&t) {
             terms.push(t);
         }
@@ -99,7 +102,12 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         background: a.background,
         ignore_index: a.ignore_index,
     };
-    let q = sql::query(a.dialect, &target, &spec, &serde_json::to_string(&sums_spec)?);
+    let q = sql::query(
+        a.dialect,
+        &target,
+        &spec,
+        &serde_json::to_string(&sums_spec)?,
+    );
     std::io::stdout().lock().write_all(q.as_bytes())?;
     Ok(0)
 }
@@ -149,7 +157,10 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
     }
     let missing: Vec<&str> = [
         ("--label COL", flags.label.is_none()),
-        ("--prob/--logit COL or --probs/--logits COLS", flags.scores.is_none()),
+        (
+            "--prob/--logit COL or --probs/--logits COLS",
+            flags.scores.is_none(),
+        ),
         ("--mode", flags.mode.is_none()),
     ]
     .iter()
@@ -186,10 +197,16 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
     let layout = detect::detect(&cols, &flags)?;
     let classes = layout.classes.clone().unwrap_or_default();
     if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
-        bail!("{} mode needs at least 2 score columns", layout.mode.as_str());
+        bail!(
+            "{} mode needs at least 2 score columns",
+            layout.mode.as_str()
+        );
     }
     if a.positive.is_some() && layout.mode != crate::model::Mode::Binary {
-        bail!("--positive is for binary mode only; this is {} mode", layout.mode.as_str());
+        bail!(
+            "--positive is for binary mode only; this is {} mode",
+            layout.mode.as_str()
+        );
     }
     Ok((layout, classes))
 }

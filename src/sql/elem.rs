@@ -27,7 +27,13 @@ pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<
     let counted = format!("st = {COUNTED}");
     if t.mode == Mode::Sigmoid {
         // Row level first: whether the labelled class has the top score.
-        let m = format!("GREATEST({})", (0..k).map(|i| format!("s{i}")).collect::<Vec<_>>().join(", "));
+        let m = format!(
+            "GREATEST({})",
+            (0..k)
+                .map(|i| format!("s{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         layers.push(Layer::cols(vec![(m, "m")]));
         let top = argmax(k, |i| format!("s{i}"), "m");
         layers.push(Layer::cols(vec![(
@@ -38,8 +44,11 @@ pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<
         layers.push(Layer::join(
             d.indices(k, "j"),
             vec![
-                (format!("CASE WHEN {counted} THEN CASE j {} END END", x.join(" ")), "x"),
-                (format!("CASE WHEN code = j THEN 1 ELSE 0 END"), "c"),
+                (
+                    format!("CASE WHEN {counted} THEN CASE j {} END END", x.join(" ")),
+                    "x",
+                ),
+                ("CASE WHEN code = j THEN 1 ELSE 0 END".to_string(), "c"),
                 (format!("CASE WHEN j = 0 THEN {} END", row_key()), "rk"),
             ],
         ));
@@ -106,7 +115,10 @@ pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<
         ok.clone()
     };
     layers.push(Layer::cols(vec![
-        (format!("CASE WHEN p > {one} - p THEN p ELSE {one} - p END"), "conf"),
+        (
+            format!("CASE WHEN p > {one} - p THEN p ELSE {one} - p END"),
+            "conf",
+        ),
         (ok, "ok"),
         ("(p - c) * (p - c)".into(), "brier"),
         ("c".into(), "pol"),
@@ -125,13 +137,21 @@ pub fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec
     let counted = format!("st = {COUNTED}");
     let mut layers = Vec::new();
     let mut v: Vec<(String, String)> = (0..k)
-        .map(|i| (format!("CASE WHEN {counted} THEN s{i} END"), format!("v{i}")))
+        .map(|i| {
+            (
+                format!("CASE WHEN {counted} THEN s{i} END"),
+                format!("v{i}"),
+            )
+        })
         .collect();
     v.push((format!("CASE WHEN {counted} THEN code END"), "y".into()));
     v.push((row_key(), "rk".into()));
     layers.push(Layer::owned(v));
     let all: Vec<String> = (0..k).map(|i| format!("v{i}")).collect();
-    layers.push(Layer::cols(vec![(format!("GREATEST({})", all.join(", ")), "m")]));
+    layers.push(Layer::cols(vec![(
+        format!("GREATEST({})", all.join(", ")),
+        "m",
+    )]));
     let sy: Vec<String> = (0..k).map(|i| format!("WHEN {i} THEN v{i}")).collect();
     layers.push(Layer::cols(vec![
         (argmax(k, |i| format!("v{i}"), "m"), "am"),
@@ -141,7 +161,9 @@ pub fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec
     match spec.kind {
         ScoreKind::Logits => {
             layers.push(Layer::owned(
-                (0..k).map(|i| (format!("EXP(v{i} - m)"), format!("e{i}"))).collect(),
+                (0..k)
+                    .map(|i| (format!("EXP(v{i} - m)"), format!("e{i}")))
+                    .collect(),
             ));
             // Sums in class order from 0, as the engine adds them.
             let s = (0..k).fold(zero.clone(), |a, i| format!("({a} + e{i})"));

@@ -103,8 +103,15 @@ pub fn terms(d: Dialect, spec: &EngineSpec) -> Layer {
             Plan::Flsd53 => {
                 let lt = format!("pt < {}", d.float(0.2));
                 let w = format!("CASE WHEN {lt} THEN ((q * q) * (q * q)) * q ELSE (q * q) * q END");
-                let g = format!("CASE WHEN {lt} THEN {} ELSE {} END", d.float(5.0), d.float(3.0));
-                (format!("({w}) * ce"), format!("({w}) * (q + {g} * pt * ce)"))
+                let g = format!(
+                    "CASE WHEN {lt} THEN {} ELSE {} END",
+                    d.float(5.0),
+                    d.float(3.0)
+                );
+                (
+                    format!("({w}) * ce"),
+                    format!("({w}) * (q + {g} * pt * ce)"),
+                )
             }
             Plan::One => ("ce".into(), grad(&one, 0.0)),
             Plan::Int(n) => {

@@ -120,7 +120,12 @@ pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> Stri
             Some(item) => format!("flcli_l{i} AS flcli_p CROSS JOIN {item}"),
             None => format!("flcli_l{i}"),
         };
-        let star = if l.join.is_some() { "flcli_p.*" } else { "*" };
+        // The joined index column is `j` (see `Dialect::indices`).
+        let star = if l.join.is_some() {
+            "flcli_p.*, j"
+        } else {
+            "*"
+        };
         ctes.push(format!(
             "flcli_l{} AS (\n  SELECT {star},\n{}\n  FROM {from}\n)",
             i + 1,

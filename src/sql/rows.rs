@@ -39,7 +39,11 @@ fn labels_of(t: &Target) -> Labels {
 pub fn source(d: Dialect, t: &Target) -> String {
     let mut cols = vec![format!("{} AS lab", d.ident(&t.label))];
     for (k, s) in t.scores.iter().enumerate() {
-        cols.push(format!("CAST({} AS {}) AS s{k}", d.ident(s), d.double_type()));
+        cols.push(format!(
+            "CAST({} AS {}) AS s{k}",
+            d.ident(s),
+            d.double_type()
+        ));
     }
     format!("SELECT {} FROM {} AS flcli_t", cols.join(", "), t.table)
 }
@@ -54,7 +58,11 @@ pub fn code(d: Dialect, t: &Target) -> String {
             if sigmoid {
                 w.push(format!("WHEN lab = {} THEN -1", t.background));
             }
-            let numbered = t.classes.iter().enumerate().all(|(i, n)| *n == i.to_string());
+            let numbered = t
+                .classes
+                .iter()
+                .enumerate()
+                .all(|(i, n)| *n == i.to_string());
             if numbered {
                 // Integral values in 0..K-1, as integers or as floats such as 1.0.
                 w.push(format!(
@@ -114,7 +122,11 @@ pub fn status(d: Dialect, t: &Target) -> String {
         format!("WHEN code IS NULL THEN {}", r(SkipReason::UnknownLabel)),
     ];
     let nulls: Vec<String> = (0..k).map(|i| format!("s{i} IS NULL")).collect();
-    w.push(format!("WHEN {} THEN {}", nulls.join(" OR "), r(SkipReason::Null)));
+    w.push(format!(
+        "WHEN {} THEN {}",
+        nulls.join(" OR "),
+        r(SkipReason::Null)
+    ));
     w.push(format!("WHEN code = -2 THEN {IGNORED}"));
     for i in 0..k {
         let s = format!("s{i}");
@@ -145,6 +157,8 @@ pub fn row_key() -> String {
 
 /// The argmax of the scores, the first on ties (numpy, torch), given their maximum `m`.
 pub fn argmax(k: usize, v: impl Fn(usize) -> String, m: &str) -> String {
-    let w: Vec<String> = (0..k).map(|i| format!("WHEN {} = {m} THEN {i}", v(i))).collect();
+    let w: Vec<String> = (0..k)
+        .map(|i| format!("WHEN {} = {m} THEN {i}", v(i)))
+        .collect();
     format!("CASE {} END", w.join(" "))
 }

@@ -121,8 +121,15 @@ impl SumsSpec {
             );
         }
         let k = s.classes.len();
-        if s.edges.len() < 2 || (s.mode != Mode::Binary && k < 2) || (s.mode == Mode::Binary && k != 2) {
-            bail!("the flcli_spec value has {} bucket edges and {k} classes for {} mode", s.edges.len(), s.mode.as_str());
+        if s.edges.len() < 2
+            || (s.mode != Mode::Binary && k < 2)
+            || (s.mode == Mode::Binary && k != 2)
+        {
+            bail!(
+                "the flcli_spec value has {} bucket edges and {k} classes for {} mode",
+                s.edges.len(),
+                s.mode.as_str()
+            );
         }
         Ok(s)
     }

@@ -65,7 +65,12 @@ fn columns(path: &Path) -> Result<Vec<String>> {
     if is_parquet(path) {
         let f = std::fs::File::open(path)?;
         let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)?;
-        return Ok(b.schema().fields().iter().map(|f| f.name().clone()).collect());
+        return Ok(b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect());
     }
     let mut r = csv::ReaderBuilder::new().from_path(path)?;
     Ok(r.headers()?.iter().map(str::to_string).collect())
@@ -106,7 +111,12 @@ fn read_parquet(path: &Path) -> Result<Table> {
     use arrow_schema::DataType;
     let f = std::fs::File::open(path)?;
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)?;
-    let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let names: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let reader = builder.build()?;
     let mut rows = Vec::new();
     for batch in reader {
@@ -115,9 +125,11 @@ fn read_parquet(path: &Path) -> Result<Table> {
         for c in batch.columns() {
             // Floats as Rust's shortest round-trip text, which parses back to the same bits.
             let (a, float) = match c.data_type() {
-                DataType::Float16 | DataType::Float32 | DataType::Float64 | DataType::Decimal128(..) | DataType::Decimal256(..) => {
-                    (arrow_cast::cast(c, &DataType::Float64)?, true)
-                }
+                DataType::Float16
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Decimal128(..)
+                | DataType::Decimal256(..) => (arrow_cast::cast(c, &DataType::Float64)?, true),
                 _ => (arrow_cast::cast(c, &DataType::Utf8)?, false),
             };
             cols.push((a, float));
@@ -129,7 +141,10 @@ fn read_parquet(path: &Path) -> Result<Table> {
                         if a.is_null(i) {
                             None
                         } else if *float {
-                            Some(format!("{:?}", a.as_primitive::<arrow_array::types::Float64Type>().value(i)))
+                            Some(format!(
+                                "{:?}",
+                                a.as_primitive::<arrow_array::types::Float64Type>().value(i)
+                            ))
                         } else {
                             Some(a.as_string::<i32>().value(i).to_string())
                         }
@@ -152,17 +167,31 @@ fn from_table((names, rows): Table) -> Result<Sums> {
     let first = rows
         .iter()
         .find_map(|r| r.get(spec_col).cloned().flatten())
-        .ok_or_else(|| anyhow!("the sums table has no rows (an empty table: did the query read any row?)"))?;
+        .ok_or_else(|| {
+            anyhow!("the sums table has no rows (an empty table: did the query read any row?)")
+        })?;
     let spec = SumsSpec::parse(&first)?;
     let nt = spec.terms.len();
     let c = [
-        "section", "idx", "n", "pt_sum", "ce_sum", "conf_sum", "ok_sum", "top_sum", "brier_sum",
+        "section",
+        "idx",
+        "n",
+        "pt_sum",
+        "ce_sum",
+        "conf_sum",
+        "ok_sum",
+        "top_sum",
+        "brier_sum",
     ]
     .iter()
     .map(|n| col(n))
     .collect::<Result<Vec<_>>>()?;
-    let lc = (0..nt).map(|j| col(&format!("loss{j}"))).collect::<Result<Vec<_>>>()?;
-    let gc = (0..nt).map(|j| col(&format!("grad{j}"))).collect::<Result<Vec<_>>>()?;
+    let lc = (0..nt)
+        .map(|j| col(&format!("loss{j}")))
+        .collect::<Result<Vec<_>>>()?;
+    let gc = (0..nt)
+        .map(|j| col(&format!("grad{j}")))
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let cell = |k: usize| r.get(k).cloned().flatten();
@@ -173,7 +202,10 @@ fn from_table((names, rows): Table) -> Result<Sums> {
             match cell(k) {
                 None => Ok(0.0),
                 Some(s) => s.trim().parse::<f64>().map_err(|_| {
-                    anyhow!("row {i} (0-based), column {:?}: {s:?} is not a number", names[k])
+                    anyhow!(
+                        "row {i} (0-based), column {:?}: {s:?} is not a number",
+                        names[k]
+                    )
                 }),
             }
         };
@@ -300,7 +332,7 @@ impl Sums {
                 p.background_rows += r.n;
             }
             IGNORED => p.rows_ignored += r.n,
-            x if x <= -10 - 1 && x >= -10 - SkipReason::ALL.len() as i64 => {
+            x if x < -10 && x >= -10 - SkipReason::ALL.len() as i64 => {
                 let code = -10 - x;
                 let i = SkipReason::ALL
                     .iter()
@@ -322,7 +354,11 @@ impl Sums {
             return Ok(());
         }
         let mut by: Vec<(SkipReason, u64)> = Vec::new();
-        for r in self.rows.iter().filter(|r| r.section == "row" && r.idx <= -11) {
+        for r in self
+            .rows
+            .iter()
+            .filter(|r| r.section == "row" && r.idx <= -11)
+        {
             let code = -10 - r.idx;
             if let Some(&s) = SkipReason::ALL.iter().find(|&&s| reason_code(s) == code) {
                 match by.iter_mut().find(|x| x.0 == s) {
@@ -336,7 +372,10 @@ impl Sums {
         if total == 0 {
             return Ok(());
         }
-        let why: Vec<String> = by.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
+        let why: Vec<String> = by
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.as_str()))
+            .collect();
         bail!(
             "the sums table counts {total} invalid row(s) ({}); pass --skip-invalid to report on the valid rows, or fix the rows in the table (flcli stats on a sample with the same rows names the first one)",
             why.join(", ")

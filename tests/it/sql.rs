@@ -40,17 +40,42 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { file: "detection.parquet", flags: &["--logit", "logit", "--label", "label"] },
-    Case { file: "detection.parquet", flags: &["--prob", "prob", "--label", "label"] },
-    Case { file: "longtail.parquet", flags: &[] },
-    Case { file: "longtail_logits.parquet", flags: &[] },
-    Case { file: "animals.parquet", flags: &[] },
-    Case { file: "sigmoid.parquet", flags: &["--mode", "sigmoid"] },
+    Case {
+        file: "detection.parquet",
+        flags: &["--logit", "logit", "--label", "label"],
+    },
+    Case {
+        file: "detection.parquet",
+        flags: &["--prob", "prob", "--label", "label"],
+    },
+    Case {
+        file: "longtail.parquet",
+        flags: &[],
+    },
+    Case {
+        file: "longtail_logits.parquet",
+        flags: &[],
+    },
+    Case {
+        file: "animals.parquet",
+        flags: &[],
+    },
+    Case {
+        file: "sigmoid.parquet",
+        flags: &["--mode", "sigmoid"],
+    },
 ];
 
 /// Extra terms, so every way of computing a term runs: integer, half-integer
 /// and general γ, FLSD-53 and Poly-1.
-const GRID: &[&str] = &["--gamma", "0,0.5,1,1.7,2,2.5,5,7", "--variant", "poly1:1", "--variant", "asl:4,1.5"];
+const GRID: &[&str] = &[
+    "--gamma",
+    "0,0.5,1,1.7,2,2.5,5,7",
+    "--variant",
+    "poly1:1",
+    "--variant",
+    "asl:4,1.5",
+];
 
 fn sql(dialect: &str, table: &str, like: &Path, flags: &[&str]) -> String {
     let mut c = flcli();
@@ -62,7 +87,11 @@ fn sql(dialect: &str, table: &str, like: &Path, flags: &[&str]) -> String {
 }
 
 fn run_py(py: &Path, args: &[&std::ffi::OsStr]) {
-    let out = Command::new(py).arg(script()).args(args).output().expect("run python");
+    let out = Command::new(py)
+        .arg(script())
+        .args(args)
+        .output()
+        .expect("run python");
     assert!(
         out.status.success(),
         "{:?} failed:\n{}",
@@ -81,7 +110,13 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
             "--logit" => cols.scores = Some((ScoreKind::Logits, Selector::One(v))),
             "--prob" => cols.scores = Some((ScoreKind::Probabilities, Selector::One(v))),
             "--label" => cols.label = Some(v),
-            "--mode" => cols.mode = Some(if v == "sigmoid" { Mode::Sigmoid } else { Mode::Softmax }),
+            "--mode" => {
+                cols.mode = Some(if v == "sigmoid" {
+                    Mode::Sigmoid
+                } else {
+                    Mode::Softmax
+                })
+            }
             _ => panic!("flag {f}"),
         }
     }
@@ -106,7 +141,11 @@ fn assert_same(got: &Partial, want: &Partial, what: &str) {
     let floats = |name: &str, a: &[f64], b: &[f64]| {
         assert_eq!(a.len(), b.len(), "{what}: {name} lengths");
         for (i, (x, y)) in a.iter().zip(b).enumerate() {
-            assert!(rel(*x, *y) <= 1e-12, "{what}: {name}[{i}] = {x}, direct {y} (rel {:e})", rel(*x, *y));
+            assert!(
+                rel(*x, *y) <= 1e-12,
+                "{what}: {name}[{i}] = {x}, direct {y} (rel {:e})",
+                rel(*x, *y)
+            );
         }
     };
     floats("cells", &got.cells, &want.cells);
@@ -115,23 +154,53 @@ fn assert_same(got: &Partial, want: &Partial, what: &str) {
     floats("calib", &cal(got), &cal(want));
     floats("brier", &[got.brier.0], &[want.brier.0]);
     // The counts among the cells: exact.
-    for (i, (x, y)) in got.cells.iter().zip(&want.cells).enumerate().step_by(got.stride) {
+    for (i, (x, y)) in got
+        .cells
+        .iter()
+        .zip(&want.cells)
+        .enumerate()
+        .step_by(got.stride)
+    {
         assert_eq!(x, y, "{what}: count of cell {i}");
     }
     assert_eq!(got.brier.1, want.brier.1, "{what}: scored items");
     assert_eq!(got.class_rows, want.class_rows, "{what}: class rows");
     assert_eq!(got.correct, want.correct, "{what}: correct");
     assert_eq!(
-        (got.rows_read, got.rows_used, got.rows_ignored, got.background_rows),
-        (want.rows_read, want.rows_used, want.rows_ignored, want.background_rows),
+        (
+            got.rows_read,
+            got.rows_used,
+            got.rows_ignored,
+            got.background_rows
+        ),
+        (
+            want.rows_read,
+            want.rows_used,
+            want.rows_ignored,
+            want.background_rows
+        ),
         "{what}: rows read, used, ignored, background"
     );
-    let counts = |p: &Partial| p.skipped.by_reason.iter().map(|s| s.0).collect::<Vec<u64>>();
+    let counts = |p: &Partial| {
+        p.skipped
+            .by_reason
+            .iter()
+            .map(|s| s.0)
+            .collect::<Vec<u64>>()
+    };
     assert_eq!(counts(got), counts(want), "{what}: skipped rows by reason");
 }
 
 /// Runs `engine` on `file` and checks the sums against a direct pass; returns the largest relative difference.
-fn check_engine(py: &Path, w: &Workdir, engine: &str, file: &Path, flags: &[&str], skip: bool, out: &str) -> f64 {
+fn check_engine(
+    py: &Path,
+    w: &Workdir,
+    engine: &str,
+    file: &Path,
+    flags: &[&str],
+    skip: bool,
+    out: &str,
+) -> f64 {
     let table = match engine {
         "duckdb" => format!("read_parquet('{}')", file.display()),
         _ => "preds".to_string(),
@@ -151,7 +220,12 @@ fn check_engine(py: &Path, w: &Workdir, engine: &str, file: &Path, flags: &[&str
     let what = format!("{engine} {} {flags:?}", file.display());
     assert_same(&got, &want, &what);
     let mut worst: f64 = 0.0;
-    for (a, b) in got.cells.iter().zip(&want.cells).chain(got.tails.iter().zip(&want.tails)) {
+    for (a, b) in got
+        .cells
+        .iter()
+        .zip(&want.cells)
+        .chain(got.tails.iter().zip(&want.tails))
+    {
         worst = worst.max(rel(*a, *b));
     }
     eprintln!("{what}: largest relative difference {worst:e}");
@@ -164,7 +238,11 @@ fn duckdb_and_datafusion_give_the_sums_of_a_direct_pass() {
     let w = Workdir::new();
     for engine in ["duckdb", "datafusion"] {
         for (i, c) in CASES.iter().enumerate() {
-            let out = if i == 2 { format!("{engine}{i}.csv") } else { format!("{engine}{i}.parquet") };
+            let out = if i == 2 {
+                format!("{engine}{i}.csv")
+            } else {
+                format!("{engine}{i}.parquet")
+            };
             check_engine(&py, &w, engine, &fixture(c.file), c.flags, false, &out);
         }
     }
@@ -174,10 +252,210 @@ fn duckdb_and_datafusion_give_the_sums_of_a_direct_pass() {
 fn other_dialects_parse_with_sqlglot() {
     let Some(py) = python() else { return };
     let w = Workdir::new();
-    for (dialect, glot) in [("trino", "trino"), ("bigquery", "bigquery"), ("postgres", "postgres"), ("spark", "spark")] {
+    for (dialect, glot) in [
+        ("trino", "trino"),
+        ("bigquery", "bigquery"),
+        ("postgres", "postgres"),
+        ("spark", "spark"),
+    ] {
         for (i, c) in CASES.iter().enumerate() {
-            let q = w.write(&format!("{dialect}{i}.sql"), sql(dialect, "db.preds", &fixture(c.file), c.flags));
+            let q = w.write(
+                &format!("{dialect}{i}.sql"),
+                sql(dialect, "db.preds", &fixture(c.file), c.flags),
+            );
             run_py(&py, &["parse".as_ref(), glot.as_ref(), q.as_os_str()]);
+        }
+    }
+}
+
+/// The JSON report without what names the input file (its path, format, what was detected,
+/// and recommend's command line that reproduces it).
+fn comparable(mut v: serde_json::Value) -> serde_json::Value {
+    let input = &mut v["input"];
+    for k in ["paths", "format", "detected"] {
+        input[k] = serde_json::Value::Null;
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.remove("reproduce");
+    }
+    v
+}
+
+fn report(cmd: &str, args: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let mut c = flcli();
+    c.args([cmd, "--json", "-q"]).args(args);
+    serde_json::from_str(&ok(&mut c).0).expect("JSON report")
+}
+
+#[test]
+fn reports_from_a_sums_table_are_those_of_a_direct_run() {
+    let Some(py) = python() else { return };
+    let w = Workdir::new();
+    for (i, c) in CASES.iter().enumerate() {
+        let file = fixture(c.file);
+        let out = if i == 3 {
+            format!("s{i}.csv")
+        } else {
+            format!("s{i}.parquet")
+        };
+        check_engine(&py, &w, "duckdb", &file, c.flags, false, &out);
+        let sums = w.path(&out);
+        for cmd in ["stats", "compare", "recommend"] {
+            let mut direct: Vec<&std::ffi::OsStr> = vec![file.as_os_str()];
+            direct.extend(c.flags.iter().map(std::ffi::OsStr::new));
+            let want = report(cmd, &direct);
+            let got = report(cmd, &[sums.as_os_str()]);
+            assert_eq!(got["input"]["format"], "sql_sums", "{cmd} {}", c.file);
+            crate::support::assert_json_close(
+                &comparable(got),
+                &comparable(want),
+                1e-9,
+                &format!("{cmd} {}", c.file),
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_rows_are_counted_by_reason_and_stop_the_report_without_skip_invalid() {
+    use arrow_array::{ArrayRef, Float64Array, Int64Array};
+    use std::sync::Arc;
+    let Some(py) = python() else { return };
+    let w = Workdir::new();
+    let labels: Vec<Option<i64>> = vec![
+        Some(1),
+        None,
+        Some(0),
+        Some(7),
+        Some(-100),
+        Some(0),
+        Some(1),
+        Some(0),
+        Some(1),
+    ];
+    let probs: Vec<Option<f64>> = vec![
+        Some(0.9),
+        Some(0.5),
+        None,
+        Some(0.3),
+        Some(f64::NAN),
+        Some(f64::NAN),
+        Some(1.5),
+        Some(0.2),
+        Some(0.6),
+    ];
+    let file = w.write_parquet(
+        "bad.parquet",
+        vec![
+            ("label", Arc::new(Int64Array::from(labels)) as ArrayRef),
+            ("prob", Arc::new(Float64Array::from(probs)) as ArrayRef),
+        ],
+        4,
+    );
+    let flags = ["--prob", "prob", "--label", "label"];
+    for engine in ["duckdb", "datafusion"] {
+        check_engine(
+            &py,
+            &w,
+            engine,
+            &file,
+            &flags,
+            true,
+            &format!("bad_{engine}.parquet"),
+        );
+    }
+    let sums = w.path("bad_duckdb.parquet");
+    let mut c = flcli();
+    c.args(["stats", "-q"]).arg(&sums);
+    let err = crate::support::fails(&mut c);
+    crate::support::assert_mentions(
+        &err,
+        &[
+            "5 invalid row",
+            "2 null",
+            "1 nan",
+            "1 out_of_range",
+            "1 unknown_label",
+            "--skip-invalid",
+        ],
+    );
+    let got = report("stats", &[sums.as_os_str(), "--skip-invalid".as_ref()]);
+    let want = report("stats", &[file.as_os_str(), "--skip-invalid".as_ref()]);
+    assert_eq!(got["input"]["rows_skipped"], want["input"]["rows_skipped"]);
+    assert_eq!(got["input"]["rows_ignored"], want["input"]["rows_ignored"]);
+}
+
+#[test]
+fn without_like_the_columns_and_mode_are_required() {
+    let mut c = flcli();
+    c.args(["sql", "--dialect", "duckdb", "--table", "t", "--label", "y"]);
+    let err = crate::support::fails(&mut c);
+    crate::support::assert_mentions(&err, &["--mode", "--like"]);
+    let mut c = flcli();
+    c.args([
+        "sql",
+        "--dialect",
+        "trino",
+        "--table",
+        "t",
+        "--label",
+        "y",
+        "--logits",
+        "a,b,c",
+        "--mode",
+        "sigmoid",
+    ]);
+    let (q, _) = ok(&mut c);
+    assert!(q.contains("\"a\"") && q.contains("flcli_spec"), "{q}");
+}
+
+/// The query of every dialect for one layout per mode, so a change to the SQL is a reviewed change.
+#[test]
+fn snapshots_of_the_query_per_dialect() {
+    let layouts: [(&str, &[&str]); 3] = [
+        (
+            "binary",
+            &["--label", "label", "--logit", "logit", "--mode", "binary"],
+        ),
+        (
+            "softmax",
+            &[
+                "--label",
+                "label",
+                "--probs",
+                "p_cat,p_dog,p_bird",
+                "--mode",
+                "softmax",
+            ],
+        ),
+        (
+            "sigmoid",
+            &[
+                "--label",
+                "label",
+                "--logits",
+                "logit_0,logit_1,logit_2",
+                "--mode",
+                "sigmoid",
+                "--gamma",
+                "0,1.7,2",
+            ],
+        ),
+    ];
+    for d in [
+        "duckdb",
+        "spark",
+        "trino",
+        "bigquery",
+        "postgres",
+        "datafusion",
+    ] {
+        for (name, flags) in layouts {
+            let mut c = flcli();
+            c.args(["sql", "--dialect", d, "--table", "preds"])
+                .args(flags);
+            let (q, _) = ok(&mut c);
+            insta::assert_snapshot!(format!("sql_{d}_{name}"), q);
         }
     }
 }

@@ -1,0 +1,96 @@
+//! The flags of `flcli sql` (clap derive; doc comments are the help text).
+
+use super::ModeArg;
+use crate::input::Format;
+use clap::{Args, ValueHint};
+use std::path::PathBuf;
+
+/// `flcli sql`.
+#[derive(Args, Debug, Clone)]
+pub struct SqlArgs {
+    /// The SQL engine to write for.
+    #[arg(long, value_enum)]
+    pub dialect: crate::sql::Dialect,
+    /// What the query reads, pasted after FROM: a table name, a table function such as
+    /// read_parquet('s3://bucket/preds/*.parquet'), or a parenthesised subquery.
+    #[arg(long, value_name = "TABLE_EXPR")]
+    pub table: String,
+    /// A local sample file with the table's columns: label, scores and mode are detected
+    /// from it as for stats. Without it, pass --label, the score columns and --mode.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Input")]
+    pub like: Option<PathBuf>,
+    /// Force the format of --like instead of detecting it.
+    #[arg(long, value_enum, help_heading = "Input")]
+    pub input_format: Option<Format>,
+    /// CSV field delimiter of --like (one byte; \t for tab).
+    #[arg(long, short = 'd', default_value = ",", help_heading = "Input")]
+    pub delimiter: String,
+    /// binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Required without --like.
+    #[arg(long, value_enum, help_heading = "Input")]
+    pub mode: Option<ModeArg>,
+    /// The label column. Required without --like.
+    #[arg(long, value_name = "COL", help_heading = "Input")]
+    pub label: Option<String>,
+    /// Binary: the probability column.
+    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
+    pub prob: Option<String>,
+    /// Multi-class probability columns: a comma list (a glob needs --like).
+    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
+    pub probs: Option<String>,
+    /// Binary: the logit column.
+    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
+    pub logit: Option<String>,
+    /// Multi-class logit columns: a comma list (a glob needs --like).
+    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
+    pub logits: Option<String>,
+    /// Binary: the label value that is positive, for string labels.
+    #[arg(long, value_name = "VALUE", help_heading = "Input")]
+    pub positive: Option<String>,
+    /// Sigmoid: the label value meaning "background" (negative for every class).
+    #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
+    pub background: i64,
+    /// Rows with this label are counted as ignored (PyTorch's ignore_index).
+    #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
+    pub ignore_index: i64,
+    /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
+    #[arg(
+        long,
+        default_value_t = 1e-7,
+        allow_negative_numbers = true,
+        value_name = "ε",
+        help_heading = "Loss"
+    )]
+    pub eps: f64,
+    /// Difficulty bucket edges over p_t, ascending from 0 to 1.
+    #[arg(
+        long,
+        default_value = "0,0.1,0.25,0.5,0.75,0.9,0.99,1",
+        value_name = "EDGES",
+        help_heading = "Loss"
+    )]
+    pub buckets: String,
+    /// p_t at or above which an element counts as easy.
+    #[arg(
+        long,
+        default_value_t = 0.9,
+        allow_negative_numbers = true,
+        value_name = "P",
+        help_heading = "Loss"
+    )]
+    pub easy: f64,
+    /// γ values whose loss terms the query sums, comma-separated (the terms recommend weighs
+    /// by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added).
+    #[arg(
+        long,
+        short = 'g',
+        default_value = "0,0.5,1,2,5",
+        allow_hyphen_values = true,
+        value_name = "LIST",
+        help_heading = "Loss"
+    )]
+    pub gamma: String,
+    /// Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS
+    /// (repeatable).
+    #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
+    pub variant: Vec<String>,
+}
