@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
             [CompletionResult]::new('partial', 'partial', [CompletionResultType]::ParameterValue, 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge partial results into one; any order or tree of merges gives the same bits')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -203,6 +204,37 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'flcli;sql' {
+            [CompletionResult]::new('--dialect', '--dialect', [CompletionResultType]::ParameterName, 'The SQL engine to write for')
+            [CompletionResult]::new('--table', '--table', [CompletionResultType]::ParameterName, 'What the query reads, pasted after FROM: a table name, a table function such as read_parquet(''s3://bucket/preds/*.parquet''), or a parenthesised subquery')
+            [CompletionResult]::new('--like', '--like', [CompletionResultType]::ParameterName, 'A local sample file with the table''s columns: label, scores and mode are detected from it as for stats. Without it, pass --label, the score columns and --mode')
+            [CompletionResult]::new('--input-format', '--input-format', [CompletionResultType]::ParameterName, 'Force the format of --like instead of detecting it')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'CSV field delimiter of --like (one byte; \t for tab)')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'CSV field delimiter of --like (one byte; \t for tab)')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Required without --like')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'The label column. Required without --like')
+            [CompletionResult]::new('--prob', '--prob', [CompletionResultType]::ParameterName, 'Binary: the probability column')
+            [CompletionResult]::new('--probs', '--probs', [CompletionResultType]::ParameterName, 'Multi-class probability columns: a comma list (a glob needs --like)')
+            [CompletionResult]::new('--logit', '--logit', [CompletionResultType]::ParameterName, 'Binary: the logit column')
+            [CompletionResult]::new('--logits', '--logits', [CompletionResultType]::ParameterName, 'Multi-class logit columns: a comma list (a glob needs --like)')
+            [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
+            [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are counted as ignored (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
+            [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
+            [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)')
+            [CompletionResult]::new('--gamma', '--gamma', [CompletionResultType]::ParameterName, 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)')
+            [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'flcli;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
@@ -239,6 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'Whether to use focal loss, and with which γ and α, with the reasons')
             [CompletionResult]::new('partial', 'partial', [CompletionResultType]::ParameterValue, 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge partial results into one; any order or tree of merges gives the same bits')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the reports (generated from the same types)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -258,6 +291,9 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             break
         }
         'flcli;help;merge' {
+            break
+        }
+        'flcli;help;sql' {
             break
         }
         'flcli;help;schema' {

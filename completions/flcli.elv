@@ -32,6 +32,7 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
             cand partial 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
             cand merge 'Merge partial results into one; any order or tree of merges gives the same bits'
+            cand sql 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)'
             cand schema 'Print the JSON Schema of the reports (generated from the same types)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -194,6 +195,36 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'flcli;sql'= {
+            cand --dialect 'The SQL engine to write for'
+            cand --table 'What the query reads, pasted after FROM: a table name, a table function such as read_parquet(''s3://bucket/preds/*.parquet''), or a parenthesised subquery'
+            cand --like 'A local sample file with the table''s columns: label, scores and mode are detected from it as for stats. Without it, pass --label, the score columns and --mode'
+            cand --input-format 'Force the format of --like instead of detecting it'
+            cand -d 'CSV field delimiter of --like (one byte; \t for tab)'
+            cand --delimiter 'CSV field delimiter of --like (one byte; \t for tab)'
+            cand --mode 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Required without --like'
+            cand --label 'The label column. Required without --like'
+            cand --prob 'Binary: the probability column'
+            cand --probs 'Multi-class probability columns: a comma list (a glob needs --like)'
+            cand --logit 'Binary: the logit column'
+            cand --logits 'Multi-class logit columns: a comma list (a glob needs --like)'
+            cand --positive 'Binary: the label value that is positive, for string labels'
+            cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
+            cand --ignore-index 'Rows with this label are counted as ignored (PyTorch''s ignore_index)'
+            cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
+            cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
+            cand --easy 'p_t at or above which an element counts as easy'
+            cand -g 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)'
+            cand --gamma 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)'
+            cand --variant 'Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)'
+            cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
+            cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'flcli;schema'= {
             cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
             cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
@@ -227,6 +258,7 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand recommend 'Whether to use focal loss, and with which γ and α, with the reasons'
             cand partial 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
             cand merge 'Merge partial results into one; any order or tree of merges gives the same bits'
+            cand sql 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)'
             cand schema 'Print the JSON Schema of the reports (generated from the same types)'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -241,6 +273,8 @@ set edit:completion:arg-completer[flcli] = {|@words|
         &'flcli;help;partial'= {
         }
         &'flcli;help;merge'= {
+        }
+        &'flcli;help;sql'= {
         }
         &'flcli;help;schema'= {
         }

@@ -36,6 +36,7 @@ complete -c flcli -n "__fish_flcli_needs_command" -f -a "compare" -d 'A γ × α
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "partial" -d 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "merge" -d 'Merge partial results into one; any order or tree of merges gives the same bits'
+complete -c flcli -n "__fish_flcli_needs_command" -f -a "sql" -d 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -191,6 +192,39 @@ never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand merge" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand merge" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l dialect -d 'The SQL engine to write for' -r -f -a "duckdb\t'DuckDB'
+spark\t'Spark SQL (Databricks)'
+trino\t'Trino / Presto (Athena)'
+bigquery\t'Google BigQuery (GoogleSQL)'
+postgres\t'PostgreSQL'
+datafusion\t'Apache DataFusion'"
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l table -d 'What the query reads, pasted after FROM: a table name, a table function such as read_parquet(\'s3://bucket/preds/*.parquet\'), or a parenthesised subquery' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l like -d 'A local sample file with the table\'s columns: label, scores and mode are detected from it as for stats. Without it, pass --label, the score columns and --mode' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l input-format -d 'Force the format of --like instead of detecting it' -r -f -a "parquet\t'Apache Parquet'
+csv\t'CSV with a header row (optionally gzip-compressed)'"
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -s d -l delimiter -d 'CSV field delimiter of --like (one byte; \\t for tab)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Required without --like' -r -f -a "binary\t'One label (0/1) and one score column'
+softmax\t'One true class per row, K score columns forming a distribution'
+sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l label -d 'The label column. Required without --like' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l prob -d 'Binary: the probability column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l probs -d 'Multi-class probability columns: a comma list (a glob needs --like)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logit -d 'Binary: the logit column' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logits -d 'Multi-class logit columns: a comma list (a glob needs --like)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l positive -d 'Binary: the label value that is positive, for string labels' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l ignore-index -d 'Rows with this label are counted as ignored (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -s g -l gamma -d 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l variant -d 'Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand schema" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"
@@ -209,12 +243,13 @@ never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "partial" -d 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "merge" -d 'Merge partial results into one; any order or tree of merges gives the same bits'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "stats" -d 'Class imbalance, and CE / focal loss per class and per difficulty bucket'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "compare" -d 'A γ × α grid (and named variants) side by side, from one pass'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "recommend" -d 'Whether to use focal loss, and with which γ and α, with the reasons'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "partial" -d 'Read data files once and write a partial result (.flp): every sum stats, compare and recommend need, for merging with others (see docs/partial.md)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "merge" -d 'Merge partial results into one; any order or tree of merges gives the same bits'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "sql" -d 'Print one SQL query that computes the sums of a pass inside a SQL engine (see docs/sql.md)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "schema" -d 'Print the JSON Schema of the reports (generated from the same types)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c flcli -n "__fish_flcli_using_subcommand help; and not __fish_seen_subcommand_from stats compare recommend partial merge sql schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
