@@ -62,7 +62,7 @@ pub enum Command {
     /// Save the query's result as Parquet or CSV; `flcli stats|compare|recommend SUMS_FILE`
     /// renders the report from it.
     ///
-    /// Example: flcli sql --dialect duckdb --table "read_parquet('preds/*.parquet')" --like sample.parquet
+    /// Example: flcli sql --dialect duckdb --table t --like s.parquet
     Sql(SqlArgs),
     /// Print the JSON Schema of the reports (generated from the same types).
     ///

@@ -49,8 +49,10 @@ pub struct Sums {
 }
 
 /// Whether `path` is a sums table: a Parquet file or CSV whose columns include `flcli_spec`.
+/// Only regular files are looked at: a pipe read here would lose its data.
 pub fn is_sums_file(path: &Path) -> bool {
-    columns(path).is_ok_and(|c| c.iter().any(|n| n == SPEC_COLUMN))
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && columns(path).is_ok_and(|c| c.iter().any(|n| n == SPEC_COLUMN))
 }
 
 fn is_parquet(path: &Path) -> bool {

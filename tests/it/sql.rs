@@ -133,7 +133,9 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         max_groups: 1000,
     })
     .expect("open");
-    ds.pass(spec, &|_| {}).expect("pass")
+    let mut p = ds.pass(spec, &|_| {}).expect("pass");
+    p.round();
+    p
 }
 
 /// Counts exact, every float within 1e-12 relative.

@@ -404,7 +404,7 @@ fn help_shows_the_readme_example_of_each_command() {
         seen += 1;
     }
     assert_eq!(
-        seen, 8,
-        "stats, compare, recommend, partial, merge, schema, completions, man"
+        seen, 9,
+        "stats, compare, recommend, partial, merge, sql, schema, completions, man"
     );
 }
