@@ -13,12 +13,55 @@
 //! arithmetic on the special values, whose result (±inf or NaN) does not
 //! depend on the order either.
 
+/// Components kept inline; longer expansions (rare: sums spanning many
+/// orders of magnitude with cancellation) move to the heap.
+const INLINE: usize = 3;
+
 /// Exact sum of the values added so far (see the module doc).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Expansion {
-    /// Non-overlapping components, increasing magnitude, none zero; or one
-    /// non-finite value once the sum has left the finite range.
-    parts: Vec<f64>,
+    /// Inline components (the first `len`), unless `heap` is in use.
+    inline: [f64; INLINE],
+    len: u8,
+    /// All components, once more than [`INLINE`] were needed.
+    heap: Option<Vec<f64>>,
+}
+
+impl PartialEq for Expansion {
+    fn eq(&self, other: &Expansion) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+/// Adds `x` into the expansion `parts[..n]` in place (Shewchuk's grow-expansion,
+/// dropping zero components); `parts` must have room for `n + 1`. Returns the new length.
+#[inline]
+fn grow(parts: &mut [f64], n: usize, x: f64) -> usize {
+    let mut x = x;
+    let mut i = 0;
+    for j in 0..n {
+        let mut y = parts[j];
+        if x.abs() < y.abs() {
+            std::mem::swap(&mut x, &mut y);
+        }
+        let hi = x + y;
+        let lo = y - (hi - x);
+        if lo != 0.0 {
+            parts[i] = lo;
+            i += 1;
+        }
+        x = hi;
+    }
+    if x != 0.0 {
+        parts[i] = x;
+        i += 1;
+    }
+    if !x.is_finite() {
+        // A finite sum overflowed: keep only the special value.
+        parts[0] = x;
+        i = 1;
+    }
+    i
 }
 
 impl Expansion {
@@ -28,53 +71,50 @@ impl Expansion {
         if x == 0.0 {
             return;
         }
-        if !x.is_finite() || self.parts.first().is_some_and(|p| !p.is_finite()) {
+        if !x.is_finite() || self.parts().first().is_some_and(|p| !p.is_finite()) {
             let s = self.round() + x;
-            self.parts.clear();
-            self.parts.push(s);
+            self.heap = None;
+            self.inline[0] = s;
+            self.len = 1;
             return;
         }
-        let mut x = x;
-        let mut i = 0;
-        for j in 0..self.parts.len() {
-            let mut y = self.parts[j];
-            if x.abs() < y.abs() {
-                std::mem::swap(&mut x, &mut y);
+        let n = self.len as usize;
+        match &mut self.heap {
+            None if n < INLINE => self.len = grow(&mut self.inline, n, x) as u8,
+            None => {
+                let mut v = self.inline.to_vec();
+                v.push(0.0);
+                let k = grow(&mut v, n, x);
+                v.truncate(k);
+                self.heap = Some(v);
             }
-            let hi = x + y;
-            let lo = y - (hi - x);
-            if lo != 0.0 {
-                self.parts[i] = lo;
-                i += 1;
+            Some(v) => {
+                let n = v.len();
+                v.push(0.0);
+                let k = grow(v, n, x);
+                v.truncate(k);
             }
-            x = hi;
-        }
-        self.parts.truncate(i);
-        if x != 0.0 {
-            self.parts.push(x);
-        }
-        if !x.is_finite() {
-            // A finite sum overflowed: keep only the special value.
-            self.parts.clear();
-            self.parts.push(x);
         }
     }
 
     /// Adds every component of `other` (so its exact value).
     pub fn add_all(&mut self, other: &Expansion) {
-        for &x in &other.parts {
+        for &x in other.parts() {
             self.add(x);
         }
     }
 
     /// The components, smallest magnitude first (for serialising).
     pub fn parts(&self) -> &[f64] {
-        &self.parts
+        match &self.heap {
+            Some(v) => v,
+            None => &self.inline[..self.len as usize],
+        }
     }
 
     /// The exact value rounded to the nearest double (ties to even).
     pub fn round(&self) -> f64 {
-        let p = &self.parts;
+        let p = self.parts();
         let mut n = p.len();
         if n == 0 {
             return 0.0;
@@ -190,6 +230,21 @@ mod tests {
         let v = sum(&[1.0, 2f64.powi(-53), 2f64.powi(-100)]);
         assert_eq!(v, 1.0 + f64::EPSILON);
         assert_eq!(sum(&[1.0, 2f64.powi(-53)]), 1.0);
+    }
+
+    #[test]
+    fn long_expansions_move_to_the_heap() {
+        let xs = [1e200, 1e100, 1.0, 1e-100, 1e-200];
+        let mut e = Expansion::default();
+        for x in xs {
+            e.add(x);
+        }
+        assert_eq!(e.parts().len(), 5);
+        assert_eq!(e.round(), 1e200);
+        e.add(-1e200);
+        e.add(-1e100);
+        assert_eq!(e.round(), 1.0);
+        assert_eq!(sum(&[1e200, 1e100, 1.0, -1e200, -1e100]), 1.0);
     }
 
     #[test]

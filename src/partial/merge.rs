@@ -27,14 +27,24 @@ pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult> {
     let mut total = Partial::new(&spec);
     let mut files: Vec<String> = Vec::new();
     for (_, p) in parts {
-        let mut sums = p.sums.clone();
-        sums.make_exact();
+        let off = files.len() as u32;
         if p.header.about.classes != classes {
-            sums = remap(&sums, &p.header, &classes)?;
+            let mut sums = p.sums.clone();
+            sums.make_exact();
+            let mut sums = remap(&sums, &p.header, &classes)?;
+            sums.offset_files(off);
+            total.merge(&sums);
+        } else {
+            // No copy: the skip examples taken from this part get their file index after.
+            let before: Vec<usize> = total.skipped.by_reason.iter().map(|r| r.1.len()).collect();
+            total.merge(&p.sums);
+            for (r, b) in total.skipped.by_reason.iter_mut().zip(before) {
+                for l in &mut r.1[b..] {
+                    l.0 += off;
+                }
+            }
         }
-        sums.offset_files(files.len() as u32);
         files.extend(p.header.about.files.iter().cloned());
-        total.merge(&sums);
     }
     total.sort_groups();
     let mut score_columns: Vec<String> = Vec::new();
