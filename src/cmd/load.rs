@@ -8,7 +8,7 @@
 
 use super::{run_pass, Global};
 use crate::engine::{EngineSpec, Partial};
-use crate::input::{needed_columns, Dataset, Format, InputOptions};
+use crate::input::{needed_columns, Dataset, InputOptions};
 use crate::model::{Mode, ScoreKind, Term};
 use crate::partial::PartialResult;
 use anyhow::{bail, Context, Result};
@@ -191,14 +191,8 @@ pub fn load_partials<T>(
 
 /// The description of an opened data set.
 pub fn describe(ds: &Dataset) -> InputDesc {
-    let formats: std::collections::BTreeSet<&str> = ds
-        .sources
-        .iter()
-        .map(|s| match s.format {
-            Format::Parquet => "parquet",
-            Format::Csv => "csv",
-        })
-        .collect();
+    let formats: std::collections::BTreeSet<&str> =
+        ds.sources.iter().map(|s| s.format.name()).collect();
     InputDesc {
         paths: ds.sources.iter().map(|s| s.path.clone()).collect(),
         files: ds

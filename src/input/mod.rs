@@ -2,22 +2,28 @@
 //! streaming validated batches into the loss engine, one unit of work at a
 //! time (the engine's scheduler runs the units and merges them in order).
 
+pub mod arrow;
+mod arrow_labels;
 pub mod csv;
+mod csv_ranges;
 pub mod decode;
 pub mod detect;
 mod detect_names;
 pub mod labels;
 pub mod line_ends;
 pub mod parquet;
+pub mod reader;
 pub mod record;
 pub mod source;
 pub mod split;
 
 use crate::engine::{schedule, EngineSpec, Partial};
+use crate::model::Loc;
 use anyhow::{bail, Result};
 pub use detect::{ColumnFlags, Layout, Scores, Selector};
 pub use labels::LabelMap;
-pub use source::{CsvIndex, Format, Source};
+pub use reader::{Format, Span};
+pub use source::Source;
 
 /// Everything about the input that the user can set.
 #[derive(Clone, Debug)]
@@ -61,33 +67,11 @@ pub struct Dataset {
 
 /// One independent piece of work; see [`Dataset::units`].
 #[derive(Clone, Debug)]
-pub enum Unit {
-    /// A run of consecutive Parquet row groups.
-    RowGroups {
-        /// Index into the sources.
-        src: usize,
-        /// Row groups `start..end`.
-        rgs: (usize, usize),
-        /// 0-based index of its first row in the file.
-        first_row: u64,
-    },
-    /// A byte range of a plain CSV file that starts and ends at line boundaries.
-    CsvRange {
-        /// Index into the sources.
-        src: usize,
-        /// First byte.
-        start: u64,
-        /// One past the last byte.
-        end: u64,
-        /// 1-based line number of the data's first line (the line after the header);
-        /// the range's own first line is known once the ranges before it are read.
-        first_line: u64,
-    },
-    /// A whole CSV stream read sequentially (stdin, gzip, quoted newlines).
-    CsvStream {
-        /// Index into the sources.
-        src: usize,
-    },
+pub struct Unit {
+    /// Index into the sources.
+    pub src: usize,
+    /// The part of the file, as its reader counts.
+    pub span: Span,
 }
 
 impl Dataset {
@@ -96,10 +80,9 @@ impl Dataset {
         let mut sources = source::expand(&opts.paths, opts.format)?;
         let mut headers = Vec::with_capacity(sources.len());
         for s in &sources {
-            headers.push(match s.format {
-                Format::Parquet => crate::guard::catch(&s.display(), || parquet::columns(s))?,
-                Format::Csv => csv::columns(s, opts.delimiter)?,
-            });
+            headers.push(crate::guard::catch(&s.display(), || {
+                s.reader.columns(s, opts)
+            })?);
         }
         let mut layout = detect::detect(&headers[0], &opts.columns)
             .map_err(|e| anyhow::anyhow!("{}: {e}", sources[0].display()))?;
@@ -109,7 +92,8 @@ impl Dataset {
                 let Scores::List(col) = &layout.scores else {
                     unreachable!()
                 };
-                let n = parquet::list_width(&sources[0], col)?;
+                let s = &sources[0];
+                let n = crate::guard::catch(&s.display(), || s.reader.list_width(s, col))?;
                 (0..n).map(|i| i.to_string()).collect()
             }
         };
@@ -146,21 +130,8 @@ impl Dataset {
             }
         }
         for (s, cols) in sources.iter_mut().zip(&headers) {
-            if s.format == Format::Csv {
-                if matches!(layout.scores, Scores::List(_)) {
-                    bail!("{}: list-typed score columns exist only in Parquet; name the CSV score columns with --probs/--logits", s.display());
-                }
-                let pos = |n: &str| cols.iter().position(|c| c.name == n).unwrap_or(0);
-                let Scores::Columns(sc) = &layout.scores else {
-                    unreachable!()
-                };
-                s.csv_index = Some(CsvIndex {
-                    width: cols.len(),
-                    label: pos(&layout.label),
-                    scores: sc.iter().map(|n| pos(n)).collect(),
-                    by: opts.by.as_deref().map(pos),
-                });
-            }
+            let shown = s.display();
+            s.reader.bind(&shown, &layout, cols, opts)?;
         }
         if opts.positive.is_some() && layout.mode != crate::model::Mode::Binary {
             bail!(
@@ -189,19 +160,12 @@ impl Dataset {
         self.units_with(&[])
     }
 
-    /// The units, with the CSV files of the sources marked in `streamed` read as one stream.
-    fn units_with(&self, streamed: &[usize]) -> Result<Vec<Unit>> {
+    /// The units, with the sources marked in `whole` read as one unit each.
+    fn units_with(&self, whole: &[usize]) -> Result<Vec<Unit>> {
         let mut units = Vec::new();
         for (i, s) in self.sources.iter().enumerate() {
-            match s.format {
-                Format::Parquet => units.extend(parquet::units(i, s)?),
-                Format::Csv => units.extend(csv::units(
-                    i,
-                    s,
-                    self.opts.delimiter,
-                    streamed.contains(&i),
-                )?),
-            }
+            let spans = s.reader.units(s, &self.opts, whole.contains(&i))?;
+            units.extend(spans.into_iter().map(|span| Unit { src: i, span }));
         }
         Ok(units)
     }
@@ -209,12 +173,12 @@ impl Dataset {
     /// One pass over every unit, merged exactly (the sums are left exact: see
     /// [`Partial::round`]). `on_unit` is told when a unit finishes.
     pub fn pass(&self, spec: &EngineSpec, on_unit: &(dyn Fn(u64) + Sync)) -> Result<Partial> {
-        // A CSV file whose byte ranges turn out to hold a quote is read again as one stream.
+        // A file whose units turn out not to be readable apart is read again as one.
         let mut streamed = Vec::new();
         loop {
             match self.pass_with(spec, on_unit, &streamed) {
                 Err(e) => {
-                    let Some(q) = e.downcast_ref::<csv::Quoted>() else {
+                    let Some(q) = e.downcast_ref::<reader::Restart>() else {
                         return Err(e);
                     };
                     // Every source that is this file (it may be given twice).
@@ -238,7 +202,7 @@ impl Dataset {
         streamed: &[usize],
     ) -> Result<Partial> {
         let units = self.units_with(streamed)?;
-        // The next line of the CSV file being read in ranges: (source, line).
+        // The next line of the file being read in parts: (source, line).
         let mut next_line: Option<(usize, u64)> = None;
         let mut total = schedule::run_in_order(
             spec,
@@ -247,21 +211,15 @@ impl Dataset {
             |u, acc| self.read_unit(spec, u, acc),
             on_unit,
             |u, p, lines| {
-                let (Unit::RowGroups { src, .. }
-                | Unit::CsvRange { src, .. }
-                | Unit::CsvStream { src }) = *u;
-                p.skipped.set_file(src as u32);
-                if let Unit::CsvRange {
-                    src, first_line, ..
-                } = *u
-                {
-                    // Skipped rows were located from the range's start.
+                p.skipped.set_file(u.src as u32);
+                if let (Some(lines), Span::Part { first, .. }) = (lines, &u.span) {
+                    // Skipped rows were located from the unit's start.
                     let line = match next_line {
-                        Some((s, l)) if s == src => l,
-                        _ => first_line,
+                        Some((s, l)) if s == u.src => l,
+                        _ => *first,
                     };
-                    csv::shift_lines(p, line - 1);
-                    next_line = Some((src, line + lines));
+                    shift_lines(p, line - 1);
+                    next_line = Some((u.src, line + lines));
                 }
             },
         )?;
@@ -302,41 +260,13 @@ impl Dataset {
         Ok(total)
     }
 
-    /// Reads one unit into `acc`; returns the lines a CSV byte range ended (else 0).
-    fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<u64> {
-        let src = match *unit {
-            Unit::RowGroups { src, .. } | Unit::CsvRange { src, .. } | Unit::CsvStream { src } => {
-                src
-            }
-        };
-        crate::guard::catch(&self.sources[src].display(), || {
-            self.read_unit_unguarded(spec, unit, acc)
-        })
-    }
-
-    fn read_unit_unguarded(
-        &self,
-        spec: &EngineSpec,
-        unit: &Unit,
-        acc: &mut Partial,
-    ) -> Result<u64> {
+    /// Reads one unit into `acc`; see [`reader::Reader::read`].
+    fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<Option<u64>> {
+        let src = &self.sources[unit.src];
         let dec = decode::Decoder::new(self, spec);
-        let mut lines = 0;
-        match *unit {
-            Unit::RowGroups {
-                src,
-                rgs,
-                first_row,
-            } => parquet::read_row_groups(&self.sources[src], rgs, first_row, &dec, acc)?,
-            Unit::CsvRange {
-                src,
-                start,
-                end,
-                first_line,
-            } => lines = csv::read_range(&self.sources[src], start, end, first_line, &dec, acc)?,
-            Unit::CsvStream { src } => csv::read_stream(&self.sources[src], &dec, acc)?,
-        }
-        Ok(lines)
+        crate::guard::catch(&src.display(), || {
+            src.reader.read(src, &unit.span, &dec, acc)
+        })
     }
 
     /// Total input size in bytes (for the progress bar); 0 when unknown.
@@ -353,4 +283,15 @@ pub fn needed_columns(layout: &Layout) -> Vec<String> {
         Scores::List(c) => v.push(c.clone()),
     }
     v
+}
+
+/// Moves the line numbers of a unit's skipped rows by the `lines` before it.
+fn shift_lines(acc: &mut Partial, lines: u64) {
+    for (_, locs) in acc.skipped.by_reason.iter_mut() {
+        for (_, loc) in locs {
+            if let Loc::Line(l) = loc {
+                *l += lines;
+            }
+        }
+    }
 }

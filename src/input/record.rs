@@ -3,12 +3,25 @@
 //! accept, reject and report exactly the same values.
 
 use super::decode::Decoder;
-use super::{CsvIndex, Source};
+use super::Source;
 use crate::engine::kernel::Batch;
 use crate::engine::Partial;
 use crate::model::SKIPPED;
 use crate::model::{Loc, SkipReason};
 use anyhow::Result;
+
+/// Positions of the needed columns in one CSV file's header.
+#[derive(Clone, Debug, Default)]
+pub struct CsvIndex {
+    /// Number of fields in the header.
+    pub width: usize,
+    /// Label field.
+    pub label: usize,
+    /// Score fields, in class order.
+    pub scores: Vec<usize>,
+    /// The `--by` field, if any.
+    pub by: Option<usize>,
+}
 
 /// Rows per batch handed to the kernels.
 pub const BATCH_ROWS: usize = 32 * 1024;
@@ -74,11 +87,11 @@ pub struct Rows<'d, 'a> {
 }
 
 impl<'d, 'a> Rows<'d, 'a> {
-    /// Empty batches for `src`'s columns.
-    pub fn new(src: &Source, dec: &'d Decoder<'a>) -> Rows<'d, 'a> {
+    /// Empty batches for the columns at `idx`.
+    pub fn new(idx: &CsvIndex, dec: &'d Decoder<'a>) -> Rows<'d, 'a> {
         Rows {
             dec,
-            idx: src.csv_index.clone().unwrap_or_default(),
+            idx: idx.clone(),
             batch: Batch::default(),
             row: vec![0f64; dec.spec.width()],
             groups: Vec::new(),

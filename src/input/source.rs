@@ -1,48 +1,24 @@
-//! Input files: expanding directories, and telling Parquet from CSV.
+//! Input files: expanding directories, and deciding each file's format from
+//! its first bytes and its name (the formats are listed in [`super::reader::FORMATS`]).
 
+use super::reader::{Format, Reader};
 use anyhow::{bail, Context, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// A file format flcli reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Apache Parquet.
-    Parquet,
-    /// CSV with a header row (optionally gzip-compressed).
-    Csv,
-}
-
 /// One input file, or stdin.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Source {
     /// The path; `-` means stdin.
     pub path: PathBuf,
     /// Its format.
     pub format: Format,
-    /// Whether it is gzip-compressed (CSV only).
-    pub gzip: bool,
     /// Size in bytes (0 for stdin).
     pub size: u64,
-    /// Parquet footer, read once when the file is opened.
-    pub parquet: Option<parquet::arrow::arrow_reader::ArrowReaderMetadata>,
-    /// CSV: where the needed columns sit in this file's header.
-    pub csv_index: Option<CsvIndex>,
     /// A pipe or device (`<(zcat x.csv)`, a FIFO): read once, front to back, like stdin.
     pub pipe: bool,
-}
-
-/// Positions of the needed columns in one CSV file's header.
-#[derive(Clone, Debug, Default)]
-pub struct CsvIndex {
-    /// Number of fields in the header.
-    pub width: usize,
-    /// Label field.
-    pub label: usize,
-    /// Score fields, in class order.
-    pub scores: Vec<usize>,
-    /// The `--by` field, if any.
-    pub by: Option<usize>,
+    /// The format's reader of this file.
+    pub reader: Box<dyn Reader>,
 }
 
 impl Source {
@@ -66,17 +42,16 @@ impl Source {
     }
 }
 
-const DATA_EXTENSIONS: &[&str] = &[
-    ".parquet", ".pq", ".parq", ".csv", ".csv.gz", ".tsv", ".txt",
-];
-
-fn is_data_file(p: &Path) -> bool {
-    let name = p
-        .file_name()
+fn lower_name(p: &Path) -> String {
+    p.file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    DATA_EXTENSIONS.iter().any(|e| name.ends_with(e))
+        .to_ascii_lowercase()
+}
+
+fn is_data_file(p: &Path) -> bool {
+    let name = lower_name(p);
+    Format::all_extensions().any(|e| name.ends_with(e))
 }
 
 /// Expands directories into their data files (sorted by name) and checks each file.
@@ -84,17 +59,19 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            if forced == Some(Format::Parquet) {
-                bail!("stdin (-) is read as CSV; Parquet needs a file flcli can seek in: save it to a file first");
-            }
+            let format = stream_format(forced, |f| {
+                format!(
+                    "stdin (-) is read as {}; {} needs a file flcli can seek in: save it to a file first",
+                    Format::fallback().0.title(),
+                    f.0.title()
+                )
+            })?;
             out.push(Source {
                 path: p.clone(),
-                format: Format::Csv,
-                gzip: false,
+                format,
                 size: 0,
-                parquet: None,
-                csv_index: None,
                 pipe: false,
+                reader: format.0.open_stream(),
             });
             continue;
         }
@@ -120,7 +97,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
                 bail!(
                     "{}: the directory has no data files (looked for {}); point flcli at the files themselves",
                     p.display(),
-                    DATA_EXTENSIONS.join(", ")
+                    Format::all_extensions().collect::<Vec<_>>().join(", ")
                 );
             }
             for f in files {
@@ -144,27 +121,46 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
     Ok(out)
 }
 
-/// Decides a file's format from its first bytes and its extension.
+/// The format of stdin or a pipe: the fallback, unless `forced` names one
+/// that needs a file (then `refuse` says so).
+fn stream_format(forced: Option<Format>, refuse: impl Fn(Format) -> String) -> Result<Format> {
+    match forced {
+        Some(f) if f.0.needs_file() => bail!("{}", refuse(f)),
+        Some(f) => Ok(f),
+        None => Ok(Format::fallback()),
+    }
+}
+
+/// Decides a file's format from its first bytes and its extension, and opens it.
 fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     let shown = crate::text::escape(&p.display().to_string());
     let meta = std::fs::metadata(p)
         .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
+    let name = lower_name(p);
     if !meta.is_file() {
         // A pipe (`<(zcat x.csv)`, a FIFO) or device, not opened here: opening a
         // FIFO and closing it again would cut its writer off, and sniffing its
-        // first bytes would eat them. It is read as CSV, and a gzip stream is
-        // recognised when read.
-        if forced == Some(Format::Parquet) || says_parquet(p) {
-            bail!("{shown}: is a pipe or device, not a file; Parquet needs a file flcli can seek in: save it to a file first");
-        }
+        // first bytes would eat them. It is read by a format that reads
+        // streams, which recognises gzip when it reads.
+        let named = super::reader::FORMATS
+            .iter()
+            .find(|f| f.0.needs_file() && f.named(&name));
+        let refuse = |f: Format| {
+            format!(
+                "{shown}: is a pipe or device, not a file; {} needs a file flcli can seek in: save it to a file first",
+                f.0.title()
+            )
+        };
+        let format = match (forced, named) {
+            (None, Some(&f)) => bail!("{}", refuse(f)),
+            _ => stream_format(forced, refuse)?,
+        };
         return Ok(Source {
             path: p.to_path_buf(),
-            format: Format::Csv,
-            gzip: false,
+            format,
             size: 0,
-            parquet: None,
-            csv_index: None,
             pipe: true,
+            reader: format.0.open_stream(),
         });
     }
     let mut f = std::fs::File::open(p)
@@ -175,47 +171,49 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
             "{shown}: the file is empty; point flcli at a file with a header and prediction rows"
         );
     }
-    let mut magic = [0u8; 4];
-    let n = f
-        .read(&mut magic)
-        .with_context(|| format!("{shown}: cannot read"))?;
-    let magic = &magic[..n];
-    let is_parquet = magic == b"PAR1";
-    let gzip = magic.starts_with(&[0x1f, 0x8b]);
-    let says_parquet = says_parquet(p);
+    let mut head = [0u8; 8];
+    let mut n = 0;
+    while n < head.len() {
+        let k = f
+            .read(&mut head[n..])
+            .with_context(|| format!("{shown}: cannot read"))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    let head = &head[..n];
+    // The first four bytes, as messages show them.
+    let start = String::from_utf8_lossy(&head[..n.min(4)]);
+    let formats = super::reader::FORMATS;
     let format = match forced {
-        Some(Format::Parquet) if !is_parquet => bail!(
-            "{shown}: --input-format parquet, but the file does not start with the Parquet magic bytes PAR1; check the file or drop --input-format"
+        Some(f) if f.0.magic().is_some() && !f.0.sniff(head) => bail!(
+            "{shown}: --input-format {}, but the file does not start with {}; check the file or drop --input-format",
+            f.name(),
+            f.0.magic().unwrap_or_default()
         ),
         Some(f) => f,
-        None if is_parquet => Format::Parquet,
-        None if says_parquet => bail!(
-            "{shown}: named .parquet but it is not a Parquet file (it starts with {:?}); if it is CSV, rename it or pass --input-format csv",
-            String::from_utf8_lossy(magic)
-        ),
-        None => Format::Csv,
+        None => match formats.iter().find(|f| f.0.sniff(head)) {
+            Some(&f) => f,
+            None => match formats.iter().find(|f| f.named(&name)) {
+                Some(f) if f.0.magic().is_some() => bail!(
+                    "{shown}: named {} but it is not a {} file (it starts with {start:?}); if it is {}, rename it or pass --input-format {}",
+                    f.0.extensions()[0],
+                    f.0.title(),
+                    Format::fallback().0.title(),
+                    Format::fallback().name()
+                ),
+                Some(&f) => f,
+                None => Format::fallback(),
+            },
+        },
     };
-    let parquet = match format {
-        Format::Parquet => Some(super::parquet::load_footer(&shown, f)?),
-        Format::Csv => None,
-    };
+    let reader = format.0.open(&shown, f, head)?;
     Ok(Source {
         path: p.to_path_buf(),
         format,
-        gzip: gzip && format == Format::Csv,
         size,
-        parquet,
-        csv_index: None,
         pipe: false,
+        reader,
     })
-}
-
-/// Whether the file name says Parquet.
-fn says_parquet(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    name.ends_with(".parquet") || name.ends_with(".pq") || name.ends_with(".parq")
 }

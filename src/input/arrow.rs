@@ -1,0 +1,375 @@
+//! The shared path from Arrow to the engine: any reader that yields Arrow
+//! record batches (Parquet, Arrow IPC, JSON Lines) hands them to a
+//! [`BatchDecoder`], which turns the label, score and `--by` columns (any
+//! integer, float, boolean, string, dictionary or list type) into validated
+//! engine batches, with the same checks and messages for every format.
+
+use super::arrow_labels::label_codes;
+use super::decode::Decoder;
+use super::detect::{ColType, Column};
+use super::{Scores, Source};
+use crate::engine::kernel::Batch;
+use crate::engine::Partial;
+use crate::model::SKIPPED;
+use crate::model::{Loc, SkipReason};
+use anyhow::{anyhow, bail, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Schema};
+
+/// Rows per decoded batch.
+pub const BATCH_ROWS: usize = 64 * 1024;
+/// Scores per batch at most (wide sigmoid / softmax rows get fewer rows per batch).
+pub const BATCH_SCORES: usize = 1 << 20;
+
+/// Rows per batch for rows of `width` scores: [`BATCH_ROWS`], fewer for wide rows.
+pub fn batch_rows(width: usize) -> usize {
+    (BATCH_SCORES / width.max(1)).clamp(1024, BATCH_ROWS)
+}
+
+/// A schema's top-level columns.
+pub fn columns(schema: &Schema) -> Vec<Column> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| Column {
+            name: f.name().clone(),
+            ty: match f.data_type() {
+                DataType::List(_)
+                | DataType::LargeList(_)
+                | DataType::ListView(_)
+                | DataType::LargeListView(_) => ColType::List(None),
+                DataType::FixedSizeList(_, n) => ColType::List(Some(*n as usize)),
+                _ => ColType::Scalar,
+            },
+        })
+        .collect()
+}
+
+/// The number of entries in the first non-null row of the list column `col`
+/// of `batches`, or `None` if it has no non-null row.
+pub fn list_width(
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+    col: &str,
+) -> Result<Option<usize>> {
+    for rb in batches {
+        let rb = rb?;
+        let a = rb
+            .column_by_name(col)
+            .ok_or_else(|| anyhow!("no column {col:?}"))?;
+        let (offsets, _) = list_parts(a)?;
+        for i in 0..rb.num_rows() {
+            if !a.is_null(i) {
+                return Ok(Some(offsets(i).1 - offsets(i).0));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The error for a list column with no non-null row.
+pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
+    anyhow!(
+        "{}: the list column {col:?} has no non-null rows, so the number of classes is unknown",
+        src.display()
+    )
+}
+
+/// Positions in `schema` of the columns a pass reads (label, scores, `--by`),
+/// for a reader that projects.
+pub fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<usize>> {
+    let mut names = vec![dec.label_col];
+    match dec.scores {
+        Scores::Columns(c) => names.extend(c.iter().map(|c| c.as_str())),
+        Scores::List(c) => names.push(c),
+    }
+    names.extend(dec.by);
+    names
+        .into_iter()
+        .map(|n| {
+            schema
+                .index_of(n)
+                .map_err(|_| anyhow!("{}: has no column {n:?}", src.display()))
+        })
+        .collect()
+}
+
+/// Turns record batches into engine batches and accumulates them, reusing
+/// its buffers from one record batch to the next.
+pub struct BatchDecoder<'d, 'a> {
+    dec: &'d Decoder<'a>,
+    /// The label column, then the score columns (one list column, or one per class).
+    names: Vec<String>,
+    list: bool,
+    batch: Batch,
+}
+
+impl<'d, 'a> BatchDecoder<'d, 'a> {
+    /// A decoder of the columns `dec` names.
+    pub fn new(dec: &'d Decoder<'a>) -> BatchDecoder<'d, 'a> {
+        let mut names = vec![dec.label_col.to_string()];
+        let list = match dec.scores {
+            Scores::Columns(c) => {
+                names.extend(c.iter().cloned());
+                false
+            }
+            Scores::List(c) => {
+                names.push(c.clone());
+                true
+            }
+        };
+        BatchDecoder {
+            dec,
+            names,
+            list,
+            batch: Batch::default(),
+        }
+    }
+
+    /// Validates and accumulates `rb`, whose first row is row `first_row`
+    /// (0-based) of `src`.
+    pub fn accumulate(
+        &mut self,
+        rb: &RecordBatch,
+        first_row: u64,
+        src: &Source,
+        acc: &mut Partial,
+    ) -> Result<()> {
+        self.accumulate_at(rb, src, acc, &|i| Loc::Row(first_row + i as u64))
+    }
+
+    /// As [`Self::accumulate`], with row `i` of `rb` located at `at(i)`
+    /// (a reader of text lines gives line numbers).
+    pub fn accumulate_at(
+        &mut self,
+        rb: &RecordBatch,
+        src: &Source,
+        acc: &mut Partial,
+        at: &dyn Fn(usize) -> Loc,
+    ) -> Result<()> {
+        let dec = self.dec;
+        for n in &self.names {
+            if rb.column_by_name(n).is_none() {
+                bail!("{}: has no column {n:?}", src.display());
+            }
+        }
+        decode(
+            rb,
+            &self.names,
+            self.list,
+            at,
+            src,
+            dec,
+            acc,
+            &mut self.batch,
+        )?;
+        match dec.by {
+            None => dec.sink(&self.batch, None, acc),
+            Some(by) => {
+                let col = rb
+                    .column_by_name(by)
+                    .ok_or_else(|| anyhow!("{}: has no column {by:?}", src.display()))?;
+                let keys = group_keys(col, src, dec, acc)?;
+                dec.sink(&self.batch, Some(&keys), acc);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `--by` group of every row (values as text; nulls are the group "(null)").
+fn group_keys(a: &ArrayRef, src: &Source, dec: &Decoder, acc: &mut Partial) -> Result<Vec<usize>> {
+    let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
+        anyhow!(
+            "{}: the --by column has type {}, which has no text form; pick another column",
+            src.display(),
+            a.data_type()
+        )
+    })?;
+    let v = text.as_string::<i32>();
+    let mut out = Vec::with_capacity(v.len());
+    let mut last: Option<(&str, usize)> = None;
+    for i in 0..v.len() {
+        let key = if v.is_null(i) { "(null)" } else { v.value(i) };
+        // Runs of one value are common (files sorted or written per split): skip the lookup.
+        let g = match last {
+            Some((k, g)) if k == key => g,
+            _ => dec.group_of(src, key, acc)?,
+        };
+        last = Some((key, g));
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// Value `i` of `a` as text, for messages.
+pub(super) fn shown(a: &ArrayRef, i: usize) -> String {
+    arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
+        .map(|f| f.value(i).to_string())
+        .unwrap_or_default()
+}
+
+type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
+
+/// Offsets and values (as f64) of a list-like array.
+fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
+    Ok(match a.data_type() {
+        DataType::List(_) => {
+            let l = a.as_list::<i32>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::LargeList(_) => {
+            let l = a.as_list::<i64>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::FixedSizeList(_, n) => {
+            let l = a.as_fixed_size_list();
+            let n = *n as usize;
+            let off = l.offset();
+            (
+                Box::new(move |i| ((off + i) * n, (off + i + 1) * n)),
+                l.values().clone(),
+            )
+        }
+        t => bail!("a list of scores was expected, the column has type {t}"),
+    })
+}
+
+fn to_f64(a: &ArrayRef, src: &Source, col: &str) -> Result<ArrayRef> {
+    arrow_cast::cast(a, &DataType::Float64)
+        .map_err(|_| anyhow!("{}: column {col:?} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), a.data_type()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decode(
+    rb: &RecordBatch,
+    names: &[String],
+    list: bool,
+    at: &dyn Fn(usize) -> Loc,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+    batch: &mut Batch,
+) -> Result<()> {
+    let n = rb.num_rows();
+    let w = dec.spec.width();
+    acc.rows_read += n as u64;
+    batch.labels.clear();
+    batch.scores.clear();
+    // Row → the first score column holding a null (or a list of the wrong length) in it.
+    // Sparse: most batches have none, and a dense vector would be zeroed for every batch.
+    let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
+        Default::default();
+    if list {
+        batch.scores.resize(n * w, 0.0);
+        let a = rb
+            .column_by_name(&names[1])
+            .expect("checked by accumulate_at");
+        let (offsets, values) = list_parts(a)?;
+        let values = to_f64(&values, src, &names[1])?;
+        let v = values.as_primitive::<Float64Type>();
+        for i in 0..n {
+            let (s, e) = offsets(i);
+            if a.is_null(i) {
+                bad.insert(i, (0, SkipReason::Null, "null".into()));
+            } else if e - s != w {
+                let shape = format!("a list of {} scores, {w} expected", e - s);
+                bad.insert(i, (0, SkipReason::BadShape, shape));
+            } else {
+                for j in 0..w {
+                    if v.is_null(s + j) {
+                        bad.insert(i, (j, SkipReason::Null, "null".into()));
+                        break;
+                    }
+                    batch.scores[i * w + j] = v.value(s + j);
+                }
+            }
+        }
+    } else {
+        let mut cols = Vec::with_capacity(w);
+        for name in &names[1..] {
+            cols.push(to_f64(
+                rb.column_by_name(name).expect("checked by accumulate_at"),
+                src,
+                name,
+            )?);
+        }
+        let vals: Vec<&[f64]> = cols
+            .iter()
+            .map(|a| a.as_primitive::<Float64Type>().values().as_ref())
+            .collect();
+        if let [one] = vals[..] {
+            batch.scores.extend_from_slice(one);
+        } else {
+            batch.scores.resize(n * w, 0.0);
+            // Row-major from columns in blocks of rows, so that the rows being
+            // written stay in cache while every column is read.
+            const BLOCK: usize = 256;
+            for r0 in (0..n).step_by(BLOCK) {
+                let r1 = n.min(r0 + BLOCK);
+                for (j, v) in vals.iter().enumerate() {
+                    for i in r0..r1 {
+                        batch.scores[i * w + j] = v[i];
+                    }
+                }
+            }
+        }
+        for (j, name) in names[1..].iter().enumerate() {
+            let orig = rb.column_by_name(name).expect("checked by accumulate_at");
+            let v = cols[j].as_primitive::<Float64Type>();
+            if v.null_count() > 0 {
+                // The cast also turns unparsable text into null: tell the two apart.
+                let orig_nulls = orig.logical_nulls();
+                for i in (0..n).filter(|&i| v.is_null(i)) {
+                    bad.entry(i).or_insert_with(|| {
+                        if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
+                            (j, SkipReason::Null, "null".into())
+                        } else {
+                            (j, SkipReason::Unparsable, shown(orig, i))
+                        }
+                    });
+                }
+            }
+        }
+    }
+    let labels = rb
+        .column_by_name(&names[0])
+        .expect("checked by accumulate_at");
+    let (codes, label_fails) = label_codes(labels, src, dec)?;
+    if label_fails.is_empty() && bad.is_empty() && dec.batch_is_valid(&batch.scores) {
+        // The common case: nothing to report, so no row-by-row checks.
+        batch.labels.extend_from_slice(&codes);
+        return Ok(());
+    }
+    let mut fails = label_fails.into_iter().peekable();
+    // Row by row, label first: the first invalid value in row order is the one reported.
+    for (i, mut code) in codes.into_iter().enumerate() {
+        let at = at(i);
+        if let Some((_, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
+            dec.invalid(src, at, dec.label_col, &value, reason, problem, acc)?;
+        } else if code != SKIPPED {
+            if let Some((j, reason, value)) = bad.get(&i) {
+                let problem = match reason {
+                    SkipReason::Null => "value is null",
+                    SkipReason::Unparsable => "value is not a number",
+                    _ => "list has the wrong length",
+                };
+                dec.invalid(src, at, &dec.score_cols[*j], value, *reason, problem, acc)?;
+                code = SKIPPED;
+            } else if !dec.check_row(code, &batch.scores[i * w..(i + 1) * w], src, at, acc)? {
+                code = SKIPPED;
+            }
+        }
+        batch.labels.push(code);
+    }
+    Ok(())
+}
