@@ -85,7 +85,7 @@ pub enum Command {
 /// Where the data is and how to read it.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Prediction files (CSV, CSV.gz, Parquet), directories of shards, or - for CSV on stdin.
+    /// Prediction files (CSV, CSV.gz, Parquet, Arrow IPC, JSON Lines), directories of shards, or - for CSV on stdin.
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub files: Vec<PathBuf>,
     /// Force the input format instead of detecting it from magic bytes and extension.

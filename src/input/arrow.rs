@@ -23,6 +23,9 @@ pub const BATCH_ROWS: usize = 64 * 1024;
 /// Scores per batch at most (wide sigmoid / softmax rows get fewer rows per batch).
 pub const BATCH_SCORES: usize = 1 << 20;
 
+/// Consecutive row groups or record batches are joined into one unit until it holds this many rows.
+pub const UNIT_ROWS: u64 = 512 * 1024;
+
 /// Rows per batch for rows of `width` scores: [`BATCH_ROWS`], fewer for wide rows.
 pub fn batch_rows(width: usize) -> usize {
     (BATCH_SCORES / width.max(1)).clamp(1024, BATCH_ROWS)
@@ -149,6 +152,15 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         at: &dyn Fn(usize) -> Loc,
     ) -> Result<()> {
         let dec = self.dec;
+        // A record batch as written may be large: the engine takes it in slices.
+        let step = batch_rows(dec.spec.width());
+        if rb.num_rows() > step {
+            for off in (0..rb.num_rows()).step_by(step) {
+                let part = rb.slice(off, step.min(rb.num_rows() - off));
+                self.accumulate_at(&part, src, acc, &|i| at(off + i))?;
+            }
+            return Ok(());
+        }
         for n in &self.names {
             if rb.column_by_name(n).is_none() {
                 bail!("{}: has no column {n:?}", src.display());

@@ -181,6 +181,9 @@ impl<'a> Decoder<'a> {
                 "expected {}; check --label, --ignore-index and --background, {skip}",
                 self.labels.expected()
             ),
+            SkipReason::Unparsable if column == "(whole line)" => format!(
+                "fix the line (a JSON Lines file holds one JSON object per line), {skip}"
+            ),
             SkipReason::Unparsable if is_label && self.spec.mode == Mode::Binary => format!(
                 "string labels in binary mode need --positive VALUE to say which value is positive, {skip}"
             ),

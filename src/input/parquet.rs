@@ -13,10 +13,7 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::ProjectionMask;
 
-pub use super::arrow::{BATCH_ROWS, BATCH_SCORES};
-
-/// Consecutive row groups are joined into one unit until it holds this many rows.
-pub const UNIT_ROWS: u64 = 512 * 1024;
+pub use super::arrow::{BATCH_ROWS, BATCH_SCORES, UNIT_ROWS};
 
 /// The Apache Parquet format.
 pub struct Parquet;

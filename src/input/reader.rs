@@ -13,7 +13,12 @@ use anyhow::{bail, Result};
 /// Every format flcli reads, in the order they are tried on a file's first
 /// bytes. The last one is the fallback for files no magic bytes or extension
 /// claims, and the only one read from stdin and pipes.
-pub static FORMATS: &[Format] = &[Format(&super::parquet::Parquet), Format(&super::csv::Csv)];
+pub static FORMATS: &[Format] = &[
+    Format(&super::parquet::Parquet),
+    Format(&super::ipc::Ipc),
+    Format(&super::jsonl::JsonLines),
+    Format(&super::csv::Csv),
+];
 
 /// A file format: how to recognise its files and open them.
 pub trait Kind: Sync {

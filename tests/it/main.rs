@@ -16,6 +16,7 @@ mod cli_stats;
 mod compare;
 mod completions;
 mod csv_split;
+mod formats;
 mod gates;
 mod golden;
 mod html;
