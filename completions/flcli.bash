@@ -116,7 +116,7 @@ _flcli() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -549,7 +549,7 @@ _flcli() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -685,7 +685,7 @@ _flcli() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -890,7 +890,7 @@ _flcli() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -988,7 +988,7 @@ _flcli() {
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)

@@ -42,6 +42,8 @@ complete -c flcli -n "__fish_flcli_needs_command" -f -a "completions" -d 'Print 
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
@@ -79,6 +81,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l json -d 'Short for
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
@@ -118,6 +122,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l json -d 'Short f
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
@@ -157,6 +163,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l json -d 'Short
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
+arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected' -r -f -a "binary\t'One label (0/1) and one score column'
@@ -201,6 +209,8 @@ datafusion\t'Apache DataFusion'"
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l table -d 'What the query reads, pasted after FROM: a table name, a table function such as read_parquet(\'s3://bucket/preds/*.parquet\'), or a parenthesised subquery' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l like -d 'A local sample file with the table\'s columns: label, scores and mode are detected from it as for stats. Without it, pass --label, the score columns and --mode' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l input-format -d 'Force the format of --like instead of detecting it' -r -f -a "parquet\t'Apache Parquet'
+arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s d -l delimiter -d 'CSV field delimiter of --like (one byte; \\t for tab)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l mode -d 'binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Required without --like' -r -f -a "binary\t'One label (0/1) and one score column'
