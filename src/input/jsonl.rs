@@ -86,23 +86,65 @@ fn is_object(line: &[u8]) -> bool {
     t.first() == Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok()
 }
 
-/// The columns of the objects on the first [`INFER_LINES`] lines.
+/// The keys of a JSON object in the order they are written: the columns'
+/// order says which score column is which class, and both `serde_json`'s
+/// `Value` and `arrow-json`'s inference sort them.
+struct Keys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// The columns of the objects on the first [`INFER_LINES`] lines, in order
+/// of first appearance.
 fn infer(shown: &str, r: &mut dyn BufRead) -> Result<SchemaRef> {
     let (mut sample, mut line, mut n, mut seen) = (Vec::new(), Vec::new(), 0u64, 0);
+    let mut order: Vec<String> = Vec::new();
     while seen < INFER_LINES && next_line(r, &mut line, shown, n)? {
         n += 1;
-        if is_object(&line) {
-            sample.extend_from_slice(&line);
-            sample.push(b'\n');
-            seen += 1;
+        if !is_object(&line) {
+            continue;
         }
+        if let Ok(Keys(keys)) = serde_json::from_slice::<Keys>(&line) {
+            for k in keys {
+                if !order.contains(&k) {
+                    order.push(k);
+                }
+            }
+        }
+        sample.extend_from_slice(&line);
+        sample.push(b'\n');
+        seen += 1;
     }
     if seen == 0 {
         bail!("{shown}: none of the first {n} lines holds a JSON object; a JSON Lines file holds one object per line, such as {{\"label\": 1, \"prob\": 0.9}}");
     }
     let (schema, _) = arrow_json::reader::infer_json_schema(&sample[..], None)
         .map_err(|e| anyhow!("{shown}: cannot tell the columns' types from the first lines ({e}); check that every line has the same fields"))?;
-    Ok(Arc::new(schema))
+    let mut fields: Vec<Field> = order
+        .iter()
+        .filter_map(|k| schema.field_with_name(k).ok().cloned())
+        .collect();
+    let rest = schema.fields().iter().filter(|f| !order.contains(f.name()));
+    fields.extend(rest.map(|f| f.as_ref().clone()));
+    Ok(Arc::new(Schema::new(fields)))
 }
 
 impl JsonlFile {
