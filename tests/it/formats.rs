@@ -10,7 +10,15 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const FIXTURES: &[&str] = &["detection", "animals", "sigmoid", "longtail", "longtail_logits"];
+/// Each fixture and the arguments it needs (one-vs-rest scores are not
+/// told apart from softmax ones by their values).
+const FIXTURES: &[(&str, &[&str])] = &[
+    ("detection", &[]),
+    ("animals", &[]),
+    ("sigmoid", &["--mode", "sigmoid"]),
+    ("longtail", &[]),
+    ("longtail_logits", &[]),
+];
 
 /// The record batches of a Parquet file, as flcli reads them (one batch per
 /// fixture), so that every copy sums the same rows in the same batches.
@@ -58,12 +66,13 @@ fn report(cmd: &str, file: &Path, args: &[&str]) -> (Value, Value) {
 }
 
 /// Every way of writing `name` gives the Parquet file's reports outside `input`.
-fn same_as_parquet(w: &Workdir, name: &str, copies: &[PathBuf]) {
+fn same_as_parquet(w: &Workdir, name: &str, extra: &[&str], copies: &[PathBuf]) {
     let pq = fixture(&format!("{name}.parquet"));
     for (cmd, args) in [("stats", &[][..]), ("compare", &["-g", "0,2", "-a", "none"][..])] {
-        let (want, want_in) = report(cmd, &pq, args);
+        let args = [extra, args].concat();
+        let (want, want_in) = report(cmd, &pq, &args);
         for c in copies {
-            let (got, got_in) = report(cmd, c, args);
+            let (got, got_in) = report(cmd, c, &args);
             assert_eq!(got, want, "{cmd} {}", c.display());
             assert_eq!(got_in["rows_read"], want_in["rows_read"], "{}", c.display());
             assert_eq!(got_in["score_columns"], want_in["score_columns"]);
@@ -75,7 +84,7 @@ fn same_as_parquet(w: &Workdir, name: &str, copies: &[PathBuf]) {
 #[test]
 fn arrow_ipc_file_and_stream_give_the_parquet_reports() {
     let w = Workdir::new();
-    for name in FIXTURES {
+    for (name, extra) in FIXTURES {
         let b = batches(&fixture(&format!("{name}.parquet")));
         let copies = [
             ipc_file(w.root(), &format!("{name}.arrow"), &b),
@@ -84,8 +93,8 @@ fn arrow_ipc_file_and_stream_give_the_parquet_reports() {
             // The HuggingFace `datasets` cache: a stream behind an `.arrow` name.
             ipc_stream(w.root(), &format!("{name}-stream.arrow"), &b),
         ];
-        same_as_parquet(&w, name, &copies);
-        let (_, input) = report("stats", &copies[2], &[]);
+        same_as_parquet(&w, name, extra, &copies);
+        let (_, input) = report("stats", &copies[2], extra);
         assert_eq!(input["format"], "arrow");
     }
 }
@@ -131,10 +140,11 @@ fn an_ipc_file_of_several_units_reads_the_same_on_any_thread_count() {
 #[test]
 fn invalid_rows_of_an_ipc_file_are_located_over_the_whole_file() {
     let w = Workdir::new();
+    // Both batches declare "prob" nullable, as a writer of data with nulls does.
     let b = |labels: Vec<i64>, probs: Vec<Option<f64>>| {
-        RecordBatch::try_from_iter([
-            ("label", crate::support::i64s(labels)),
-            ("prob", crate::support::arr(arrow_array::Float64Array::from(probs))),
+        RecordBatch::try_from_iter_with_nullable([
+            ("label", crate::support::i64s(labels), false),
+            ("prob", crate::support::arr(arrow_array::Float64Array::from(probs)), true),
         ])
         .unwrap()
     };
@@ -226,15 +236,15 @@ fn jsonl(dir: &Path, name: &str, b: &[RecordBatch], gz: bool) -> PathBuf {
 #[test]
 fn json_lines_give_the_parquet_reports() {
     let w = Workdir::new();
-    for name in FIXTURES {
+    for (name, extra) in FIXTURES {
         let b = batches(&fixture(&format!("{name}.parquet")));
         let copies = [
             jsonl(w.root(), &format!("{name}.jsonl"), &b, false),
             jsonl(w.root(), &format!("{name}.ndjson"), &b, false),
             jsonl(w.root(), &format!("{name}.jsonl.gz"), &b, true),
         ];
-        same_as_parquet(&w, name, &copies);
-        let (_, input) = report("stats", &copies[2], &[]);
+        same_as_parquet(&w, name, extra, &copies);
+        let (_, input) = report("stats", &copies[2], extra);
         assert_eq!(input["format"], "jsonl");
     }
 }
@@ -255,6 +265,7 @@ fn list_valued_scores_in_json_lines_read_as_a_parquet_list_column() {
             ("label", crate::support::i64s(labels.clone())),
             ("logits", crate::support::f64_lists(&rows)),
         ],
+        rows.len(),
     );
     let mut text = String::new();
     for (l, r) in labels.iter().zip(&rows) {
