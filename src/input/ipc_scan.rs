@@ -76,7 +76,10 @@ fn message_at(
         return Ok(Some((next, None)));
     };
     if rb.length() < 0 {
-        return Err(format!("the record batch at byte {pos} states {} rows", rb.length()));
+        return Err(format!(
+            "the record batch at byte {pos} states {} rows",
+            rb.length()
+        ));
     }
     if let (Some(_), Some(buffers)) = (rb.compression(), rb.buffers()) {
         // A compressed buffer starts with its uncompressed length, which the

@@ -158,7 +158,11 @@ impl JsonlFile {
     /// float64 (or lists of float64), the `--by` column as text. Only `--by`
     /// may be missing or null: anything else is found by [`fault`].
     fn pass_schema(&self, dec: &Decoder) -> SchemaRef {
-        let label = match self.schema.field_with_name(dec.label_col).map(|f| f.data_type()) {
+        let label = match self
+            .schema
+            .field_with_name(dec.label_col)
+            .map(|f| f.data_type())
+        {
             Ok(DataType::Null) | Err(_) => DataType::Utf8,
             Ok(t) => t.clone(),
         };
@@ -195,8 +199,22 @@ fn fault(line: &[u8], schema: &SchemaRef) -> Option<(String, String, SkipReason,
         let name = f.name().clone();
         match v.get(&name) {
             None | Some(Value::Null) if f.is_nullable() => {}
-            None => return Some((name, "(missing)".into(), SkipReason::Null, "field is missing".into())),
-            Some(Value::Null) => return Some((name, "null".into(), SkipReason::Null, "value is null".into())),
+            None => {
+                return Some((
+                    name,
+                    "(missing)".into(),
+                    SkipReason::Null,
+                    "field is missing".into(),
+                ))
+            }
+            Some(Value::Null) => {
+                return Some((
+                    name,
+                    "null".into(),
+                    SkipReason::Null,
+                    "value is null".into(),
+                ))
+            }
             Some(x) => {
                 let one = Arc::new(Schema::new(vec![f.as_ref().clone()]));
                 let fits = json_decoder(&one, 1)
@@ -251,7 +269,13 @@ impl Reader for JsonlFile {
         Ok(vec![Span::Whole])
     }
 
-    fn read(&self, src: &Source, _span: &Span, dec: &Decoder, acc: &mut Partial) -> Result<Option<u64>> {
+    fn read(
+        &self,
+        src: &Source,
+        _span: &Span,
+        dec: &Decoder,
+        acc: &mut Partial,
+    ) -> Result<Option<u64>> {
         let shown = src.display();
         let schema = self.pass_schema(dec);
         let rows = arrow_in::batch_rows(dec.spec.width());
@@ -268,7 +292,15 @@ impl Reader for JsonlFile {
                 acc.rows_read += 1;
                 let text = String::from_utf8_lossy(&line);
                 let problem = "line is not one JSON object";
-                dec.invalid(src, Loc::Line(n), "(whole line)", &text, SkipReason::Unparsable, problem, acc)?;
+                dec.invalid(
+                    src,
+                    Loc::Line(n),
+                    "(whole line)",
+                    &text,
+                    SkipReason::Unparsable,
+                    problem,
+                    acc,
+                )?;
                 continue;
             }
             if json.decode(&line)? != line.len() {
@@ -277,10 +309,28 @@ impl Reader for JsonlFile {
             p.lines.push((n, p.text.len(), p.text.len() + line.len()));
             p.text.extend_from_slice(&line);
             if p.lines.len() == rows {
-                flush(&mut json, &schema, &mut p, rows, &mut batches, src, dec, acc)?;
+                flush(
+                    &mut json,
+                    &schema,
+                    &mut p,
+                    rows,
+                    &mut batches,
+                    src,
+                    dec,
+                    acc,
+                )?;
             }
         }
-        flush(&mut json, &schema, &mut p, rows, &mut batches, src, dec, acc)?;
+        flush(
+            &mut json,
+            &schema,
+            &mut p,
+            rows,
+            &mut batches,
+            src,
+            dec,
+            acc,
+        )?;
         Ok(None)
     }
 }

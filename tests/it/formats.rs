@@ -59,16 +59,28 @@ fn ipc_stream(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
 
 /// `flcli CMD --json ARGS FILE` as JSON, with the `input` object removed.
 fn report(cmd: &str, file: &Path, args: &[&str]) -> (Value, Value) {
-    let (out, _) = ok(flcli().arg(cmd).arg("--json").arg("-q").args(args).arg(file));
+    let (out, _) = ok(flcli()
+        .arg(cmd)
+        .arg("--json")
+        .arg("-q")
+        .args(args)
+        .arg(file));
     let mut v: Value = serde_json::from_str(&out).expect("json");
-    let input = v.as_object_mut().expect("object").remove("input").expect("input");
+    let input = v
+        .as_object_mut()
+        .expect("object")
+        .remove("input")
+        .expect("input");
     (v, input)
 }
 
 /// Every way of writing `name` gives the Parquet file's reports outside `input`.
 fn same_as_parquet(w: &Workdir, name: &str, extra: &[&str], copies: &[PathBuf]) {
     let pq = fixture(&format!("{name}.parquet"));
-    for (cmd, args) in [("stats", &[][..]), ("compare", &["-g", "0,2", "-a", "none"][..])] {
+    for (cmd, args) in [
+        ("stats", &[][..]),
+        ("compare", &["-g", "0,2", "-a", "none"][..]),
+    ] {
         let args = [extra, args].concat();
         let (want, want_in) = report(cmd, &pq, &args);
         for c in copies {
@@ -122,7 +134,10 @@ fn many_rows(n: usize, per: usize) -> Vec<RecordBatch> {
 fn an_ipc_file_of_several_units_reads_the_same_on_any_thread_count() {
     let w = Workdir::new();
     // More rows than one unit holds, in batches of uneven size.
-    let b = many_rows(flcli::input::parquet::UNIT_ROWS as usize * 2 + 12_345, 100_003);
+    let b = many_rows(
+        flcli::input::parquet::UNIT_ROWS as usize * 2 + 12_345,
+        100_003,
+    );
     let file = ipc_file(w.root(), "many.arrow", &b);
     let stream = ipc_stream(w.root(), "many.arrows", &b);
     let pq = crate::support::write_batches(w.root(), "many.parquet", &b, None);
@@ -144,7 +159,11 @@ fn invalid_rows_of_an_ipc_file_are_located_over_the_whole_file() {
     let b = |labels: Vec<i64>, probs: Vec<Option<f64>>| {
         RecordBatch::try_from_iter_with_nullable([
             ("label", crate::support::i64s(labels), false),
-            ("prob", crate::support::arr(arrow_array::Float64Array::from(probs)), true),
+            (
+                "prob",
+                crate::support::arr(arrow_array::Float64Array::from(probs)),
+                true,
+            ),
         ])
         .unwrap()
     };
@@ -155,8 +174,13 @@ fn invalid_rows_of_an_ipc_file_are_located_over_the_whole_file() {
     ];
     let file = ipc_file(w.root(), "bad.arrow", &data);
     let e = fails(flcli().arg("stats").arg(&file));
-    assert!(e.contains("bad.arrow") && e.contains("row 4 (0-based)") && e.contains("\"prob\""), "{e}");
-    let (out, _) = ok(flcli().args(["stats", "--json", "-q", "--skip-invalid"]).arg(&file));
+    assert!(
+        e.contains("bad.arrow") && e.contains("row 4 (0-based)") && e.contains("\"prob\""),
+        "{e}"
+    );
+    let (out, _) = ok(flcli()
+        .args(["stats", "--json", "-q", "--skip-invalid"])
+        .arg(&file));
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["input"]["rows_used"], 5);
     assert_eq!(v["input"]["skipped"][0]["first"][0], 4);
@@ -207,13 +231,22 @@ fn a_damaged_ipc_file_is_an_error_naming_it() {
 
 #[test]
 fn input_format_arrow_checks_the_magic_bytes() {
-    let e = fails(flcli().args(["stats", "--input-format", "arrow"]).arg(fixture("detection.csv")));
+    let e = fails(
+        flcli()
+            .args(["stats", "--input-format", "arrow"])
+            .arg(fixture("detection.csv")),
+    );
     assert!(e.contains("ARROW1"), "{e}");
     let w = Workdir::new();
     // An IPC stream on stdin is refused with the reason.
     let b = batches(&fixture("detection.parquet"));
     let s = ipc_stream(w.root(), "s.arrows", &b);
-    let e = fails(flcli().args(["stats", "--input-format", "arrow", "-"]).pipe_stdin(&s).unwrap());
+    let e = fails(
+        flcli()
+            .args(["stats", "--input-format", "arrow", "-"])
+            .pipe_stdin(&s)
+            .unwrap(),
+    );
     assert!(e.contains("Arrow IPC needs a file"), "{e}");
 }
 
@@ -227,7 +260,11 @@ fn jsonl(dir: &Path, name: &str, b: &[RecordBatch], gz: bool) -> PathBuf {
         }
         w.finish().expect("finish");
     }
-    let bytes = if gz { crate::support::gzip(&text) } else { text };
+    let bytes = if gz {
+        crate::support::gzip(&text)
+    } else {
+        text
+    };
     let p = dir.join(name);
     std::fs::write(&p, bytes).expect("write");
     p
@@ -269,7 +306,10 @@ fn list_valued_scores_in_json_lines_read_as_a_parquet_list_column() {
     );
     let mut text = String::new();
     for (l, r) in labels.iter().zip(&rows) {
-        text += &format!("{{\"label\": {l}, \"logits\": [{}, {}, {}]}}\n", r[0], r[1], r[2]);
+        text += &format!(
+            "{{\"label\": {l}, \"logits\": [{}, {}, {}]}}\n",
+            r[0], r[1], r[2]
+        );
     }
     let j = w.write("l.jsonl", text);
     for cmd in ["stats", "compare"] {
@@ -286,21 +326,41 @@ fn a_bad_json_line_is_named_by_its_line_number() {
     let head = "{\"label\": 1, \"prob\": 0.9}\n{\"label\": 0, \"prob\": 0.2}\n\n";
     // (the bad line, what the message must name); blank line 3 is no row.
     let cases = [
-        ("{\"label\": 1, \"prob\": 0.9", vec!["line 4", "not one JSON object"]),
-        ("{\"label\": 0}", vec!["line 4", "\"prob\"", "field is missing"]),
-        ("{\"label\": 0, \"prob\": \"high\"}", vec!["line 4", "\"prob\"", "not a number", "high"]),
-        ("{\"label\": 0, \"prob\": null}", vec!["line 4", "\"prob\"", "null"]),
-        ("{\"label\": 0, \"prob\": 1.5}", vec!["line 4", "\"prob\"", "outside [0, 1]"]),
+        (
+            "{\"label\": 1, \"prob\": 0.9",
+            vec!["line 4", "not one JSON object"],
+        ),
+        (
+            "{\"label\": 0}",
+            vec!["line 4", "\"prob\"", "field is missing"],
+        ),
+        (
+            "{\"label\": 0, \"prob\": \"high\"}",
+            vec!["line 4", "\"prob\"", "not a number", "high"],
+        ),
+        (
+            "{\"label\": 0, \"prob\": null}",
+            vec!["line 4", "\"prob\"", "null"],
+        ),
+        (
+            "{\"label\": 0, \"prob\": 1.5}",
+            vec!["line 4", "\"prob\"", "outside [0, 1]"],
+        ),
     ];
     for (i, (bad, want)) in cases.iter().enumerate() {
         let name = format!("bad{i}.jsonl");
-        let p = w.write(&name, format!("{head}{bad}\n{{\"label\": 0, \"prob\": 0.1}}\n"));
+        let p = w.write(
+            &name,
+            format!("{head}{bad}\n{{\"label\": 0, \"prob\": 0.1}}\n"),
+        );
         let e = fails(flcli().arg("stats").arg(&p));
         assert!(e.contains(&name), "{e}");
         for needle in want {
             assert!(e.contains(needle), "{bad}: no {needle:?} in {e}");
         }
-        let (out, _) = ok(flcli().args(["stats", "--json", "-q", "--skip-invalid"]).arg(&p));
+        let (out, _) = ok(flcli()
+            .args(["stats", "--json", "-q", "--skip-invalid"])
+            .arg(&p));
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["input"]["rows_read"], 4, "{bad}");
         assert_eq!(v["input"]["rows_used"], 3, "{bad}");
