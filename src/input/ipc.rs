@@ -122,9 +122,6 @@ impl IpcFile {
     }
 
     fn cannot_decode(&self, src: &Source, row: u64, e: ArrowError) -> anyhow::Error {
-        if e.to_string().contains("decompression requires") {
-            return anyhow!("{}: its record batches are compressed ({e}), which this build of flcli cannot read; write the file uncompressed (pyarrow: compression=\"uncompressed\") or as Parquet", src.display());
-        }
         anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
     }
 }

@@ -111,6 +111,37 @@ fn arrow_ipc_file_and_stream_give_the_parquet_reports() {
     }
 }
 
+#[test]
+fn compressed_ipc_files_give_the_parquet_reports() {
+    use arrow_ipc::writer::{FileWriter, IpcWriteOptions};
+    use arrow_ipc::CompressionType;
+    let w = Workdir::new();
+    let b = batches(&fixture("animals.parquet"));
+    let mut copies = Vec::new();
+    for (name, codec) in [
+        ("lz4.feather", CompressionType::LZ4_FRAME),
+        ("zstd.arrow", CompressionType::ZSTD),
+    ] {
+        let p = w.root().join(name);
+        let opts = IpcWriteOptions::default()
+            .try_with_compression(Some(codec))
+            .expect("codec");
+        let f = std::fs::File::create(&p).expect("create");
+        let mut wr = FileWriter::try_new_with_options(f, &b[0].schema(), opts).expect("writer");
+        for x in &b {
+            wr.write(x).expect("write");
+        }
+        wr.finish().expect("finish");
+        copies.push(p);
+    }
+    // Compression must have happened: the copies differ from an uncompressed one.
+    let plain = std::fs::read(ipc_file(w.root(), "plain.arrow", &b)).unwrap();
+    for c in &copies {
+        assert_ne!(std::fs::read(c).unwrap(), plain, "{}", c.display());
+    }
+    same_as_parquet(&w, "animals", &[], &copies);
+}
+
 /// A binary data set of `n` rows in record batches of `per` rows.
 fn many_rows(n: usize, per: usize) -> Vec<RecordBatch> {
     let mut out = Vec::new();
