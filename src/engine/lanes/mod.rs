@@ -23,11 +23,14 @@
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+mod direct;
+
+pub use direct::{add_direct, Trash};
 
 use super::accum::Partial;
 use super::fast::{Soa, SUB};
 use super::kernel::{Ctx, Plan};
-use super::spec::{CALIB_BINS, TAIL_BINS};
+use super::spec::CALIB_BINS;
 
 /// Interleaved copies of the sums.
 pub const COPIES: usize = 4;
@@ -113,28 +116,6 @@ pub struct Lanes {
     tails: Vec<f64>,
     /// [`COPIES`] × ([`CALIB_BINS`] + trash) × [`CW`] (empty when joint or off).
     calib: Vec<f64>,
-}
-
-/// The trash row indices, which [`super::fast`] gives to elements that do not count.
-pub struct Trash {
-    /// Cell index of the trash row.
-    pub cell: u32,
-    /// Tail index of the trash row.
-    pub tail: u32,
-    /// Calibration index of the trash row.
-    pub cal: u32,
-}
-
-impl Trash {
-    /// The trash indices for sums shaped like `acc`: one past the last cell,
-    /// tail bin and calibration bin.
-    pub fn of(acc: &Partial) -> Trash {
-        Trash {
-            cell: (acc.cells.len() / acc.stride) as u32,
-            tail: 2 * TAIL_BINS as u32,
-            cal: CALIB_BINS as u32,
-        }
-    }
 }
 
 impl Lanes {
@@ -380,43 +361,4 @@ fn acc_calib<'a>(
     b: usize,
 ) -> Option<(&'a mut [f64; 3], &'a mut f64)> {
     calib.get_mut(b).map(|c| (c, brier))
-}
-
-/// Adds the first `n` elements of a prepared sub-batch straight into `acc`,
-/// one value at a time in element order: for the `--by` groups' partials,
-/// which are many and small (copies would multiply their memory). Elements
-/// that do not count are left out.
-pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bool) {
-    let cw = acc.stride;
-    let nt = (cw - 3) / 2;
-    let tw = 1 + nt;
-    for i in 0..n.min(SUB) {
-        if s.cell[i] == trash.cell {
-            continue;
-        }
-        let at = s.cell[i] as usize * cw;
-        let row = &mut acc.cells[at..at + cw];
-        row[0] += 1.0;
-        row[1] += s.pt[i];
-        row[2] += s.ce[i];
-        for j in 0..nt {
-            row[3 + 2 * j] += s.terms[2 * j * SUB + i];
-            row[4 + 2 * j] += s.terms[(2 * j + 1) * SUB + i];
-        }
-        if !acc.tails.is_empty() {
-            let at = s.tail[i] as usize * tw;
-            let bin = &mut acc.tails[at..at + tw];
-            bin[0] += 1.0;
-            for j in 0..nt {
-                bin[1 + j] += s.terms[2 * j * SUB + i];
-            }
-        }
-        if calib {
-            let c = &mut acc.calib[s.cal[i] as usize];
-            c[0] += 1.0;
-            c[1] += s.conf[i];
-            c[2] += s.ok[i];
-            acc.brier.0 += s.brier[i];
-        }
-    }
 }
