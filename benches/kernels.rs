@@ -35,9 +35,9 @@ fn spec(mode: Mode, kind: ScoreKind, classes: usize, terms: Vec<Term>, tails: bo
         mode,
         kind,
         classes,
-        eps: a.loss.eps,
-        edges: flcli::cmd::parse_edges(&a.loss.buckets).expect("default buckets parse"),
-        easy: a.loss.easy,
+        eps: a.loss.sums.eps,
+        edges: flcli::cmd::parse_edges(&a.loss.sums.buckets).expect("default buckets parse"),
+        easy: a.loss.sums.easy,
         terms,
         tails,
         // As the commands: stats keeps calibration bins, compare (without --plot) does not.

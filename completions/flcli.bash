@@ -109,7 +109,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__compare)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,11 +171,11 @@ _flcli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --beta)
+                --easy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --easy)
+                --beta)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -678,7 +678,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__recommend)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --max-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --max-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,11 +740,11 @@ _flcli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --beta)
+                --easy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --easy)
+                --beta)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -981,7 +981,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__stats)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --beta --easy --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,11 +1043,11 @@ _flcli() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --beta)
+                --easy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --easy)
+                --beta)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

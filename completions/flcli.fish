@@ -59,8 +59,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l background -d 'Sig
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
-complete -c flcli -n "__fish_flcli_using_subcommand stats" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s g -l gamma -d 'Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s a -l alpha -d 'α: binary/sigmoid a number in [0,1] (weight of positives; negatives get 1-α), default 0.25; softmax a per-class comma list, default none. `none` turns weighting off' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
@@ -98,8 +98,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l background -d 'S
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
-complete -c flcli -n "__fish_flcli_using_subcommand compare" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s g -l gamma -d 'γ values of the grid, comma-separated' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s a -l alpha -d 'α values of the grid, separated by \';\' or \',\' (softmax lists use \';\' between settings, e.g. \'none;0.2,0.8\'). Default: 0.25 (binary/sigmoid), none (softmax)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
@@ -139,8 +139,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l background -d 
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
-complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l easy -d 'p_t at or above which an element counts as easy' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s g -l gamma -d 'γ values weighed (0 and --calibration-gamma are always added). Binary/sigmoid: each with α none, 0.25, 0.5, 0.75; softmax: with α none and class-balanced; plus flsd53' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements. Focal loss gets the smallest γ that meets it' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-loss-share -d 'On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold more than this share of cross-entropy\'s loss' -r

@@ -147,9 +147,10 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// Numeric settings shared by every loss computation.
+/// The settings that shape the sums themselves: every command that runs the engine takes
+/// them (`partial` and `sql` too), so their sums can be merged and compared.
 #[derive(Args, Debug, Clone)]
-pub struct LossArgs {
+pub struct SumArgs {
     /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
     #[arg(
         long,
@@ -167,15 +168,6 @@ pub struct LossArgs {
         help_heading = "Loss"
     )]
     pub buckets: String,
-    /// β of the effective number of samples (Cui et al. 2019).
-    #[arg(
-        long,
-        default_value_t = 0.999,
-        allow_negative_numbers = true,
-        value_name = "β",
-        help_heading = "Loss"
-    )]
-    pub beta: f64,
     /// p_t at or above which an element counts as easy.
     #[arg(
         long,
@@ -185,6 +177,23 @@ pub struct LossArgs {
         help_heading = "Loss"
     )]
     pub easy: f64,
+}
+
+/// Numeric settings shared by every report command: the sums' settings plus β, which only
+/// weighs classes when a report is built.
+#[derive(Args, Debug, Clone)]
+pub struct LossArgs {
+    #[command(flatten)]
+    pub sums: SumArgs,
+    /// β of the effective number of samples (Cui et al. 2019).
+    #[arg(
+        long,
+        default_value_t = 0.999,
+        allow_negative_numbers = true,
+        value_name = "β",
+        help_heading = "Loss"
+    )]
+    pub beta: f64,
 }
 
 /// Output settings shared by every report command.

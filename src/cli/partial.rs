@@ -1,6 +1,6 @@
 //! The flags of `flcli partial` and `flcli merge`.
 
-use super::{ByArgs, InputArgs};
+use super::{ByArgs, InputArgs, SumArgs};
 use clap::{Args, ValueHint};
 use std::path::PathBuf;
 
@@ -9,32 +9,8 @@ use std::path::PathBuf;
 pub struct PartialArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
-    #[arg(
-        long,
-        default_value_t = 1e-7,
-        allow_negative_numbers = true,
-        value_name = "ε",
-        help_heading = "Loss"
-    )]
-    pub eps: f64,
-    /// Difficulty bucket edges over p_t, ascending from 0 to 1.
-    #[arg(
-        long,
-        default_value = "0,0.1,0.25,0.5,0.75,0.9,0.99,1",
-        value_name = "EDGES",
-        help_heading = "Loss"
-    )]
-    pub buckets: String,
-    /// p_t at or above which an element counts as easy.
-    #[arg(
-        long,
-        default_value_t = 0.9,
-        allow_negative_numbers = true,
-        value_name = "P",
-        help_heading = "Loss"
-    )]
-    pub easy: f64,
+    #[command(flatten)]
+    pub sums: SumArgs,
     /// γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are
     /// added). The default covers the defaults of stats, compare and recommend.
     #[arg(

@@ -1,6 +1,6 @@
 //! The flags of `flcli sql` (clap derive; doc comments are the help text).
 
-use super::ModeArg;
+use super::{ModeArg, SumArgs};
 use crate::input::Format;
 use clap::{Args, ValueHint};
 use std::path::PathBuf;
@@ -52,32 +52,8 @@ pub struct SqlArgs {
     /// Rows with this label are counted as ignored (PyTorch's ignore_index).
     #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
     pub ignore_index: i64,
-    /// Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras's ε).
-    #[arg(
-        long,
-        default_value_t = 1e-7,
-        allow_negative_numbers = true,
-        value_name = "ε",
-        help_heading = "Loss"
-    )]
-    pub eps: f64,
-    /// Difficulty bucket edges over p_t, ascending from 0 to 1.
-    #[arg(
-        long,
-        default_value = "0,0.1,0.25,0.5,0.75,0.9,0.99,1",
-        value_name = "EDGES",
-        help_heading = "Loss"
-    )]
-    pub buckets: String,
-    /// p_t at or above which an element counts as easy.
-    #[arg(
-        long,
-        default_value_t = 0.9,
-        allow_negative_numbers = true,
-        value_name = "P",
-        help_heading = "Loss"
-    )]
-    pub easy: f64,
+    #[command(flatten)]
+    pub sums: SumArgs,
     /// γ values whose loss terms the query sums, comma-separated (the terms recommend weighs
     /// by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added).
     #[arg(

@@ -16,7 +16,7 @@ mod reproduce;
 pub mod sql;
 pub mod stats;
 
-use crate::cli::{InputArgs, LossArgs, OutputArgs};
+use crate::cli::{InputArgs, LossArgs, OutputArgs, SumArgs};
 use crate::engine::{EngineSpec, Partial};
 use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
 use crate::model::{Alpha, Mode, ScoreKind};
@@ -158,24 +158,49 @@ pub fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
     }
 }
 
-/// The engine settings common to all commands, for an input of `classes` classes.
-pub fn engine_spec(input: &InputDesc, classes: usize, loss: &LossArgs) -> Result<EngineSpec> {
-    if !(loss.eps > 0.0 && loss.eps < 0.5) {
-        bail!("--eps must lie in (0, 0.5), got {}", loss.eps);
+/// The sums' settings, checked: the probability clamp, the bucket edges and the easy threshold.
+pub struct SumSettings {
+    /// Probability clamp ε.
+    pub eps: f64,
+    /// Bucket edges over p_t.
+    pub edges: Vec<f64>,
+    /// p_t at or above which an element is easy.
+    pub easy: f64,
+}
+
+/// Checks `--eps`, `--buckets` and `--easy`, shared by every command that runs the engine.
+pub fn sum_settings(s: &SumArgs) -> Result<SumSettings> {
+    if !(s.eps > 0.0 && s.eps < 0.5) {
+        bail!("--eps must lie in (0, 0.5), got {}", s.eps);
     }
+    if !(s.easy > 0.0 && s.easy <= 1.0) {
+        bail!("--easy must lie in (0, 1], got {}", s.easy);
+    }
+    Ok(SumSettings {
+        eps: s.eps,
+        edges: parse_edges(&s.buckets)?,
+        easy: s.easy,
+    })
+}
+
+/// The engine settings common to all report commands, for an input of `classes` classes.
+pub fn engine_spec(input: &InputDesc, classes: usize, loss: &LossArgs) -> Result<EngineSpec> {
     if !(loss.beta >= 0.0 && loss.beta < 1.0) {
         bail!("--beta must lie in [0, 1), got {}", loss.beta);
     }
-    if !(loss.easy > 0.0 && loss.easy <= 1.0) {
-        bail!("--easy must lie in (0, 1], got {}", loss.easy);
-    }
+    sums_spec(input, classes, &loss.sums)
+}
+
+/// The engine settings for `classes` classes from the sums' flags alone (no report weights).
+pub fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<EngineSpec> {
+    let s = sum_settings(sums)?;
     Ok(EngineSpec {
         mode: input.mode,
         kind: input.score_kind,
         classes,
-        eps: loss.eps,
-        edges: parse_edges(&loss.buckets)?,
-        easy: loss.easy,
+        eps: s.eps,
+        edges: s.edges,
+        easy: s.easy,
         terms: Vec::new(),
         tails: false,
         calib: true,

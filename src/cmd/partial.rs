@@ -2,7 +2,7 @@
 //! holding every sum that `stats`, `compare` and `recommend` need for its
 //! rows, so that shards read on many machines can be merged and reported on.
 
-use super::{engine_spec, input_options_by, note_detection, parse_list, run_pass, Global};
+use super::{input_options_by, note_detection, parse_list, run_pass, sums_spec, Global};
 use crate::analysis::variants::{self, VariantDef};
 use crate::cli::PartialArgs;
 use crate::input::Dataset;
@@ -57,14 +57,7 @@ pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
     for n in &named {
         defs.push(variants::resolve(n, &vec![1; k], &alpha));
     }
-    let loss = crate::cli::LossArgs {
-        eps: a.eps,
-        buckets: a.buckets.clone(),
-        // β only weighs classes when a report is built; any valid value passes the checks.
-        beta: 0.0,
-        easy: a.easy,
-    };
-    let mut spec = engine_spec(&input, k, &loss)?;
+    let mut spec = sums_spec(&input, k, &a.sums)?;
     spec.terms = variants::terms_for(&defs);
     spec.tails = true;
     spec.calib = true;

@@ -40,7 +40,7 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
         max_ece: a.max_ece,
         calibration_gamma: check_gamma("--calibration-gamma", a.calibration_gamma)?,
         beta: a.loss.beta,
-        easy: a.loss.easy,
+        easy: a.loss.sums.easy,
         alpha_by_gamma: RETINANET_ALPHA.to_vec(),
     })
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 pub fn reproduce(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Variant) -> Reproduce {
     Reproduce {
         flcli: compare_command(input, loss, info, v),
-        pytorch: pytorch(info.mode, info.score_kind, v, loss.eps),
+        pytorch: pytorch(info.mode, info.score_kind, v, loss.sums.eps),
     }
 }
 
@@ -80,12 +80,18 @@ fn compare_command(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Var
         "--ignore-index",
         (input.ignore_index != -100).then(|| input.ignore_index.to_string()),
     );
-    flag("--eps", (loss.eps != 1e-7).then(|| loss.eps.to_string()));
+    flag(
+        "--eps",
+        (loss.sums.eps != 1e-7).then(|| loss.sums.eps.to_string()),
+    );
     flag(
         "--buckets",
-        (loss.buckets != "0,0.1,0.25,0.5,0.75,0.9,0.99,1").then(|| loss.buckets.clone()),
+        (loss.sums.buckets != "0,0.1,0.25,0.5,0.75,0.9,0.99,1").then(|| loss.sums.buckets.clone()),
     );
-    flag("--easy", (loss.easy != 0.9).then(|| loss.easy.to_string()));
+    flag(
+        "--easy",
+        (loss.sums.easy != 0.9).then(|| loss.sums.easy.to_string()),
+    );
     match v.kind {
         VariantKind::Cb => {
             flag("--gamma", Some("0".into()));

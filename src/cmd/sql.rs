@@ -1,7 +1,7 @@
 //! `flcli sql`: prints the query that computes a pass's sums inside a SQL engine.
 
 use super::compare::Grid;
-use super::{parse_edges, Global};
+use super::{sum_settings, Global};
 use crate::analysis::variants;
 use crate::cli::SqlArgs;
 use crate::engine::EngineSpec;
@@ -26,13 +26,7 @@ const RECOMMEND_TERMS: [Term; 7] = [
 
 /// Runs `flcli sql`; returns the exit code.
 pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
-    if !(a.eps > 0.0 && a.eps < 0.5) {
-        bail!("--eps must lie in (0, 0.5), got {}", a.eps);
-    }
-    if !(a.easy > 0.0 && a.easy <= 1.0) {
-        bail!("--easy must lie in (0, 1], got {}", a.easy);
-    }
-    let edges = parse_edges(&a.buckets)?;
+    let sums = sum_settings(&a.sums)?;
     let grid = Grid::parse(&a.gamma, None, &a.variant)?;
     if a.table.trim().is_empty() {
         bail!("--table is empty; pass what the query reads, e.g. --table my_schema.predictions");
@@ -65,9 +59,9 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         mode: layout.mode,
         kind: layout.kind,
         classes: classes.len(),
-        eps: a.eps,
-        edges,
-        easy: a.easy,
+        eps: sums.eps,
+        edges: sums.edges,
+        easy: sums.easy,
         terms,
         tails: true,
         calib: true,
