@@ -5,6 +5,7 @@
 
 use super::decode::Decoder;
 use super::detect::{ColType, Column, Layout, Scores};
+use super::handle::Handle;
 use super::line_ends::{self, LineEnds};
 use super::reader::{Kind, Reader, Span};
 use super::record::{CsvIndex, Rows};
@@ -40,7 +41,7 @@ impl Kind for Csv {
     fn needs_file(&self) -> bool {
         false
     }
-    fn open(&self, _shown: &str, _file: std::fs::File, head: &[u8]) -> Result<Box<dyn Reader>> {
+    fn open(&self, _shown: &str, _file: &Handle, head: &[u8]) -> Result<Box<dyn Reader>> {
         Ok(Box::new(CsvFile {
             gzip: head.starts_with(&[0x1f, 0x8b]),
             ..CsvFile::default()
@@ -145,7 +146,10 @@ pub(super) fn builder(delimiter: u8, headers: bool) -> csv::ReaderBuilder {
 fn open_stream(src: &Source, gzip: bool, delimiter: u8) -> Result<Stream> {
     let raw: Box<dyn Read + Send> = if src.is_stdin() {
         Box::new(std::io::stdin())
+    } else if let Some(h) = &src.handle {
+        Box::new(h.at(0, h.size()))
     } else {
+        // A pipe, opened only now that it is read (see source::classify).
         Box::new(
             std::fs::File::open(&src.path)
                 .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?,

@@ -4,13 +4,14 @@
 
 use super::csv::{builder, header_of, CHUNK_BYTES};
 use super::decode::Decoder;
+use super::handle::Handle;
 use super::line_ends;
 use super::reader::{Restart, Span};
 use super::record::{CsvIndex, Rows, SplitLine};
 use super::{split, Source};
 use crate::engine::Partial;
 use anyhow::{anyhow, Result};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 
 /// Bytes per read of a byte range: small enough that what was just copied is
 /// still in the core's L2 cache when it is scanned.
@@ -30,13 +31,12 @@ pub fn units(src: &Source, delimiter: u8) -> Result<Vec<Span>> {
 /// Where the data after the header starts: its byte offset and 1-based line.
 fn data_start(src: &Source, delimiter: u8) -> Result<(u64, u64)> {
     // Raw bytes here (no LineEnds): the byte offset must be the file's.
-    let f = std::fs::File::open(&src.path)
-        .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
-    let raw: Box<dyn Read + Send> = Box::new(f);
+    let h = src.handle()?;
+    let raw: Box<dyn Read + Send> = Box::new(h.at(0, h.size()));
     let mut r = builder(delimiter, true).from_reader(raw);
     header_of(src, &mut r)?;
     Ok(line_ends::after_header(
-        &src.path,
+        h,
         r.position().byte(),
         r.position().line(),
     )?)
@@ -45,13 +45,13 @@ fn data_start(src: &Source, delimiter: u8) -> Result<(u64, u64)> {
 /// Cuts `[data_start, EOF)` at the first newline after every [`CHUNK_BYTES`],
 /// with a few reads near each cut (each range checks itself for quotes as it is read).
 fn plan(src: &Source, data_start: u64) -> Result<Vec<(u64, u64)>> {
-    let mut f = std::fs::File::open(&src.path)?;
-    let size = f.metadata()?.len();
+    let h = src.handle()?;
+    let size = h.size();
     let mut cuts = Vec::new();
     let mut start = data_start;
     // A cut ends a range after the first `\n` whose end is CHUNK_BYTES or more past its start.
     while start + CHUNK_BYTES - 1 < size {
-        match next_newline(&mut f, start + CHUNK_BYTES - 1)? {
+        match next_newline(h, start + CHUNK_BYTES - 1)? {
             Some(nl) => {
                 cuts.push((start, nl + 1));
                 start = nl + 1;
@@ -66,8 +66,8 @@ fn plan(src: &Source, data_start: u64) -> Result<Vec<(u64, u64)>> {
 }
 
 /// The offset of the first `\n` at or after `from`, if any.
-fn next_newline(f: &mut std::fs::File, from: u64) -> Result<Option<u64>> {
-    f.seek(SeekFrom::Start(from))?;
+fn next_newline(h: &Handle, from: u64) -> Result<Option<u64>> {
+    let mut f = h.at(from, h.size());
     let mut buf = vec![0u8; 64 << 10];
     let mut pos = from;
     loop {
@@ -85,9 +85,7 @@ fn next_newline(f: &mut std::fs::File, from: u64) -> Result<Option<u64>> {
 /// The number of lines ended in `[start, end)` (by `\n`, `\r\n` or a lone `\r`,
 /// as the parser counts them), or `None` if it holds a quote.
 fn scan_range(src: &Source, start: u64, end: u64) -> Result<Option<u64>> {
-    let mut f = std::fs::File::open(&src.path)?;
-    f.seek(SeekFrom::Start(start))?;
-    let mut r = f.take(end - start);
+    let mut r = src.handle()?.at(start, end);
     let mut buf = vec![0u8; READ_BYTES];
     let mut lines = 0;
     // The previous block ended in `\r` (counted as a line end): a `\n` next is its `\r\n`.
@@ -137,9 +135,6 @@ pub fn read_range(
     dec: &Decoder,
     acc: &mut Partial,
 ) -> Result<u64> {
-    let mut f = std::fs::File::open(&src.path)
-        .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
-    f.seek(SeekFrom::Start(start))?;
     let quoted = || {
         anyhow::Error::new(Restart {
             path: src.path.clone(),
@@ -151,7 +146,7 @@ pub fn read_range(
         let before = scan_range(src, data_start, start)?.ok_or_else(quoted)?;
         Ok(first_line + before)
     };
-    let mut r = f.take(end - start);
+    let mut r = src.handle()?.at(start, end);
     let mut rows = Rows::new(idx, dec);
     let mut buf = vec![0u8; READ_BYTES];
     let (mut len, mut eof, mut line) = (0, false, 1);

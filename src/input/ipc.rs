@@ -8,6 +8,7 @@
 use super::arrow::{self as arrow_in, BatchDecoder, UNIT_ROWS};
 use super::decode::Decoder;
 use super::detect::Column;
+use super::handle::{At, Handle};
 use super::ipc_scan;
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
@@ -43,11 +44,9 @@ impl Kind for Ipc {
     fn needs_file(&self) -> bool {
         true
     }
-    fn open(&self, shown: &str, mut file: std::fs::File, head: &[u8]) -> Result<Box<dyn Reader>> {
-        let size = file
-            .metadata()
-            .map_err(|e| anyhow!("{shown}: cannot read: {e}"))?
-            .len();
+    fn open(&self, shown: &str, handle: &Handle, head: &[u8]) -> Result<Box<dyn Reader>> {
+        let size = handle.size();
+        let mut file = handle.at(0, size);
         let stream = !head.starts_with(b"ARROW1");
         let damaged = |what: String| {
             let kind = if stream { "stream" } else { "file" };
@@ -97,7 +96,7 @@ impl IpcFile {
     /// The record batches from batch `start` on, projected to `projection`.
     fn batches_from(
         &self,
-        file: std::fs::File,
+        file: At,
         projection: Option<Vec<usize>>,
         start: usize,
     ) -> Result<Batches, ArrowError> {
@@ -117,8 +116,10 @@ impl IpcFile {
         }
     }
 
-    fn open(&self, src: &Source) -> Result<std::fs::File> {
-        std::fs::File::open(&src.path).map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))
+    /// The whole file, through its one handle.
+    fn open(&self, src: &Source) -> Result<At> {
+        let h = src.handle()?;
+        Ok(h.at(0, h.size()))
     }
 
     fn cannot_decode(&self, src: &Source, row: u64, e: ArrowError) -> anyhow::Error {

@@ -3,8 +3,8 @@
 //! `arrow-ipc` reader allocates by them, and counts the rows of each record
 //! batch so that units know where they start.
 
+use super::handle::At;
 use arrow_ipc::{root_as_footer, root_as_message};
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 /// Largest metadata or footer flcli reads (real ones are a few kilobytes).
@@ -13,7 +13,7 @@ const MAX_META: u64 = 64 << 20;
 /// A damaged file: what is wrong, in words.
 pub type Damage = String;
 
-fn read_at(f: &mut File, pos: u64, buf: &mut [u8]) -> Result<(), Damage> {
+fn read_at(f: &mut At, pos: u64, buf: &mut [u8]) -> Result<(), Damage> {
     f.seek(SeekFrom::Start(pos))
         .and_then(|_| f.read_exact(buf))
         .map_err(|e| format!("cannot read {} bytes at byte {pos}: {e}", buf.len()))
@@ -29,7 +29,7 @@ fn max_uncompressed(size: u64) -> u64 {
 /// `None` at the end-of-stream marker or at `end`, else the offset after the
 /// message and, for a record batch, its row count.
 fn message_at(
-    f: &mut File,
+    f: &mut At,
     pos: u64,
     end: u64,
     size: u64,
@@ -105,7 +105,7 @@ fn message_at(
 }
 
 /// The row count of every record batch of an IPC stream of `size` bytes.
-pub fn scan_stream(f: &mut File, size: u64) -> Result<Vec<u64>, Damage> {
+pub fn scan_stream(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
     let mut rows = Vec::new();
     let mut pos = 0;
     while let Some((next, r)) = message_at(f, pos, size, size)? {
@@ -117,7 +117,7 @@ pub fn scan_stream(f: &mut File, size: u64) -> Result<Vec<u64>, Damage> {
 
 /// The row count of every record batch of an IPC file of `size` bytes,
 /// from its footer (whose blocks are checked against the file).
-pub fn scan_file(f: &mut File, size: u64) -> Result<Vec<u64>, Damage> {
+pub fn scan_file(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
     let mut tail = [0u8; 10];
     if size < 18 {
         return Err("the file is too short to hold a footer".into());

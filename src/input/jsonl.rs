@@ -7,6 +7,7 @@
 use super::arrow::{self as arrow_in, BatchDecoder};
 use super::decode::Decoder;
 use super::detect::Column;
+use super::handle::{At, Handle};
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Scores, Source};
 use crate::engine::Partial;
@@ -16,7 +17,7 @@ use arrow_json::reader::Decoder as JsonDecoder;
 use arrow_json::ReaderBuilder;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 
 /// Lines read to infer the columns and their types.
@@ -41,10 +42,9 @@ impl Kind for JsonLines {
     fn needs_file(&self) -> bool {
         true
     }
-    fn open(&self, shown: &str, mut file: std::fs::File, head: &[u8]) -> Result<Box<dyn Reader>> {
+    fn open(&self, shown: &str, handle: &Handle, head: &[u8]) -> Result<Box<dyn Reader>> {
         let gzip = head.starts_with(&[0x1f, 0x8b]);
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
+        let file = handle.at(0, handle.size());
         let schema = infer(shown, reader(file, gzip).as_mut())?;
         Ok(Box::new(JsonlFile { gzip, schema }))
     }
@@ -58,7 +58,7 @@ pub struct JsonlFile {
     schema: SchemaRef,
 }
 
-fn reader(f: std::fs::File, gzip: bool) -> Box<dyn BufRead> {
+fn reader(f: At, gzip: bool) -> Box<dyn BufRead> {
     let raw: Box<dyn Read> = if gzip {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
     } else {
@@ -149,9 +149,8 @@ fn infer(shown: &str, r: &mut dyn BufRead) -> Result<SchemaRef> {
 
 impl JsonlFile {
     fn open(&self, src: &Source) -> Result<Box<dyn BufRead>> {
-        let f = std::fs::File::open(&src.path)
-            .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
-        Ok(reader(f, self.gzip))
+        let h = src.handle()?;
+        Ok(reader(h.at(0, h.size()), self.gzip))
     }
 
     /// The columns a pass decodes: the label as inferred, the scores as

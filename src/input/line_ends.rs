@@ -108,13 +108,11 @@ pub fn record_line(start_line: u64, end_line: u64, record: &[u8]) -> u64 {
 /// Where the data after a CSV header really starts, from the parser's raw
 /// position after the header (`byte`, `line`): a header ended by `\r` leaves the
 /// parser before the `\n` of `\r\n` and with the line not yet counted.
-pub fn after_header(path: &std::path::Path, byte: u64, line: u64) -> io::Result<(u64, u64)> {
-    use std::io::{Seek, SeekFrom};
+pub fn after_header(file: &super::handle::Handle, byte: u64, line: u64) -> io::Result<(u64, u64)> {
     if byte == 0 {
         return Ok((byte, line));
     }
-    let mut f = std::fs::File::open(path)?;
-    f.seek(SeekFrom::Start(byte - 1))?;
+    let mut f = file.at(byte - 1, byte + 1);
     let mut two = [0u8; 2];
     let mut got = 0;
     while got < 2 {

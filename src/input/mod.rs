@@ -9,6 +9,7 @@ mod csv_ranges;
 pub mod decode;
 pub mod detect;
 mod detect_names;
+pub mod handle;
 pub mod ipc;
 mod ipc_scan;
 pub mod jsonl;
@@ -87,6 +88,7 @@ impl Dataset {
                 s.reader.columns(s, opts)
             })?);
         }
+        handle::stall_for_tests();
         let mut layout = detect::detect(&headers[0], &opts.columns)
             .map_err(|e| anyhow::anyhow!("{}: {e}", sources[0].display()))?;
         let classes = match &layout.classes {
@@ -267,9 +269,14 @@ impl Dataset {
     fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<Option<u64>> {
         let src = &self.sources[unit.src];
         let dec = decode::Decoder::new(self, spec);
-        crate::guard::catch(&src.display(), || {
+        let lines = crate::guard::catch(&src.display(), || {
             src.reader.read(src, &unit.span, &dec, acc)
-        })
+        });
+        // A file that changed explains any read error it caused, so it is said first.
+        if let Some(h) = &src.handle {
+            h.check(&src.display())?;
+        }
+        lines
     }
 
     /// Total input size in bytes (for the progress bar); 0 when unknown.

@@ -4,6 +4,7 @@
 use super::arrow::{self as arrow_in, BatchDecoder};
 use super::decode::Decoder;
 use super::detect::Column;
+use super::handle::Handle;
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
 use crate::engine::Partial;
@@ -40,15 +41,15 @@ impl Kind for Parquet {
     fn needs_file(&self) -> bool {
         true
     }
-    fn open(&self, shown: &str, file: std::fs::File, _head: &[u8]) -> Result<Box<dyn Reader>> {
+    fn open(&self, shown: &str, file: &Handle, _head: &[u8]) -> Result<Box<dyn Reader>> {
         let meta = crate::guard::catch(shown, || load_footer(shown, file))?;
         Ok(Box::new(ParquetFile { meta }))
     }
 }
 
 /// Reads and checks a Parquet footer (fails fast on truncated files: only the footer is read).
-pub fn load_footer(shown: &str, file: std::fs::File) -> Result<ArrowReaderMetadata> {
-    ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| {
+pub fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
+    ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| {
         anyhow!("{shown}: not a readable Parquet file ({e}); it may be truncated or still being written. Wait for the writer to finish, or re-export the file")
     })
 }
@@ -60,11 +61,11 @@ pub struct ParquetFile {
 }
 
 impl ParquetFile {
-    fn builder(&self, src: &Source) -> Result<ParquetRecordBatchReaderBuilder<std::fs::File>> {
-        let file = std::fs::File::open(&src.path)
-            .map_err(|e| anyhow!("{}: cannot open: {e}", src.display()))?;
+    /// A reader of the file through its one handle (positioned reads: units
+    /// on other threads share it safely).
+    fn builder(&self, src: &Source) -> Result<ParquetRecordBatchReaderBuilder<Handle>> {
         Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(
-            file,
+            src.handle()?.clone(),
             self.meta.clone(),
         ))
     }

@@ -6,6 +6,7 @@
 
 use super::decode::Decoder;
 use super::detect::{Column, Layout};
+use super::handle::Handle;
 use super::{InputOptions, Source};
 use crate::engine::Partial;
 use anyhow::{bail, Result};
@@ -41,8 +42,9 @@ pub trait Kind: Sync {
     }
     /// Whether reading needs a file flcli can seek in (not stdin or a pipe).
     fn needs_file(&self) -> bool;
-    /// Opens a regular file of this format (`head` holds its first bytes).
-    fn open(&self, shown: &str, file: std::fs::File, head: &[u8]) -> Result<Box<dyn Reader>>;
+    /// Opens a regular file of this format (`head` holds its first bytes);
+    /// every read of it goes through `file` (see [`Source::handle`]).
+    fn open(&self, shown: &str, file: &Handle, head: &[u8]) -> Result<Box<dyn Reader>>;
     /// Opens stdin or a pipe; only formats that do not need a file are asked.
     fn open_stream(&self) -> Box<dyn Reader> {
         unreachable!("a format that needs a file is never opened on a stream")

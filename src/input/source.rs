@@ -1,6 +1,7 @@
 //! Input files: expanding directories, and deciding each file's format from
 //! its first bytes and its name (the formats are listed in [`super::reader::FORMATS`]).
 
+use super::handle::Handle;
 use super::reader::{Format, Reader};
 use anyhow::{bail, Context, Result};
 use std::io::Read;
@@ -19,6 +20,9 @@ pub struct Source {
     pub pipe: bool,
     /// The format's reader of this file.
     pub reader: Box<dyn Reader>,
+    /// The regular file, opened once: every read goes through it (`None` for
+    /// stdin and pipes, which are opened when they are read).
+    pub handle: Option<Handle>,
 }
 
 impl Source {
@@ -30,6 +34,13 @@ impl Source {
     /// Whether this can only be read once, front to back (stdin, a pipe, a device).
     pub fn is_stream(&self) -> bool {
         self.is_stdin() || self.pipe
+    }
+
+    /// The handle of a regular file; an error for stdin and pipes.
+    pub fn handle(&self) -> Result<&Handle> {
+        self.handle.as_ref().ok_or_else(|| {
+            anyhow::anyhow!("{}: is a stream, read front to back once", self.display())
+        })
     }
 
     /// The path as shown in messages, with control characters escaped.
@@ -72,6 +83,7 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
                 size: 0,
                 pipe: false,
                 reader: format.0.open_stream(),
+                handle: None,
             });
             continue;
         }
@@ -161,11 +173,14 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
             size: 0,
             pipe: true,
             reader: format.0.open_stream(),
+            handle: None,
         });
     }
-    let mut f = std::fs::File::open(p)
+    let f = std::fs::File::open(p)
         .with_context(|| format!("{shown}: cannot open; check the path and permissions"))?;
-    let size = meta.len();
+    // The size and everything read from here on come from this one handle.
+    let handle = Handle::new(f).with_context(|| format!("{shown}: cannot read"))?;
+    let size = handle.size();
     if size == 0 {
         bail!(
             "{shown}: the file is empty; point flcli at a file with a header and prediction rows"
@@ -173,8 +188,9 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     }
     let mut head = [0u8; 8];
     let mut n = 0;
+    let mut first = handle.at(0, head.len() as u64);
     while n < head.len() {
-        let k = f
+        let k = first
             .read(&mut head[n..])
             .with_context(|| format!("{shown}: cannot read"))?;
         if k == 0 {
@@ -208,12 +224,13 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
             },
         },
     };
-    let reader = format.0.open(&shown, f, head)?;
+    let reader = format.0.open(&shown, &handle, head)?;
     Ok(Source {
         path: p.to_path_buf(),
         format,
         size,
         pipe: false,
         reader,
+        handle: Some(handle),
     })
 }

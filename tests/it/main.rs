@@ -29,6 +29,7 @@ mod recommend_method;
 mod robust_awkward;
 mod robust_degenerate;
 mod robust_fuzz;
+mod robust_input;
 mod robust_output;
 mod robust_props;
 mod robust_safety;
