@@ -16,10 +16,12 @@ pub mod jsonl;
 pub mod labels;
 pub mod line_ends;
 pub mod parquet;
+mod parquet_check;
 pub mod reader;
 pub mod record;
 pub mod source;
 pub mod split;
+mod thrift;
 
 use crate::engine::{schedule, EngineSpec, Partial};
 use crate::model::Loc;

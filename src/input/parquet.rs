@@ -42,6 +42,7 @@ impl Kind for Parquet {
         true
     }
     fn open(&self, shown: &str, file: &Handle, _head: &[u8]) -> Result<Box<dyn Reader>> {
+        super::parquet_check::footer(shown, file)?;
         let meta = crate::guard::catch(shown, || load_footer(shown, file))?;
         Ok(Box::new(ParquetFile { meta }))
     }
@@ -71,6 +72,19 @@ impl ParquetFile {
     }
 }
 
+impl ParquetFile {
+    /// Checks the page headers of the top-level columns `roots` in row
+    /// groups `rgs` before the Parquet reader allocates by them.
+    fn check_pages(&self, src: &Source, rgs: &[usize], roots: &[usize]) -> Result<()> {
+        let md = self.meta.metadata();
+        let descr = md.file_metadata().schema_descr();
+        let leaves: Vec<usize> = (0..descr.num_columns())
+            .filter(|&l| roots.contains(&descr.get_column_root_idx(l)))
+            .collect();
+        super::parquet_check::pages(&src.display(), src.handle()?, md, rgs, &leaves)
+    }
+}
+
 impl Reader for ParquetFile {
     fn columns(&self, _src: &Source, _opts: &InputOptions) -> Result<Vec<Column>> {
         Ok(arrow_in::columns(self.meta.schema()))
@@ -79,6 +93,8 @@ impl Reader for ParquetFile {
     fn list_width(&self, src: &Source, col: &str) -> Result<usize> {
         let builder = self.builder(src)?;
         let idx = builder.schema().index_of(col)?;
+        let all: Vec<usize> = (0..self.meta.metadata().num_row_groups()).collect();
+        self.check_pages(src, &all, &[idx])?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), [idx]);
         let reader = builder
             .with_projection(mask)
@@ -122,10 +138,12 @@ impl Reader for ParquetFile {
         };
         let builder = self.builder(src)?;
         let idx = arrow_in::projection(builder.schema(), src, dec)?;
+        let rgs: Vec<usize> = rgs.collect();
+        self.check_pages(src, &rgs, &idx)?;
         let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
         let reader = builder
             .with_projection(mask)
-            .with_row_groups(rgs.collect())
+            .with_row_groups(rgs)
             .with_batch_size(arrow_in::batch_rows(dec.spec.width()))
             .build()?;
         let mut row = first;

@@ -31,6 +31,7 @@ mod robust_degenerate;
 mod robust_fuzz;
 mod robust_input;
 mod robust_output;
+mod robust_parquet_meta;
 mod robust_props;
 mod robust_safety;
 mod robust_skip;
