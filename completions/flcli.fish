@@ -142,7 +142,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Di
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l easy -d 'p_t at or above which an element counts as easy' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s g -l gamma -d 'γ values weighed (0 and --calibration-gamma are always added). Binary/sigmoid: each with α none, 0.25, 0.5, 0.75; softmax: with α none and class-balanced; plus flsd53' -r
-complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements. Focal loss gets the smallest γ that meets it' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-grad-share -d 'Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements. Of the γ that meet it, focal loss gets the one nearest RetinaNet\'s γ = 2 whose share stays at or above --min-easy-grad-share' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l min-easy-grad-share -d 'The floor of the gradient target band: a γ that pushes the easy elements\' share of the gradient below it all but silences them, so a smaller γ is preferred. Default: a fiftieth of --max-easy-grad-share (1%)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-loss-share -d 'On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold more than this share of cross-entropy\'s loss' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l min-imbalance -d 'Majority:minority ratio from which α is used: RetinaNet\'s α-γ pairing (binary, sigmoid; between negative and positive elements) or class-balanced weights (softmax; between classes)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-ece -d 'ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020)' -r
@@ -181,7 +182,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand partial" -l ignore-index -d 
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l easy -d 'p_t at or above which an element counts as easy' -r
-complete -c flcli -n "__fish_flcli_using_subcommand partial" -s g -l gamma -d 'γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -s g -l gamma -d 'γ values to keep sums for, comma-separated (0, 2 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l variant -d 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r

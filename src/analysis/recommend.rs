@@ -171,6 +171,34 @@ fn share(x: Num) -> f64 {
     x.unwrap_or(0.0)
 }
 
+/// The γ preferred while the evidence allows: RetinaNet's best on COCO (Table 1b, γ = 2 with
+/// α = .25), and the value most focal-loss users train with.
+pub const PRIOR_GAMMA: f64 = 2.0;
+
+/// The γ the gradient argument asks for, by a score rather than the first γ that passes:
+/// among the γ > 0 whose easy-gradient share meets the target, the one whose share lies in
+/// the band [min, max] (a share under the floor means easy elements are all but silenced)
+/// and that is nearest [`PRIOR_GAMMA`] on a log(1 + γ) scale. When every passing γ
+/// overshoots, the one nearest the band: the smallest. `None` when no γ meets the target.
+pub(crate) fn gradient_gamma(cx: &Ctx) -> Result<Option<f64>> {
+    let t = cx.inp.targets;
+    let mut best: Option<(f64, f64, f64)> = None;
+    for &g in cx.gammas.iter().filter(|&&g| g > 0.0) {
+        let s = share(cx.candidate(g)?.easy_grad_share);
+        if s > t.max_easy_grad_share {
+            continue;
+        }
+        let below = (t.min_easy_grad_share - s).max(0.0);
+        let from_prior = ((1.0 + g) / (1.0 + t.prior_gamma)).ln().abs();
+        let better =
+            best.is_none_or(|(_, b, p)| below.total_cmp(&b).then(from_prior.total_cmp(&p)).is_lt());
+        if better {
+            best = Some((g, below, from_prior));
+        }
+    }
+    Ok(best.map(|(g, _, _)| g))
+}
+
 /// Relative change of a threshold within which a changed answer is a close call.
 pub const SENSITIVITY: f64 = 0.1;
 
@@ -179,9 +207,10 @@ pub const SENSITIVITY: f64 = 0.1;
 pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let (mut rec, decision) = decide(inp)?;
     type Knob = (&'static str, fn(&mut Targets) -> &mut f64);
-    let knobs: [Knob; 4] = [
+    let knobs: [Knob; 5] = [
         ("--min-imbalance", |t| &mut t.min_imbalance),
         ("--max-easy-grad-share", |t| &mut t.max_easy_grad_share),
+        ("--min-easy-grad-share", |t| &mut t.min_easy_grad_share),
         ("--max-easy-loss-share", |t| &mut t.max_easy_loss_share),
         ("--max-ece", |t| &mut t.max_ece),
     ];
@@ -237,13 +266,7 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
         ce_grad > t.max_easy_grad_share && (weighted || ce_loss > t.max_easy_loss_share);
     let (mut gamma_grad, mut met) = (0.0, true);
     if gradient_argument {
-        let mut hit = None;
-        for &g in cx.gammas.iter().filter(|&&g| g > 0.0) {
-            if share(cx.candidate(g)?.easy_grad_share) <= t.max_easy_grad_share {
-                hit = Some(g);
-                break;
-            }
-        }
+        let hit = gradient_gamma(&cx)?;
         met = hit.is_some();
         gamma_grad = hit.unwrap_or(*cx.gammas.last().unwrap_or(&0.0));
     }

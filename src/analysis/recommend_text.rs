@@ -135,6 +135,54 @@ fn imbalance_sentence(cx: &Ctx) -> String {
     }
 }
 
+/// Why the gradient argument took `g` among the γ that meet the target.
+fn gradient_choice(cx: &Ctx, g: f64) -> Result<String> {
+    let t = cx.inp.targets;
+    let pc = |x: Option<f64>| percent(x, Percent::Prose);
+    let grad = |x: f64| -> Result<Option<f64>> { Ok(cx.candidate(x)?.easy_grad_share) };
+    let band = format!(
+        "the {}–{} band",
+        pc(Some(t.min_easy_grad_share)),
+        pc(Some(t.max_easy_grad_share))
+    );
+    let chosen = format!("{}, with {}", setting(cx, cx.rule, g), pc(grad(g)?));
+    let prior = t.prior_gamma;
+    let mut why = if grad(g)?.unwrap_or(0.0) < t.min_easy_grad_share {
+        format!("every γ of the grid that brings it under the target pushes it below {band}, where easy elements are all but silenced, so the smallest of them is taken: {chosen}")
+    } else if (g - prior).abs() < 1e-9 {
+        format!("RetinaNet's γ = {prior} (its best on COCO) keeps it inside {band}, so the paper's setting stands: {chosen}")
+    } else {
+        let reason = match cx.gammas.iter().find(|&&x| (x - prior).abs() < 1e-9) {
+            None => format!("γ = {prior}, RetinaNet's best, is not in the grid"),
+            Some(&p) => match grad(p)?.unwrap_or(0.0) {
+                s if s > t.max_easy_grad_share => {
+                    format!("RetinaNet's γ = {prior} still leaves {}", pc(Some(s)))
+                }
+                s => format!(
+                    "RetinaNet's γ = {prior} leaves only {}, below {band}",
+                    pc(Some(s))
+                ),
+            },
+        };
+        format!("{reason}, so the γ nearest it inside {band} is taken: {chosen}")
+    };
+    // Say what the plain threshold rule would have given, so the choice can be checked.
+    let mut first = None;
+    for &x in cx.gammas.iter().filter(|&&x| x > 0.0) {
+        if grad(x)?.unwrap_or(0.0) <= t.max_easy_grad_share {
+            first = Some(x);
+            break;
+        }
+    }
+    if let Some(f) = first.filter(|&f| f < g) {
+        why.push_str(&format!(
+            " (the smallest γ that meets the target, {f}, leaves {})",
+            pc(grad(f)?)
+        ));
+    }
+    Ok(why)
+}
+
 fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
     let t = cx.inp.targets;
     let ce_label = setting(cx, cx.rule, 0.0);
@@ -151,19 +199,7 @@ fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
             "{easy} hold {cg} of the gradient (Σ|∂loss/∂logit|) of {ce_label}, over the {target} target"
         );
         if d.gradient_target_met {
-            let before = cx.gammas.iter().copied().rfind(|&x| x > 0.0 && x < g);
-            let still = match before {
-                Some(b) => format!(
-                    " (γ = {b} still leaves {})",
-                    percent(cx.candidate(b)?.easy_grad_share, Percent::Prose)
-                ),
-                None => String::new(),
-            };
-            return Ok(format!(
-                "{head}; the smallest γ of the grid that brings it under the target is {}, with {}{still}.",
-                setting(cx, cx.rule, g),
-                percent(v.easy_grad_share, Percent::Prose)
-            ));
+            return Ok(format!("{head}; {}.", gradient_choice(cx, g)?));
         }
         return Ok(format!(
             "{head}, and no γ of the grid brings it under the target: the largest, {}, still leaves {}.",

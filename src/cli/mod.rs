@@ -346,7 +346,8 @@ pub struct RecommendArgs {
     )]
     pub gamma: String,
     /// Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements.
-    /// Focal loss gets the smallest γ that meets it.
+    /// Of the γ that meet it, focal loss gets the one nearest RetinaNet's γ = 2 whose share stays
+    /// at or above --min-easy-grad-share.
     #[arg(
         long,
         default_value_t = 0.5,
@@ -355,6 +356,16 @@ pub struct RecommendArgs {
         help_heading = "Method"
     )]
     pub max_easy_grad_share: f64,
+    /// The floor of the gradient target band: a γ that pushes the easy elements' share of the
+    /// gradient below it all but silences them, so a smaller γ is preferred. Default: a fiftieth
+    /// of --max-easy-grad-share (1%).
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SHARE",
+        help_heading = "Method"
+    )]
+    pub min_easy_grad_share: Option<f64>,
     /// On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold
     /// more than this share of cross-entropy's loss.
     #[arg(

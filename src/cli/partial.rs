@@ -11,8 +11,8 @@ pub struct PartialArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub sums: SumArgs,
-    /// γ values to keep sums for, comma-separated (0 and 3, which recommend always weighs, are
-    /// added). The default covers the defaults of stats, compare and recommend.
+    /// γ values to keep sums for, comma-separated (0, 2 and 3, which recommend always weighs,
+    /// are added). The default covers the defaults of stats, compare and recommend.
     #[arg(
         long,
         short = 'g',

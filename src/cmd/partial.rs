@@ -11,9 +11,9 @@ use crate::outfile::OutFile;
 use crate::partial::{self, About, Header, PartialResult, Spec};
 use anyhow::{bail, Result};
 
-/// The γ that `recommend` always weighs besides the user's: 0 (CE) and its
-/// default calibration γ.
-const RECOMMEND_GAMMAS: [f64; 2] = [0.0, 3.0];
+/// The γ that `recommend` always weighs besides the user's: 0 (CE), its prior
+/// γ and its default calibration γ.
+const RECOMMEND_GAMMAS: [f64; 3] = [0.0, crate::analysis::recommend::PRIOR_GAMMA, 3.0];
 
 /// Runs `flcli partial`; returns the exit code.
 pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {

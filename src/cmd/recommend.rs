@@ -24,6 +24,15 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
             bail!("{flag} is a share in (0, 1], got {v}");
         }
     }
+    let floor = a
+        .min_easy_grad_share
+        .unwrap_or(a.max_easy_grad_share / 50.0);
+    if !(floor >= 0.0 && floor < a.max_easy_grad_share) {
+        bail!(
+            "--min-easy-grad-share is a share in [0, --max-easy-grad-share), got {floor} (with --max-easy-grad-share {})",
+            a.max_easy_grad_share
+        );
+    }
     if !(a.min_imbalance >= 1.0 && a.min_imbalance.is_finite()) {
         bail!(
             "--min-imbalance is a majority:minority ratio ≥ 1, got {}",
@@ -35,6 +44,8 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
     }
     Ok(Targets {
         max_easy_grad_share: a.max_easy_grad_share,
+        min_easy_grad_share: floor,
+        prior_gamma: recommend::PRIOR_GAMMA,
         max_easy_loss_share: a.max_easy_loss_share,
         min_imbalance: a.min_imbalance,
         max_ece: a.max_ece,
@@ -52,6 +63,7 @@ fn gammas(a: &RecommendArgs, t: &Targets) -> Result<Vec<f64>> {
         .map(|g| check_gamma("--gamma", g))
         .collect::<Result<Vec<_>>>()?;
     g.push(0.0);
+    g.push(t.prior_gamma);
     g.push(t.calibration_gamma);
     g.sort_by(f64::total_cmp);
     g.dedup();

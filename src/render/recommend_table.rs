@@ -82,9 +82,11 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
     let t = &r.evidence.targets;
     let _ = writeln!(out, "{}", title(style, "Targets"));
     let targets = format!(
-        "easy = p_t ≥ {}; easy share of the gradient ≤ {}; below {}:1 imbalance also easy share of CE's loss > {} before focal; overconfident with ECE > {} → γ ≥ {}; class-balanced β = {}",
+        "easy = p_t ≥ {}; easy share of the gradient in {}–{}, γ nearest {}; below {}:1 imbalance also easy share of CE's loss > {} before focal; overconfident with ECE > {} → γ ≥ {}; class-balanced β = {}",
         t.easy,
+        percent(Some(t.min_easy_grad_share), Percent::Cell),
         percent(Some(t.max_easy_grad_share), Percent::Cell),
+        t.prior_gamma,
         t.min_imbalance,
         percent(Some(t.max_easy_loss_share), Percent::Cell),
         percent(Some(t.max_ece), Percent::Cell),

@@ -179,6 +179,11 @@ pub struct Recommendation {
 pub struct Targets {
     /// Largest acceptable share of Σ|∂loss/∂logit| from easy elements (`--max-easy-grad-share`).
     pub max_easy_grad_share: f64,
+    /// Floor of the gradient band: a γ whose easy share falls below it overshoots
+    /// (`--min-easy-grad-share`).
+    pub min_easy_grad_share: f64,
+    /// The γ preferred inside the band: RetinaNet's best on COCO.
+    pub prior_gamma: f64,
     /// Below `min_imbalance`, focal loss also needs easy elements to hold more than this share of
     /// CE's loss (`--max-easy-loss-share`).
     pub max_easy_loss_share: f64,

@@ -100,6 +100,8 @@ fn calibration(ece: f64, gap: f64) -> Calibration {
 fn targets() -> Targets {
     Targets {
         max_easy_grad_share: 0.5,
+        min_easy_grad_share: 0.01,
+        prior_gamma: 2.0,
         max_easy_loss_share: 0.5,
         min_imbalance: 10.0,
         max_ece: 0.03,
@@ -168,22 +170,67 @@ fn method_balanced_with_gradient_but_not_loss_dominated_is_cross_entropy() {
         .any(|s| s.contains("70.0%") && s.contains("30.0%")));
 }
 
+/// Easy-gradient shares for the α-free variants at γ = 0, 0.5, 1, 2, 3, 5; CE's loss 60% easy.
+fn shares(s: [f64; 6]) -> Vec<Variant> {
+    grid(move |g, _| (s[GAMMAS.iter().position(|&x| x == g).unwrap()], 0.6))
+}
+
 #[test]
-fn method_balanced_and_dominated_takes_the_smallest_gamma_meeting_the_target() {
-    let vs = grid(|g, _| {
-        (
-            [0.8, 0.6, 0.45, 0.2, 0.1, 0.05][GAMMAS.iter().position(|&x| x == g).unwrap()],
-            0.6,
-        )
-    });
+fn method_balanced_and_dominated_takes_the_prior_gamma_inside_the_band() {
+    // γ = 1, 2 and 3 all land in the 1–50% band: RetinaNet's γ = 2 wins, not the smallest.
+    let vs = shares([0.8, 0.6, 0.45, 0.2, 0.1, 0.05]);
     let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
-    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 1.0));
+    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 2.0));
     assert_eq!(rec.alpha, Value::Null);
+    assert_eq!(d.gamma_for_gradient, 2.0);
+    assert!(
+        rec.rationale.iter().any(|s| s.contains("RetinaNet's γ = 2")
+            && s.contains("20.0%")
+            && s.contains("the smallest γ that meets the target, 1, leaves 45.0%")),
+        "{:#?}",
+        rec.rationale
+    );
+}
+
+#[test]
+fn method_moves_off_the_prior_when_it_silences_easy_elements() {
+    // γ = 2 pushes the easy share to 0.5%, under the 1% floor; γ = 1 keeps 30%.
+    let vs = shares([0.8, 0.6, 0.3, 0.005, 0.002, 0.001]);
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
     assert_eq!(d.gamma_for_gradient, 1.0);
+    assert!(
+        rec.rationale
+            .iter()
+            .any(|s| s.contains("leaves only 0.5%, below the 1.0%–50.0% band")),
+        "{:#?}",
+        rec.rationale
+    );
+    // Every passing γ overshooting: the smallest of them, said so.
+    let vs = shares([0.8, 0.6, 0.008, 0.005, 0.002, 0.001]);
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
+    assert_eq!(d.gamma_for_gradient, 1.0);
+    assert!(rec.rationale.iter().any(|s| s.contains("all but silenced")));
+    // The prior failing the target: the nearest γ above it that meets it.
+    let vs = shares([0.9, 0.8, 0.7, 0.6, 0.4, 0.2]);
+    let (rec, d) = decide(&vs, &imbalance(1.0), &calibration(0.01, 0.0));
+    assert_eq!(d.gamma_for_gradient, 3.0);
     assert!(rec
         .rationale
         .iter()
-        .any(|s| s.contains("45.0%") && s.contains("γ = 0.5 still leaves 60.0%")));
+        .any(|s| s.contains("RetinaNet's γ = 2 still leaves 60.0%")));
+    // A lower floor moves the answer: with --min-easy-grad-share 0.001 γ = 2 stands.
+    let vs = shares([0.8, 0.6, 0.3, 0.005, 0.002, 0.001]);
+    let mut t = targets();
+    t.min_easy_grad_share = 0.001;
+    let (rec, _) = recommend(Inputs {
+        mode: Mode::Binary,
+        variants: &vs,
+        imbalance: &imbalance(1.0),
+        calibration: &calibration(0.01, 0.0),
+        targets: &t,
+    })
+    .unwrap();
+    assert_eq!(rec.gamma, 2.0);
 }
 
 #[test]
@@ -197,7 +244,7 @@ fn method_imbalanced_reads_the_alpha_paired_variants() {
         _ => (0.95, 0.9),
     });
     let (rec, d) = decide(&vs, &imbalance(0.001), &calibration(0.01, 0.0));
-    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 1.0));
+    assert_eq!((rec.loss.as_str(), rec.gamma), ("focal", 2.0));
     assert_eq!(rec.alpha, json!(0.25));
     assert_eq!(d.ce_variant, "g0 aSome(0.75)");
     assert_eq!(d.imbalance_ratio, Some(1000.0));
@@ -234,7 +281,7 @@ fn method_overconfidence_defers_to_alpha_on_imbalanced_data() {
     assert!(d.overconfident);
     assert_eq!(
         (rec.gamma, d.gamma_for_gradient, d.gamma_for_calibration),
-        (1.0, 1.0, 0.0)
+        (2.0, 2.0, 0.0)
     );
     assert_eq!(rec.alpha, json!(0.25));
     assert!(rec
@@ -289,7 +336,7 @@ fn method_needs_cross_entropy_in_the_grid() {
 fn method_names_the_threshold_a_small_change_of_which_flips_the_answer() {
     // Easy elements swamp the gradient of every α-free variant below γ = 2; with α the
     // pairs meet the target from γ = 1. At 9.5:1 (just under the 10:1 for α) the answer
-    // is γ = 2 without α; at 9:1 (10% lower) it would be γ = 1 with α = .25.
+    // is γ = 2 without α; at 9:1 (10% lower) it would be γ = 2 with α = .25.
     let vs = grid(|g, a| match (g, a) {
         (_, None) if g >= 2.0 => (0.3, 0.1),
         (_, None) => (0.8, 0.6),
@@ -302,10 +349,10 @@ fn method_names_the_threshold_a_small_change_of_which_flips_the_answer() {
     assert_eq!((rec.gamma, &rec.alpha), (2.0, &Value::Null));
     assert_eq!(
         rec.close_calls,
-        ["A close call: with --min-imbalance 9 instead of 10 the answer would be \"g1 aSome(0.25)\"."]
+        ["A close call: with --min-imbalance 9 instead of 10 the answer would be \"g2 aSome(0.25)\"."]
     );
     // Far from every threshold: no close call.
     let (rec, _) = decide(&vs, &imbalance(1.0 / 50.0), &calibration(0.01, 0.0));
-    assert_eq!(rec.gamma, 1.0);
+    assert_eq!((rec.gamma, &rec.alpha), (2.0, &json!(0.25)));
     assert!(rec.close_calls.is_empty(), "{:?}", rec.close_calls);
 }

@@ -155,9 +155,11 @@ pub fn recommendation(out: &mut String, r: &RecommendReport, h: u8) {
     let d = &r.evidence.decision;
     let _ = writeln!(
         out,
-        "<h3>Targets</h3><p>easy = p<sub>t</sub> ≥ {}; easy share of the gradient ≤ {}; below {}:1 imbalance also easy share of CE's loss &gt; {} before focal; overconfident with ECE &gt; {} → γ ≥ {}; class-balanced β = {}. Decision: α rule {}, γ for the gradient {}, γ for calibration {}.</p>",
+        "<h3>Targets</h3><p>easy = p<sub>t</sub> ≥ {}; easy share of the gradient in {}–{}, γ nearest {}; below {}:1 imbalance also easy share of CE's loss &gt; {} before focal; overconfident with ECE &gt; {} → γ ≥ {}; class-balanced β = {}. Decision: α rule {}, γ for the gradient {}, γ for calibration {}.</p>",
         t.easy,
+        percent(Some(t.min_easy_grad_share), Percent::Cell),
         percent(Some(t.max_easy_grad_share), Percent::Cell),
+        t.prior_gamma,
         t.min_imbalance,
         percent(Some(t.max_easy_loss_share), Percent::Cell),
         percent(Some(t.max_ece), Percent::Cell),
