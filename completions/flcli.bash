@@ -678,7 +678,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__recommend)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,6 +777,10 @@ _flcli() {
                     return 0
                     ;;
                 --calibration-gamma)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cb-min-count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

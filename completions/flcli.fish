@@ -102,7 +102,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l easy -d 'p_t at 
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l beta -d 'β of the effective number of samples (Cui et al. 2019)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s g -l gamma -d 'γ values of the grid, comma-separated' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s a -l alpha -d 'α values of the grid, separated by \';\' or \',\' (softmax lists use \';\' between settings, e.g. \'none;0.2,0.8\'). Default: 0.25 (binary/sigmoid), none (softmax)' -r
-complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l variant -d 'Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l plot -d 'Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet\'s Figure 4) and the reliability diagram. Written atomically; never onto an input file' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
@@ -148,6 +148,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-easy-loss-
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l min-imbalance -d 'Majority:minority ratio from which α is used: RetinaNet\'s α-γ pairing (binary, sigmoid; between negative and positive elements) or class-balanced weights (softmax; between classes)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-ece -d 'ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l calibration-gamma -d 'The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l cb-min-count -d 'Softmax: classes with fewer rows than this (but some) get the class-balanced weight of a class with this many, since a count that small says little about a class\'s frequency' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l output -d 'Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table' -r -f -a "table\t'Tables for people'
 json\t'One JSON document (the versioned contract)'
 markdown\t'GitHub-flavoured Markdown, for CI job summaries and PR comments'
@@ -183,7 +184,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand partial" -l eps -d 'Probabil
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l easy -d 'p_t at or above which an element counts as easy' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s g -l gamma -d 'γ values to keep sums for, comma-separated (0, 2 and 3, which recommend always weighs, are added). The default covers the defaults of stats, compare and recommend' -r
-complete -c flcli -n "__fish_flcli_using_subcommand partial" -l variant -d 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l variant -d 'Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l by -d 'Break the whole report down by the values of this column (e.g. the data split, an object-size bucket, a source data set): one section per value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l max-groups -d 'The most distinct --by values allowed (a guard against grouping by an ID column)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s o -l out -d 'The partial result to write (FILE.flp), atomically' -r -F
@@ -229,7 +230,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand sql" -l eps -d 'Probability 
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l easy -d 'p_t at or above which an element counts as easy' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s g -l gamma -d 'γ values whose loss terms the query sums, comma-separated (the terms recommend weighs by default, γ 0, 0.5, 1, 2, 3, 5 and FLSD-53, are always added)' -r
-complete -c flcli -n "__fish_flcli_using_subcommand sql" -l variant -d 'Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l variant -d 'Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'
 always\t'Always colour'
 never\t'Never colour'"

@@ -95,11 +95,31 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                             .collect()
                     })
                     .unwrap_or_default();
-                let note = if empty.is_empty() {
+                let m = t.cb_min_count;
+                let rare: Vec<String> = cx
+                    .under(Rule::ClassBalanced, 0.0)
+                    .map(|v| {
+                        v.classes
+                            .iter()
+                            .zip(&im.counts)
+                            .filter(|(_, &n)| n > 0 && n < m)
+                            .map(|(c, n)| format!("{:?} ({n})", c.name))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let shrink = if rare.is_empty() {
                     String::new()
                 } else {
                     format!(
-                        " Class(es) {} have no rows here, so their weight is 0; when training, give them at least the rarest seen class's weight.",
+                        " Class(es) {} have fewer than {m} rows, so their weight is that of a class with {m} (--cb-min-count): a count that small says little about a class's frequency, and 1/n would let those few rows dominate the loss.",
+                        rare.join(", ")
+                    )
+                };
+                let note = if empty.is_empty() {
+                    shrink
+                } else {
+                    format!(
+                        "{shrink} Class(es) {} have no rows here, so their weight is 0; when training, give them at least the rarest seen class's weight.",
                         empty.join(", ")
                     )
                 };

@@ -39,8 +39,9 @@ pub enum Named {
     Flsd53,
     /// `asl:GP,GN`.
     Asl(f64, f64),
-    /// `cb:BETA[,GAMMA]`.
-    Cb(f64, f64),
+    /// `cb:BETA[,GAMMA[,MIN]]`: class-balanced weights with β, γ, and classes with fewer than
+    /// MIN rows (but some) weighted as if they had MIN.
+    Cb(f64, f64, u64),
     /// `poly1:EPS`.
     Poly1(f64),
 }
@@ -51,7 +52,8 @@ impl std::fmt::Display for Named {
         match self {
             Named::Flsd53 => write!(f, "flsd53"),
             Named::Asl(gp, gn) => write!(f, "asl:{gp},{gn}"),
-            Named::Cb(b, g) => write!(f, "cb:{b},{g}"),
+            Named::Cb(b, g, 1) => write!(f, "cb:{b},{g}"),
+            Named::Cb(b, g, m) => write!(f, "cb:{b},{g},{m}"),
             Named::Poly1(e) => write!(f, "poly1:{e}"),
         }
     }
@@ -74,10 +76,15 @@ pub fn parse_named(s: &str) -> Result<Named> {
     let v = match (name.to_ascii_lowercase().as_str(), nums.as_slice()) {
         ("flsd53", []) => Named::Flsd53,
         ("asl", [gp, gn]) if *gp >= 0.0 && *gn >= 0.0 => Named::Asl(*gp, *gn),
-        ("cb", [b]) if (0.0..1.0).contains(b) => Named::Cb(*b, 0.0),
-        ("cb", [b, g]) if (0.0..1.0).contains(b) && *g >= 0.0 => Named::Cb(*b, *g),
+        ("cb", [b]) if (0.0..1.0).contains(b) => Named::Cb(*b, 0.0, 1),
+        ("cb", [b, g]) if (0.0..1.0).contains(b) && *g >= 0.0 => Named::Cb(*b, *g, 1),
+        ("cb", [b, g, m])
+            if (0.0..1.0).contains(b) && *g >= 0.0 && m.fract() == 0.0 && (1.0..=1e9).contains(m) =>
+        {
+            Named::Cb(*b, *g, *m as u64)
+        }
         ("poly1", [e]) if *e >= -1.0 => Named::Poly1(*e),
-        _ => bail!("--variant {s:?} is not one of: flsd53, asl:GP,GN (γ ≥ 0), cb:BETA[,GAMMA] (0 ≤ β < 1), poly1:EPS (ε ≥ -1)"),
+        _ => bail!("--variant {s:?} is not one of: flsd53, asl:GP,GN (γ ≥ 0), cb:BETA[,GAMMA[,MIN]] (0 ≤ β < 1, MIN a count ≥ 1), poly1:EPS (ε ≥ -1)"),
     };
     Ok(v)
 }
@@ -126,10 +133,15 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
             alpha: alpha.clone(),
             class_weights: None,
         },
-        Named::Cb(beta, gamma) => {
+        Named::Cb(beta, gamma, min) => {
+            // A class seen a few times has a frequency known only roughly; 1/n would let those
+            // rows dominate the loss. Empty classes keep weight 0 (nothing to weigh here).
+            let shrunk = counts.iter().any(|&c| c > 0 && c < min);
             let eff: Vec<f64> = counts
                 .iter()
-                .map(|&c| super::imbalance::effective_number(c, beta))
+                .map(|&c| {
+                    super::imbalance::effective_number(if c > 0 { c.max(min) } else { 0 }, beta)
+                })
                 .collect();
             let inv: Vec<f64> = eff
                 .iter()
@@ -142,7 +154,13 @@ pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
                 .map(|x| if s > 0.0 { x * k / s } else { 1.0 })
                 .collect();
             VariantDef {
-                name: format!("cb b={beta} g={gamma}"),
+                // The floor is named only where it changed a weight, so data without rare
+                // classes keeps the plain name.
+                name: if shrunk {
+                    format!("cb b={beta} g={gamma} min={min}")
+                } else {
+                    format!("cb b={beta} g={gamma}")
+                },
                 kind: VariantKind::Cb,
                 gamma: Some(gamma),
                 pos: Term::Pow(gamma),

@@ -314,7 +314,7 @@ pub struct CompareArgs {
         help_heading = "Loss"
     )]
     pub alpha: Option<String>,
-    /// Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
+    /// Named variants: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
     pub variant: Vec<String>,
     /// Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet's
@@ -404,6 +404,10 @@ pub struct RecommendArgs {
         help_heading = "Method"
     )]
     pub calibration_gamma: f64,
+    /// Softmax: classes with fewer rows than this (but some) get the class-balanced weight of
+    /// a class with this many, since a count that small says little about a class's frequency.
+    #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Method")]
+    pub cb_min_count: u64,
     #[command(flatten)]
     pub output: OutputArgs,
 }

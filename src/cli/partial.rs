@@ -22,7 +22,7 @@ pub struct PartialArgs {
         help_heading = "Loss"
     )]
     pub gamma: String,
-    /// Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS (repeatable).
+    /// Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
     pub variant: Vec<String>,
     #[command(flatten)]

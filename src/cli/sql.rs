@@ -65,7 +65,7 @@ pub struct SqlArgs {
         help_heading = "Loss"
     )]
     pub gamma: String,
-    /// Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA], poly1:EPS
+    /// Named variants whose terms the query sums: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS
     /// (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
     pub variant: Vec<String>,

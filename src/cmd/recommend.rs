@@ -50,6 +50,7 @@ fn targets(a: &RecommendArgs) -> Result<Targets> {
         min_imbalance: a.min_imbalance,
         max_ece: a.max_ece,
         calibration_gamma: check_gamma("--calibration-gamma", a.calibration_gamma)?,
+        cb_min_count: a.cb_min_count,
         beta: a.loss.beta,
         easy: a.loss.sums.easy,
         alpha_by_gamma: RETINANET_ALPHA.to_vec(),
@@ -93,7 +94,11 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
     let counts = summary::class_counts(&l.partial);
     let extra: Vec<variants::VariantDef> = match mode {
         Mode::Softmax => {
-            let cb = variants::resolve(&Named::Cb(a.loss.beta, 0.0), &counts, &Alpha::None);
+            let cb = variants::resolve(
+                &Named::Cb(a.loss.beta, 0.0, a.cb_min_count),
+                &counts,
+                &Alpha::None,
+            );
             let mut d = variants::resolve(&Named::Flsd53, &counts, &Alpha::None);
             d.name = "flsd53 cb".into();
             d.class_weights = cb.class_weights;
@@ -128,7 +133,7 @@ pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
                 recommendation.variant
             )
         })?;
-    let reproduce = super::reproduce::reproduce(&a.input, &a.loss, &input, chosen);
+    let reproduce = super::reproduce::reproduce(&a.input, &a.loss, a.cb_min_count, &input, chosen);
     let report = RecommendReport {
         schema_version: SCHEMA_VERSION,
         command: "recommend".into(),
@@ -167,7 +172,7 @@ fn grid(a: &RecommendArgs, mode: Mode, gammas: &[f64]) -> Grid {
             Alphas::Default,
             gammas
                 .iter()
-                .map(|&x| Named::Cb(a.loss.beta, x))
+                .map(|&x| Named::Cb(a.loss.beta, x, a.cb_min_count))
                 .chain([Named::Flsd53])
                 .collect(),
         ),

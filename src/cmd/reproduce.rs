@@ -9,9 +9,16 @@ use crate::report::InputInfo;
 use serde_json::Value;
 
 /// Both forms for the recommended variant `v` of a run with these flags.
-pub fn reproduce(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Variant) -> Reproduce {
+/// `cb_min` is the least count of the class-balanced weights.
+pub fn reproduce(
+    input: &InputArgs,
+    loss: &LossArgs,
+    cb_min: u64,
+    info: &InputInfo,
+    v: &Variant,
+) -> Reproduce {
     Reproduce {
-        flcli: compare_command(input, loss, info, v),
+        flcli: compare_command(input, loss, cb_min, info, v),
         pytorch: pytorch(info.mode, info.score_kind, v, loss.sums.eps),
     }
 }
@@ -41,7 +48,13 @@ fn alpha_flag(a: &Value) -> String {
 
 /// The input and loss flags of this run (the files and every flag that was
 /// given or differs from its default), then the flags that select `v`.
-fn compare_command(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Variant) -> String {
+fn compare_command(
+    input: &InputArgs,
+    loss: &LossArgs,
+    cb_min: u64,
+    info: &InputInfo,
+    v: &Variant,
+) -> String {
     let mut args: Vec<String> = vec!["flcli".into(), "compare".into()];
     args.extend(input.files.iter().map(|f| f.display().to_string()));
     let mut flag = |name: &str, value: Option<String>| {
@@ -97,7 +110,10 @@ fn compare_command(input: &InputArgs, loss: &LossArgs, info: &InputInfo, v: &Var
             flag("--gamma", Some("0".into()));
             flag(
                 "--variant",
-                Some(format!("cb:{},{}", loss.beta, v.gamma.unwrap_or(0.0))),
+                Some(
+                    crate::analysis::variants::Named::Cb(loss.beta, v.gamma.unwrap_or(0.0), cb_min)
+                        .to_string(),
+                ),
             );
         }
         VariantKind::Flsd53 => {

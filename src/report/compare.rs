@@ -193,6 +193,8 @@ pub struct Targets {
     pub max_ece: f64,
     /// The least γ recommended for an overconfident model (`--calibration-gamma`).
     pub calibration_gamma: f64,
+    /// Softmax: the least count class-balanced weights are computed from (`--cb-min-count`).
+    pub cb_min_count: u64,
     /// β of the class-balanced weights (`--beta`).
     pub beta: f64,
     /// p_t at or above which an element is easy (`--easy`).

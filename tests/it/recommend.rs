@@ -416,3 +416,63 @@ fn one_positive_in_500_with_easy_negatives_gets_retinanets_gamma_2_alpha_quarter
         .any(|s| s.contains("the paper's setting stands")
             && s.contains("the smallest γ that meets the target, 1")));
 }
+
+#[test]
+fn classes_seen_a_few_times_get_the_weight_of_cb_min_count_rows_and_it_reproduces() {
+    // 3-class softmax, 500 : 40 : 2 rows. Class-balanced weights from the raw counts would give
+    // class 2 (two rows) 20× class 1's weight; with the floor it is weighed as if it had 10.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut y, mut probs) = (Vec::new(), Vec::new());
+    for (c, n) in [(0usize, 500), (1, 40), (2, 2)] {
+        for i in 0..n {
+            let pred = if i % 7 == 0 { (c + 1) % 3 } else { c };
+            probs.push((0..3).map(|k| if k == pred { 0.8 } else { 0.1 }).collect());
+            y.push(c as i64);
+        }
+    }
+    let path = dir.path().join("rare.csv");
+    synth::softmax_csv(&path, &y, &probs);
+    let weights = |r: &RecommendReport| -> Vec<f64> {
+        let a = r.recommendation.alpha.as_array().expect("a per-class list");
+        a.iter().map(|x| x.as_f64().unwrap()).collect()
+    };
+    let cb = |counts: [f64; 3]| -> Vec<f64> {
+        let raw: Vec<f64> = counts
+            .iter()
+            .map(|&n| (1.0 - 0.999) / (1.0 - 0.999f64.powf(n)))
+            .collect();
+        let s: f64 = raw.iter().sum();
+        raw.iter().map(|w| w * 3.0 / s).collect()
+    };
+    let r = report(&path, &[]);
+    assert_eq!(r.evidence.decision.alpha_rule, "class_balanced");
+    for (got, want) in weights(&r).iter().zip(cb([500.0, 40.0, 10.0])) {
+        assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+    }
+    assert!(
+        r.recommendation.variant.contains("min=10"),
+        "{}",
+        r.recommendation.variant
+    );
+    assert!(
+        r.recommendation
+            .rationale
+            .iter()
+            .any(|s| s.contains("\"2\" (2) have fewer than 10 rows")),
+        "{:#?}",
+        r.recommendation.rationale
+    );
+    assert!(
+        r.reproduce.flcli.contains("cb:0.999,0,10"),
+        "{}",
+        r.reproduce.flcli
+    );
+    assert_reproduced(&r, "rare classes");
+    // --cb-min-count 1 turns the floor off: the raw counts' weights, the plain name.
+    let r = report(&path, &["--cb-min-count", "1"]);
+    for (got, want) in weights(&r).iter().zip(cb([500.0, 40.0, 2.0])) {
+        assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+    }
+    assert!(!r.recommendation.variant.contains("min="));
+    assert_reproduced(&r, "rare classes, no floor");
+}

@@ -106,6 +106,7 @@ fn targets() -> Targets {
         min_imbalance: 10.0,
         max_ece: 0.03,
         calibration_gamma: 3.0,
+        cb_min_count: 10,
         beta: 0.999,
         easy: 0.9,
         alpha_by_gamma: RETINANET_ALPHA.to_vec(),
