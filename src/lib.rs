@@ -3,6 +3,7 @@
 //! benches call the modules directly.
 
 pub mod analysis;
+pub mod api;
 pub mod cli;
 pub mod cmd;
 pub mod engine;
@@ -35,7 +36,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// Sets up the global thread pool for `-j N`: at least 1 and at most four
 /// threads per core (more only adds memory and switching, never speed). A
 /// second call in the same process keeps the first pool.
-fn thread_pool(n: usize) -> Result<(), String> {
+pub(crate) fn thread_pool(n: usize) -> Result<(), String> {
     static BUILT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let max = 4 * cores;

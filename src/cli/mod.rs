@@ -124,6 +124,9 @@ pub struct InputArgs {
     /// Skip invalid rows (counted by reason) instead of stopping at the first one.
     #[arg(long, help_heading = "Input")]
     pub skip_invalid: bool,
+    /// Input handed over in memory by a program calling the library (never a flag).
+    #[arg(skip)]
+    pub memory: Option<crate::input::memory::Memory>,
 }
 
 /// `--mode` values.

@@ -104,7 +104,13 @@ pub fn load<T>(
     g: &Global,
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
 ) -> Result<(Loaded, T)> {
-    let (mut loaded, extra) = match InputKind::of(&opts.paths)? {
+    use crate::input::memory::Memory;
+    let kind = match &opts.memory {
+        Some(Memory::Arrow(_)) => InputKind::Data,
+        Some(Memory::Partials(_)) => InputKind::Partials,
+        None => InputKind::of(&opts.paths)?,
+    };
+    let (mut loaded, extra) = match kind {
         InputKind::Data => {
             let ds = Dataset::open(opts)?;
             let input = describe(&ds);
@@ -119,7 +125,10 @@ pub fn load<T>(
             (loaded, extra)
         }
         InputKind::Partials => {
-            let parts = read_partials(&opts.paths)?;
+            let parts = match &opts.memory {
+                Some(Memory::Partials(p)) => p.as_ref().clone(),
+                _ => read_partials(&opts.paths)?,
+            };
             load_partials(opts, parts, plan)?
         }
         InputKind::SqlSums => super::load_sql::load_sums(opts, plan)?,

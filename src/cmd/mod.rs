@@ -77,6 +77,7 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
         skip_invalid: a.skip_invalid,
         by: None,
         max_groups: 1000,
+        memory: a.memory.clone(),
     })
 }
 

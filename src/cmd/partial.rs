@@ -25,6 +25,24 @@ pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
             crate::text::escape(&p.display().to_string())
         );
     }
+    let result = compute_with(a, g, |ds| {
+        out.refuse_inputs(ds.sources.iter().map(|s| s.path.as_path()))
+    })?;
+    write(&out, &result, g)?;
+    Ok(0)
+}
+
+/// Reads the data files (or the in-memory data) of `a` into a partial result.
+pub fn compute(a: &PartialArgs, g: &Global) -> Result<PartialResult> {
+    compute_with(a, g, |_| Ok(()))
+}
+
+/// As [`compute`], with `check` called on the opened data set before it is read.
+fn compute_with(
+    a: &PartialArgs,
+    g: &Global,
+    check: impl FnOnce(&Dataset) -> Result<()>,
+) -> Result<PartialResult> {
     let mut gammas = parse_list(&a.gamma, "--gamma")?
         .into_iter()
         .map(|x| super::check_gamma("--gamma", x))
@@ -39,7 +57,7 @@ pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
         .collect::<Result<Vec<_>>>()?;
     let opts = input_options_by(&a.input, &a.by)?;
     let ds = Dataset::open(&opts)?;
-    out.refuse_inputs(ds.sources.iter().map(|s| s.path.as_path()))?;
+    check(&ds)?;
     let input = super::load::describe(&ds);
     note_detection(&input, g);
     let k = ds.classes.len();
@@ -90,8 +108,7 @@ pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
         },
         sums,
     };
-    write(&out, &result, g)?;
-    Ok(0)
+    Ok(result)
 }
 
 /// Checks `-o` for a partial result (a file name; not stdout).

@@ -146,6 +146,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             skip_invalid: false,
             by: None,
             max_groups: 1,
+            memory: None,
         })?;
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }

@@ -15,6 +15,7 @@ mod ipc_scan;
 pub mod jsonl;
 pub mod labels;
 pub mod line_ends;
+pub mod memory;
 pub mod parquet;
 mod parquet_check;
 pub mod reader;
@@ -54,6 +55,8 @@ pub struct InputOptions {
     pub by: Option<String>,
     /// `--max-groups`: the most distinct `--by` values allowed.
     pub max_groups: usize,
+    /// Input handed over in memory by a program, in place of `paths`.
+    pub memory: Option<memory::Memory>,
 }
 
 /// An opened data set: its files, the detected layout, and the class names.
@@ -83,7 +86,10 @@ pub struct Unit {
 impl Dataset {
     /// Finds the files, reads their headers and detects the layout.
     pub fn open(opts: &InputOptions) -> Result<Dataset> {
-        let mut sources = source::expand(&opts.paths, opts.format)?;
+        let mut sources = match &opts.memory {
+            Some(memory::Memory::Arrow(data)) => vec![memory::source(data)],
+            _ => source::expand(&opts.paths, opts.format)?,
+        };
         let mut headers = Vec::with_capacity(sources.len());
         for s in &sources {
             headers.push(crate::guard::catch(&s.display(), || {

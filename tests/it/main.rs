@@ -20,6 +20,7 @@ mod formats;
 mod gates;
 mod golden;
 mod html;
+mod library;
 mod output_formats;
 mod partial;
 mod properties;

@@ -313,6 +313,7 @@ fn units(file: &Path, d: &Data) -> usize {
         skip_invalid: false,
         by: None,
         max_groups: 1000,
+        memory: None,
     };
     Dataset::open(&opts)
         .and_then(|ds| ds.units())

@@ -131,6 +131,7 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         skip_invalid: skip,
         by: None,
         max_groups: 1000,
+        memory: None,
     })
     .expect("open");
     let mut p = ds.pass(spec, &|_| {}).expect("pass");
