@@ -109,14 +109,14 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__compare)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow npy npz jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -161,6 +161,21 @@ _flcli() {
                     ;;
                 --ignore-index)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels-npy)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --eps)
@@ -542,14 +557,14 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__partial)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow npy npz jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -594,6 +609,21 @@ _flcli() {
                     ;;
                 --ignore-index)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels-npy)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --eps)
@@ -678,14 +708,14 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__recommend)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow npy npz jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -730,6 +760,21 @@ _flcli() {
                     ;;
                 --ignore-index)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels-npy)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --eps)
@@ -898,7 +943,7 @@ _flcli() {
                     return 0
                     ;;
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow npy npz jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -989,14 +1034,14 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__stats)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --input-format)
-                    COMPREPLY=($(compgen -W "parquet arrow jsonl csv" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parquet arrow npy npz jsonl csv" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -1041,6 +1086,21 @@ _flcli() {
                     ;;
                 --ignore-index)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels-npy)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --eps)

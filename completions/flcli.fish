@@ -43,6 +43,8 @@ complete -c flcli -n "__fish_flcli_needs_command" -f -a "man" -d 'Print the man 
 complete -c flcli -n "__fish_flcli_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
 arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+npy\t'NumPy .npy scores, with the labels in a second .npy (--labels-npy)'
+npz\t'NumPy .npz archive of arrays named like the columns (labels, logits or probs)'
 jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
@@ -57,6 +59,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l logits -d 'Multi-c
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l easy -d 'p_t at or above which an element counts as easy' -r
@@ -77,11 +80,14 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l channels-last -d 'NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l json -d 'Short for --output json'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
 arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+npy\t'NumPy .npy scores, with the labels in a second .npy (--labels-npy)'
+npz\t'NumPy .npz archive of arrays named like the columns (labels, logits or probs)'
 jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
@@ -96,6 +102,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l logits -d 'Multi
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l easy -d 'p_t at or above which an element counts as easy' -r
@@ -118,11 +125,14 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l channels-last -d 'NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l json -d 'Short for --output json'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
 arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+npy\t'NumPy .npy scores, with the labels in a second .npy (--labels-npy)'
+npz\t'NumPy .npz archive of arrays named like the columns (labels, logits or probs)'
 jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
@@ -137,6 +147,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l logits -d 'Mul
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l easy -d 'p_t at or above which an element counts as easy' -r
@@ -161,11 +172,14 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l channels-last -d 'NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l json -d 'Short for --output json'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l input-format -d 'Force the input format instead of detecting it from magic bytes and extension' -r -f -a "parquet\t'Apache Parquet'
 arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+npy\t'NumPy .npy scores, with the labels in a second .npy (--labels-npy)'
+npz\t'NumPy .npz archive of arrays named like the columns (labels, logits or probs)'
 jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s d -l delimiter -d 'CSV field delimiter (one byte; \\t for tab)' -r
@@ -180,6 +194,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand partial" -l logits -d 'Multi
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l easy -d 'p_t at or above which an element counts as easy' -r
@@ -193,6 +208,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l skip-invalid -d 'Skip invalid rows (counted by reason) instead of stopping at the first one'
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l channels-last -d 'NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second'
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand merge" -s o -l out -d 'The merged partial result to write (FILE.flp), atomically' -r -F
@@ -212,6 +228,8 @@ complete -c flcli -n "__fish_flcli_using_subcommand sql" -l table -d 'What the q
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l like -d 'A local sample file with the table\'s columns: label, scores and mode are detected from it as for stats. Without it, pass --label, the score columns and --mode' -r -F
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l input-format -d 'Force the format of --like instead of detecting it' -r -f -a "parquet\t'Apache Parquet'
 arrow\t'Arrow IPC file or stream (Feather v2, the HuggingFace datasets cache)'
+npy\t'NumPy .npy scores, with the labels in a second .npy (--labels-npy)'
+npz\t'NumPy .npz archive of arrays named like the columns (labels, logits or probs)'
 jsonl\t'JSON Lines, one object per row (optionally gzip-compressed)'
 csv\t'CSV with a header row (optionally gzip-compressed)'"
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s d -l delimiter -d 'CSV field delimiter of --like (one byte; \\t for tab)' -r

@@ -85,7 +85,7 @@ pub enum Command {
 /// Where the data is and how to read it.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
-    /// Prediction files (CSV, CSV.gz, Parquet, Arrow IPC, JSON Lines), directories of shards, or - for CSV on stdin.
+    /// Prediction files (CSV, CSV.gz, Parquet, Arrow IPC, JSON Lines, NumPy .npz/.npy), directories of shards, or - for CSV on stdin.
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub files: Vec<PathBuf>,
     /// Force the input format instead of detecting it from magic bytes and extension.
@@ -127,6 +127,12 @@ pub struct InputArgs {
     /// Input handed over in memory by a program calling the library (never a flag).
     #[arg(skip)]
     pub memory: Option<crate::input::memory::Memory>,
+    /// NumPy: the .npy file of labels that goes with a .npy file of scores.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Input")]
+    pub labels_npy: Option<PathBuf>,
+    /// NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second.
+    #[arg(long, help_heading = "Input")]
+    pub channels_last: bool,
 }
 
 /// `--mode` values.

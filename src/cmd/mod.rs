@@ -62,12 +62,25 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
             .as_ref()
             .map(|c| (ScoreKind::Logits, Selector::Many(c.clone())))
     };
+    // The labels file of a .npy pair is the label column unless --label says otherwise.
+    let label = a.label.clone().or_else(|| {
+        a.labels_npy
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+    });
+    if a.labels_npy.is_some() && a.files.len() != 1 {
+        bail!(
+            "--labels-npy gives the labels of one .npy file of scores, and {} files were named; pass one scores file, or save each shard as one .npz (np.savez(path, labels=..., logits=...))",
+            a.files.len()
+        );
+    }
     Ok(InputOptions {
         paths: a.files.clone(),
         format: a.input_format,
         delimiter,
         columns: ColumnFlags {
-            label: a.label.clone(),
+            label,
             scores,
             mode: a.mode.map(Into::into),
         },
@@ -78,6 +91,8 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
         by: None,
         max_groups: 1000,
         memory: a.memory.clone(),
+        labels_npy: a.labels_npy.clone(),
+        channels_last: a.channels_last,
     })
 }
 

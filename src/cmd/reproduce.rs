@@ -94,6 +94,10 @@ fn compare_command(
         (input.ignore_index != -100).then(|| input.ignore_index.to_string()),
     );
     flag(
+        "--labels-npy",
+        input.labels_npy.as_ref().map(|p| p.display().to_string()),
+    );
+    flag(
         "--eps",
         (loss.sums.eps != 1e-7).then(|| loss.sums.eps.to_string()),
     );
@@ -128,6 +132,9 @@ fn compare_command(
     }
     if input.skip_invalid {
         args.push("--skip-invalid".into());
+    }
+    if input.channels_last {
+        args.push("--channels-last".into());
     }
     args.iter().map(|a| shell(a)).collect::<Vec<_>>().join(" ")
 }

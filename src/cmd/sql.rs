@@ -147,6 +147,8 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             by: None,
             max_groups: 1,
             memory: None,
+            labels_npy: None,
+            channels_last: false,
         })?;
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }

@@ -211,6 +211,22 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
         )
         .filter(|(c, _)| c.name != label)
         .collect();
+    // A column known to hold one value per row under a list name (a (N,)
+    // `logits` array of a .npz) is a binary score.
+    let binary = if binary.is_empty() {
+        find_ci(cols, LIST_LOGIT_NAMES)
+            .into_iter()
+            .map(|c| (c, ScoreKind::Logits))
+            .chain(
+                find_ci(cols, LIST_PROB_NAMES)
+                    .into_iter()
+                    .map(|c| (c, ScoreKind::Probabilities)),
+            )
+            .filter(|(c, _)| c.name != label && c.ty == ColType::Scalar)
+            .collect()
+    } else {
+        binary
+    };
     let binary = if binary.is_empty() {
         find_ci(cols, WEAK_PROB_NAMES)
             .into_iter()

@@ -16,6 +16,11 @@ pub mod jsonl;
 pub mod labels;
 pub mod line_ends;
 pub mod memory;
+pub mod npy;
+mod npy_header;
+mod npy_plan;
+mod npy_stream;
+mod npz_zip;
 pub mod parquet;
 mod parquet_check;
 pub mod reader;
@@ -57,6 +62,10 @@ pub struct InputOptions {
     pub max_groups: usize,
     /// Input handed over in memory by a program, in place of `paths`.
     pub memory: Option<memory::Memory>,
+    /// `--labels-npy`: the `.npy` file holding the labels of `.npy` scores.
+    pub labels_npy: Option<std::path::PathBuf>,
+    /// `--channels-last`: the class axis of NumPy score maps is the last one.
+    pub channels_last: bool,
 }
 
 /// An opened data set: its files, the detected layout, and the class names.

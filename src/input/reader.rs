@@ -17,6 +17,8 @@ use anyhow::{bail, Result};
 pub static FORMATS: &[Format] = &[
     Format(&super::parquet::Parquet),
     Format(&super::ipc::Ipc),
+    Format(&super::npy::Npy),
+    Format(&super::npy::Npz),
     Format(&super::jsonl::JsonLines),
     Format(&super::csv::Csv),
 ];

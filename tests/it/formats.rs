@@ -22,7 +22,7 @@ const FIXTURES: &[(&str, &[&str])] = &[
 
 /// The record batches of a Parquet file, as flcli reads them (one batch per
 /// fixture), so that every copy sums the same rows in the same batches.
-fn batches(p: &Path) -> Vec<RecordBatch> {
+pub(crate) fn batches(p: &Path) -> Vec<RecordBatch> {
     let f = std::fs::File::open(p).expect("open");
     ParquetRecordBatchReaderBuilder::try_new(f)
         .expect("parquet")
@@ -34,7 +34,7 @@ fn batches(p: &Path) -> Vec<RecordBatch> {
 }
 
 /// Writes `b` as an Arrow IPC file.
-fn ipc_file(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
+pub(crate) fn ipc_file(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
     let p = dir.join(name);
     let f = std::fs::File::create(&p).expect("create");
     let mut w = arrow_ipc::writer::FileWriter::try_new(f, &b[0].schema()).expect("writer");
@@ -46,7 +46,7 @@ fn ipc_file(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
 }
 
 /// Writes `b` as an Arrow IPC stream.
-fn ipc_stream(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
+pub(crate) fn ipc_stream(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
     let p = dir.join(name);
     let f = std::fs::File::create(&p).expect("create");
     let mut w = arrow_ipc::writer::StreamWriter::try_new(f, &b[0].schema()).expect("writer");
@@ -58,7 +58,7 @@ fn ipc_stream(dir: &Path, name: &str, b: &[RecordBatch]) -> PathBuf {
 }
 
 /// `flcli CMD --json ARGS FILE` as JSON, with the `input` object removed.
-fn report(cmd: &str, file: &Path, args: &[&str]) -> (Value, Value) {
+pub(crate) fn report(cmd: &str, file: &Path, args: &[&str]) -> (Value, Value) {
     let (out, _) = ok(flcli()
         .arg(cmd)
         .arg("--json")
@@ -282,7 +282,7 @@ fn input_format_arrow_checks_the_magic_bytes() {
 }
 
 /// Writes `b` as JSON Lines (gzip-compressed if `gz`).
-fn jsonl(dir: &Path, name: &str, b: &[RecordBatch], gz: bool) -> PathBuf {
+pub(crate) fn jsonl(dir: &Path, name: &str, b: &[RecordBatch], gz: bool) -> PathBuf {
     let mut text = Vec::new();
     {
         let mut w = arrow_json::LineDelimitedWriter::new(&mut text);

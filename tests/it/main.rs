@@ -21,6 +21,7 @@ mod gates;
 mod golden;
 mod html;
 mod library;
+mod numpy;
 mod output_formats;
 mod partial;
 mod properties;

@@ -314,6 +314,8 @@ fn units(file: &Path, d: &Data) -> usize {
         by: None,
         max_groups: 1000,
         memory: None,
+        labels_npy: None,
+        channels_last: false,
     };
     Dataset::open(&opts)
         .and_then(|ds| ds.units())

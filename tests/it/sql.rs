@@ -132,6 +132,8 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         by: None,
         max_groups: 1000,
         memory: None,
+        labels_npy: None,
+        channels_last: false,
     })
     .expect("open");
     let mut p = ds.pass(spec, &|_| {}).expect("pass");

@@ -6,6 +6,7 @@
 
 mod check;
 mod files;
+pub mod npy;
 mod reference;
 mod rng;
 mod run;
