@@ -38,6 +38,7 @@ mod robust_props;
 mod robust_safety;
 mod robust_skip;
 mod schema;
+mod segmentation;
 mod simd;
 mod sql;
 mod tables;
