@@ -3,6 +3,7 @@
 
 pub mod calibration_null;
 pub mod imbalance;
+pub mod interval;
 pub mod recommend;
 pub mod recommend_alt;
 pub mod recommend_text;

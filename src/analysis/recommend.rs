@@ -66,6 +66,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) inp: Inputs<'a>,
     pub(crate) rule: Rule,
     pub(crate) ratio: Num,
+    /// 95% interval of `ratio` at this size; `None` when unbounded.
+    pub(crate) interval: Option<(f64, f64)>,
     pub(crate) gammas: Vec<f64>,
 }
 
@@ -166,6 +168,29 @@ fn imbalance_ratio(mode: Mode, im: &Imbalance) -> (Num, Option<bool>) {
     }
 }
 
+/// The two counts whose ratio decides α: (larger, smaller) elements of the two polarities
+/// (binary, sigmoid) or rows of the largest and smallest class (softmax).
+fn ratio_counts(mode: Mode, im: &Imbalance) -> Option<(f64, f64)> {
+    let (pos, neg) = match mode {
+        Mode::Softmax => {
+            let max = im.counts.iter().max()?;
+            let min = im.counts.iter().min()?;
+            return Some((*max as f64, *min as f64));
+        }
+        Mode::Binary => {
+            let total = im.counts.iter().sum::<u64>() as f64;
+            let r = im.positive_negative_ratio?;
+            (total * r / (1.0 + r), total / (1.0 + r))
+        }
+        Mode::Sigmoid => {
+            let pos = im.counts.iter().sum::<u64>() as f64;
+            let r = im.positive_negative_ratio.filter(|&r| r > 0.0)?;
+            (pos, pos / r)
+        }
+    };
+    Some((pos.max(neg), pos.min(neg)))
+}
+
 /// Share, with an absent share (no gradient or loss at all) read as 0.
 fn share(x: Num) -> f64 {
     x.unwrap_or(0.0)
@@ -233,8 +258,14 @@ pub fn recommend(inp: Inputs) -> Result<(Recommendation, Decision)> {
 fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let t = inp.targets;
     let (ratio, pos_minority) = imbalance_ratio(inp.mode, inp.imbalance);
-    // An unbounded ratio (an empty class or polarity) counts as imbalanced.
-    let weighted = ratio.is_none_or(|r| r >= t.min_imbalance);
+    let interval = ratio
+        .and(ratio_counts(inp.mode, inp.imbalance))
+        .and_then(|(large, small)| super::interval::ratio_interval(large, small));
+    // An unbounded ratio (an empty class or polarity) counts as imbalanced; a bounded one
+    // must clear the threshold with its whole 95% interval, so that a few rows' chance
+    // imbalance does not bring in α.
+    let weighted = ratio.is_none_or(|r| r >= t.min_imbalance)
+        && interval.is_none_or(|(lo, _)| lo >= t.min_imbalance);
     let rule = match (weighted, inp.mode) {
         (false, _) => Rule::None,
         (true, Mode::Softmax) => Rule::ClassBalanced,
@@ -255,6 +286,7 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
         inp,
         rule,
         ratio,
+        interval,
         gammas,
     };
     let ce = cx.candidate(0.0)?;
@@ -293,6 +325,7 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let chosen = cx.candidate(gamma)?;
     let decision = Decision {
         imbalance_ratio: ratio,
+        imbalance_ratio_interval: interval.map(|(lo, hi)| [lo, hi]),
         alpha_rule: match rule {
             Rule::None => "none",
             Rule::Table(_) => "retinanet_table1",

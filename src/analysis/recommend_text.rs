@@ -44,6 +44,26 @@ pub(crate) fn minority_share(cx: &Ctx, v: &Variant) -> Num {
     v.classes.iter().find(|c| &c.name == name)?.share
 }
 
+/// The ratio's 95% interval as a clause ("; 95% interval 8.1–12.4:1"), empty when unbounded.
+fn interval(cx: &Ctx) -> String {
+    cx.interval.map_or(String::new(), |(lo, hi)| {
+        format!("; 95% interval {}–{}:1", r3(lo), r3(hi))
+    })
+}
+
+/// The sentence's end when no α is used: under the threshold, or over it by a margin that
+/// chance could give at this size.
+fn no_alpha(cx: &Ctx, head: &str) -> String {
+    let min = cx.inp.targets.min_imbalance;
+    match (cx.ratio, cx.interval) {
+        (Some(r), Some((lo, _))) if r >= min && lo < min => format!(
+            "{head}, at least the {min}:1 from which α is used, but its 95% interval at this size reaches down to {}:1, so the data does not show that much imbalance beyond chance: no α (α_t = 1).",
+            r3(lo)
+        ),
+        _ => format!("{head}, under the {min}:1 from which α is used, so no α (α_t = 1)."),
+    }
+}
+
 fn imbalance_sentence(cx: &Ctx) -> String {
     let (t, im) = (cx.inp.targets, cx.inp.imbalance);
     let min = t.min_imbalance;
@@ -53,11 +73,12 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                 "All classes have the same number of rows (1:1)".to_string()
             }
             Some(r) => format!(
-                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?})",
+                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?}{})",
                 r3(r),
                 im.severity,
                 im.majority,
-                im.minority
+                im.minority,
+                interval(cx)
             ),
             None => format!(
                 "Class {:?} has no rows, so the imbalance is unbounded",
@@ -130,7 +151,7 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                     w.unwrap_or_default()
                 )
             }
-            _ => format!("{head}, under the {min}:1 from which α is used, so no α (α_t = 1)."),
+            _ => no_alpha(cx, &head),
         };
     }
     let pn = im.positive_negative_ratio;
@@ -138,9 +159,10 @@ fn imbalance_sentence(cx: &Ctx) -> String {
         (None, _) => "There are no negative elements".to_string(),
         (Some(r), _) if r <= 0.0 => "There are no positive elements".to_string(),
         (Some(r), Some(q)) => format!(
-            "Positives are {} of the elements ({}:1 between the larger and the smaller polarity)",
+            "Positives are {} of the elements ({}:1 between the larger and the smaller polarity{})",
             percent(Some(r / (1.0 + r)), Percent::Prose),
-            r3(q)
+            r3(q),
+            interval(cx)
         ),
         (Some(_), None) => "One polarity has no elements".to_string(),
     };
@@ -151,7 +173,7 @@ fn imbalance_sentence(cx: &Ctx) -> String {
         Rule::Table(false) => format!(
             "{head}; the negatives are the rarer polarity, at least the {min}:1 from which α is used, so Table 1b's pairing of α with γ (.75, .75, .5, .25, .25, .25 for γ = 0, 0.2, 0.5, 1, 2, 5) is applied with the roles swapped: the negatives get Table 1b's α, so α for positives = 1 − it (an extrapolation beyond RetinaNet, whose positives were rare)."
         ),
-        _ => format!("{head}, under the {min}:1 from which α is used, so no α (α_t = 1)."),
+        _ => no_alpha(cx, &head),
     }
 }
 

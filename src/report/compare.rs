@@ -209,6 +209,9 @@ pub struct Decision {
     /// Majority:minority ratio weighed for α (binary/sigmoid: between negative and positive
     /// elements; softmax: between classes); null when a side is empty (unbounded).
     pub imbalance_ratio: Num,
+    /// The ratio's 95% interval at this size (Wilson's, on the smaller side's share of the
+    /// pair); α is used only when all of it is at least `min_imbalance`. Null when unbounded.
+    pub imbalance_ratio_interval: Option<[f64; 2]>,
     /// "none", "retinanet_table1" (binary/sigmoid) or "class_balanced" (softmax).
     pub alpha_rule: String,
     /// Binary/sigmoid: whether positives are the rarer polarity (Table 1's pairing applies as is).

@@ -60,7 +60,8 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
         1.0 / pos_per_neg
     };
     Imbalance {
-        counts: vec![1000, (1000.0 * pos_per_neg).round() as u64],
+        // Counts large enough that the ratio's 95% interval is narrow.
+        counts: vec![1_000_000, (1_000_000.0 * pos_per_neg).round() as u64],
         imbalance_ratio: Some(r),
         imbalance_ratio_note: None,
         majority: "0".into(),
@@ -356,4 +357,31 @@ fn method_names_the_threshold_a_small_change_of_which_flips_the_answer() {
     let (rec, _) = decide(&vs, &imbalance(1.0 / 50.0), &calibration(0.01, 0.0));
     assert_eq!((rec.gamma, &rec.alpha), (2.0, &json!(0.25)));
     assert!(rec.close_calls.is_empty(), "{:?}", rec.close_calls);
+}
+
+#[test]
+fn method_uses_alpha_only_when_the_ratios_interval_clears_the_threshold() {
+    // 11.5:1 on 75 rows (6 positives): chance alone gives such a ratio, so no α; the same
+    // ratio on 750,000 rows brings in Table 1b's α.
+    let vs = grid(|_, _| (0.3, 0.1));
+    let small = |pos: u64, neg: u64| {
+        let mut im = imbalance(pos as f64 / neg as f64);
+        im.counts = vec![neg, pos];
+        im
+    };
+    let (rec, d) = decide(&vs, &small(6, 69), &calibration(0.01, 0.0));
+    assert_eq!(d.alpha_rule, "none");
+    let [lo, hi] = d.imbalance_ratio_interval.unwrap();
+    assert!(lo < 10.0 && hi > 11.5, "{lo} {hi}");
+    assert!(
+        rec.rationale.iter().any(|s| s.contains("11.5:1")
+            && s.contains("95% interval")
+            && s.contains("does not show that much imbalance beyond chance")),
+        "{:#?}",
+        rec.rationale
+    );
+    let (_, d) = decide(&vs, &small(60_000, 690_000), &calibration(0.01, 0.0));
+    assert_eq!(d.alpha_rule, "retinanet_table1");
+    let [lo, hi] = d.imbalance_ratio_interval.unwrap();
+    assert!(lo > 11.4 && hi < 11.6, "{lo} {hi}");
 }
