@@ -183,6 +183,13 @@ pub fn parse(bytes: &[u8]) -> Result<Header> {
                 .map_err(|_| anyhow::anyhow!("field shape holds {s:?}, not a size"))
         })
         .collect::<Result<Vec<u64>>>()?;
+    // Sizes whose byte count does not fit in 64 bits cannot be a file's.
+    let bytes = shape
+        .iter()
+        .try_fold(dtype.size() as u64, |n, &d| n.checked_mul(d));
+    if bytes.is_none_or(|b| b > u64::MAX / 4) {
+        bail!("field shape is ({inner}), more elements than any file holds");
+    }
     Ok(Header {
         dtype,
         shape,
@@ -277,6 +284,10 @@ mod tests {
         ))
         .unwrap();
         assert!(h.shape.is_empty());
+        let e = parse(&npy(
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
+        ));
+        assert!(e.unwrap_err().to_string().contains("more elements"));
     }
 
     #[test]

@@ -523,3 +523,63 @@ fn arrays_flcli_cannot_read_are_errors_naming_file_array_and_field() {
     let e = fails(flcli().args(["stats", "-q"]).arg(&m));
     crate::support::assert_mentions(&e, &["last.npz", "shape", "--channels-last"]);
 }
+
+#[test]
+fn by_takes_a_per_image_array_of_the_archive() {
+    let w = Workdir::new();
+    let (n, k, h, wd) = (4, 3, 2, 5);
+    let (mut y, z) = map(n, k, h, wd, 9);
+    y.iter_mut().for_each(|v| *v %= k as i64);
+    let labels = Npy::i64(&[n, h, wd], &y);
+    let logits = Npy::f64(&[n, k, h, wd], &z);
+    let site = Npy::int(true, 4, &[n], &[7, 3, 7, 3]);
+    let f = savez(
+        w.root(),
+        "sites.npz",
+        &[("labels", &labels), ("logits", &logits), ("site", &site)],
+        false,
+    );
+    let (out, _) = ok(flcli()
+        .args(["stats", "--json", "-q", "--by", "site"])
+        .arg(&f));
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let groups = r["groups"].as_array().unwrap();
+    let keys: Vec<&str> = groups.iter().map(|g| g["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["3", "7"]);
+    for g in groups {
+        assert_eq!(g["input"]["rows_read"], (2 * h * wd) as u64);
+    }
+    // The same as the images of each site alone.
+    let (out, _) = ok(flcli()
+        .args(["stats", "--json", "-q", "--by", "image"])
+        .arg(&f));
+    let per_image: Value = serde_json::from_str(&out).unwrap();
+    let ce = |g: &Value| g["totals"]["ce_sum"].as_f64().unwrap();
+    let img = per_image["groups"].as_array().unwrap();
+    let want = ce(&img[1]) + ce(&img[3]);
+    assert!(crate::support::close(ce(&groups[0]), want, 1e-12));
+    // A per-image array of the wrong length, and --by image without a map.
+    let bad = savez(
+        w.root(),
+        "bad.npz",
+        &[
+            ("labels", &labels),
+            ("logits", &logits),
+            ("site", &Npy::i64(&[3], &[0, 1, 2])),
+        ],
+        false,
+    );
+    let e = fails(flcli().args(["stats", "-q", "--by", "site"]).arg(&bad));
+    crate::support::assert_mentions(&e, &["bad.npz", "site", "(4,)", "--by image"]);
+    let table = savez(
+        w.root(),
+        "table.npz",
+        &[
+            ("labels", &Npy::i64(&[2], &[0, 1])),
+            ("logits", &Npy::f64(&[2, 2], &[0.0; 4])),
+        ],
+        false,
+    );
+    let e = fails(flcli().args(["stats", "-q", "--by", "image"]).arg(&table));
+    crate::support::assert_mentions(&e, &["table.npz", "image"]);
+}
