@@ -2,6 +2,8 @@
 
     run_sql.py duckdb QUERY_FILE OUT.parquet|OUT.csv
     run_sql.py datafusion QUERY_FILE OUT.parquet|OUT.csv TABLE=FILE.parquet...
+    run_sql.py spark JOBS_FILE               (each line: QUERY_FILE OUT.parquet TABLE=FILE.parquet;
+                                              one local Spark session runs them all)
     run_sql.py parse DIALECT QUERY_FILE      (sqlglot: trino, bigquery, postgres, spark)
 
 Writes the result (the sums table) to OUT; exits non-zero on any error.
@@ -18,6 +20,33 @@ def write(table, out):
         pq.write_table(table, out)
 
 
+def spark(jobs_file):
+    import os
+    from pyspark.sql import SparkSession
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # One local session for every job: starting the JVM is most of the time.
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("flcli-sql-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        for line in open(jobs_file, encoding="utf-8"):
+            if not line.strip():
+                continue
+            query, out, *tables = line.split("\t")
+            for spec in tables:
+                name, path = spec.strip().split("=", 1)
+                session.read.parquet(path).createOrReplaceTempView(name)
+            q = open(query, encoding="utf-8").read()
+            write(session.sql(q).toArrow(), out.strip())
+    finally:
+        session.stop()
+
+
 def main():
     engine = sys.argv[1]
     if engine == "parse":
@@ -26,6 +55,9 @@ def main():
         q = open(path, encoding="utf-8").read()
         trees = sqlglot.parse(q, read=dialect, error_level=sqlglot.ErrorLevel.RAISE)
         assert len(trees) == 1 and trees[0] is not None, "one statement expected"
+        return
+    if engine == "spark":
+        spark(sys.argv[2])
         return
     q = open(sys.argv[2], encoding="utf-8").read()
     out = sys.argv[3]
