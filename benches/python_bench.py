@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Timings of the Python package against the CLI (medians of interleaved runs).
+
+    python benches/python_bench.py --data bench-data --flcli target/release/flcli [--runs 5] [--spark]
+
+1. flcli.stats on the 20M-row binary table in memory (pyarrow, read before timing)
+   vs `flcli stats bench-data/binary_20m.parquet --json` on the same rows.
+2. flcli.merge of 1000 partial results of a 10-class compare grid, and `flcli merge`
+   of the same 1000 files.
+3. The size of a partial result: binary, 10-class softmax, 80-class sigmoid.
+4. With --spark: flcli.spark.stats on the 20M-row file in Spark local[2] vs the CLI.
+
+Needs the package installed (pip install ./python) and benches/gen_data.py's binary_20m.parquet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import flcli
+
+
+def timed(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def interleaved(named, runs):
+    times = {k: [] for k in named}
+    for _ in range(runs):
+        for k, fn in named.items():
+            times[k].append(timed(fn))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def softmax_table(rows, k, seed):
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(size=(rows, k))
+    labels = rng.integers(0, k, rows)
+    logits[np.arange(rows), labels] += 2.0
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    return pa.table({"label": labels, **{f"prob_{i}": p[:, i] for i in range(k)}})
+
+
+def sigmoid_table(rows, k, seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(-1, k, rows)
+    return pa.table({"label": labels, **{f"logit_{i}": rng.normal(-4, 2, rows) for i in range(k)}})
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default="bench-data")
+    ap.add_argument("--flcli", default="target/release/flcli")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--spark", action="store_true")
+    a = ap.parse_args()
+    path = os.path.join(a.data, "binary_20m.parquet")
+    cli = [a.flcli, "stats", path, "--json", "-q"]
+
+    # 1. In memory vs the CLI on Parquet.
+    table = pq.read_table(path)
+    got = flcli.stats(table)
+    want = __import__("json").loads(subprocess.run(cli, capture_output=True, check=True).stdout)
+    same = {k: v for k, v in got.items() if k != "input"} == {k: v for k, v in want.items() if k != "input"}
+    m = interleaved(
+        {"python": lambda: flcli.stats(table), "cli": lambda: subprocess.run(cli, capture_output=True, check=True)},
+        a.runs,
+    )
+    print(f"1. stats, {table.num_rows:,} rows: flcli.stats in memory {m['python']:.3f} s, "
+          f"CLI on Parquet {m['cli']:.3f} s, ratio {m['python'] / m['cli']:.2f}; reports equal: {same}")
+
+    # 2. Merging 1000 partials of a 10-class compare grid.
+    t = softmax_table(200_000, 10, 1)
+    grid = dict(gamma=[0, 0.5, 1, 2, 5])
+    parts = [flcli.partial(t.slice(i * 200, 200), **grid) for i in range(1000)]
+    with tempfile.TemporaryDirectory() as d:
+        files = []
+        for i, p in enumerate(parts):
+            f = os.path.join(d, f"p{i:04}.flp")
+            with open(f, "wb") as fh:
+                fh.write(p)
+            files.append(f)
+        out = os.path.join(d, "all.flp")
+        cmd = [a.flcli, "merge", *files, "-o", out, "-q"]
+        m = interleaved(
+            {"python": lambda: flcli.merge(parts), "cli": lambda: subprocess.run(cmd, check=True)},
+            a.runs,
+        )
+        with open(out, "rb") as fh:
+            same = fh.read() == flcli.merge(parts)
+    print(f"2. merge 1000 partials (10 classes, 5 γ + recommend's): flcli.merge {m['python']:.3f} s, "
+          f"flcli merge (files) {m['cli']:.3f} s; same bytes: {same}")
+
+    # 3. Sizes.
+    binary = pq.read_table(os.path.join(os.path.dirname(__file__), "..", "fixtures", "detection.parquet"))
+    sizes = {
+        "binary": len(flcli.partial(binary)),
+        "10-class softmax": len(flcli.partial(softmax_table(10_000, 10, 2))),
+        "80-class sigmoid": len(flcli.partial(sigmoid_table(10_000, 80, 3), mode="sigmoid")),
+    }
+    print("3. partial size (default γ list):", ", ".join(f"{k} {v:,} B" for k, v in sizes.items()))
+
+    # 4. Spark local[2].
+    if a.spark:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        from pyspark.sql import SparkSession
+
+        import flcli.spark
+
+        spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")
+                 .config("spark.ui.enabled", "false").getOrCreate())
+        df = spark.read.parquet(os.path.abspath(path))
+        got = flcli.spark.stats(df)
+        same = {k: v for k, v in got.items() if k != "input"} == {k: v for k, v in want.items() if k != "input"}
+        runs = max(1, a.runs // 2)
+        m = interleaved(
+            {"spark": lambda: flcli.spark.stats(df), "cli": lambda: subprocess.run(cli, capture_output=True, check=True)},
+            runs,
+        )
+        print(f"4. Spark local[2] stats on {table.num_rows:,} rows: {m['spark']:.2f} s, CLI {m['cli']:.2f} s, "
+              f"ratio {m['spark'] / m['cli']:.1f}; reports equal: {same} (median of {runs})")
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()
