@@ -13,7 +13,7 @@ a list of paths, or partial-result bytes (or a list of them)."""
 Floats = Union[float, Sequence[float], str]
 AlphaSetting = Union[None, float, Sequence[float], str]
 Mode = Literal["binary", "softmax", "sigmoid"]
-Format = Literal["parquet", "arrow", "jsonl", "csv"]
+Format = Literal["parquet", "arrow", "npy", "npz", "jsonl", "csv"]
 
 class FlcliError(ValueError):
     """An error of flcli, with the message the command line prints."""
@@ -39,6 +39,8 @@ def stats(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -67,6 +69,8 @@ def compare(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -98,6 +102,8 @@ def recommend(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -124,6 +130,8 @@ def partial(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -156,6 +164,8 @@ class Accumulator:
         background: int = -1,
         ignore_index: int = -100,
         skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
         threads: Optional[int] = None,
     ) -> None: ...
     def update(self, batch: Data) -> "Accumulator": ...

@@ -25,6 +25,8 @@ _READ_ONLY = {
     "input_format",
     "delimiter",
     "skip_invalid",
+    "labels_npy",
+    "channels_last",
 }
 # Settings the partial result is computed under, that a report on it must repeat.
 _SHARED = {"positive", "background", "ignore_index", "eps", "buckets", "easy", "threads"}

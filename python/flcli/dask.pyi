@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 Floats = Union[float, Sequence[float], str]
 AlphaSetting = Union[None, float, Sequence[float], str]
 Mode = Literal["binary", "softmax", "sigmoid"]
-Format = Literal["parquet", "arrow", "jsonl", "csv"]
+Format = Literal["parquet", "arrow", "npy", "npz", "jsonl", "csv"]
 
 def partials(df: Any, command: str = "stats", **flags: Any) -> List[bytes]:
     """The partial results (bytes) of the non-empty partitions, for `command`'s flags."""
@@ -31,6 +31,8 @@ def stats(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -59,6 +61,8 @@ def compare(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
@@ -90,6 +94,8 @@ def recommend(
     background: int = -1,
     ignore_index: int = -100,
     skip_invalid: bool = False,
+    labels_npy: Optional[str] = None,
+    channels_last: bool = False,
     input_format: Optional[Format] = None,
     delimiter: str = ",",
     threads: Optional[int] = None,
