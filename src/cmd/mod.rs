@@ -223,18 +223,36 @@ pub fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<En
     })
 }
 
+/// The progress line: rows read and the rate in whole rows per second, plus the percentage
+/// and the time left when every file's metadata gives its row count (`total`).
+fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+    use indicatif::{HumanCount, ProgressBar, ProgressState, ProgressStyle};
+    let (bar, template) = match total {
+        Some(n) => (
+            ProgressBar::new(n),
+            "{spinner} {human_pos}/{human_len} rows ({percent}%), {rate}, {eta} left",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {human_pos} rows read, {rate} ({elapsed})",
+        ),
+    };
+    let rate = |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{} rows/s", HumanCount(s.per_sec() as u64));
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .map(|st| st.with_key("rate", rate))
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Runs the pass with a progress spinner on a terminal; the sums are left exact.
 pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> {
     let bar = if !g.quiet && std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new_spinner();
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {human_pos} rows read, {per_sec} ({elapsed})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        b.enable_steady_tick(std::time::Duration::from_millis(120));
-        b
+        progress_bar(ds.sources.iter().map(|s| s.reader.rows()).sum())
     } else {
         indicatif::ProgressBar::hidden()
     };

@@ -86,6 +86,10 @@ impl ParquetFile {
 }
 
 impl Reader for ParquetFile {
+    fn rows(&self) -> Option<u64> {
+        u64::try_from(self.meta.metadata().file_metadata().num_rows()).ok()
+    }
+
     fn columns(&self, _src: &Source, _opts: &InputOptions) -> Result<Vec<Column>> {
         Ok(arrow_in::columns(self.meta.schema()))
     }

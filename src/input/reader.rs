@@ -78,6 +78,12 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
         )
     }
 
+    /// The rows the file's metadata says it holds, where it says so: shown as the progress
+    /// line's total only, never trusted for a size.
+    fn rows(&self) -> Option<u64> {
+        None
+    }
+
     /// The file's independent units of work, in order. `whole` asks for the
     /// file as one front-to-back unit (see [`Restart`]).
     fn units(&self, src: &Source, opts: &InputOptions, whole: bool) -> Result<Vec<Span>>;

@@ -147,6 +147,30 @@ fn colour_on_a_terminal_follows_no_color_and_term() {
 
 #[cfg(unix)]
 #[test]
+fn the_progress_line_shows_rows_percent_and_a_whole_rate() {
+    // Parquet knows its row count: rows of the total, a percentage and the time left.
+    let d = fixture("detection.parquet").display().to_string();
+    let (out, _) = on_pty(&["stats", &d, "--json", "--color", "never"], &[], true);
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        text.contains("/6,000 rows (") && text.contains("%), ") && text.contains(" left"),
+        "{text}"
+    );
+    // CSV does not: rows read so far and the rate, in whole rows per second.
+    let c = fixture("detection.csv").display().to_string();
+    let (out, _) = on_pty(&["stats", &c, "--json", "--color", "never"], &[], true);
+    let text = String::from_utf8_lossy(&out);
+    let line = text
+        .split(['\r', '\n'])
+        .find(|l| l.contains("rows read"))
+        .unwrap_or_else(|| panic!("no progress line in {text}"));
+    let rate = line.split(", ").nth(1).expect("a rate");
+    assert!(rate.contains(" rows/s ("), "{line}");
+    assert!(!rate.split(' ').next().unwrap().contains('.'), "{line}");
+}
+
+#[cfg(unix)]
+#[test]
 fn quiet_keeps_a_terminal_stderr_silent() {
     let d = fixture("detection.parquet").display().to_string();
     let (out, _) = on_pty(&["stats", &d, "-q", "--json"], &[], true);
