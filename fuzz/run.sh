@@ -16,7 +16,12 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(csv parquet parquet_patch fail_if)
 fi
 export RUSTC_BOOTSTRAP=1
-cargo fuzz build -O
+# FUZZ_TARGET_DIR keeps the ASan build outside the checkout, so a fresh clone reuses it.
+td=()
+if [ -n "${FUZZ_TARGET_DIR:-}" ]; then
+    td=(--target-dir "$FUZZ_TARGET_DIR")
+fi
+cargo fuzz build -O "${td[@]}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Inputs per second each target reached here under ASan (2 cores, loaded): the fixed budgets.
@@ -31,7 +36,7 @@ for t in "${targets[@]}"; do
     echo "==> fuzz $t for ${secs}s" >&2
     # -close_fd_mask=3: flcli's own stdout/stderr are closed (libFuzzer keeps its report),
     # which also exercises writing to a closed stderr.
-    cargo fuzz run -O "$t" "$work/$t" "fuzz/corpus/$t" -- \
+    cargo fuzz run -O "${td[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- \
         "${budget[@]}" -rss_limit_mb=512 -timeout=10 -close_fd_mask=3 \
         -print_final_stats=1 2>"$work/$t.log" || {
         tail -n 60 "$work/$t.log" >&2
