@@ -1,11 +1,11 @@
 //! Command-line types (clap derive). Doc comments are the help text.
 
-use crate::input::Format;
-use crate::model::Mode;
 use crate::render::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 
+mod input;
+pub use input::{InputArgs, ModeArg};
 mod partial;
 pub use partial::{MergeArgs, PartialArgs};
 mod sql;
@@ -80,80 +80,6 @@ pub enum Command {
     ///
     /// Example: flcli man > ~/.local/share/man/man1/flcli.1
     Man,
-}
-
-/// Where the data is and how to read it.
-#[derive(Args, Debug, Clone)]
-pub struct InputArgs {
-    /// Prediction files (CSV, CSV.gz, Parquet, Arrow IPC, JSON Lines, NumPy .npz/.npy), directories of shards, or - for CSV on stdin.
-    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
-    pub files: Vec<PathBuf>,
-    /// Force the input format instead of detecting it from magic bytes and extension.
-    #[arg(long, value_enum, help_heading = "Input")]
-    pub input_format: Option<Format>,
-    /// CSV field delimiter (one byte; \t for tab).
-    #[arg(long, short = 'd', default_value = ",", help_heading = "Input")]
-    pub delimiter: String,
-    /// binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected.
-    #[arg(long, value_enum, help_heading = "Input")]
-    pub mode: Option<ModeArg>,
-    /// The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category.
-    #[arg(long, value_name = "COL", help_heading = "Input")]
-    pub label: Option<String>,
-    /// Binary: the probability column.
-    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
-    pub prob: Option<String>,
-    /// Multi-class probability columns: a comma list, a glob ('p_*'), or one list column.
-    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
-    pub probs: Option<String>,
-    /// Binary: the logit column.
-    #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
-    pub logit: Option<String>,
-    /// Multi-class logit columns: a comma list, a glob ('logit_*'), or one list column.
-    #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
-    pub logits: Option<String>,
-    /// Binary: the label value that is positive, for string labels.
-    #[arg(long, value_name = "VALUE", help_heading = "Input")]
-    pub positive: Option<String>,
-    /// Sigmoid: the label value meaning "background" (negative for every class).
-    #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
-    pub background: i64,
-    /// Rows with this label are skipped and counted (PyTorch's ignore_index).
-    #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
-    pub ignore_index: i64,
-    /// Skip invalid rows (counted by reason) instead of stopping at the first one.
-    #[arg(long, help_heading = "Input")]
-    pub skip_invalid: bool,
-    /// Input handed over in memory by a program calling the library (never a flag).
-    #[arg(skip)]
-    pub memory: Option<crate::input::memory::Memory>,
-    /// NumPy: the .npy file of labels that goes with a .npy file of scores.
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Input")]
-    pub labels_npy: Option<PathBuf>,
-    /// NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second.
-    #[arg(long, help_heading = "Input")]
-    pub channels_last: bool,
-}
-
-/// `--mode` values.
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ModeArg {
-    /// One label (0/1) and one score column.
-    Binary,
-    /// One true class per row, K score columns forming a distribution.
-    Softmax,
-    /// One-vs-rest over K classes (RetinaNet).
-    Sigmoid,
-}
-
-impl From<ModeArg> for Mode {
-    fn from(m: ModeArg) -> Mode {
-        match m {
-            ModeArg::Binary => Mode::Binary,
-            ModeArg::Softmax => Mode::Softmax,
-            ModeArg::Sigmoid => Mode::Sigmoid,
-        }
-    }
 }
 
 /// The settings that shape the sums themselves: every command that runs the engine takes

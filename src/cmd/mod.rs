@@ -93,6 +93,7 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
         memory: a.memory.clone(),
         labels_npy: a.labels_npy.clone(),
         channels_last: a.channels_last,
+        max_line: a.max_line_bytes,
     })
 }
 

@@ -149,6 +149,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             memory: None,
             labels_npy: None,
             channels_last: false,
+            max_line: crate::input::line_cap::DEFAULT_MAX_LINE,
         })?;
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }

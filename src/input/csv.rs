@@ -6,6 +6,7 @@
 use super::decode::Decoder;
 use super::detect::{ColType, Column, Layout, Scores};
 use super::handle::Handle;
+use super::line_cap;
 use super::line_ends::{self, LineEnds};
 use super::reader::{Kind, Reader, Span};
 use super::record::{CsvIndex, Rows};
@@ -13,13 +14,19 @@ use super::{csv_ranges, InputOptions, Source};
 use crate::engine::Partial;
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, BufReader, Read};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Nominal bytes per parallel CSV unit (independent of the thread count).
 pub const CHUNK_BYTES: u64 = 8 << 20;
 pub use super::record::{parse_f64, BATCH_ROWS};
 
-pub(super) type Stream = csv::Reader<Box<dyn Read + Send>>;
+/// A CSV reader of a whole file or stream, capped at `--max-line-bytes` per record.
+pub(super) struct Stream {
+    r: csv::Reader<Box<dyn Read + Send>>,
+    /// Bytes read since the last record ended: reset after each record.
+    since: Arc<AtomicU64>,
+}
 
 /// The CSV format: text with a header row, optionally gzip-compressed; the
 /// fallback for files no other format claims, and the format of stdin.
@@ -74,10 +81,11 @@ impl std::fmt::Debug for CsvFile {
 
 impl Reader for CsvFile {
     fn columns(&self, src: &Source, opts: &InputOptions) -> Result<Vec<Column>> {
-        let mut r = open_stream(src, self.gzip, opts.delimiter)?;
-        let names = header_of(src, &mut r)?;
+        let mut s = open_stream(src, self.gzip, opts.delimiter, opts.max_line)?;
+        let names = header_of(src, &mut s.r)?;
+        s.since.store(0, Ordering::Relaxed);
         if src.is_stream() {
-            *self.stream.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+            *self.stream.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
         }
         Ok(names
             .into_iter()
@@ -114,7 +122,7 @@ impl Reader for CsvFile {
         if src.is_stream() || self.gzip || whole || matches!(d, b'\n' | b'\r') {
             return Ok(vec![Span::Whole]);
         }
-        csv_ranges::units(src, d)
+        csv_ranges::units(src, d, opts.max_line)
     }
 
     fn read(
@@ -143,7 +151,7 @@ pub(super) fn builder(delimiter: u8, headers: bool) -> csv::ReaderBuilder {
     b
 }
 
-fn open_stream(src: &Source, gzip: bool, delimiter: u8) -> Result<Stream> {
+fn open_stream(src: &Source, gzip: bool, delimiter: u8, cap: u64) -> Result<Stream> {
     let raw: Box<dyn Read + Send> = if src.is_stdin() {
         Box::new(std::io::stdin())
     } else if let Some(h) = &src.handle {
@@ -173,16 +181,22 @@ fn open_stream(src: &Source, gzip: bool, delimiter: u8) -> Result<Stream> {
         Box::new(buf)
     };
     // LF-only text, so that record line numbers are exact (see line_ends).
-    let raw: Box<dyn Read + Send> = Box::new(LineEnds::new(raw));
-    Ok(builder(delimiter, true)
-        .buffer_capacity(1 << 20)
-        .from_reader(raw))
+    let capped = line_cap::Capped::new(LineEnds::new(raw), cap);
+    let since = capped.counter();
+    let raw: Box<dyn Read + Send> = Box::new(capped);
+    Ok(Stream {
+        r: builder(delimiter, true)
+            .buffer_capacity(1 << 20)
+            .from_reader(raw),
+        since,
+    })
 }
 
 pub(super) fn header_of<R: Read>(src: &Source, r: &mut csv::Reader<R>) -> Result<Vec<String>> {
-    let h = r
-        .byte_headers()
-        .map_err(|e| anyhow!("{}: cannot read the CSV header: {e}", src.display()))?;
+    let h = r.byte_headers().map_err(|e| match line_cap::cap_of(&e) {
+        Some(cap) => line_cap::error(&src.display(), 1, cap),
+        None => anyhow!("{}: cannot read the CSV header: {e}", src.display()),
+    })?;
     if h.is_empty() || (h.len() == 1 && h[0].is_empty()) {
         bail!(
             "{}: the file has no header row; flcli needs a CSV header naming the columns",
@@ -222,9 +236,10 @@ impl CsvFile {
                 .take()
                 .ok_or_else(|| anyhow!("{}: already read", src.display()))?
         } else {
-            let mut r = open_stream(src, self.gzip, dec.delimiter)?;
-            header_of(src, &mut r)?;
-            r
+            let mut s = open_stream(src, self.gzip, dec.delimiter, dec.max_line)?;
+            header_of(src, &mut s.r)?;
+            s.since.store(0, Ordering::Relaxed);
+            s
         };
         read_records(src, &self.index, r, 0, dec, acc)
     }
@@ -233,15 +248,21 @@ impl CsvFile {
 fn read_records(
     src: &Source,
     idx: &CsvIndex,
-    mut r: Stream,
+    s: Stream,
     line_base: u64,
     dec: &Decoder,
     acc: &mut Partial,
 ) -> Result<()> {
+    let Stream { mut r, since } = s;
     let mut rec = csv::ByteRecord::new();
     let mut rows = Rows::new(idx, dec);
     loop {
+        // Where the next record starts (what a line over the cap is reported at).
+        let next = r.position().line() + line_base;
         let more = r.read_byte_record(&mut rec).map_err(|e| {
+            if let Some(cap) = line_cap::cap_of(&e) {
+                return line_cap::error(&src.display(), next, cap);
+            }
             // With byte records and flexible widths the only errors are I/O ones
             // (a truncated or corrupt gzip stream, a read failure).
             let after = r.position().line().saturating_sub(1) + line_base;
@@ -251,8 +272,12 @@ fn read_records(
             rows.flush(acc);
             return Ok(());
         }
+        since.store(0, Ordering::Relaxed);
         let start = rec.position().map(|p| p.line()).unwrap_or(1);
         let line = line_ends::record_line(start, r.position().line(), rec.as_slice()) + line_base;
+        if rec.as_slice().len() as u64 > dec.max_line {
+            return Err(line_cap::error(&src.display(), next, dec.max_line));
+        }
         rows.push(&rec, line, src, acc)?;
     }
 }

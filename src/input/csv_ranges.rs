@@ -20,9 +20,9 @@ const READ_BYTES: usize = 256 << 10;
 /// The byte ranges of a plain CSV file. A range's `first` is the data's
 /// first line; its own is known once the ranges before it have counted
 /// theirs (see [`read_range`]).
-pub fn units(src: &Source, delimiter: u8) -> Result<Vec<Span>> {
+pub fn units(src: &Source, delimiter: u8, max_line: u64) -> Result<Vec<Span>> {
     let (data_start, first) = data_start(src, delimiter)?;
-    Ok(plan(src, data_start)?
+    Ok(plan(src, data_start, max_line)?
         .into_iter()
         .map(|(start, end)| Span::Part { start, end, first })
         .collect())
@@ -44,14 +44,16 @@ fn data_start(src: &Source, delimiter: u8) -> Result<(u64, u64)> {
 
 /// Cuts `[data_start, EOF)` at the first newline after every [`CHUNK_BYTES`],
 /// with a few reads near each cut (each range checks itself for quotes as it is read).
-fn plan(src: &Source, data_start: u64) -> Result<Vec<(u64, u64)>> {
+/// A line longer than `max_line` ends the planning: the rest is one range,
+/// whose reader stops at that line.
+fn plan(src: &Source, data_start: u64, max_line: u64) -> Result<Vec<(u64, u64)>> {
     let h = src.handle()?;
     let size = h.size();
     let mut cuts = Vec::new();
     let mut start = data_start;
     // A cut ends a range after the first `\n` whose end is CHUNK_BYTES or more past its start.
     while start + CHUNK_BYTES - 1 < size {
-        match next_newline(h, start + CHUNK_BYTES - 1)? {
+        match next_newline(h, start + CHUNK_BYTES - 1, max_line)? {
             Some(nl) => {
                 cuts.push((start, nl + 1));
                 start = nl + 1;
@@ -65,9 +67,9 @@ fn plan(src: &Source, data_start: u64) -> Result<Vec<(u64, u64)>> {
     Ok(cuts)
 }
 
-/// The offset of the first `\n` at or after `from`, if any.
-fn next_newline(h: &Handle, from: u64) -> Result<Option<u64>> {
-    let mut f = h.at(from, h.size());
+/// The offset of the first `\n` at or after `from` and within `limit` bytes of it, if any.
+fn next_newline(h: &Handle, from: u64, limit: u64) -> Result<Option<u64>> {
+    let mut f = h.at(from, h.size().min(from.saturating_add(limit)));
     let mut buf = vec![0u8; 64 << 10];
     let mut pos = from;
     loop {
@@ -148,7 +150,8 @@ pub fn read_range(
     };
     let mut r = src.handle()?.at(start, end);
     let mut rows = Rows::new(idx, dec);
-    let mut buf = vec![0u8; READ_BYTES];
+    // A full buffer holding no line end is a line of the cap or longer.
+    let mut buf = vec![0u8; READ_BYTES.min(dec.max_line as usize)];
     let (mut len, mut eof, mut line) = (0, false, 1);
     let mut fields = Vec::new();
     loop {
@@ -202,8 +205,12 @@ pub fn read_range(
         buf.copy_within(used..len, 0);
         len -= used;
         if len == buf.len() {
-            // One line longer than the buffer.
-            buf.resize(2 * len, 0);
+            // One line longer than the buffer: grow it, up to the cap.
+            if len as u64 >= dec.max_line {
+                let at = range_line()? + line - 1;
+                return Err(super::line_cap::error(&src.display(), at, dec.max_line));
+            }
+            buf.resize((2 * len).min(dec.max_line as usize), 0);
         }
     }
     rows.flush(acc);

@@ -62,6 +62,8 @@ pub struct Decoder<'a> {
     pub by: Option<&'a str>,
     /// The most distinct `--by` values allowed.
     pub max_groups: usize,
+    /// `--max-line-bytes`: the longest CSV line read.
+    pub max_line: u64,
 }
 
 impl<'a> Decoder<'a> {
@@ -81,6 +83,7 @@ impl<'a> Decoder<'a> {
             delimiter: ds.opts.delimiter,
             by: ds.opts.by.as_deref(),
             max_groups: ds.opts.max_groups,
+            max_line: ds.opts.max_line,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod ipc;
 mod ipc_scan;
 pub mod jsonl;
 pub mod labels;
+pub mod line_cap;
 pub mod line_ends;
 pub mod memory;
 pub mod npy;
@@ -66,6 +67,8 @@ pub struct InputOptions {
     pub labels_npy: Option<std::path::PathBuf>,
     /// `--channels-last`: the class axis of NumPy score maps is the last one.
     pub channels_last: bool,
+    /// `--max-line-bytes`: the longest CSV line read.
+    pub max_line: u64,
 }
 
 /// An opened data set: its files, the detected layout, and the class names.

@@ -48,6 +48,22 @@ impl Kind for Parquet {
     }
 }
 
+/// The top-level column names of the Parquet file at `path`, read from its
+/// footer once the sizes the footer states are checked.
+pub fn column_names(path: &std::path::Path) -> Result<Vec<String>> {
+    let shown = crate::text::escape(&path.display().to_string());
+    let file = std::fs::File::open(path).map_err(|e| anyhow!("{shown}: cannot open: {e}"))?;
+    let h = Handle::new(file).map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
+    super::parquet_check::footer(&shown, &h)?;
+    let meta = crate::guard::catch(&shown, || load_footer(&shown, &h))?;
+    Ok(meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect())
+}
+
 /// Reads and checks a Parquet footer (fails fast on truncated files: only the footer is read).
 pub fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
     ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| {

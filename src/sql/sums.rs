@@ -63,19 +63,29 @@ fn is_parquet(path: &Path) -> bool {
         && &magic == b"PAR1"
 }
 
+/// The bytes of a CSV file looked at for a sums table's header: its header is
+/// a few short names, and a file without line ends must not be read whole here.
+const HEAD_BYTES: u64 = 64 << 10;
+
 fn columns(path: &Path) -> Result<Vec<String>> {
     if is_parquet(path) {
-        let f = std::fs::File::open(path)?;
-        let b = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)?;
-        return Ok(b
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect());
+        return crate::input::parquet::column_names(path);
     }
-    let mut r = csv::ReaderBuilder::new().from_path(path)?;
-    Ok(r.headers()?.iter().map(str::to_string).collect())
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES),
+        &mut head,
+    )?;
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line);
+    let mut rec = csv::StringRecord::new();
+    r.read_record(&mut rec)?;
+    Ok(rec
+        .iter()
+        .map(|s| s.trim_end_matches('\r').to_string())
+        .collect())
 }
 
 /// Reads a sums table from a Parquet or CSV file.

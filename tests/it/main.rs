@@ -32,6 +32,7 @@ mod robust_awkward;
 mod robust_degenerate;
 mod robust_fuzz;
 mod robust_input;
+mod robust_lines;
 mod robust_output;
 mod robust_parquet_meta;
 mod robust_props;

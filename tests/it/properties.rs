@@ -316,6 +316,7 @@ fn units(file: &Path, d: &Data) -> usize {
         memory: None,
         labels_npy: None,
         channels_last: false,
+        max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
     };
     Dataset::open(&opts)
         .and_then(|ds| ds.units())

@@ -134,6 +134,7 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         memory: None,
         labels_npy: None,
         channels_last: false,
+        max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
     })
     .expect("open");
     let mut p = ds.pass(spec, &|_| {}).expect("pass");
