@@ -60,6 +60,29 @@ fn lower_name(p: &Path) -> String {
         .to_ascii_lowercase()
 }
 
+fn is_hidden(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."))
+}
+
+/// The device and inode of the file `p` leads to (through symlinks).
+fn file_id(p: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(p).ok().map(|c| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            c.hash(&mut h);
+            (0, h.finish())
+        })
+    }
+}
+
 fn is_data_file(p: &Path) -> bool {
     let name = lower_name(p);
     Format::all_extensions().any(|e| name.ends_with(e))
@@ -99,12 +122,16 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
             }
         })?;
         if meta.is_dir() {
+            // Hidden files (`.part-0.csv` left by a writer, editors' backups) are no shards.
             let mut files: Vec<PathBuf> = std::fs::read_dir(p)
                 .with_context(|| format!("{}: cannot list the directory", p.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.is_file() && is_data_file(f))
+                .filter(|f| !is_hidden(f) && f.is_file() && is_data_file(f))
                 .collect();
             files.sort();
+            // One file reached twice (a symlink or a hard link beside it) is read once.
+            let mut seen = std::collections::HashSet::new();
+            files.retain(|f| file_id(f).is_none_or(|id| seen.insert(id)));
             if files.is_empty() {
                 bail!(
                     "{}: the directory has no data files (looked for {}); point flcli at the files themselves",

@@ -150,3 +150,20 @@ fn a_file_rewritten_in_place_at_the_same_size_is_an_error() {
     assert_eq!(code, Some(2), "{err}");
     assert_mentions(&err, &["in.csv", "changed while it was read"]);
 }
+
+#[test]
+fn a_directory_skips_hidden_files_and_reads_a_linked_file_once() {
+    let wd = Workdir::new();
+    let dir = wd.path("shards");
+    std::fs::create_dir(&dir).unwrap();
+    let a = write(&dir, "a.csv", csv_text(30, false, 1.0));
+    write(&dir, "b.csv", csv_text(20, true, 0.5));
+    // A writer's half-done part, and an editor's backup: hidden, not shards.
+    write(&dir, ".c.csv", "label,prob\n1,0.5\n");
+    write(&dir, ".a.csv.swp.csv", "label,prob\nbroken\n");
+    std::os::unix::fs::symlink(&a, dir.join("a_link.csv")).unwrap();
+    std::fs::hard_link(&a, dir.join("a_hard.csv")).unwrap();
+    let r = stats(&[&dir]);
+    assert_eq!(r.input.rows_used, 50);
+    assert_eq!(r.input.paths.len(), 2, "{:?}", r.input.paths);
+}
