@@ -3,6 +3,7 @@
 use crate::model::Mode;
 use crate::model::{BACKGROUND, IGNORED};
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 /// Why a label value could not be mapped.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +29,18 @@ pub struct LabelMap {
     numeric: bool,
     /// `--positive` as an integer, when it is one.
     positive_int: Option<i64>,
+    /// With `--positive`: the first other label values seen, for the error
+    /// when no row matches it.
+    others: Arc<RwLock<Vec<String>>>,
 }
+
+/// `v` in double quotes, control characters escaped.
+fn quote(v: &str) -> String {
+    format!("\"{}\"", crate::text::escape(v))
+}
+
+/// The most label values an unmatched `--positive` error lists.
+const OTHERS: usize = 20;
 
 impl LabelMap {
     /// A map for `names` (class names in class order).
@@ -58,7 +70,39 @@ impl LabelMap {
             ignore,
             numeric,
             positive_int,
+            others: Arc::default(),
         }
+    }
+
+    /// Notes a label value that is not `--positive` (up to [`OTHERS`] of them).
+    fn other(&self, value: impl std::fmt::Display) {
+        let full = |v: &Vec<String>| v.len() >= OTHERS;
+        let seen = self.others.read().unwrap_or_else(|p| p.into_inner());
+        if full(&seen) {
+            return;
+        }
+        let value = value.to_string();
+        if seen.contains(&value) {
+            return;
+        }
+        drop(seen);
+        let mut seen = self.others.write().unwrap_or_else(|p| p.into_inner());
+        if !full(&seen) && !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+
+    /// The error for a `--positive` value that matched no row, listing the
+    /// label values seen (`files` names the inputs).
+    pub fn unmatched_positive(&self, files: &str) -> Option<anyhow::Error> {
+        let p = self.positive.as_ref()?;
+        let seen = self.others.read().unwrap_or_else(|p| p.into_inner());
+        let more = if seen.len() >= OTHERS { ", …" } else { "" };
+        Some(anyhow::anyhow!(
+            "{files}: --positive {}: no row has this label, so there would be no positives; the label values are {}{more}. Pass one of them to --positive",
+            quote(p),
+            seen.iter().map(|v| quote(v)).collect::<Vec<_>>().join(", ")
+        ))
     }
 
     /// What a valid label looks like, for error hints.
@@ -117,7 +161,11 @@ impl LabelMap {
             return Ok(BACKGROUND);
         }
         if self.positive.is_some() {
-            return Ok((Some(v) == self.positive_int) as i32);
+            let hit = Some(v) == self.positive_int;
+            if !hit {
+                self.other(v);
+            }
+            return Ok(hit as i32);
         }
         if self.numeric {
             return if v >= 0 && (v as u64) < self.classes as u64 {
@@ -180,6 +228,7 @@ impl LabelMap {
             return self.map_float(v);
         }
         if self.positive.is_some() {
+            self.other(s);
             return Ok(0);
         }
         if self.mode == Mode::Binary {

@@ -264,6 +264,12 @@ impl Dataset {
             let names: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
             bail!("{}: no data rows (only a header, or an empty file); point flcli at a file with predictions", names.join(", "));
         }
+        if total.rows_used > 0 && total.class_rows.get(1) == Some(&0) {
+            let files: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
+            if let Some(e) = self.labels.unmatched_positive(&files.join(", ")) {
+                return Err(e);
+            }
+        }
         if total.rows_used == 0 && total.rows_skipped() > 0 {
             let ignored = if total.rows_ignored > 0 {
                 format!(", the other {} have the ignore index", total.rows_ignored)
