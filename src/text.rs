@@ -28,6 +28,21 @@ pub fn escape(s: &str) -> String {
         .collect()
 }
 
+/// Longest text from the data (a name, a value) quoted whole in a message,
+/// in characters: a 10 MB header name must leave a readable message.
+pub const QUOTED_CHARS: usize = 200;
+
+/// `s` in double quotes for a message: cut to [`QUOTED_CHARS`] characters
+/// (saying how long it was) and escaped once, as [`escape`] does.
+pub fn quoted(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= QUOTED_CHARS {
+        return format!("\"{}\"", escape(s));
+    }
+    let head: String = s.chars().take(QUOTED_CHARS).collect();
+    format!("\"{}…\" ({n} characters)", escape(&head))
+}
+
 /// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
 pub fn escape_text(s: &str) -> String {
     s.split('\n')

@@ -377,7 +377,7 @@ fn decode(
                 };
                 dec.invalid(src, at, &dec.score_cols[*j], value, *reason, problem, acc)?;
                 code = SKIPPED;
-            } else if !dec.check_row(code, &batch.scores[i * w..(i + 1) * w], src, at, acc)? {
+            } else if !dec.check_row(code, &batch.scores[i * w..(i + 1) * w], src, at, acc, None)? {
                 code = SKIPPED;
             }
         }

@@ -7,24 +7,11 @@ use crate::engine::kernel::{self, Batch};
 use crate::engine::{EngineSpec, Partial};
 use crate::model::{Loc, SkipReason};
 use crate::model::{Mode, ScoreKind, IGNORED, SKIPPED};
-use crate::text::escape;
+use crate::text::{escape, quoted};
 use anyhow::{anyhow, Result};
 
 /// Tolerance on softmax probability rows summing to 1.
 pub const ROW_SUM_TOLERANCE: f64 = 1e-3;
-
-/// Longest value quoted in a message (a whole ragged line can be megabytes).
-const SHOWN_CHARS: usize = 200;
-
-fn shorten(v: &str) -> String {
-    if v.chars().count() <= SHOWN_CHARS {
-        v.to_string()
-    } else {
-        let mut s: String = v.chars().take(SHOWN_CHARS).collect();
-        s.push('…');
-        s
-    }
-}
 
 /// Why a label is invalid: the skip reason, the problem in words, and the value.
 pub fn label_problem(e: LabelError) -> (SkipReason, &'static str, String) {
@@ -147,10 +134,10 @@ impl<'a> Decoder<'a> {
             return Ok(());
         }
         Err(anyhow!(
-            "{}: {at}, column {:?}: {problem} (value {:?}); {}",
+            "{}: {at}, column {}: {problem} (value {}); {}",
             src.display(),
-            escape(column),
-            escape(&shorten(value)),
+            quoted(column),
+            quoted(value),
             self.hint(reason, column, value)
         ))
     }
@@ -234,6 +221,8 @@ impl<'a> Decoder<'a> {
 
     /// Checks one row's scores; `Ok(false)` means it was skipped.
     #[inline]
+    /// Checks a row's scores; `raw` gives score `i` as written in the file
+    /// (`1e400`, not the `inf` it parses to), for text formats.
     pub fn check_row(
         &self,
         label: i32,
@@ -241,12 +230,13 @@ impl<'a> Decoder<'a> {
         src: &Source,
         at: Loc,
         acc: &mut Partial,
+        raw: Option<&dyn Fn(usize) -> String>,
     ) -> Result<bool> {
         // The common valid row in one sweep; what fails it gets the full check and message.
         if label != IGNORED && label != SKIPPED && self.batch_is_valid(row) {
             return Ok(true);
         }
-        self.check_row_slow(label, row, src, at, acc)
+        self.check_row_slow(label, row, src, at, acc, raw)
     }
 
     fn check_row_slow(
@@ -256,6 +246,7 @@ impl<'a> Decoder<'a> {
         src: &Source,
         at: Loc,
         acc: &mut Partial,
+        raw: Option<&dyn Fn(usize) -> String>,
     ) -> Result<bool> {
         if label == IGNORED || label == SKIPPED {
             return Ok(label != SKIPPED);
@@ -279,7 +270,7 @@ impl<'a> Decoder<'a> {
                     src,
                     at,
                     &self.score_cols[i],
-                    &v.to_string(),
+                    &raw.map_or_else(|| v.to_string(), |f| f(i)),
                     reason,
                     problem,
                     acc,

@@ -12,7 +12,9 @@
 use std::io::{self, Read};
 
 /// A reader that turns `\r\n` and lone `\r` into `\n`, and adds a final `\n`
-/// if the stream does not end in one.
+/// if the stream does not end in one. A `\r` inside a quoted field is data,
+/// kept as it is (quotes are `"`, and `""` inside a quoted field is a quote:
+/// toggling twice leaves the state as it was).
 pub struct LineEnds<R> {
     inner: R,
     /// The last byte handed out was a `\r` turned into `\n`: drop a leading `\n`.
@@ -21,6 +23,8 @@ pub struct LineEnds<R> {
     open_line: bool,
     /// The inner reader reached its end.
     done: bool,
+    /// Inside a quoted field.
+    quoted: bool,
 }
 
 impl<R: Read> LineEnds<R> {
@@ -31,6 +35,7 @@ impl<R: Read> LineEnds<R> {
             after_cr: false,
             open_line: false,
             done: false,
+            quoted: false,
         }
     }
 }
@@ -58,6 +63,7 @@ impl<R: Read> Read for LineEnds<R> {
             self.after_cr = false;
             let w = if memchr::memchr(b'\r', &buf[skip..n]).is_none() {
                 // The common case (LF files): nothing to rewrite.
+                self.quoted ^= memchr::memchr_iter(b'"', &buf[skip..n]).count() % 2 == 1;
                 if skip == 1 {
                     buf.copy_within(1..n, 0);
                 }
@@ -67,7 +73,8 @@ impl<R: Read> Read for LineEnds<R> {
                 let mut i = skip;
                 while i < n {
                     let b = buf[i];
-                    if b == b'\r' {
+                    self.quoted ^= b == b'"';
+                    if b == b'\r' && !self.quoted {
                         buf[w] = b'\n';
                         if i + 1 < n {
                             i += (buf[i + 1] == b'\n') as usize;
@@ -149,6 +156,17 @@ mod tests {
             .read_to_end(&mut out)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn a_carriage_return_inside_quotes_is_kept() {
+        for chunk in [1, 2, 3, 7, 1 << 20] {
+            assert_eq!(
+                through(b"a,\"x\ry\"\r\nb,\"p\"\"\rq\"\r", chunk),
+                b"a,\"x\ry\"\nb,\"p\"\"\rq\"\n",
+                "chunk {chunk}"
+            );
+        }
     }
 
     #[test]

@@ -218,7 +218,8 @@ fn parse_record(
             }
         }
     }
-    Ok(if dec.check_row(code, row, src, at, acc)? {
+    let raw = |j: usize| String::from_utf8_lossy(rec.field(idx.scores[j])).into_owned();
+    Ok(if dec.check_row(code, row, src, at, acc, Some(&raw))? {
         code
     } else {
         SKIPPED

@@ -1,0 +1,69 @@
+//! Nothing silently wrong: a `--positive` value that matches no row is an
+//! error listing the label values seen, and a carriage return inside a
+//! quoted CSV field is data, kept as written (it never merges two `--by` keys).
+
+use crate::support::*;
+
+#[test]
+fn a_positive_value_matching_no_row_is_an_error_listing_the_labels() {
+    let wd = Workdir::new();
+    let p = wd.write("pets.csv", "label,prob\ncat,0.2\ndog,0.7\ncat,0.4\n");
+    let e = stats_err(&["--positive".as_ref(), "Dog".as_ref(), p.as_os_str()]);
+    assert_mentions(
+        &e,
+        &["pets.csv", "--positive \"Dog\"", "\"cat\"", "\"dog\""],
+    );
+    let r = stats(&["--positive".as_ref(), "dog".as_ref(), p.as_os_str()]);
+    assert_eq!(r.input.rows_used, 3);
+    // Integer labels and a Parquet file take the same path.
+    let pq = wd.write_parquet(
+        "ints.parquet",
+        vec![
+            ("label", i64s(vec![0, 1, 1])),
+            ("prob", f64s(vec![0.2, 0.6, 0.9])),
+        ],
+        10,
+    );
+    let e = stats_err(&["--positive".as_ref(), "2".as_ref(), pq.as_os_str()]);
+    assert_mentions(&e, &["ints.parquet", "--positive \"2\"", "\"0\"", "\"1\""]);
+}
+
+#[test]
+fn a_carriage_return_inside_quotes_is_kept_as_written() {
+    let wd = Workdir::new();
+    let p = wd.write(
+        "cr.csv",
+        "label,prob,g\r\n0,0.2,\"x\ry\"\r\n1,0.7,\"x\ny\"\r\n1,0.6,\"x\ry\"\r\n",
+    );
+    let r = stats(&["--by".as_ref(), "g".as_ref(), p.as_os_str()]);
+    let mut keys: Vec<(String, u64)> = r
+        .groups
+        .unwrap()
+        .iter()
+        .map(|g| (g.key.clone(), g.report.input.rows_used))
+        .collect();
+    keys.sort();
+    assert_eq!(keys, vec![("x\ny".into(), 1), ("x\ry".into(), 2)]);
+}
+
+#[test]
+fn messages_quote_values_as_written_escaped_once_and_cut_when_huge() {
+    let wd = Workdir::new();
+    let p = wd.write("over.csv", "label,prob\n0,0.2\n1,1e400\n");
+    let e = stats_err(&[&p]);
+    assert_mentions(&e, &["over.csv", "line 3", "(value \"1e400\")"]);
+    assert!(!e.contains("inf"), "{e}");
+    let p = wd.write("ctl.csv", "label,prob\n0,0.2\n1,\"\x1b[31m\"\n");
+    let e = stats_err(&[&p]);
+    assert_mentions(&e, &["(value \"\\u{1b}[31m\")"]);
+    assert!(!e.contains("\\\\"), "escaped twice: {e}");
+    // A 10 MB column name.
+    let huge = format!("x{}", "a".repeat(10 << 20));
+    let p = wd.write(
+        "wide.csv",
+        format!("label,{huge},xb\n0,0.5,0.5\n1,oops,0.5\n"),
+    );
+    let e = stats_err(&["--probs", "x*", p.to_str().unwrap()]);
+    assert_mentions(&e, &["wide.csv", "line 3", "(10485761 characters)", "\"oops\""]);
+    assert!(e.len() < 2000, "{} bytes of message", e.len());
+}
