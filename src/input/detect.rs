@@ -89,6 +89,18 @@ pub fn detect(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
         }
         None => match find_ci(cols, LABEL_NAMES).first() {
             Some(c) => {
+                // `label` and `Label`: no rule says which one is meant.
+                let twins: Vec<String> = cols
+                    .iter()
+                    .filter(|d| d.name.eq_ignore_ascii_case(&c.name))
+                    .map(|d| format!("{:?}", d.name))
+                    .collect();
+                if twins.len() > 1 {
+                    bail!(
+                        "columns {} could each be the label column (their names differ only in case); pass --label with the one to use",
+                        twins.join(" and ")
+                    );
+                }
                 detected.push(format!("label column {:?}", c.name));
                 c.name.clone()
             }
@@ -253,6 +265,13 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
     let want_binary = mode == Some(Mode::Binary);
     if !want_binary {
         if let Some((c, kind)) = lists.first() {
+            if let (Some((b, _)), false) = (binary.first(), want_multi) {
+                bail!(
+                    "both a binary score column {:?} and a list column of scores {:?} exist; pass --mode binary or --mode softmax (or name the column with --prob/--probs)",
+                    b.name,
+                    c.name
+                );
+            }
             let classes = match c.ty {
                 ColType::List(Some(n)) => Some(numbered(n)),
                 _ => None,

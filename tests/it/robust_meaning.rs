@@ -64,6 +64,45 @@ fn messages_quote_values_as_written_escaped_once_and_cut_when_huge() {
         format!("label,{huge},xb\n0,0.5,0.5\n1,oops,0.5\n"),
     );
     let e = stats_err(&["--probs", "x*", p.to_str().unwrap()]);
-    assert_mentions(&e, &["wide.csv", "line 3", "(10485761 characters)", "\"oops\""]);
+    assert_mentions(
+        &e,
+        &["wide.csv", "line 3", "(10485761 characters)", "\"oops\""],
+    );
     assert!(e.len() < 2000, "{} bytes of message", e.len());
+}
+
+#[test]
+fn two_label_columns_differing_only_in_case_are_not_a_guess() {
+    let wd = Workdir::new();
+    let p = wd.write("twins.csv", "Label,label,prob\n0,1,0.2\n1,0,0.7\n");
+    let e = stats_err(&[&p]);
+    assert_mentions(&e, &["twins.csv", "\"Label\" and \"label\"", "--label"]);
+    let r = stats(&["--label".as_ref(), "label".as_ref(), p.as_os_str()]);
+    assert_eq!(r.input.rows_used, 2);
+}
+
+#[test]
+fn a_binary_score_beside_a_list_of_scores_is_not_a_guess() {
+    let wd = Workdir::new();
+    let p = wd.write_parquet(
+        "both.parquet",
+        vec![
+            ("label", i64s(vec![0, 1, 1])),
+            ("prob", f64s(vec![0.2, 0.6, 0.9])),
+            (
+                "probs",
+                f64_lists(&[vec![0.8, 0.2], vec![0.4, 0.6], vec![0.1, 0.9]]),
+            ),
+        ],
+        10,
+    );
+    let e = stats_err(&[&p]);
+    assert_mentions(
+        &e,
+        &["both.parquet", "\"prob\"", "\"probs\"", "--mode binary"],
+    );
+    let binary = stats(&["--mode".as_ref(), "binary".as_ref(), p.as_os_str()]);
+    let softmax = stats(&["--mode".as_ref(), "softmax".as_ref(), p.as_os_str()]);
+    assert_eq!(binary.input.rows_used, 3);
+    assert_eq!(softmax.input.rows_used, 3);
 }
