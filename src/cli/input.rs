@@ -82,7 +82,6 @@ impl From<ModeArg> for Mode {
     }
 }
 
-
 /// A byte count with an optional K, M or G suffix (powers of 1024).
 fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
