@@ -70,7 +70,8 @@ def assert_close(got, want, rel: float = 1e-13, path: str = "") -> None:
         for i, (g, w) in enumerate(zip(got, want)):
             assert_close(g, w, rel, f"{path}[{i}]")
     elif isinstance(want, float) and isinstance(got, float):
-        assert abs(got - want) <= rel * max(abs(got), abs(want)), f"{path}: {got} != {want}"
+        # 1e-15 absolute: a difference of two means (calibration's confidence gap) cancels.
+        assert abs(got - want) <= max(rel * max(abs(got), abs(want)), 1e-15), f"{path}: {got} != {want}"
     else:
         assert got == want, f"{path}: {got!r} != {want!r}"
 
