@@ -2,6 +2,8 @@
 //! modulating factors, gradients, and the scatter into a [`Partial`].
 
 use super::accum::Partial;
+
+use super::plan::{tail_bin, Ctx, Elem, Plan};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::{Mode, ScoreKind, Term, IGNORED};
 
@@ -12,19 +14,6 @@ pub struct Batch {
     pub labels: Vec<i32>,
     /// `labels.len() * width` scores, row-major.
     pub scores: Vec<f64>,
-}
-
-/// The quantities of one element that every statistic is built from.
-#[derive(Clone, Copy, Debug)]
-pub struct Elem {
-    /// Probability of the true target.
-    pub pt: f64,
-    /// `1 - pt`, computed without cancellation.
-    pub q: f64,
-    /// `ln pt` (so CE = `-ln_pt`).
-    pub ln_pt: f64,
-    /// `ln q`, exact where the input allows it, else `NaN` meaning "derive it".
-    pub ln_q: f64,
 }
 
 /// A binary element from a logit `x` for a target that is positive or not.
@@ -73,147 +62,6 @@ pub fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
 pub fn modulate(q: f64, ln_q: f64, gamma: f64) -> f64 {
     let lq = if ln_q.is_nan() { q.ln() } else { ln_q };
     Plan::of(Term::Pow(gamma)).weight(q, lq, 0.0).0
-}
-
-/// How a term's modulating factor is computed, decided once per pass, not per element.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Plan {
-    /// γ = 0: the factor is 1.
-    One,
-    /// Integer γ: repeated multiplication.
-    Int(u32),
-    /// Half-integer γ: repeated multiplication times √q.
-    Half(u32),
-    /// Any other γ: exp(γ ln q).
-    General(f64),
-    /// FLSD-53: γ = 5 below p_t = 0.2, else 3.
-    Flsd53,
-    /// Poly-1 with ε.
-    Poly1(f64),
-}
-
-#[inline(always)]
-fn powu(q: f64, n: u32) -> f64 {
-    let mut w = 1.0;
-    for _ in 0..n {
-        w *= q;
-    }
-    w
-}
-
-impl Plan {
-    /// The plan for a term.
-    pub fn of(t: Term) -> Plan {
-        match t {
-            Term::Flsd53 => Plan::Flsd53,
-            Term::Poly1(e) => Plan::Poly1(e),
-            Term::Pow(0.0) => Plan::One,
-            Term::Pow(g) if g == g.trunc() && g <= 16.0 => Plan::Int(g as u32),
-            Term::Pow(g) if 2.0 * g == (2.0 * g).trunc() && g <= 16.0 => {
-                Plan::Half(g.trunc() as u32)
-            }
-            Term::Pow(g) => Plan::General(g),
-        }
-    }
-
-    /// The modulating factor and the γ in force for an element; `ln_q` must be
-    /// exact for [`Plan::General`] and is ignored otherwise.
-    #[inline(always)]
-    pub fn weight(self, q: f64, ln_q: f64, pt: f64) -> (f64, f64) {
-        match self {
-            Plan::One => (1.0, 0.0),
-            Plan::Int(n) => (powu(q, n), n as f64),
-            Plan::Half(n) => (powu(q, n) * q.sqrt(), n as f64 + 0.5),
-            Plan::General(g) => {
-                if q <= 0.0 {
-                    (0.0, g)
-                } else {
-                    ((g * ln_q).exp(), g)
-                }
-            }
-            Plan::Flsd53 => {
-                let q2 = q * q;
-                if pt < 0.2 {
-                    (q2 * q2 * q, 5.0)
-                } else {
-                    (q2 * q, 3.0)
-                }
-            }
-            Plan::Poly1(_) => (1.0, 0.0),
-        }
-    }
-
-    /// The loss and |∂loss/∂logit| of an element for this term.
-    #[inline(always)]
-    pub fn loss_grad(self, e: &Elem, ce: f64) -> (f64, f64) {
-        match self {
-            // |∂/∂x| of CE + ε(1-p_t) = (1-p_t)(1 + ε p_t)
-            Plan::Poly1(eps) => (ce + eps * e.q, e.q * (1.0 + eps * e.pt)),
-            _ => {
-                let (w, gamma) = self.weight(e.q, e.ln_q, e.pt);
-                // |∂FL/∂x| = (1-p_t)^γ (1 - p_t - γ p_t ln p_t)   (RetinaNet, appendix)
-                (w * ce, w * (e.q + gamma * e.pt * ce))
-            }
-        }
-    }
-}
-
-/// Sub-bins per octave of the fine p_t histogram.
-const TAIL_SUB: usize = 8;
-/// Octaves covered on each side (down to 2^-40 ≈ 1e-12).
-const TAIL_OCTAVES: usize = TAIL_BINS / (2 * TAIL_SUB);
-
-/// Ascending key of x ∈ [0, 0.5] from its exponent and top 3 mantissa bits:
-/// 8 bins per octave, everything below 2^-40 in bin 0. Integer operations and
-/// selects only, so that the element path vectorises.
-#[inline(always)]
-fn side_key(x: f64) -> u64 {
-    let bits = x.to_bits();
-    // Unbiased exponent + TAIL_OCTAVES: in range when in [0, TAIL_OCTAVES)
-    // (wrapping makes exponents below the range huge).
-    let r = ((bits >> 52) & 0x7ff).wrapping_sub(1023 - TAIL_OCTAVES as u64);
-    // A shift, not a multiply: r may be huge (out of range), and must not overflow.
-    let key = (r << TAIL_SUB.trailing_zeros()) | ((bits >> 49) & 7);
-    if r < TAIL_OCTAVES as u64 {
-        key
-    } else {
-        0
-    }
-}
-
-/// Bin of the fine p_t histogram, ascending in p_t: the hard half by p_t,
-/// the easy half by 1 - p_t, so both tails keep their resolution.
-#[inline(always)]
-pub fn tail_bin(pt: f64, q: f64) -> usize {
-    let low = pt <= q;
-    let k = side_key(if low { pt } else { q });
-    (if low { k } else { TAIL_BINS as u64 - 1 - k }) as usize
-}
-
-/// Per-pass constants of [`add_element`].
-pub struct Ctx<'a> {
-    pub(crate) spec: &'a EngineSpec,
-    pub(crate) plans: Vec<Plan>,
-    pub(crate) nb: usize,
-    pub(crate) tail_stride: usize,
-    /// Whether any term needs ln(1 - p_t) (a non-integer, non-half γ).
-    pub(crate) need_lnq: bool,
-}
-
-impl<'a> Ctx<'a> {
-    /// Precomputes the term plans for `spec`.
-    pub fn new(spec: &'a EngineSpec) -> Ctx<'a> {
-        Ctx {
-            spec,
-            plans: spec.terms.iter().map(|&t| Plan::of(t)).collect(),
-            need_lnq: spec
-                .terms
-                .iter()
-                .any(|&t| matches!(Plan::of(t), Plan::General(_))),
-            nb: spec.buckets(),
-            tail_stride: 1 + spec.terms.len(),
-        }
-    }
 }
 
 /// Adds one element of group `g` to `acc`.

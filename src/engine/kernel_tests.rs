@@ -2,6 +2,7 @@
 //! modulating factor against `powf`, tail bins against `log2`, the clamp.
 
 use super::*;
+use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
 
 #[test]
 fn logit_elements_are_stable_at_extremes() {

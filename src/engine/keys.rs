@@ -2,9 +2,9 @@
 //! bin and (when kept) calibration bin and terms, as loops over arrays
 //! that vectorise (selects and comparisons, no float → int conversions).
 
-use super::fast::{Soa, SUB};
-use super::kernel::{tail_bin, Ctx};
 use super::lanes::Trash;
+use super::plan::{tail_bin, Ctx};
+use super::soa::{Soa, SUB};
 use super::spec::{CALIB_BINS, TAIL_BINS};
 
 /// Inner bucket edges (padded with +∞) that one fused loop compares p_t with.

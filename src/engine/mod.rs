@@ -1,6 +1,8 @@
 //! The loss engine, the only place that turns batches into sums: per-element
-//! kernels ([`kernel`]), the mergeable per-batch accumulator ([`accum`]) and
-//! the settings that say what to accumulate ([`spec`]).
+//! kernels ([`kernel`]; the vector path of binary and sigmoid elements in `fast`
+//! over the sub-batch arrays of `soa`), what a pass decides once ([`plan`]),
+//! the mergeable per-batch accumulator ([`accum`]) and the settings that say
+//! what to accumulate ([`spec`]).
 //!
 //! Everything is accumulated in `f64`. A run is split into units whose
 //! boundaries depend only on the input (Parquet row groups, fixed CSV byte
@@ -15,8 +17,10 @@ pub(crate) mod fdlibm;
 pub mod kernel;
 pub(crate) mod keys;
 pub(crate) mod lanes;
+pub mod plan;
 pub mod schedule;
 pub(crate) mod simd;
+pub(crate) mod soa;
 pub mod spec;
 pub(crate) mod terms;
 

@@ -2,8 +2,8 @@
 //! gradient, one array per term. Integer and half-integer γ multiply out
 //! (small powers unrolled in registers), as [`Plan::weight`] does per element.
 
-use super::fast::{Soa, SUB};
-use super::kernel::{Ctx, Plan};
+use super::plan::{Ctx, Plan};
+use super::soa::{Soa, SUB};
 
 /// Every term's loss and |∂loss/∂logit| (see [`Plan::loss_grad`], which this
 /// computes array-wise with the same operations).
@@ -99,7 +99,7 @@ fn fill_term(
 }
 
 /// A term with w = q^K (times √q if `HALF`), multiplied out as
-/// `kernel::Plan::weight` does.
+/// `plan::Plan::weight` does.
 #[inline(always)]
 fn pow_term<const K: u32, const HALF: bool>(
     pt: &[f64],

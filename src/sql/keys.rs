@@ -5,7 +5,7 @@
 
 use super::dialect::Dialect;
 use super::Layer;
-use crate::engine::kernel::Plan;
+use crate::engine::plan::Plan;
 use crate::engine::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::Mode;
 

@@ -17,7 +17,7 @@ pub mod rows;
 pub mod spec;
 pub mod sums;
 
-use crate::engine::kernel::Plan;
+use crate::engine::plan::Plan;
 use crate::engine::EngineSpec;
 use crate::model::{Mode, ScoreKind};
 pub use dialect::Dialect;

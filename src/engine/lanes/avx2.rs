@@ -2,7 +2,7 @@
 //! turned into per-element rows by 4×4 transposes, one vector add per 4 values.
 
 use super::{Lanes, Src, CB, CW};
-use crate::engine::fast::Soa;
+use crate::engine::soa::Soa;
 
 impl Lanes {
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.

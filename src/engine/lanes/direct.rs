@@ -3,7 +3,7 @@
 //! count are sent to.
 
 use super::super::accum::Partial;
-use super::super::fast::{Soa, SUB};
+use super::super::soa::{Soa, SUB};
 use super::super::spec::{CALIB_BINS, TAIL_BINS};
 
 /// The trash row indices, which [`super::fast`] gives to elements that do not count.

@@ -28,8 +28,8 @@ mod direct;
 pub use direct::{add_direct, Trash};
 
 use super::accum::Partial;
-use super::fast::{Soa, SUB};
-use super::kernel::{Ctx, Plan};
+use super::plan::{Ctx, Plan};
+use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
 
 /// Interleaved copies of the sums.

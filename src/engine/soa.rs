@@ -1,0 +1,68 @@
+//! The scratch arrays of one sub-batch of the binary and sigmoid path: filled by the
+//! vector math, read by the keys, the terms and the scatter into the sums.
+
+/// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
+pub const SUB: usize = 256;
+
+/// Scratch arrays of one sub-batch, filled by [`prepare`].
+pub struct Soa {
+    /// Probability of the true target.
+    pub pt: [f64; SUB],
+    /// 1 - p_t, without cancellation where the input allows.
+    pub q: [f64; SUB],
+    /// Cross-entropy, -ln p_t.
+    pub ce: [f64; SUB],
+    /// ln(1 - p_t), filled only when a term needs it.
+    pub lnq: [f64; SUB],
+    /// Probability of the positive class.
+    pub p: [f64; SUB],
+    /// Per term, [`SUB`] losses then [`SUB`] gradients.
+    pub terms: Vec<f64>,
+    /// Cell index (group, bucket, easy flag) in the Partial's cell order.
+    pub cell: [u32; SUB],
+    /// Tail bin, polarity included.
+    pub tail: [u32; SUB],
+    /// Calibration bin.
+    pub cal: [u32; SUB],
+    /// Confidence, max(p, 1 - p).
+    pub conf: [f64; SUB],
+    /// 1 where the prediction (p ≥ 0.5) is right, else 0.
+    pub ok: [f64; SUB],
+    /// Brier term (p - y)².
+    pub brier: [f64; SUB],
+    /// All 1: the count field of every row.
+    pub ones: [f64; SUB],
+    /// All 0: the padding of rows.
+    pub zeros: [f64; SUB],
+    /// Binary rows: negatives, positives, correct negatives, correct positives, ignored.
+    pub rows: [u32; 5],
+    /// Elements that count (code 0 or 1).
+    pub counted: usize,
+    /// Each element's copy of the sums (see [`Lanes::add`]).
+    pub lane: [u32; SUB],
+}
+
+impl Soa {
+    /// Zeroed arrays for `terms` loss terms.
+    pub(crate) fn new(terms: usize) -> Box<Soa> {
+        Box::new(Soa {
+            pt: [0.0; SUB],
+            q: [0.0; SUB],
+            ce: [0.0; SUB],
+            lnq: [0.0; SUB],
+            p: [0.0; SUB],
+            terms: vec![0.0; 2 * terms * SUB],
+            cell: [0; SUB],
+            tail: [0; SUB],
+            cal: [0; SUB],
+            conf: [0.0; SUB],
+            ok: [0.0; SUB],
+            brier: [0.0; SUB],
+            ones: [1.0; SUB],
+            zeros: [0.0; SUB],
+            rows: [0; 5],
+            counted: 0,
+            lane: [0; SUB],
+        })
+    }
+}
