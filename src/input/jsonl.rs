@@ -71,9 +71,17 @@ fn reader(f: At, gzip: bool) -> Box<dyn BufRead> {
 /// blanks: `Ok(false)` at the end. `n` is the number of lines before it.
 fn next_line(r: &mut dyn BufRead, line: &mut Vec<u8>, shown: &str, n: u64) -> Result<bool> {
     line.clear();
-    let k = r.read_until(b'\n', line).map_err(|e| {
+    // A line never grows past the cap: a file without line ends stops here.
+    let cap = super::line_cap::DEFAULT_MAX_LINE;
+    let k = r.take(cap + 1).read_until(b'\n', line).map_err(|e| {
         anyhow!("{shown}: cannot read past line {n} ({e}); the file may be truncated, still being written, or not valid gzip")
     })?;
+    if k as u64 > cap {
+        bail!(
+            "{shown}: line {}: longer than {cap} bytes, far more than one row of predictions; the file may be damaged or not JSON Lines",
+            n + 1
+        );
+    }
     while line.last().is_some_and(|b| b.is_ascii_whitespace()) {
         line.pop();
     }

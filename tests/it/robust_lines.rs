@@ -157,3 +157,17 @@ fn the_cap_flag_takes_sizes_and_refuses_nonsense() {
         assert_mentions(&o.stderr, &["--max-line-bytes"]);
     }
 }
+
+#[test]
+fn a_json_lines_file_without_line_ends_stops_at_the_cap() {
+    let wd = Workdir::new();
+    let p = wd.write("zeros.jsonl", "{\"label\": 1, \"prob\": 0.5}\n{");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let e = stats_err(&[&p]);
+    assert_mentions(&e, &["zeros.jsonl", "line 2", "longer than 67108864 bytes"]);
+}
