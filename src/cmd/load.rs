@@ -125,11 +125,14 @@ pub fn load<T>(
             (loaded, extra)
         }
         InputKind::Partials => {
-            let parts = match &opts.memory {
-                Some(Memory::Partials(p)) => p.as_ref().clone(),
-                _ => read_partials(&opts.paths)?,
+            let (merged, name) = match &opts.memory {
+                Some(Memory::Partials(p)) => {
+                    let names: Vec<&str> = p.iter().map(|(n, _)| n.as_str()).collect();
+                    (crate::partial::merge(p)?, names.join(", "))
+                }
+                _ => merge_files(&opts.paths)?,
             };
-            load_partials(opts, parts, plan)?
+            load_partials(opts, merged, &name, plan)?
         }
         InputKind::SqlSums => super::load_sql::load_sums(opts, plan)?,
     };
@@ -141,14 +144,12 @@ pub fn load<T>(
 /// of what they hold); the sums are rounded.
 pub fn load_partials<T>(
     opts: &InputOptions,
-    parts: Vec<(String, PartialResult)>,
+    merged: PartialResult,
+    name: &str,
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
 ) -> Result<(Loaded, T)> {
-    let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
-    let name = names.join(", ");
-    let merged = crate::partial::merge(&parts)?;
     let h = &merged.header;
-    check_partial_flags(opts, &h.spec, &name)?;
+    check_partial_flags(opts, &h.spec, name)?;
     if opts.by.is_some() && opts.by != h.spec.by {
         bail!(
             "--by {}: {name} {}; compute the partials with --by {} to break a report down by it",
@@ -174,14 +175,14 @@ pub fn load_partials<T>(
     };
     let held = h.spec.engine(classes.len())?;
     let (want, extra) = plan(&input, &classes)?;
-    check_covers(&held, &want, h, &name)?;
+    check_covers(&held, &want, h, name)?;
     let mut sums = merged.sums;
     if opts.by.is_none() {
         sums.groups = None;
     } else if let Some(g) = &sums.groups {
         if g.keys.len() > opts.max_groups {
             return Err(crate::input::decode::too_many_groups(
-                &name,
+                name,
                 opts.by.as_deref().unwrap_or_default(),
                 opts.max_groups,
             ));
@@ -254,17 +255,36 @@ fn read_head(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// Reads and decodes partial files, each named by its path.
-pub fn read_partials(paths: &[PathBuf]) -> Result<Vec<(String, PartialResult)>> {
-    paths
-        .iter()
-        .map(|p| {
-            let name = crate::text::escape(&p.display().to_string());
-            let bytes =
-                std::fs::read(p).with_context(|| format!("{name}: cannot read the file"))?;
-            Ok((name.clone(), crate::partial::decode(&bytes, &name)?))
-        })
-        .collect()
+/// Reads one partial file, named by its path for messages.
+fn read_partial_file(p: &std::path::Path) -> Result<(String, Vec<u8>)> {
+    let name = crate::text::escape(&p.display().to_string());
+    let bytes = std::fs::read(p).with_context(|| format!("{name}: cannot read the file"))?;
+    Ok((name, bytes))
+}
+
+/// Merges partial files holding one of them in memory at a time: their
+/// headers first (which fix the merged classes), then each one's sums.
+/// Returns the merged result and the files' names for messages.
+pub fn merge_files(paths: &[PathBuf]) -> Result<(PartialResult, String)> {
+    let mut headers = Vec::with_capacity(paths.len());
+    for p in paths {
+        let (name, bytes) = read_partial_file(p)?;
+        let h = crate::partial::decode_header(&bytes, &name)?;
+        headers.push((name, h));
+    }
+    let mut m = crate::partial::Merger::new(&headers)?;
+    for (p, (_, h)) in paths.iter().zip(&headers) {
+        let (name, bytes) = read_partial_file(p)?;
+        let part = crate::partial::decode(&bytes, &name)?;
+        // A file replaced between the two reads would be merged under another's classes.
+        if part.header != *h {
+            anyhow::bail!("{name}: the file changed while it was read; run the command again");
+        }
+        m.add(&part)?;
+    }
+    let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+    let names = names.join(", ");
+    Ok((m.finish(), names))
 }
 
 /// Refuses the flags that only apply to reading data files, and checks the

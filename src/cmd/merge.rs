@@ -9,8 +9,7 @@ use anyhow::Result;
 pub fn run(a: &MergeArgs, g: &Global) -> Result<i32> {
     let out = super::partial::out_file(&a.out)?;
     out.refuse_inputs(a.files.iter().map(|p| p.as_path()))?;
-    let parts = super::load::read_partials(&a.files)?;
-    let merged = crate::partial::merge(&parts)?;
+    let (merged, _) = super::load::merge_files(&a.files)?;
     super::partial::write(&out, &merged, g)?;
     Ok(0)
 }

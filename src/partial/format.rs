@@ -119,7 +119,16 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<PartialResult> {
     })
 }
 
-fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
+/// Only the header of a partial result's bytes (checked as [`decode`] checks
+/// it), for a merge that reads its parts' sums one at a time.
+pub fn decode_header(bytes: &[u8], name: &str) -> Result<Header> {
+    header_inner(bytes).map(|(h, _)| h).with_context(|| {
+        format!("{name}: not a readable flcli partial result; write it again with flcli partial or flcli merge")
+    })
+}
+
+/// The checked header and a reader positioned after it, over the checksummed body.
+fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     if !is_partial(bytes) {
         bail!("it does not start with the partial-file magic bytes");
     }
@@ -141,6 +150,11 @@ fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
     let len = r.check_len(len, 1)?;
     let header: Header =
         serde_json::from_slice(r.take(len)?).context("its header is not valid JSON")?;
+    Ok((header, r))
+}
+
+fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
+    let (header, mut r) = header_inner(bytes)?;
     let classes = header.about.classes.len();
     if header.spec.mode == crate::model::Mode::Binary && classes != 2 {
         bail!("binary mode with {classes} classes");

@@ -15,27 +15,68 @@ use anyhow::{bail, Result};
 /// put in numeric order, and other names keep the order of the first part
 /// that lists them, then new ones in order of appearance.
 pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult> {
-    let Some((first_name, first)) = parts.first() else {
-        bail!("nothing to merge");
-    };
-    for (name, p) in &parts[1..] {
-        check_same(&first.header.spec, first_name, &p.header.spec, name)?;
-    }
-    let about: Vec<&About> = parts.iter().map(|(_, p)| &p.header.about).collect();
-    let classes = union_classes(&about);
-    let spec = first.header.spec.engine(classes.len())?;
-    let mut total = Partial::new(&spec);
-    let mut files: Vec<String> = Vec::new();
+    let headers: Vec<(String, Header)> = parts
+        .iter()
+        .map(|(n, p)| (n.clone(), p.header.clone()))
+        .collect();
+    let mut m = Merger::new(&headers)?;
     for (_, p) in parts {
-        let off = files.len() as u32;
-        if p.header.about.classes != classes {
+        m.add(p)?;
+    }
+    Ok(m.finish())
+}
+
+/// A merge that takes its parts one at a time, so that merging many partial
+/// files holds one of them in memory at once: it is set up from every part's
+/// header (which fixes the classes), then each part is added in order.
+pub struct Merger {
+    header: Header,
+    about: Vec<About>,
+    files: Vec<String>,
+    total: Partial,
+    added: usize,
+}
+
+impl Merger {
+    /// Checks that the parts' settings agree and lays out the merged classes.
+    pub fn new(headers: &[(String, Header)]) -> Result<Merger> {
+        let Some((first_name, first)) = headers.first() else {
+            bail!("nothing to merge");
+        };
+        for (name, h) in &headers[1..] {
+            check_same(&first.spec, first_name, &h.spec, name)?;
+        }
+        let about: Vec<About> = headers.iter().map(|(_, h)| h.about.clone()).collect();
+        let refs: Vec<&About> = about.iter().collect();
+        let classes = union_classes(&refs);
+        let spec = first.spec.engine(classes.len())?;
+        let mut header = first.clone();
+        header.about.classes = classes;
+        Ok(Merger {
+            total: Partial::new(&spec),
+            header,
+            about,
+            files: Vec::new(),
+            added: 0,
+        })
+    }
+
+    /// Adds the next part (the one whose header came next in [`Merger::new`]).
+    pub fn add(&mut self, p: &PartialResult) -> Result<()> {
+        if self.about.get(self.added) != Some(&p.header.about) {
+            bail!("a part was added out of the order of its header");
+        }
+        let classes = &self.header.about.classes;
+        let off = self.files.len() as u32;
+        if p.header.about.classes != *classes {
             let mut sums = p.sums.clone();
             sums.make_exact();
-            let mut sums = remap(&sums, &p.header, &classes)?;
+            let mut sums = remap(&sums, &p.header, classes)?;
             sums.offset_files(off);
-            total.merge(&sums);
+            self.total.merge(&sums);
         } else {
             // No copy: the skip examples taken from this part get their file index after.
+            let total = &mut self.total;
             let before: Vec<usize> = total.skipped.by_reason.iter().map(|r| r.1.len()).collect();
             total.merge(&p.sums);
             for (r, b) in total.skipped.by_reason.iter_mut().zip(before) {
@@ -44,37 +85,39 @@ pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult> {
                 }
             }
         }
-        files.extend(p.header.about.files.iter().cloned());
+        self.files.extend(p.header.about.files.iter().cloned());
+        self.added += 1;
+        Ok(())
     }
-    total.sort_groups();
-    let mut score_columns: Vec<String> = Vec::new();
-    for a in &about {
-        for c in &a.score_columns {
-            if !score_columns.contains(c) {
-                score_columns.push(c.clone());
+
+    /// The merged result.
+    pub fn finish(mut self) -> PartialResult {
+        self.total.sort_groups();
+        let mut score_columns: Vec<String> = Vec::new();
+        for a in &self.about {
+            for c in &a.score_columns {
+                if !score_columns.contains(c) {
+                    score_columns.push(c.clone());
+                }
             }
         }
+        let about = &self.about;
+        let format = if about.iter().all(|a| a.format == about[0].format) {
+            about[0].format.clone()
+        } else {
+            "mixed".into()
+        };
+        let h = &mut self.header.about;
+        h.score_columns = score_columns;
+        h.label_column = about[0].label_column.clone();
+        h.detected = about[0].detected.clone();
+        h.format = format;
+        h.files = self.files;
+        PartialResult {
+            header: self.header,
+            sums: self.total,
+        }
     }
-    let format = if about.iter().all(|a| a.format == about[0].format) {
-        about[0].format.clone()
-    } else {
-        "mixed".into()
-    };
-    Ok(PartialResult {
-        header: Header {
-            writer: first.header.writer.clone(),
-            spec: first.header.spec.clone(),
-            about: About {
-                classes,
-                label_column: about[0].label_column.clone(),
-                score_columns,
-                detected: about[0].detected.clone(),
-                files,
-                format,
-            },
-        },
-        sums: total,
-    })
 }
 
 /// The class names of the merged result (see [`merge`]).

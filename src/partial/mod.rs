@@ -13,8 +13,8 @@ use crate::model::{Mode, ScoreKind, Term};
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-pub use format::{decode, encode, is_partial, MAGIC};
-pub use merge::merge;
+pub use format::{decode, decode_header, encode, is_partial, MAGIC};
+pub use merge::{merge, Merger};
 
 /// The settings a partial result was computed under: two partials merge only
 /// when these are equal (class names aside: they are matched by name).
