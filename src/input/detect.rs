@@ -37,6 +37,23 @@ pub enum Scores {
     List(String),
 }
 
+impl Scores {
+    /// The score columns in words, for messages.
+    pub fn describe(&self) -> String {
+        let q = |c: &String| crate::text::quoted(c);
+        match self {
+            Scores::Columns(c) if c.len() == 1 => format!("the column {}", q(&c[0])),
+            Scores::Columns(c) => {
+                format!(
+                    "the columns {}",
+                    c.iter().map(q).collect::<Vec<_>>().join(", ")
+                )
+            }
+            Scores::List(c) => format!("the list column {}", q(c)),
+        }
+    }
+}
+
 /// The user's column choices; `None` means "detect".
 #[derive(Clone, Debug, Default)]
 pub struct ColumnFlags {
@@ -143,10 +160,10 @@ pub fn detect(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
         Scores::List(_) => None,
     };
     if mode == Mode::Binary && n_scores != Some(1) {
-        bail!("binary mode needs exactly one score column, got {:?}; pass --prob COL or --logit COL, or --mode softmax|sigmoid", scores);
+        bail!("binary mode needs exactly one score column, got {}; pass --prob COL or --logit COL, or --mode softmax|sigmoid", scores.describe());
     }
     if mode != Mode::Binary && n_scores == Some(1) {
-        bail!("{} mode needs one score column per class (or one list column), got only {:?}; pass --probs COLS or --logits COLS", mode.as_str(), scores);
+        bail!("{} mode needs one score column per class (or one list column), got only {}; pass --probs COLS or --logits COLS", mode.as_str(), scores.describe());
     }
     let classes = if mode == Mode::Binary {
         Some(vec!["0".to_string(), "1".to_string()])

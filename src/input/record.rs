@@ -210,6 +210,12 @@ fn parse_record(
                 let v = String::from_utf8_lossy(raw);
                 let (reason, problem) = if v.trim().is_empty() {
                     (SkipReason::Null, "value is empty")
+                } else if v.trim_start().starts_with('[') {
+                    // pandas writes an array or list cell to CSV as its text.
+                    (
+                        SkipReason::Unparsable,
+                        "value is a list written as text, as pandas writes an array cell to CSV; save the dump as Parquet (df.to_parquet keeps the list column) or with one column per class (prob_0, prob_1, ...)",
+                    )
                 } else {
                     (SkipReason::Unparsable, "value is not a number")
                 };

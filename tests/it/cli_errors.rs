@@ -353,3 +353,28 @@ fn threads_has_a_sane_maximum() {
     assert_mentions(&e, &["--threads", "got 0"]);
     ok(flcli().args(["stats", &d, "-j", &(4 * cores).to_string()]));
 }
+
+#[test]
+fn list_cells_written_as_text_say_how_to_save_the_dump() {
+    // pandas writes an array cell to CSV as its text: "[0.1 0.9]" or "[0.1, 0.9]".
+    let csv = "label,probs\n0,\"[0.1 0.9]\"\n1,\"[0.8, 0.2]\"\n";
+    let e = csv_err(csv, &["--prob", "probs"]);
+    assert_mentions(
+        &e,
+        &[
+            "preds.csv",
+            "line 2",
+            "\"probs\"",
+            "[0.1 0.9]",
+            "list written as text",
+            "df.to_parquet",
+        ],
+    );
+    // One column named as a multi-class score list: said in words, not as a Rust value.
+    let e = csv_err(csv, &["--probs", "probs"]);
+    assert_mentions(
+        &e,
+        &["softmax mode", "the column \"probs\"", "--probs COLS"],
+    );
+    assert!(!e.contains("Columns("), "{e}");
+}
