@@ -186,6 +186,34 @@ pub fn buckets(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Ve
         .collect()
 }
 
+/// Whether every scored element's probability sat at 0 or 1 (at the clamp ε or 1 − ε): the
+/// scores are hard predictions, not probabilities. Read off the sums (each cell's Σp_t is its
+/// count times ε or times 1 − ε), so it holds for partial results and SQL sums as well.
+pub fn hard_predictions(spec: &EngineSpec, p: &Partial) -> bool {
+    if spec.kind != crate::model::ScoreKind::Probabilities {
+        return false;
+    }
+    let nb = spec.buckets();
+    let mut seen = false;
+    for g in 0..spec.groups() {
+        for b in 0..nb {
+            for e in [false, true] {
+                let at = p.cell(nb, g, b, e);
+                let (n, s) = (p.cells[at + COUNT], p.cells[at + SUM_PT]);
+                if n == 0.0 {
+                    continue;
+                }
+                let near = |x: f64| (s - n * x).abs() <= 1e-9 * n * x;
+                if !(near(spec.eps) || near(1.0 - spec.eps)) {
+                    return false;
+                }
+                seen = true;
+            }
+        }
+    }
+    seen
+}
+
 /// Number of positive elements (softmax: all elements).
 pub fn positives(spec: &EngineSpec, p: &Partial) -> u64 {
     (0..spec.groups())

@@ -319,7 +319,21 @@ pub fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
         detected: d.detected.clone(),
         alpha_convention: alpha_convention(d.mode, alpha),
         by: d.by.clone(),
+        warnings: warnings(l, p),
     }
+}
+
+/// What makes the report's numbers doubtful, in sentences.
+fn warnings(l: &Loaded, p: &Partial) -> Vec<String> {
+    let mut out = Vec::new();
+    if crate::analysis::summary::hard_predictions(&l.spec, p) {
+        out.push(format!(
+            "every score in {} is 0 or 1: these are hard predictions (model.predict), not probabilities, so the losses only count wrong predictions at the scale of the clamp (ln ε = {:.3}); export probabilities instead (scikit-learn predict_proba, torch.sigmoid or softmax of the logits, or the logits themselves)",
+            crate::text::escape(&l.input.score_columns.join(", ")),
+            l.spec.eps.ln()
+        ));
+    }
+    out
 }
 
 /// Renders `report` in the requested format, writes it to stdout or `-o`,

@@ -108,6 +108,14 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 /// anything is written; a gate that holds gives [`ChecksFailed`] (exit 1)
 /// after the full report is written.
 pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
+    let input = match report {
+        Report::Stats(r) => &r.input,
+        Report::Compare(r) => &r.input,
+        Report::Recommend(r) => &r.input,
+    };
+    for w in &input.warnings {
+        g.note(&format!("warning: {w}"));
+    }
     let gates = gate::parse_all(&out.fail_if)?;
     let outcomes = if gates.is_empty() {
         Vec::new()

@@ -73,6 +73,10 @@ pub struct InputInfo {
     pub alpha_convention: String,
     /// The `--by` column, or null.
     pub by: Option<String>,
+    /// What about the data makes the numbers doubtful (also printed on stderr), e.g. scores
+    /// that are hard 0/1 predictions rather than probabilities.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Loss settings.

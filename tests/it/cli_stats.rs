@@ -351,3 +351,48 @@ fn gamma_zero_alpha_none_is_ce_and_empty_classes_are_null() {
     assert!(r.imbalance.imbalance_ratio_note.is_some());
     assert_eq!(r.imbalance.weights.inverse_frequency[2], None);
 }
+
+#[test]
+fn hard_zero_one_predictions_get_a_warning_on_stderr_and_in_the_json() {
+    let w = crate::support::Workdir::new();
+    w.write("hard.csv", "y_true,y_pred\n0,0\n1,1\n0,1\n1,1\n0,0\n");
+    let out = w
+        .cmd()
+        .args(["stats", "hard.csv", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: every score in y_pred is 0 or 1") && err.contains("predict_proba"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = r["input"]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].as_str().unwrap().contains("hard predictions"));
+    // The same from a partial result: the check reads the sums.
+    let made = w
+        .cmd()
+        .args(["partial", "hard.csv", "-q", "-o", "hard.flp"])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let out = w
+        .cmd()
+        .args(["stats", "hard.flp", "--json", "-q"])
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["input"]["warnings"].as_array().unwrap().len(), 1);
+    // One probability strictly between 0 and 1 and there is nothing to warn about.
+    w.write("soft.csv", "y_true,y_pred\n0,0\n1,1\n0,0.3\n");
+    let out = w
+        .cmd()
+        .args(["stats", "soft.csv", "--json"])
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["input"]["warnings"], serde_json::json!([]));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+}
