@@ -27,6 +27,7 @@ _READ_ONLY = {
     "skip_invalid",
     "labels_npy",
     "channels_last",
+    "max_line_bytes",
 }
 # Settings the partial result is computed under, that a report on it must repeat.
 _SHARED = {"positive", "background", "ignore_index", "eps", "buckets", "easy", "threads"}
