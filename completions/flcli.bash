@@ -109,7 +109,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__compare)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,6 +176,10 @@ _flcli() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --class-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-line-bytes)
@@ -561,7 +565,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__partial)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --max-line-bytes --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +632,10 @@ _flcli() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --class-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-line-bytes)
@@ -716,7 +724,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__recommend)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -783,6 +791,10 @@ _flcli() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --class-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-line-bytes)
@@ -1046,7 +1058,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__stats)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1113,6 +1125,10 @@ _flcli() {
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o filenames
                     fi
+                    return 0
+                    ;;
+                --class-names)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --max-line-bytes)

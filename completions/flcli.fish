@@ -60,6 +60,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l positive -d 'Binar
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l class-names -d 'Names for the classes of softmax or sigmoid scores, in score-column order (comma list), when the labels are names and the columns are numbered (prob_0, prob_1, ...)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l max-line-bytes -d 'The longest CSV line read, in bytes (K, M, G: 1024s); a longer line is an error, so that a damaged file cannot fill memory' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
@@ -104,6 +105,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l positive -d 'Bin
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l class-names -d 'Names for the classes of softmax or sigmoid scores, in score-column order (comma list), when the labels are names and the columns are numbered (prob_0, prob_1, ...)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l max-line-bytes -d 'The longest CSV line read, in bytes (K, M, G: 1024s); a longer line is an error, so that a damaged file cannot fill memory' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
@@ -150,6 +152,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l positive -d 'B
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l class-names -d 'Names for the classes of softmax or sigmoid scores, in score-column order (comma list), when the labels are names and the columns are numbered (prob_0, prob_1, ...)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l max-line-bytes -d 'The longest CSV line read, in bytes (K, M, G: 1024s); a longer line is an error, so that a damaged file cannot fill memory' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
@@ -198,6 +201,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand partial" -l positive -d 'Bin
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l ignore-index -d 'Rows with this label are skipped and counted (PyTorch\'s ignore_index)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l labels-npy -d 'NumPy: the .npy file of labels that goes with a .npy file of scores' -r -F
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l class-names -d 'Names for the classes of softmax or sigmoid scores, in score-column order (comma list), when the labels are names and the columns are numbered (prob_0, prob_1, ...)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l max-line-bytes -d 'The longest CSV line read, in bytes (K, M, G: 1024s); a longer line is an error, so that a damaged file cannot fill memory' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r

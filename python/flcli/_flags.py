@@ -28,6 +28,7 @@ _READ_ONLY = {
     "labels_npy",
     "channels_last",
     "max_line_bytes",
+    "class_names",
 }
 # Settings the partial result is computed under, that a report on it must repeat.
 _SHARED = {"positive", "background", "ignore_index", "eps", "buckets", "easy", "threads"}

@@ -53,6 +53,10 @@ pub struct InputArgs {
     /// NumPy: the .npy file of labels that goes with a .npy file of scores.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Input")]
     pub labels_npy: Option<PathBuf>,
+    /// Names for the classes of softmax or sigmoid scores, in score-column order (comma list),
+    /// when the labels are names and the columns are numbered (prob_0, prob_1, ...).
+    #[arg(long, value_name = "NAMES", help_heading = "Input")]
+    pub class_names: Option<String>,
     /// NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second.
     #[arg(long, help_heading = "Input")]
     pub channels_last: bool,

@@ -94,7 +94,26 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
         labels_npy: a.labels_npy.clone(),
         channels_last: a.channels_last,
         max_line: a.max_line_bytes,
+        class_names: class_names(a.class_names.as_deref())?,
     })
+}
+
+/// `--class-names a,b,c`: non-empty, distinct names.
+fn class_names(list: Option<&str>) -> Result<Option<Vec<String>>> {
+    let Some(list) = list else { return Ok(None) };
+    let names: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
+    if names.iter().any(String::is_empty) {
+        bail!("--class-names {}: a name is empty; give one name per score column, comma-separated, e.g. --class-names cat,dog,fish", crate::text::quoted(list));
+    }
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            bail!(
+                "--class-names: {} is given twice; each class needs its own name",
+                crate::text::quoted(n)
+            );
+        }
+    }
+    Ok(Some(names))
 }
 
 /// Parses and checks bucket edges.

@@ -150,6 +150,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             labels_npy: None,
             channels_last: false,
             max_line: crate::input::line_cap::DEFAULT_MAX_LINE,
+            class_names: None,
         })?;
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }

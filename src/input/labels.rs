@@ -119,6 +119,12 @@ impl LabelMap {
             s.push_str(&format!(", the background value {}", self.background));
         }
         s.push_str(&format!(" or the ignore index {}", self.ignore));
+        if self.numeric && self.mode != Mode::Binary {
+            s.push_str(&format!(
+                "; if the labels are class names, name the {} score columns' classes in order with --class-names NAME,NAME,...",
+                self.classes
+            ));
+        }
         s
     }
 

@@ -69,6 +69,8 @@ pub struct InputOptions {
     pub channels_last: bool,
     /// `--max-line-bytes`: the longest CSV line read.
     pub max_line: u64,
+    /// `--class-names`: the classes' names in score-column order.
+    pub class_names: Option<Vec<String>>,
 }
 
 /// An opened data set: its files, the detected layout, and the class names.
@@ -121,6 +123,20 @@ impl Dataset {
                 let n = crate::guard::catch(&s.display(), || s.reader.list_width(s, col))?;
                 (0..n).map(|i| i.to_string()).collect()
             }
+        };
+        let classes = match &opts.class_names {
+            None => classes,
+            Some(_) if layout.mode == crate::model::Mode::Binary => bail!(
+                "--class-names names the classes of softmax and sigmoid scores; in binary mode say which label is positive with --positive"
+            ),
+            Some(names) if names.len() != classes.len() => bail!(
+                "{}: --class-names gives {} names, but {} hold {} classes; give one name per score column, in their order",
+                sources[0].display(),
+                names.len(),
+                layout.scores.describe(),
+                classes.len()
+            ),
+            Some(names) => names.clone(),
         };
         if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
             bail!(

@@ -202,3 +202,62 @@ fn a_scikit_learn_dump_is_read_without_flags() {
     let err = crate::support::fails(flcli().arg("stats").arg(&g));
     assert!(err.contains("likely --prob \"confidence\""), "{err}");
 }
+
+#[test]
+fn class_names_name_numbered_score_columns_for_string_labels() {
+    let w = crate::support::Workdir::new();
+    w.write(
+        "names.csv",
+        "label,prob_0,prob_1,prob_2\ncat,0.7,0.2,0.1\ndog,0.1,0.8,0.1\nfish,0.2,0.2,0.6\ncat,0.5,0.3,0.2\n",
+    );
+    // Without names, the error says what to do.
+    let e = crate::support::fails(w.cmd().args(["stats", "names.csv"]));
+    assert!(e.contains("\"cat\"") && e.contains("--class-names"), "{e}");
+    let out = w
+        .cmd()
+        .args([
+            "stats",
+            "names.csv",
+            "--class-names",
+            "cat,dog,fish",
+            "--json",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        r["input"]["class_names"],
+        serde_json::json!(["cat", "dog", "fish"])
+    );
+    assert_eq!(r["imbalance"]["counts"], serde_json::json!([2, 1, 1]));
+    // The same numbers as integer labels read against the numbered columns.
+    w.write(
+        "ints.csv",
+        "label,prob_0,prob_1,prob_2\n0,0.7,0.2,0.1\n1,0.1,0.8,0.1\n2,0.2,0.2,0.6\n0,0.5,0.3,0.2\n",
+    );
+    let out = w
+        .cmd()
+        .args(["stats", "ints.csv", "--json", "-q"])
+        .output()
+        .unwrap();
+    let ints: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["totals"], ints["totals"]);
+    // A wrong count, an empty or repeated name, and binary mode are errors that say why.
+    for (args, want) in [
+        (&["--class-names", "cat,dog"][..], "gives 2 names"),
+        (&["--class-names", "cat,,dog"][..], "a name is empty"),
+        (&["--class-names", "cat,cat,dog"][..], "given twice"),
+    ] {
+        let e = crate::support::fails(w.cmd().args(["stats", "names.csv"]).args(args));
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+    w.write("bin.csv", "label,prob\n0,0.2\n1,0.9\n");
+    let e = crate::support::fails(w.cmd().args(["stats", "bin.csv", "--class-names", "a,b"]));
+    assert!(e.contains("--positive"), "{e}");
+}

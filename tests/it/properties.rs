@@ -317,6 +317,7 @@ fn units(file: &Path, d: &Data) -> usize {
         labels_npy: None,
         channels_last: false,
         max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
+        class_names: None,
     };
     Dataset::open(&opts)
         .and_then(|ds| ds.units())

@@ -135,6 +135,7 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         labels_npy: None,
         channels_last: false,
         max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
+        class_names: None,
     })
     .expect("open");
     let mut p = ds.pass(spec, &|_| {}).expect("pass");
