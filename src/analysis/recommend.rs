@@ -208,11 +208,7 @@ pub const PRIOR_GAMMA: f64 = 2.0;
 pub(crate) fn gradient_gamma(cx: &Ctx) -> Result<Option<f64>> {
     let t = cx.inp.targets;
     let mut best: Option<(f64, f64, f64)> = None;
-    for &g in cx.gammas.iter().filter(|&&g| g > 0.0) {
-        let s = share(cx.candidate(g)?.easy_grad_share);
-        if s > t.max_easy_grad_share {
-            continue;
-        }
+    for (g, s) in passing(cx)? {
         let below = (t.min_easy_grad_share - s).max(0.0);
         let from_prior = ((1.0 + g) / (1.0 + t.prior_gamma)).ln().abs();
         let better =
@@ -222,6 +218,19 @@ pub(crate) fn gradient_gamma(cx: &Ctx) -> Result<Option<f64>> {
         }
     }
     Ok(best.map(|(g, _, _)| g))
+}
+
+/// The γ > 0 of the grid whose candidate meets the easy-gradient target, ascending, with
+/// their easy-gradient shares.
+pub(crate) fn passing(cx: &Ctx) -> Result<Vec<(f64, f64)>> {
+    let mut out = Vec::new();
+    for &g in cx.gammas.iter().filter(|&&g| g > 0.0) {
+        let s = share(cx.candidate(g)?.easy_grad_share);
+        if s <= cx.inp.targets.max_easy_grad_share {
+            out.push((g, s));
+        }
+    }
+    Ok(out)
 }
 
 /// Relative change of a threshold within which a changed answer is a close call.

@@ -209,13 +209,7 @@ fn gradient_choice(cx: &Ctx, g: f64) -> Result<String> {
         format!("{reason}, so the γ nearest it inside {band} is taken: {chosen}")
     };
     // Say what the plain threshold rule would have given, so the choice can be checked.
-    let mut first = None;
-    for &x in cx.gammas.iter().filter(|&&x| x > 0.0) {
-        if grad(x)?.unwrap_or(0.0) <= t.max_easy_grad_share {
-            first = Some(x);
-            break;
-        }
-    }
+    let first = super::recommend::passing(cx)?.first().map(|&(f, _)| f);
     if let Some(f) = first.filter(|&f| f < g) {
         why.push_str(&format!(
             " (the smallest γ that meets the target, {f}, leaves {})",
