@@ -114,6 +114,9 @@ pub const BACKGROUND: i32 = -1;
 pub const IGNORED: i32 = -2;
 /// Label code for a row skipped under `--skip-invalid`.
 pub const SKIPPED: i32 = -3;
+/// Label code for a multi-label row: its positive classes are in the batch's
+/// multi-hot targets ([`crate::engine::kernel::Batch::targets`]).
+pub const MULTI: i32 = -4;
 
 /// Where a row sits in its file: Parquet rows are 0-based, CSV lines 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

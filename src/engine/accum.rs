@@ -2,6 +2,7 @@
 
 use super::exact::{ExactVec, Expansion};
 use super::lanes::{Lanes, COPIES};
+use super::pairs::Pairs;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::{Loc, SkipReason};
 
@@ -83,8 +84,10 @@ pub struct Partial {
     pub rows_used: u64,
     /// Rows whose label is the ignore index.
     pub rows_ignored: u64,
-    /// Sigmoid rows whose label is the background value.
+    /// Sigmoid rows whose label is the background value (multi-label: no positive).
     pub background_rows: u64,
+    /// Multi-label: rows per pair of positive classes.
+    pub pairs: Pairs,
     /// Rows skipped under `--skip-invalid`.
     pub skipped: Skipped,
     /// Skipped rows routed to this group under `--by` (their reasons stay in the total).
@@ -194,6 +197,7 @@ impl Partial {
             rows_used: 0,
             rows_ignored: 0,
             background_rows: 0,
+            pairs: Pairs::default(),
             skipped: Skipped::default(),
             group_skipped: 0,
             groups: None,
@@ -368,6 +372,7 @@ impl Partial {
         self.rows_used += other.rows_used;
         self.rows_ignored += other.rows_ignored;
         self.background_rows += other.background_rows;
+        self.pairs.merge(&other.pairs);
         self.skipped.merge(&other.skipped);
         self.group_skipped += other.group_skipped;
         if let Some(og) = &other.groups {

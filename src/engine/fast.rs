@@ -19,7 +19,7 @@ use super::plan::Ctx;
 use super::simd::{self, Level};
 use super::soa::{Soa, SUB};
 use super::terms::terms;
-use crate::model::{ScoreKind, BACKGROUND, IGNORED, SKIPPED};
+use crate::model::{ScoreKind, BACKGROUND, IGNORED, MULTI, SKIPPED};
 use std::cell::RefCell;
 
 #[inline(always)]
@@ -251,8 +251,9 @@ fn is_top(row: &[f64], y: usize) -> bool {
 }
 
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
-/// element, positive where the label is that class (background rows: none).
-pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
+/// element, positive where the label is that class (background rows: none),
+/// or, for [`MULTI`] rows, where the row's multi-hot target is 1.
+pub fn sigmoid(cx: &Ctx, labels: &[i32], targets: &[u8], x: &[f64], acc: &mut Partial) {
     let k = cx.spec.classes;
     for (i, &l) in labels.iter().enumerate() {
         match l {
@@ -262,6 +263,12 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
                 acc.rows_used += 1;
                 acc.background_rows += 1;
             }
+            MULTI => multi_row(
+                cx,
+                &targets[i * k..(i + 1) * k],
+                &x[i * k..(i + 1) * k],
+                acc,
+            ),
             l if l >= 0 => {
                 let y = l as usize;
                 acc.rows_used += 1;
@@ -281,10 +288,15 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
             let n = lab.len() * k;
             let mut scored = 0;
             for (r, &l) in lab.iter().enumerate() {
-                let used = l >= 0 || l == BACKGROUND;
+                let used = l >= 0 || l == BACKGROUND || l == MULTI;
                 scored += used as u64 * k as u64;
+                let at = (c * rows + r) * k;
                 for j in 0..k {
-                    let pos = l == j as i32;
+                    let pos = if l == MULTI {
+                        targets[at + j] == 1
+                    } else {
+                        l == j as i32
+                    };
                     codes[r * k + j] = if used { pos as i32 } else { -1 };
                     groups[r * k + j] = (2 * j + pos as usize) as u32;
                 }
@@ -302,6 +314,30 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
             }
         }
     });
+}
+
+/// The row counts of a multi-label row: its positives per class (a row with
+/// none counts as background), the positives whose score says so (p ≥ 0.5,
+/// a logit ≥ 0), and its pairs of positive classes.
+fn multi_row(cx: &Ctx, t: &[u8], x: &[f64], acc: &mut Partial) {
+    let cut = match cx.spec.kind {
+        ScoreKind::Probabilities => 0.5,
+        ScoreKind::Logits => 0.0,
+    };
+    acc.rows_used += 1;
+    let mut any = false;
+    for (j, (&tj, &xj)) in t.iter().zip(x).enumerate() {
+        if tj == 1 {
+            any = true;
+            acc.class_rows[j] += 1;
+            acc.correct[j] += (xj >= cut) as u64;
+        }
+    }
+    if any {
+        acc.pairs.add_row(t);
+    } else {
+        acc.background_rows += 1;
+    }
 }
 
 #[cfg(test)]

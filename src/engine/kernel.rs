@@ -10,10 +10,14 @@ use crate::model::{Mode, ScoreKind, Term, IGNORED};
 /// Decoded, validated rows: class codes and row-major scores.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Batch {
-    /// Class index per row, or [`crate::model::BACKGROUND`], [`IGNORED`], [`crate::model::SKIPPED`].
+    /// Class index per row, or [`crate::model::BACKGROUND`], [`IGNORED`], [`crate::model::SKIPPED`],
+    /// [`crate::model::MULTI`].
     pub labels: Vec<i32>,
     /// `labels.len() * width` scores, row-major.
     pub scores: Vec<f64>,
+    /// Multi-label input: `labels.len() * width` 0/1 targets, row-major (the
+    /// rows labelled [`crate::model::MULTI`] read theirs here); empty otherwise.
+    pub targets: Vec<u8>,
 }
 
 /// A binary element from a logit `x` for a target that is positive or not.
@@ -131,7 +135,9 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
     let w = spec.width();
     match spec.mode {
         Mode::Binary => return super::fast::binary(&cx, &batch.labels, &batch.scores, acc),
-        Mode::Sigmoid => return super::fast::sigmoid(&cx, &batch.labels, &batch.scores, acc),
+        Mode::Sigmoid => {
+            return super::fast::sigmoid(&cx, &batch.labels, &batch.targets, &batch.scores, acc)
+        }
         Mode::Softmax => {}
     }
     // Softmax: one row at a time (binary and sigmoid returned above).

@@ -17,6 +17,7 @@ pub(crate) mod fdlibm;
 pub mod kernel;
 pub(crate) mod keys;
 pub(crate) mod lanes;
+pub mod pairs;
 pub mod plan;
 pub mod schedule;
 pub(crate) mod simd;

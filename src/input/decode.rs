@@ -104,11 +104,16 @@ impl<'a> Decoder<'a> {
         for (k, rs) in rows.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
             sub.labels.clear();
             sub.scores.clear();
+            sub.targets.clear();
             for &i in rs {
                 let i = i as usize;
                 sub.labels.push(batch.labels[i]);
                 sub.scores
                     .extend_from_slice(&batch.scores[i * w..(i + 1) * w]);
+                if !batch.targets.is_empty() {
+                    sub.targets
+                        .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
+                }
             }
             let part = &mut g.parts[k];
             part.rows_read += rs.len() as u64;

@@ -1,0 +1,92 @@
+//! Co-occurrence counts of multi-label targets: how many rows hold each pair
+//! of positive classes. Integer counts, so merging is exact in any order.
+
+use std::collections::HashMap;
+
+/// Rows per unordered pair of positive classes `(a, b)`, `a < b`; pairs that
+/// never occur are absent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pairs {
+    /// `(a << 32 | b)` → rows holding both classes.
+    counts: HashMap<u64, u64>,
+}
+
+impl Pairs {
+    /// Counts every pair of positive classes of one row's multi-hot target.
+    pub fn add_row(&mut self, t: &[u8]) {
+        let mut pos = t
+            .iter()
+            .enumerate()
+            .filter(|(_, &v)| v == 1)
+            .map(|(j, _)| j);
+        // Most rows hold one or two positives: no list is built for them.
+        let Some(first) = pos.next() else { return };
+        let rest: Vec<usize> = pos.collect();
+        for (i, &a) in std::iter::once(&first).chain(&rest).enumerate() {
+            for &b in &rest[i..] {
+                self.add(a as u32, b as u32, 1);
+            }
+        }
+    }
+
+    /// Adds `n` rows to the pair `(a, b)`, `a < b`.
+    pub fn add(&mut self, a: u32, b: u32, n: u64) {
+        *self.counts.entry((a as u64) << 32 | b as u64).or_insert(0) += n;
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &Pairs) {
+        for (&k, &n) in &other.counts {
+            *self.counts.entry(k).or_insert(0) += n;
+        }
+    }
+
+    /// Every pair with its count, by class indices.
+    pub fn sorted(&self) -> Vec<(u32, u32, u64)> {
+        let mut v: Vec<(u32, u32, u64)> = self
+            .counts
+            .iter()
+            .map(|(&k, &n)| ((k >> 32) as u32, k as u32, n))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The `top` most frequent pairs, most frequent first, ties by class indices.
+    pub fn top(&self, top: usize) -> Vec<(u32, u32, u64)> {
+        let mut v = self.sorted();
+        v.sort_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
+        v.truncate(top);
+        v
+    }
+
+    /// Number of distinct pairs seen.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no pair was seen.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_each_unordered_pair_once_per_row() {
+        let mut p = Pairs::default();
+        p.add_row(&[1, 0, 1, 1]);
+        p.add_row(&[0, 0, 1, 1]);
+        p.add_row(&[0, 1, 0, 0]);
+        p.add_row(&[0, 0, 0, 0]);
+        assert_eq!(p.sorted(), vec![(0, 2, 1), (0, 3, 1), (2, 3, 2)]);
+        assert_eq!(p.top(1), vec![(2, 3, 2)]);
+        let mut q = Pairs::default();
+        q.add_row(&[1, 0, 1, 0]);
+        q.merge(&p);
+        assert_eq!(q.top(2), vec![(0, 2, 2), (2, 3, 2)]);
+    }
+}
