@@ -19,6 +19,17 @@ Files (row counts at --rows-scale 1.0):
   binary_200m.parquet  200,000,000 rows, only with --big (or --only binary_200m);
                        the first 20M rows equal binary_20m.parquet.
 
+Files as users write them (the same binary stream, label int64, prob and logit
+cast to float32 as a model's output is; each writer with its defaults):
+
+  binary_20m_pyarrow.parquet  pyarrow.parquet.write_table(table, path): dictionary
+                       encoding on (float chunks fall back to plain pages once
+                       the dictionary page is full), snappy, default row groups.
+  binary_20m_polars.parquet   polars DataFrame.write_parquet(path) defaults (zstd).
+  binary_20m_duckdb.parquet   DuckDB COPY (SELECT * FROM t) TO path (FORMAT parquet).
+  binary_5m_pandas.csv        pandas DataFrame.to_csv(path) defaults: an unnamed
+                       index column first, float32 written in shortest form.
+
 Everything is generated in chunks of CHUNK rows with one RNG per chunk, seeded
 from (SEED, stream, chunk index), so the same command always writes the same
 data, and every binary file (at any --rows-scale) is a prefix of the same
@@ -30,7 +41,7 @@ no dictionary encoding for float columns, statistics on.
 A file that already exists with the expected row count is skipped unless
 --force.  Files are written to NAME.tmp and renamed when complete.
 
-Needs numpy and pyarrow.  If the running interpreter lacks them and the peers
+Needs numpy and pyarrow (and polars, duckdb, pandas for the files they write).  If the running interpreter lacks them and the peers
 venv (default /work/venvs/peers, or $FLCLI_BENCH_VENV) exists, the script
 re-executes itself there.
 """
@@ -77,6 +88,10 @@ FILES = {
     "binary_5m.csv": (5_000_000, "binary_csv"),
     "multi80_2m.parquet": (2_000_000, "multi_parquet"),
     "binary_200m.parquet": (200_000_000, "binary_parquet"),
+    "binary_20m_pyarrow.parquet": (20_000_000, "user_pyarrow"),
+    "binary_20m_polars.parquet": (20_000_000, "user_polars"),
+    "binary_20m_duckdb.parquet": (20_000_000, "user_duckdb"),
+    "binary_5m_pandas.csv": (5_000_000, "user_pandas"),
 }
 BIG = {"binary_200m.parquet"}
 
@@ -212,7 +227,45 @@ def write_multi_parquet(path, rows, name):
     sys.stderr.write("\n")
 
 
+def user_table(rows):
+    """The binary stream as a model's output: float32 prob and logit, int64 label."""
+    parts = []
+    for k, n in _chunks(rows, CHUNK_BINARY):
+        label, prob, logit = binary_chunk(k, n)
+        parts.append(pa.Table.from_arrays(
+            [pa.array(label), pa.array(prob.astype(np.float32)), pa.array(logit.astype(np.float32))],
+            names=["label", "prob", "logit"]))
+    return pa.concat_tables(parts).combine_chunks()
+
+
+def write_user_pyarrow(path, rows, name):
+    pq.write_table(user_table(rows), path)
+
+
+def write_user_polars(path, rows, name):
+    import polars as pl
+
+    pl.from_arrow(user_table(rows)).write_parquet(path)
+
+
+def write_user_duckdb(path, rows, name):
+    import duckdb
+
+    con = duckdb.connect()
+    t = user_table(rows)  # noqa: F841 (DuckDB finds the Arrow table by its Python name)
+    quoted = "'" + path.replace("'", "''") + "'"
+    con.execute(f"COPY (SELECT * FROM t) TO {quoted} (FORMAT parquet)")
+
+
+def write_user_pandas(path, rows, name):
+    user_table(rows).to_pandas().to_csv(path)
+
+
 WRITERS = {
+    "user_pyarrow": write_user_pyarrow,
+    "user_polars": write_user_polars,
+    "user_duckdb": write_user_duckdb,
+    "user_pandas": write_user_pandas,
     "binary_parquet": write_binary_parquet,
     "binary_csv": write_binary_csv,
     "multi_parquet": write_multi_parquet,

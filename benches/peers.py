@@ -19,6 +19,13 @@ Workloads (data from benches/gen_data.py):
      background; torchvision.ops.sigmoid_focal_loss(float32 logits, one-hot targets,
      alpha 0.25, gamma 2, reduction "sum"), reading included (pyarrow -> numpy -> torch).
      numpy float64 (streamed by row group) runs too, as an exact reference.
+  D  binary_20m_pyarrow.parquet (pyarrow write_table defaults: float32 prob and logit,
+     dictionary on, snappy), the grid of A.  flcli twice: on its default column
+     choice (no --prob/--label: it reads the logits) and with --prob prob.
+     Peer: polars lazy, the aggregates of A from prob (widened to f64).
+  E  the same on binary_20m_polars.parquet (polars write_parquet defaults).
+  F  the same on binary_20m_duckdb.parquet (DuckDB COPY ... TO defaults).
+  G  the same on binary_5m_pandas.csv (pandas to_csv defaults, index column first).
 
 Agreement: DuckDB, polars and numpy must agree with each other to 1e-6 relative on
 A and B (always checked).  Then every peer is compared with flcli's JSON
@@ -64,6 +71,7 @@ PACKAGES = [  # (import name, pip name)
     ("polars", "polars"),
     ("numpy", "numpy"),
     ("pyarrow", "pyarrow"),
+    ("pandas", "pandas"),
     ("torch", "torch"),
     ("torchvision", "torchvision"),
 ]
@@ -72,7 +80,13 @@ WORKLOADS = {
     "A": {"file": "binary_20m.parquet", "kind": "binary", "tools": ["duckdb", "polars", "numpy"]},
     "B": {"file": "binary_5m.csv", "kind": "binary", "tools": ["duckdb", "polars", "numpy"]},
     "C": {"file": "multi80_2m.parquet", "kind": "multi", "tools": ["torch", "numpy"]},
+    "D": {"file": "binary_20m_pyarrow.parquet", "kind": "binary", "tools": ["polars"], "user": True},
+    "E": {"file": "binary_20m_polars.parquet", "kind": "binary", "tools": ["polars"], "user": True},
+    "F": {"file": "binary_20m_duckdb.parquet", "kind": "binary", "tools": ["polars"], "user": True},
+    "G": {"file": "binary_5m_pandas.csv", "kind": "binary", "tools": ["polars"], "user": True},
 }
+# Packages only the multi-class workload needs (several GB): installed only when it runs.
+TORCH_ONLY = {"torch", "torchvision"}
 
 GAMMA_ARG = ",".join(f"{g:g}" for g in GAMMAS)
 
@@ -80,13 +94,18 @@ GAMMA_ARG = ",".join(f"{g:g}" for g in GAMMAS)
 def flcli_args(workload, path):
     """The flcli command lines (the JSON contract of the Rust side)."""
     if WORKLOADS[workload]["kind"] == "binary":
-        return {
-            "compare": ["compare", path, "--prob", "prob", "--label", "label",
-                        "--gamma", GAMMA_ARG, "--alpha", f"{ALPHA:g}", "--json"],
+        grid = ["--gamma", GAMMA_ARG, "--alpha", f"{ALPHA:g}"]
+        out = {
+            "compare": ["compare", path, "--prob", "prob", "--label", "label"] + grid + ["--json"],
             "stats": ["stats", path, "--prob", "prob", "--label", "label",
                       "--gamma", f"{C_GAMMA:g}", "--alpha", f"{ALPHA:g}", "--json"],
             "timed": "compare",
         }
+        if WORKLOADS[workload].get("user"):
+            # Timed as a user runs it: flcli's own column choice, and the probability column named.
+            out["timed_as"] = {"flcli": ["compare", path] + grid + ["--json"],
+                               "flcli --prob": ["compare", path, "--prob", "prob"] + grid + ["--json"]}
+        return out
     return {
         "stats": ["stats", path, "--mode", "sigmoid", "--logits", "logit_*", "--label", "label",
                   "--gamma", f"{C_GAMMA:g}", "--alpha", f"{ALPHA:g}", "--json"],
@@ -149,8 +168,9 @@ def peer_polars_binary(path):
     else:
         lf = pl.scan_parquet(path)
     pos = pl.col("label") == 1
+    # A float32 prob is widened first, so every tool sums the same f64 terms.
     lf = (
-        lf.select(pl.col("label"), pl.col("prob").clip(EPS, 1 - EPS).alias("p"))
+        lf.select(pl.col("label"), pl.col("prob").cast(pl.Float64).clip(EPS, 1 - EPS).alias("p"))
         .with_columns(
             pl.when(pos).then(pl.col("p")).otherwise(1 - pl.col("p")).alias("pt"),
             pl.when(pos).then(pl.lit(ALPHA)).otherwise(pl.lit(1 - ALPHA)).alias("at"),
@@ -317,7 +337,7 @@ def _pins():
     return pins
 
 
-def bootstrap(venv, argv, install=True):
+def bootstrap(venv, argv, install=True, need_torch=True):
     py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
         print(f"[setup] creating venv {venv}", file=sys.stderr)
@@ -326,6 +346,8 @@ def bootstrap(venv, argv, install=True):
     probe = ("import importlib.util, sys; "
              f"print(' '.join(p for m, p in {PACKAGES!r} if importlib.util.find_spec(m) is None))")
     missing = subprocess.run([py, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    if not need_torch:
+        missing = [m for m in missing if m not in TORCH_ONLY]
     if missing:
         if not install:
             sys.exit(f"missing in {venv}: {' '.join(missing)} (drop --no-install)")
@@ -745,20 +767,23 @@ def print_report(timings, info, vers, runs, checks):
     print(f"\n{runs} timed runs per tool after 1 warm-up, interleaved; each run is a fresh process "
           "(peers: `python peers.py --_child ...`, interpreter start-up and imports included). "
           f"Peak RSS = max over the runs of {'GNU time %M' if os.path.exists(GNU_TIME) else 'wait4 ru_maxrss (inflated by this script: no ' + GNU_TIME + ')'}. "
-          "Speed-up = peer median / flcli median.\n")
-    print("| workload | tool | median s | min s | peak RSS MiB | flcli speed-up |")
-    print("|---|---|---:|---:|---:|---:|")
+          "Speed-up = peer median / flcli median; ÷ polars = median / polars' median.\n")
+    print("| workload | tool | median s | min s | max s | peak RSS MiB | flcli speed-up | ÷ polars |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for wl, per_tool in timings.items():
         fl = per_tool.get("flcli")
         fl_med = statistics.median(fl["wall"]) if fl and fl["wall"] else None
+        pol = per_tool.get("polars")
+        pol_med = statistics.median(pol["wall"]) if pol and pol["wall"] else None
         for tool, r in per_tool.items():
             if not r["wall"]:
-                print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | failed | | | |")
+                print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | failed | | | | | |")
                 continue
             med = statistics.median(r["wall"])
-            sp = "—" if tool == "flcli" or fl_med is None else f"{med / fl_med:.2f}x"
+            sp = "—" if tool.startswith("flcli") or fl_med is None else f"{med / fl_med:.2f}x"
+            vp = "—" if tool == "polars" or pol_med is None else f"{med / pol_med:.3f}"
             print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | {med:.3f} | {min(r['wall']):.3f} | "
-                  f"{max(r['rss']):.0f} | {sp} |")
+                  f"{max(r['wall']):.3f} | {max(r['rss']):.0f} | {sp} | {vp} |")
     failed = checks.failed()
     if checks.rows:
         print(f"\nAgreement checks: {len(checks.rows) - len(failed)} passed, {len(failed)} failed.")
@@ -847,7 +872,7 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"), help="directory made by gen_data.py")
     ap.add_argument("--flcli", default=os.path.join(ROOT, "target", "release", "flcli"), help="flcli binary")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (after 1 warm-up)")
-    ap.add_argument("--workloads", default="A,B,C", help="comma list of A, B, C")
+    ap.add_argument("--workloads", default="A,B,C", help="comma list of " + ", ".join(WORKLOADS))
     ap.add_argument("--tools", default=None,
                     help="comma list to restrict tools (duckdb,polars,numpy,torch,flcli); without flcli its checks are skipped")
     ap.add_argument("--no-check", action="store_true", help="time even when flcli is missing or disagrees")
@@ -859,7 +884,12 @@ def main():
     ap.add_argument("--setup-only", action="store_true", help="create/update the venv and exit")
     args = ap.parse_args(argv)
 
-    bootstrap(args.venv, argv, install=not args.no_install)
+    wls = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
+    bad = [w for w in wls if w not in WORKLOADS]
+    if bad:
+        ap.error(f"unknown workload {', '.join(bad)}; choose from {', '.join(WORKLOADS)}")
+    bootstrap(args.venv, argv, install=not args.no_install,
+              need_torch=args.setup_only or "C" in wls)
     if args.setup_only:
         print(f"venv ready: {args.venv}")
         return 0
@@ -867,7 +897,6 @@ def main():
     if args.memory:
         return memory_mode(args, flcli)
 
-    wls = [w.strip().upper() for w in args.workloads.split(",") if w.strip()]
     only = set(t.strip() for t in args.tools.split(",")) if args.tools else None
     info = machine_info()
     vers = versions(flcli)
@@ -885,7 +914,8 @@ def main():
             plan.append((wl, t, peer_cmd(t, wl, path)))
         if os.path.exists(flcli) and (only is None or "flcli" in only):
             c = flcli_args(wl, path)
-            plan.append((wl, "flcli", [flcli] + c[c["timed"]]))
+            for name, cmd in c.get("timed_as", {"flcli": c[c["timed"]]}).items():
+                plan.append((wl, name, [flcli] + cmd))
 
     failed = checks.failed()
     if failed:
