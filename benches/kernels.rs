@@ -42,6 +42,7 @@ fn spec(mode: Mode, kind: ScoreKind, classes: usize, terms: Vec<Term>, tails: bo
         tails,
         // As the commands: stats keeps calibration bins, compare (without --plot) does not.
         calib: !tails,
+        multilabel: false,
     }
 }
 

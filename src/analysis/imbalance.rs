@@ -5,7 +5,7 @@ use super::summary::{class_counts, group_sum, positives, COUNT};
 use crate::engine::spec::EngineSpec;
 use crate::engine::Partial;
 use crate::model::Mode;
-use crate::report::{num, Imbalance, Weights};
+use crate::report::{num, Imbalance, MultiLabel, PairCount, Weights};
 
 /// Cui et al.'s effective number of samples, (1 - β^n) / (1 - β).
 pub fn effective_number(n: u64, beta: f64) -> f64 {
@@ -133,5 +133,39 @@ pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) ->
         },
         positives_per_class: sigmoid.then(|| counts.clone()),
         background_rows: sigmoid.then_some(p.background_rows),
+        multilabel: spec.multilabel.then(|| multilabel(p, names)),
+    }
+}
+
+/// How many of the most frequent class pairs a report lists.
+pub const TOP_PAIRS: usize = 10;
+
+/// Positive rates, label cardinality and the most frequent co-occurring pairs.
+fn multilabel(p: &Partial, names: &[String]) -> MultiLabel {
+    let rows = p.rows_used as f64;
+    let share = |n: u64| {
+        if p.rows_used > 0 {
+            num(n as f64 / rows)
+        } else {
+            None
+        }
+    };
+    let positives: u64 = p.class_rows.iter().sum();
+    MultiLabel {
+        positive_rate: p.class_rows.iter().map(|&n| share(n)).collect(),
+        label_cardinality: share(positives),
+        rows_with_several: p.pairs.several,
+        pairs_seen: p.pairs.len() as u64,
+        top_pairs: p
+            .pairs
+            .top(TOP_PAIRS)
+            .into_iter()
+            .map(|(a, b, n)| PairCount {
+                a: names[a as usize].clone(),
+                b: names[b as usize].clone(),
+                rows: n,
+                share: share(n),
+            })
+            .collect(),
     }
 }

@@ -23,6 +23,9 @@ pub struct InputArgs {
     /// The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category.
     #[arg(long, value_name = "COL", help_heading = "Input")]
     pub label: Option<String>,
+    /// Multi-label: one 0/1 target column per class, a comma list or a glob ('y_*'), in place of a label column.
+    #[arg(long, value_name = "COLS", help_heading = "Input")]
+    pub targets: Option<String>,
     /// Binary: the probability column.
     #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
     pub prob: Option<String>,

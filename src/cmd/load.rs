@@ -8,7 +8,7 @@
 
 use super::{run_pass, Global};
 use crate::engine::{EngineSpec, Partial};
-use crate::input::{needed_columns, Dataset, InputOptions};
+use crate::input::{Dataset, InputOptions, Scores};
 use crate::model::{Mode, ScoreKind, Term};
 use crate::partial::PartialResult;
 use anyhow::{bail, Context, Result};
@@ -36,6 +36,8 @@ pub struct InputDesc {
     pub detected: Vec<String>,
     /// The `--by` column, if any.
     pub by: Option<String>,
+    /// Multi-label: the target columns (a list column of class ids once).
+    pub targets: Option<Vec<String>>,
 }
 
 /// The sums over every input row, with what the reports need to describe them.
@@ -172,6 +174,7 @@ pub fn load_partials<T>(
         score_columns: h.about.score_columns.clone(),
         detected: h.about.detected.clone(),
         by: opts.by.clone(),
+        targets: None,
     };
     let held = h.spec.engine(classes.len())?;
     let (want, extra) = plan(&input, &classes)?;
@@ -218,9 +221,13 @@ pub fn describe(ds: &Dataset) -> InputDesc {
         mode: ds.layout.mode,
         score_kind: ds.layout.kind,
         label_column: ds.layout.label.clone(),
-        score_columns: needed_columns(&ds.layout)[1..].to_vec(),
+        score_columns: match &ds.layout.scores {
+            Scores::Columns(c) => c.clone(),
+            Scores::List(c) => vec![c.clone()],
+        },
         detected: ds.layout.detected.clone(),
         by: ds.opts.by.clone(),
+        targets: ds.layout.targets.as_ref().map(|t| t.columns()),
     }
 }
 

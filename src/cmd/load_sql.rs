@@ -45,6 +45,7 @@ pub fn load_sums<T>(
         score_columns: s.score_columns.clone(),
         detected: Vec::new(),
         by: None,
+        targets: None,
     };
     let (spec, extra) = plan(&input, &s.classes)?;
     let partial = sums

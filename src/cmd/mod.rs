@@ -83,6 +83,7 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
             label,
             scores,
             mode: a.mode.map(Into::into),
+            targets: a.targets.clone(),
         },
         positive: a.positive.clone(),
         background: a.background,
@@ -240,6 +241,7 @@ pub fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<En
         terms: Vec::new(),
         tails: false,
         calib: true,
+        multilabel: input.targets.is_some(),
     })
 }
 
@@ -339,6 +341,7 @@ pub fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
         alpha_convention: alpha_convention(d.mode, alpha),
         by: d.by.clone(),
         warnings: warnings(l, p),
+        targets: d.targets.clone(),
     }
 }
 

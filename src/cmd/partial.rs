@@ -58,6 +58,12 @@ fn compute_with(
     let opts = input_options_by(&a.input, &a.by)?;
     let ds = Dataset::open(&opts)?;
     check(&ds)?;
+    if let Some(t) = &ds.layout.targets {
+        bail!(
+            "the targets are multi-label ({}), and a partial result holds the sums of one label per row (no co-occurrence counts); run flcli stats, compare or recommend on the files themselves (they read many files in one run)",
+            crate::text::escape(&t.columns().join(", "))
+        );
+    }
     let input = super::load::describe(&ds);
     note_detection(&input, g);
     let k = ds.classes.len();

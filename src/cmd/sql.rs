@@ -65,6 +65,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         terms,
         tails: true,
         calib: true,
+        multilabel: false,
     };
     let sums_spec = SumsSpec {
         flcli_sums: SUMS_VERSION,
@@ -123,6 +124,7 @@ fn flags(a: &SqlArgs) -> ColumnFlags {
         label: a.label.clone(),
         scores,
         mode: a.mode.map(Into::into),
+        targets: None,
     }
 }
 
@@ -152,6 +154,13 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             max_line: crate::input::line_cap::DEFAULT_MAX_LINE,
             class_names: None,
         })?;
+        if let Some(t) = &ds.layout.targets {
+            bail!(
+                "{}: the targets are multi-label ({}), and flcli sql sums one label per row; run flcli stats (or flcli partial and merge) on the files instead",
+                crate::text::escape(&like.display().to_string()),
+                t.columns().join(", ")
+            );
+        }
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }
     let missing: Vec<&str> = [

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 pub struct Pairs {
     /// `(a << 32 | b)` → rows holding both classes.
     counts: HashMap<u64, u64>,
+    /// Rows with more than one positive class.
+    pub several: u64,
 }
 
 impl Pairs {
@@ -22,6 +24,7 @@ impl Pairs {
         // Most rows hold one or two positives: no list is built for them.
         let Some(first) = pos.next() else { return };
         let rest: Vec<usize> = pos.collect();
+        self.several += !rest.is_empty() as u64;
         for (i, &a) in std::iter::once(&first).chain(&rest).enumerate() {
             for &b in &rest[i..] {
                 self.add(a as u32, b as u32, 1);
@@ -36,6 +39,7 @@ impl Pairs {
 
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &Pairs) {
+        self.several += other.several;
         for (&k, &n) in &other.counts {
             *self.counts.entry(k).or_insert(0) += n;
         }

@@ -26,6 +26,9 @@ pub struct EngineSpec {
     pub terms: Vec<Term>,
     /// Whether to keep fine p_t histograms for cumulative-loss curves.
     pub tails: bool,
+    /// Multi-label targets (sigmoid mode, several positive classes per row):
+    /// the reports add label cardinality and co-occurrence.
+    pub multilabel: bool,
     /// Whether to keep the calibration bins (stats, recommend, compare --plot):
     /// the binary / sigmoid path skips them otherwise.
     pub calib: bool,

@@ -82,17 +82,19 @@ pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
 /// Positions in `schema` of the columns a pass reads (label, scores, `--by`),
 /// for a reader that projects.
 pub fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<usize>> {
-    let mut names = vec![dec.label_col];
+    let mut names = dec
+        .targets
+        .map_or(vec![dec.label_col.to_string()], |t| t.columns());
     match dec.scores {
-        Scores::Columns(c) => names.extend(c.iter().map(|c| c.as_str())),
-        Scores::List(c) => names.push(c),
+        Scores::Columns(c) => names.extend(c.iter().cloned()),
+        Scores::List(c) => names.push(c.clone()),
     }
-    names.extend(dec.by);
+    names.extend(dec.by.map(String::from));
     names
         .into_iter()
         .map(|n| {
             schema
-                .index_of(n)
+                .index_of(&n)
                 .map_err(|_| anyhow!("{}: has no column {n:?}", src.display()))
         })
         .collect()
@@ -225,7 +227,7 @@ pub(super) fn shown(a: &ArrayRef, i: usize) -> String {
 type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
 
 /// Offsets and values (as f64) of a list-like array.
-fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
+pub(super) fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
     Ok(match a.data_type() {
         DataType::List(_) => {
             let l = a.as_list::<i32>();
@@ -353,10 +355,18 @@ fn decode(
             }
         }
     }
-    let labels = rb
-        .column_by_name(&names[0])
-        .expect("checked by accumulate_at");
-    let (codes, label_fails) = label_codes(labels, src, dec)?;
+    let (codes, label_fails) = match dec.targets {
+        Some(t) => super::targets::arrow_targets(rb, t, src, dec, &mut batch.targets)?,
+        None => {
+            let labels = rb
+                .column_by_name(&names[0])
+                .expect("checked by accumulate_at");
+            let (codes, fails) = label_codes(labels, src, dec)?;
+            let col = dec.label_col.to_string();
+            let fails = fails.into_iter().map(|(i, f)| (i, col.clone(), f));
+            (codes, fails.collect())
+        }
+    };
     if label_fails.is_empty() && bad.is_empty() && dec.batch_is_valid(&batch.scores) {
         // The common case: nothing to report, so no row-by-row checks.
         batch.labels.extend_from_slice(&codes);
@@ -366,8 +376,8 @@ fn decode(
     // Row by row, label first: the first invalid value in row order is the one reported.
     for (i, mut code) in codes.into_iter().enumerate() {
         let at = at(i);
-        if let Some((_, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
-            dec.invalid(src, at, dec.label_col, &value, reason, problem, acc)?;
+        if let Some((_, col, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
+            dec.invalid(src, at, &col, &value, reason, problem, acc)?;
         } else if code != SKIPPED {
             if let Some((j, reason, value)) = bad.get(&i) {
                 let problem = match reason {

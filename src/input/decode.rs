@@ -41,6 +41,8 @@ pub struct Decoder<'a> {
     pub label_col: &'a str,
     /// Where the scores are.
     pub scores: &'a Scores,
+    /// Multi-label targets, if any.
+    pub targets: Option<&'a super::Targets>,
     /// Score column names, one per score (a list column is shown as `col[i]`).
     pub score_cols: Vec<String>,
     /// CSV delimiter.
@@ -66,6 +68,7 @@ impl<'a> Decoder<'a> {
             skip: ds.opts.skip_invalid,
             label_col: &ds.layout.label,
             scores: &ds.layout.scores,
+            targets: ds.layout.targets.as_ref(),
             score_cols,
             delimiter: ds.opts.delimiter,
             by: ds.opts.by.as_deref(),

@@ -5,6 +5,7 @@ use super::detect_names::{
     columns_found, find_ci, group_classes, kind_of_prefix, score_groups, suggest, LABEL_NAMES,
     LIST_LOGIT_NAMES, LIST_PROB_NAMES, LOGIT_NAMES, PROB_NAMES, WEAK_PROB_NAMES,
 };
+pub use super::targets::Targets;
 use crate::model::{Mode, ScoreKind};
 use anyhow::{bail, Result};
 
@@ -63,6 +64,8 @@ pub struct ColumnFlags {
     pub scores: Option<(ScoreKind, Selector)>,
     /// `--mode`.
     pub mode: Option<Mode>,
+    /// `--targets`: multi-label 0/1 target columns (a comma list or a glob).
+    pub targets: Option<String>,
 }
 
 /// A score column selector from the command line.
@@ -89,10 +92,20 @@ pub struct Layout {
     pub classes: Option<Vec<String>>,
     /// What was detected rather than given, for the stderr note.
     pub detected: Vec<String>,
+    /// Multi-label targets (sigmoid mode), if the label is not one class per row.
+    pub targets: Option<Targets>,
 }
 
-/// Picks label, scores and mode from the columns and the user's flags.
+/// Picks label (or multi-label targets), scores and mode from the columns and the user's flags.
 pub fn detect(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
+    match &flags.targets {
+        Some(sel) => super::targets::target_columns(cols, flags, sel, detect_one),
+        None => super::targets::list_label(cols, flags, detect_one(cols, flags)?),
+    }
+}
+
+/// Detection with one label column.
+fn detect_one(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
     let mut detected = Vec::new();
     let label = match &flags.label {
         Some(l) => {
@@ -177,6 +190,7 @@ pub fn detect(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
         scores,
         classes,
         detected,
+        targets: None,
     })
 }
 

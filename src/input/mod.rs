@@ -28,12 +28,13 @@ pub mod reader;
 pub mod record;
 pub mod source;
 pub mod split;
+pub mod targets;
 mod thrift;
 
 use crate::engine::{schedule, EngineSpec, Partial};
 use crate::model::Loc;
 use anyhow::{bail, Result};
-pub use detect::{ColumnFlags, Layout, Scores, Selector};
+pub use detect::{ColumnFlags, Layout, Scores, Selector, Targets};
 pub use labels::LabelMap;
 pub use reader::{Format, Span};
 pub use source::Source;
@@ -330,6 +331,9 @@ impl Dataset {
 /// The columns a layout reads.
 pub fn needed_columns(layout: &Layout) -> Vec<String> {
     let mut v = vec![layout.label.clone()];
+    if let Some(t) = &layout.targets {
+        v = t.columns();
+    }
     match &layout.scores {
         Scores::Columns(c) => v.extend(c.iter().cloned()),
         Scores::List(c) => v.push(c.clone()),

@@ -269,6 +269,12 @@ impl Reader for NumpyFile {
         _columns: &[Column],
         opts: &InputOptions,
     ) -> Result<()> {
+        if let Some(t) = &layout.targets {
+            bail!(
+                "{shown}: multi-label targets ({}) are read from Parquet, Arrow IPC, JSON Lines or CSV; save the (N, K) 0/1 targets next to the scores in one of those (one column per class, or a list of class ids)",
+                t.columns().join(", ")
+            );
+        }
         let arrays = self.arrays(shown, opts)?;
         self.plan = Some(Plan::new(shown, arrays, layout, opts)?);
         Ok(())

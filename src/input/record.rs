@@ -6,8 +6,8 @@ use super::decode::Decoder;
 use super::Source;
 use crate::engine::kernel::Batch;
 use crate::engine::Partial;
-use crate::model::SKIPPED;
 use crate::model::{Loc, SkipReason};
+use crate::model::{MULTI, SKIPPED};
 use anyhow::Result;
 
 /// Positions of the needed columns in one CSV file's header.
@@ -19,6 +19,8 @@ pub struct CsvIndex {
     pub label: usize,
     /// Score fields, in class order.
     pub scores: Vec<usize>,
+    /// Multi-label 0/1 target fields, in class order (empty: one label per row).
+    pub targets: Vec<usize>,
     /// The `--by` field, if any.
     pub by: Option<usize>,
 }
@@ -83,6 +85,7 @@ pub struct Rows<'d, 'a> {
     idx: CsvIndex,
     batch: Batch,
     row: Vec<f64>,
+    target: Vec<u8>,
     groups: Vec<usize>,
 }
 
@@ -94,6 +97,7 @@ impl<'d, 'a> Rows<'d, 'a> {
             idx: idx.clone(),
             batch: Batch::default(),
             row: vec![0f64; dec.spec.width()],
+            target: vec![0u8; idx.targets.len()],
             groups: Vec::new(),
         }
     }
@@ -109,9 +113,26 @@ impl<'d, 'a> Rows<'d, 'a> {
     ) -> Result<()> {
         acc.rows_read += 1;
         let at = Loc::Line(line);
-        let code = parse_record(rec, &self.idx, at, src, self.dec, acc, &mut self.row)?;
+        let code = if self.idx.targets.is_empty() {
+            parse_record(rec, &self.idx, at, src, self.dec, acc, &mut self.row)?
+        } else {
+            self.target.fill(0);
+            match super::targets::csv_targets(
+                rec,
+                &self.idx,
+                at,
+                src,
+                self.dec,
+                acc,
+                &mut self.target,
+            )? {
+                SKIPPED => SKIPPED,
+                _ => parse_scores(rec, &self.idx, MULTI, at, src, self.dec, acc, &mut self.row)?,
+            }
+        };
         self.batch.labels.push(code);
         self.batch.scores.extend_from_slice(&self.row);
+        self.batch.targets.extend_from_slice(&self.target);
         if let Some(b) = self.idx.by {
             // A ragged line may lack the field: it is counted as skipped in the group "(null)".
             let key = (b < rec.count()).then(|| String::from_utf8_lossy(rec.field(b)));
@@ -135,6 +156,7 @@ impl<'d, 'a> Rows<'d, 'a> {
         self.dec.sink(&self.batch, groups, acc);
         self.batch.labels.clear();
         self.batch.scores.clear();
+        self.batch.targets.clear();
         self.groups.clear();
     }
 }
@@ -202,6 +224,21 @@ fn parse_record(
     if code == SKIPPED {
         return Ok(code);
     }
+    parse_scores(rec, idx, code, at, src, dec, acc, row)
+}
+
+/// The record's score fields into `row`, checked: `code`, or [`SKIPPED`].
+#[allow(clippy::too_many_arguments)]
+fn parse_scores(
+    rec: &impl Fields,
+    idx: &CsvIndex,
+    code: i32,
+    at: Loc,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+    row: &mut [f64],
+) -> Result<i32> {
     for (j, &c) in idx.scores.iter().enumerate() {
         let raw = rec.field(c);
         match parse_f64(raw) {

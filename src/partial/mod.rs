@@ -125,6 +125,7 @@ impl Spec {
                 .collect::<Result<_>>()?,
             tails: self.tails,
             calib: self.calib,
+            multilabel: false,
         })
     }
 
@@ -173,6 +174,7 @@ pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
     out.rows_used = p.rows_used;
     out.rows_ignored = p.rows_ignored;
     out.background_rows = p.background_rows;
+    out.pairs = p.pairs.clone();
     out.skipped = p.skipped.clone();
     out.group_skipped = p.group_skipped;
     out.copies = p.copies;

@@ -36,6 +36,8 @@ pub const STATS_COLUMNS: &[&str] = &[
     "effective_number",
     "weight_inverse_frequency",
     "weight_effective_number",
+    "positive_rate",
+    "label_cardinality",
 ];
 
 /// `flcli compare` / `recommend --output csv` columns.
@@ -196,6 +198,21 @@ fn stats(rows: &mut Rows, r: &StatsReport) {
                 num(im.weights.effective_number.get(i).copied().flatten()),
             ),
         ]);
+        if let Some(ml) = &im.multilabel {
+            let last = rows.0.len() - 1;
+            let rate = ml.positive_rate.get(i).copied().flatten();
+            rows.0[last].push(("positive_rate", num(rate)));
+        }
+    }
+    // Multi-label: the most frequent pairs of co-occurring classes.
+    for (i, p) in im.multilabel.iter().flat_map(|m| &m.top_pairs).enumerate() {
+        rows.push(vec![
+            ("section", "pair".into()),
+            ("index", i.to_string()),
+            ("name", name_cell(&format!("{} & {}", p.a, p.b))),
+            ("count", p.rows.to_string()),
+            ("count_share", num(p.share)),
+        ]);
     }
     let last = r.buckets.len().saturating_sub(1);
     for (i, b) in r.buckets.iter().enumerate() {
@@ -222,6 +239,10 @@ fn stats(rows: &mut Rows, r: &StatsReport) {
         ("ce_mean", num(t.ce_mean)),
         ("focal_sum", f(t.focal_sum)),
         ("focal_mean", num(t.focal_mean)),
+        (
+            "label_cardinality",
+            num(im.multilabel.as_ref().and_then(|m| m.label_cardinality)),
+        ),
     ]);
 }
 

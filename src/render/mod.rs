@@ -6,6 +6,7 @@ pub mod compare_table;
 pub mod csv;
 pub mod html;
 pub mod markdown;
+pub mod multilabel;
 pub mod plot;
 pub mod recommend_table;
 pub mod table;

@@ -188,6 +188,13 @@ fn stats(r: &StatsReport, style: Style) -> String {
         let _ = writeln!(out, "positive / negative elements = {}", human(Some(pn)));
     }
     out.push('\n');
+    if let Some(ml) = &im.multilabel {
+        multilabel(
+            &mut out,
+            style,
+            &super::multilabel::view(ml, &r.input.class_names, &im.counts),
+        );
+    }
 
     let _ = writeln!(out, "{}", title(style, "Loss per class"));
     let mut t = new_table(
@@ -271,4 +278,30 @@ fn compare(r: &CompareReport, style: Style) -> String {
 
 fn recommend(r: &RecommendReport, style: Style) -> String {
     super::recommend_table::render(r, style)
+}
+
+/// The multi-label part of the imbalance section.
+fn multilabel(out: &mut String, style: Style, v: &super::multilabel::View) {
+    use super::multilabel::rate;
+    let _ = writeln!(out, "{}", title(style, "Multi-label targets"));
+    let mut t = new_table(style, &v.rate_header);
+    for (name, n, r) in &v.rates {
+        t.add_row(vec![cell_name(name, 24), n.to_string(), rate(*r)]);
+    }
+    let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "{}", v.summary);
+    if !v.pairs.is_empty() {
+        let _ = writeln!(out, "{}", v.pairs_caption);
+        let mut t = new_table(style, &v.pair_header);
+        for (a, b, n, s) in &v.pairs {
+            t.add_row(vec![
+                cell_name(a, 24),
+                cell_name(b, 24),
+                n.to_string(),
+                rate(*s),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    out.push('\n');
 }

@@ -77,6 +77,9 @@ pub struct InputInfo {
     /// that are hard 0/1 predictions rather than probabilities.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Multi-label targets: the 0/1 target columns, or the list column of class ids; null otherwise.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
 }
 
 /// Loss settings.
@@ -163,8 +166,39 @@ pub struct Imbalance {
     pub positive_negative_ratio: Num,
     /// Sigmoid: positive rows per class.
     pub positives_per_class: Option<Vec<u64>>,
-    /// Sigmoid: background rows.
+    /// Sigmoid: background rows (multi-label: rows with no positive class).
     pub background_rows: Option<u64>,
+    /// Multi-label targets only: positive rates, label cardinality, co-occurrence.
+    #[serde(default)]
+    pub multilabel: Option<MultiLabel>,
+}
+
+/// How the positive classes of multi-label rows spread and co-occur.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct MultiLabel {
+    /// Per class, in class order: rows where the class is positive / rows used.
+    pub positive_rate: Vec<Num>,
+    /// Label cardinality: positive classes per used row, on average.
+    pub label_cardinality: Num,
+    /// Rows with more than one positive class.
+    pub rows_with_several: u64,
+    /// Distinct pairs of classes positive together in some row.
+    pub pairs_seen: u64,
+    /// The most frequent pairs (at most 10), most frequent first, ties by class order.
+    pub top_pairs: Vec<PairCount>,
+}
+
+/// Rows in which two classes are both positive.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct PairCount {
+    /// The first class (the earlier one in class order).
+    pub a: String,
+    /// The second class.
+    pub b: String,
+    /// Rows where both are positive.
+    pub rows: u64,
+    /// rows / rows used.
+    pub share: Num,
 }
 
 /// One difficulty bucket of p_t.

@@ -99,6 +99,7 @@ impl SumsSpec {
             terms: self.terms.iter().map(|&t| t.into()).collect(),
             tails: true,
             calib: true,
+            multilabel: false,
         }
     }
 

@@ -306,6 +306,7 @@ fn units(file: &Path, d: &Data) -> usize {
             label: Some("label".into()),
             scores: Some((kind, sel)),
             mode: None,
+            targets: None,
         },
         positive: None,
         background: -1,

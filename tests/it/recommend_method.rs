@@ -76,6 +76,7 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
         positive_negative_ratio: Some(pos_per_neg),
         positives_per_class: None,
         background_rows: None,
+        multilabel: None,
     }
 }
 

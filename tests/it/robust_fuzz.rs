@@ -323,6 +323,7 @@ proptest! {
                 (kind, if many { Selector::Many(c) } else { Selector::One(c) })
             }),
             mode,
+            targets: None,
         };
         if let Ok(l) = detect(&cols, &flags) {
             // A layout names columns that exist, and binary has exactly one score column.

@@ -167,6 +167,34 @@ pub fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, beta: f64,
         "Suggested class weights, normalised to sum to the number of classes; effective number with β = {beta}."
     );
     table(out, &caption, &header, &rows, None);
+    if let Some(ml) = &im.multilabel {
+        multilabel(
+            out,
+            &crate::render::multilabel::view(ml, &input.class_names, &im.counts),
+            h + 1,
+        );
+    }
+}
+
+/// The multi-label part of the imbalance section.
+fn multilabel(out: &mut String, v: &crate::render::multilabel::View, h: u8) {
+    heading(out, h, "Multi-label targets");
+    let _ = writeln!(out, "<p>{}</p>", esc(&v.summary));
+    let rows: Vec<Vec<Cell>> = v
+        .rates
+        .iter()
+        .map(|(name, n, r)| vec![text(name.clone()), count(*n), share(*r)])
+        .collect();
+    let caption = "Positive rate per class: rows where the class is positive / rows used.";
+    table(out, caption, &v.rate_header, &rows, None);
+    if !v.pairs.is_empty() {
+        let rows: Vec<Vec<Cell>> = v
+            .pairs
+            .iter()
+            .map(|(a, b, n, s)| vec![text(a.clone()), text(b.clone()), count(*n), share(*s)])
+            .collect();
+        table(out, &v.pairs_caption, &v.pair_header, &rows, None);
+    }
 }
 
 /// CE and focal loss per class.

@@ -70,6 +70,12 @@ pub(super) fn stats(r: &StatsReport, title: &str) -> String {
         let _ = writeln!(out, "- positive / negative elements {}", human(Some(pn)));
     }
     out.push('\n');
+    if let Some(ml) = &im.multilabel {
+        multilabel(
+            &mut out,
+            &crate::render::multilabel::view(ml, &r.input.class_names, &im.counts),
+        );
+    }
 
     out.push_str("### Loss per class\n\n");
     let rows: Vec<Vec<String>> = r
@@ -171,4 +177,26 @@ pub(super) fn stats(r: &StatsReport, title: &str) -> String {
         ]],
     );
     out
+}
+
+/// The multi-label part of the imbalance section.
+fn multilabel(out: &mut String, v: &crate::render::multilabel::View) {
+    use crate::render::multilabel::rate;
+    out.push_str("### Multi-label targets\n\n");
+    let _ = writeln!(out, "{}\n", md(&v.summary));
+    let rows: Vec<Vec<String>> = v
+        .rates
+        .iter()
+        .map(|(name, n, r)| vec![md(name), n.to_string(), rate(*r)])
+        .collect();
+    table(out, &v.rate_header, &rows);
+    if !v.pairs.is_empty() {
+        let _ = writeln!(out, "{}\n", md(&v.pairs_caption));
+        let rows: Vec<Vec<String>> = v
+            .pairs
+            .iter()
+            .map(|(a, b, n, s)| vec![md(a), md(b), n.to_string(), rate(*s)])
+            .collect();
+        table(out, &v.pair_header, &rows);
+    }
 }
