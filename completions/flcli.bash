@@ -109,7 +109,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__compare)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --targets --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --variant --plot --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,10 @@ _flcli() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --targets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -565,7 +569,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__partial)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --targets --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --gamma --variant --by --max-groups --out --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -588,6 +592,10 @@ _flcli() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --targets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -724,7 +732,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__recommend)
-            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -o -q -j -h --input-format --delimiter --mode --label --targets --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --max-easy-grad-share --min-easy-grad-share --max-easy-loss-share --min-imbalance --max-ece --calibration-gamma --cb-min-count --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,6 +755,10 @@ _flcli() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --targets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1058,7 +1070,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__stats)
-            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
+            opts="-d -g -a -o -q -j -h --input-format --delimiter --mode --label --targets --prob --probs --logit --logits --positive --background --ignore-index --skip-invalid --labels-npy --class-names --channels-last --max-line-bytes --eps --buckets --easy --beta --gamma --alpha --by --max-groups --output --json --out --fail-if --color --quiet --threads --help"
             if [[ ${cur} == -* ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1093,10 @@ _flcli() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --targets)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,6 +52,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand stats" -l mode -d 'binary, s
 softmax\t'One true class per row, K score columns forming a distribution'
 sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand stats" -l targets -d 'Multi-label: one 0/1 target column per class, a comma list or a glob (\'y_*\'), in place of a label column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l prob -d 'Binary: the probability column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand stats" -l logit -d 'Binary: the logit column' -r
@@ -97,6 +98,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand compare" -l mode -d 'binary,
 softmax\t'One true class per row, K score columns forming a distribution'
 sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand compare" -l targets -d 'Multi-label: one 0/1 target column per class, a comma list or a glob (\'y_*\'), in place of a label column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l prob -d 'Binary: the probability column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand compare" -l logit -d 'Binary: the logit column' -r
@@ -144,6 +146,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l mode -d 'binar
 softmax\t'One true class per row, K score columns forming a distribution'
 sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l targets -d 'Multi-label: one 0/1 target column per class, a comma list or a glob (\'y_*\'), in place of a label column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l prob -d 'Binary: the probability column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand recommend" -l logit -d 'Binary: the logit column' -r
@@ -193,6 +196,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand partial" -l mode -d 'binary,
 softmax\t'One true class per row, K score columns forming a distribution'
 sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l label -d 'The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category' -r
+complete -c flcli -n "__fish_flcli_using_subcommand partial" -l targets -d 'Multi-label: one 0/1 target column per class, a comma list or a glob (\'y_*\'), in place of a label column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l prob -d 'Binary: the probability column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l probs -d 'Multi-class probability columns: a comma list, a glob (\'p_*\'), or one list column' -r
 complete -c flcli -n "__fish_flcli_using_subcommand partial" -l logit -d 'Binary: the logit column' -r

@@ -17,6 +17,7 @@ _REPEATED = {"variant", "fail_if"}
 # partial results refuses them.
 _READ_ONLY = {
     "label",
+    "targets",
     "prob",
     "probs",
     "logit",
