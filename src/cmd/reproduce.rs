@@ -80,6 +80,7 @@ fn compare_command(
         (info.format != "partial").then(|| info.mode.as_str().into()),
     );
     flag("--label", input.label.clone());
+    flag("--targets", input.targets.clone());
     flag("--prob", input.prob.clone());
     flag("--probs", input.probs.clone());
     flag("--logit", input.logit.clone());
@@ -143,7 +144,7 @@ fn compare_command(
 /// `logits` (or `probs`) as a float64 tensor, (N,) in binary mode and (N, K)
 /// otherwise, and `targets`: the 0/1 labels (binary), the class indices
 /// (softmax) or the one-hot (N, K) targets with all-zero background rows
-/// (sigmoid); rows with the ignore index left out.
+/// (sigmoid; multi-label: the multi-hot targets); rows with the ignore index left out.
 fn pytorch(mode: Mode, kind: ScoreKind, v: &Variant, eps: f64) -> String {
     let gamma = match v.kind {
         VariantKind::Flsd53 => "torch.where(p_t < 0.2, 5.0, 3.0)".to_string(),

@@ -21,6 +21,7 @@ mod gates;
 mod golden;
 mod html;
 mod library;
+mod multilabel;
 mod numpy;
 mod output_formats;
 mod partial;
