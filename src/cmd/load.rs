@@ -174,7 +174,7 @@ pub fn load_partials<T>(
         score_columns: h.about.score_columns.clone(),
         detected: h.about.detected.clone(),
         by: opts.by.clone(),
-        targets: None,
+        targets: h.about.targets.clone(),
     };
     let held = h.spec.engine(classes.len())?;
     let (want, extra) = plan(&input, &classes)?;

@@ -58,12 +58,6 @@ fn compute_with(
     let opts = input_options_by(&a.input, &a.by)?;
     let ds = Dataset::open(&opts)?;
     check(&ds)?;
-    if let Some(t) = &ds.layout.targets {
-        bail!(
-            "the targets are multi-label ({}), and a partial result holds the sums of one label per row (no co-occurrence counts); run flcli stats, compare or recommend on the files themselves (they read many files in one run)",
-            crate::text::escape(&t.columns().join(", "))
-        );
-    }
     let input = super::load::describe(&ds);
     note_detection(&input, g);
     let k = ds.classes.len();
@@ -102,6 +96,7 @@ fn compute_with(
                 positive: opts.positive.clone(),
                 background: opts.background,
                 ignore_index: opts.ignore_index,
+                multilabel: spec.multilabel,
             },
             about: About {
                 classes: ds.classes.clone(),
@@ -110,6 +105,7 @@ fn compute_with(
                 detected: input.detected.clone(),
                 files: input.files.clone(),
                 format: input.format.clone(),
+                targets: input.targets.clone(),
             },
         },
         sums,

@@ -64,6 +64,19 @@ impl Pairs {
         v
     }
 
+    /// The counts with class `i` renamed `map[i]` (pairs stay ordered `a < b`).
+    pub fn remap(&self, map: &[usize]) -> Pairs {
+        let mut out = Pairs {
+            several: self.several,
+            ..Pairs::default()
+        };
+        for (a, b, n) in self.sorted() {
+            let (x, y) = (map[a as usize] as u32, map[b as usize] as u32);
+            out.add(x.min(y), x.max(y), n);
+        }
+        out
+    }
+
     /// Number of distinct pairs seen.
     pub fn len(&self) -> usize {
         self.counts.len()

@@ -1,9 +1,9 @@
-//! The partial-result file format (`.flp`), version 1; `docs/partial.md`
+//! The partial-result file format (`.flp`), version 1 (2 for multi-label sums); `docs/partial.md`
 //! describes it for other readers.
 //!
 //! ```text
 //! magic        8 bytes  89 46 4C 50 0D 0A 1A 0A   ("\x89FLP\r\n\x1a\n")
-//! version      u32      1
+//! version      u32      1 (2: multi-label sums)
 //! header_len   u64      length of the header
 //! header       JSON     [`Header`]: spec, class names, provenance
 //! body         sums     see [`write_sums`]
@@ -23,8 +23,11 @@ use anyhow::{bail, Context, Result};
 
 /// The first bytes of every partial file.
 pub const MAGIC: [u8; 8] = *b"\x89FLP\r\n\x1a\n";
-/// The format version written.
+/// The format version written: 1, or 2 for multi-label sums (which add the
+/// co-occurrence counts, see [`write_sums`]).
 pub const VERSION: u32 = 1;
+/// The version of partial files with multi-label sums.
+pub const VERSION_MULTILABEL: u32 = 2;
 /// The most components an exact sum of doubles can need (2098 bits / 53).
 const MAX_PARTS: usize = 48;
 
@@ -40,10 +43,16 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
     p.make_exact();
     let mut out = Vec::with_capacity(64 + header.len() + 16 * p.cells.len());
     out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    let version = if r.header.spec.multilabel {
+        VERSION_MULTILABEL
+    } else {
+        VERSION
+    };
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(&header);
-    write_sums(&mut out, &p);
+    let ml = r.header.spec.multilabel;
+    write_sums(&mut out, &p, ml);
     match &p.groups {
         None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
         Some(g) => {
@@ -53,7 +62,7 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
                 part.make_exact();
                 out.extend_from_slice(&(k.len() as u32).to_le_bytes());
                 out.extend_from_slice(k.as_bytes());
-                write_sums(&mut out, &part);
+                write_sums(&mut out, &part, ml);
             }
         }
     }
@@ -68,8 +77,11 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
 /// per skip reason the count (u64), the number of example locations (u8)
 /// and each as file index (u32), unit (u8: 0 row, 1 line) and position
 /// (u64); then the exact sums of the cells, the tail bins, the calibration
-/// bins and the Brier score, each as a component count (u8) and that many f64.
-fn write_sums(out: &mut Vec<u8>, p: &Partial) {
+/// bins and the Brier score, each as a component count (u8) and that many f64;
+/// multi-label sums (version 2) end with the rows with several positives
+/// (u64), the number of class pairs (u32) and each pair as its two class
+/// indices (u32, the smaller first) and its rows (u64), in class order.
+fn write_sums(out: &mut Vec<u8>, p: &Partial, multilabel: bool) {
     for v in [
         p.rows_read,
         p.rows_used,
@@ -103,6 +115,16 @@ fn write_sums(out: &mut Vec<u8>, p: &Partial) {
         }
     }
     write_expansion(out, &ex.brier);
+    if multilabel {
+        out.extend_from_slice(&p.pairs.several.to_le_bytes());
+        let pairs = p.pairs.sorted();
+        out.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+        for (a, b, n) in pairs {
+            out.extend_from_slice(&a.to_le_bytes());
+            out.extend_from_slice(&b.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
 }
 
 fn write_expansion(out: &mut Vec<u8>, s: &Expansion) {
@@ -134,8 +156,8 @@ fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     }
     let mut r = Reader { b: bytes, at: 8 };
     let version = r.u32()?;
-    if version != VERSION {
-        bail!("format version {version}; this flcli reads version {VERSION}");
+    if version != VERSION && version != VERSION_MULTILABEL {
+        bail!("format version {version}; this flcli reads versions {VERSION} and {VERSION_MULTILABEL}");
     }
     if bytes.len() < 8 + 4 + 8 + 4 {
         bail!("truncated: {} bytes", bytes.len());
@@ -150,6 +172,12 @@ fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     let len = r.check_len(len, 1)?;
     let header: Header =
         serde_json::from_slice(r.take(len)?).context("its header is not valid JSON")?;
+    if (version == VERSION_MULTILABEL) != header.spec.multilabel {
+        bail!(
+            "format version {version} with a header that says multilabel = {}",
+            header.spec.multilabel
+        );
+    }
     Ok((header, r))
 }
 
@@ -323,6 +351,19 @@ impl Reader<'_> {
         let calib = self.expansions(3 * p.calib.len())?;
         let brier = self.expansion()?;
         p.set_exact(cells, tails, calib, brier);
+        if spec.multilabel {
+            p.pairs.several = self.u64()?;
+            for _ in 0..self.len(16)? {
+                let (a, b, n) = (self.u32()?, self.u32()?, self.u64()?);
+                if a >= b || b as usize >= spec.classes {
+                    bail!(
+                        "a class pair ({a}, {b}) outside the {} classes",
+                        spec.classes
+                    );
+                }
+                p.pairs.add(a, b, n);
+            }
+        }
         Ok(p)
     }
 }

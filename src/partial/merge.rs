@@ -112,6 +112,7 @@ impl Merger {
         h.label_column = about[0].label_column.clone();
         h.detected = about[0].detected.clone();
         h.format = format;
+        h.targets = about[0].targets.clone();
         h.files = self.files;
         PartialResult {
             header: self.header,
@@ -144,7 +145,12 @@ fn check_same(a: &Spec, an: &str, b: &Spec, bn: &str) -> Result<()> {
     fn show<T: serde::Serialize>(v: &T) -> String {
         serde_json::to_string(v).unwrap_or_default()
     }
-    let diffs: [(&str, String, String); 12] = [
+    let diffs: [(&str, String, String); 13] = [
+        (
+            "multi-label targets",
+            show(&a.multilabel),
+            show(&b.multilabel),
+        ),
         ("the mode", show(&a.mode), show(&b.mode)),
         ("the score kind", show(&a.score_kind), show(&b.score_kind)),
         ("--eps", show(&a.eps), show(&b.eps)),
@@ -211,6 +217,7 @@ fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) ->
     out.rows_used = p.rows_used;
     out.rows_ignored = p.rows_ignored;
     out.background_rows = p.background_rows;
+    out.pairs = p.pairs.remap(map);
     out.skipped = p.skipped.clone();
     out.group_skipped = p.group_skipped;
     out.copies = p.copies;

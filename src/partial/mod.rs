@@ -44,6 +44,10 @@ pub struct Spec {
     pub background: i64,
     /// `--ignore-index`.
     pub ignore_index: i64,
+    /// Multi-label targets: the sums also hold the co-occurrence counts
+    /// (absent from the header of one-label-per-row partials).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multilabel: bool,
 }
 
 /// What the partial says about its rows (carried into reports; not compared on merge).
@@ -61,6 +65,9 @@ pub struct About {
     pub files: Vec<String>,
     /// "parquet", "csv" or "mixed".
     pub format: String,
+    /// Multi-label: the target columns (a list column once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<String>>,
 }
 
 /// The header of a partial file, stored as JSON.
@@ -125,7 +132,7 @@ impl Spec {
                 .collect::<Result<_>>()?,
             tails: self.tails,
             calib: self.calib,
-            multilabel: false,
+            multilabel: self.multilabel,
         })
     }
 

@@ -428,17 +428,99 @@ fn targets_line_up_with_the_scores_by_suffix_or_fail_naming_both_lists() {
 }
 
 #[test]
-fn partial_and_sql_refuse_multilabel_targets() {
+fn partials_carry_the_multilabel_sums_and_merge_exactly_and_sql_refuses() {
     let w = Workdir::new();
-    let out = w.path("m.flp");
-    let e = fails(crate::support::flcli().args([
-        "partial".as_ref(),
-        fixture("multilabel.parquet").as_os_str(),
+    let run = |args: &[&std::ffi::OsStr]| crate::support::ok(crate::support::flcli().args(args));
+    let (pq, csv) = (fixture("multilabel.parquet"), fixture("multilabel.csv"));
+    let (a, b, m) = (w.path("a.flp"), w.path("b.flp"), w.path("m.flp"));
+    let by = ["--by".as_ref(), "split".as_ref()];
+    run(&[
+        &[
+            "partial".as_ref(),
+            pq.as_os_str(),
+            "-o".as_ref(),
+            a.as_os_str(),
+        ],
+        &by[..],
+    ]
+    .concat());
+    let targets = ["--targets".as_ref(), "y_*".as_ref()];
+    run(&[
+        &[
+            "partial".as_ref(),
+            csv.as_os_str(),
+            "-o".as_ref(),
+            b.as_os_str(),
+        ],
+        &targets[..],
+        &by[..],
+    ]
+    .concat());
+    run(&[
+        "merge".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
         "-o".as_ref(),
-        out.as_os_str(),
+        m.as_os_str(),
+    ]);
+    let strip = |mut v: serde_json::Value| {
+        v["input"] = serde_json::Value::Null;
+        for g in v["groups"].as_array_mut().expect("groups") {
+            g["input"] = serde_json::Value::Null;
+        }
+        v
+    };
+    let merged = strip(json_value(
+        "stats",
+        &[m.as_os_str(), "--by".as_ref(), "split".as_ref()],
+    ));
+    // The CSV holds the rows of the JSON Lines copy, as 0/1 target columns.
+    let jl = fixture("multilabel.jsonl");
+    let direct = strip(json_value(
+        "stats",
+        &[
+            pq.as_os_str(),
+            jl.as_os_str(),
+            "--by".as_ref(),
+            "split".as_ref(),
+        ],
+    ));
+    assert!(merged["imbalance"]["multilabel"]["top_pairs"][0]["rows"] == 580);
+    assert_eq!(merged, direct);
+    let one = stats(&[m.as_os_str()]);
+    assert_eq!(
+        one.input.targets.as_deref(),
+        Some(&["labels".to_string()][..])
+    );
+    // One label per row and multi-label sums do not merge.
+    let s = w.path("s.flp");
+    let sig = fixture("sigmoid.parquet");
+    let c = w.path("c.flp");
+    run(&[
+        "partial".as_ref(),
+        pq.as_os_str(),
+        "-o".as_ref(),
+        c.as_os_str(),
+    ]);
+    let sigmoid = ["--mode".as_ref(), "sigmoid".as_ref()];
+    run(&[
+        &[
+            "partial".as_ref(),
+            sig.as_os_str(),
+            "-o".as_ref(),
+            s.as_os_str(),
+        ],
+        &sigmoid[..],
+    ]
+    .concat());
+    let e = fails(crate::support::flcli().args([
+        "merge".as_ref(),
+        c.as_os_str(),
+        s.as_os_str(),
+        "-o".as_ref(),
+        w.path("x.flp").as_os_str(),
     ]));
-    assert_mentions(&e, &["multi-label", "labels", "flcli stats"]);
-    assert!(!out.exists());
+    assert_mentions(&e, &["multi-label targets", "different settings"]);
     let e = fails(crate::support::flcli().args([
         "sql".as_ref(),
         "--dialect".as_ref(),
