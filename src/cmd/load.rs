@@ -300,6 +300,7 @@ fn check_partial_flags(opts: &InputOptions, spec: &crate::partial::Spec, name: &
     let c = &opts.columns;
     for (flag, given) in [
         ("--label", c.label.is_some()),
+        ("--targets", c.targets.is_some()),
         ("--prob/--probs/--logit/--logits", c.scores.is_some()),
         ("--mode", c.mode.is_some()),
         ("--input-format", opts.format.is_some()),

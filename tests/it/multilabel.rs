@@ -492,6 +492,8 @@ fn partials_carry_the_multilabel_sums_and_merge_exactly_and_sql_refuses() {
         one.input.targets.as_deref(),
         Some(&["labels".to_string()][..])
     );
+    let e = stats_err(&[m.as_os_str(), "--targets".as_ref(), "y_*".as_ref()]);
+    assert_mentions(&e, &["--targets", "partial result"]);
     // One label per row and multi-label sums do not merge.
     let s = w.path("s.flp");
     let sig = fixture("sigmoid.parquet");
