@@ -127,9 +127,10 @@ pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> Stri
             "*"
         };
         ctes.push(format!(
-            "flcli_l{} AS (\n  SELECT {star},\n{}\n  FROM {from}\n)",
+            "flcli_l{} AS (\n  SELECT {star},\n{}\n  FROM {from}{}\n)",
             i + 1,
-            cols.join(",\n")
+            cols.join(",\n"),
+            d.step_fence()
         ));
     }
     let last = format!("flcli_l{}", layers.len());

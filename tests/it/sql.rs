@@ -1,7 +1,8 @@
 //! `flcli sql`: the generated query, run in DuckDB and DataFusion on every
 //! fixture layout, gives the sums of a direct pass (counts exact, every float
-//! within 1e-12 relative); the Trino, BigQuery, PostgreSQL and Spark queries
-//! parse with sqlglot; the query of each dialect is a reviewed snapshot.
+//! within 1e-12 relative), and so does the Spark SQL query in a local Spark
+//! session and the PostgreSQL query in a throwaway PostgreSQL server; the
+//! Trino, BigQuery and PostgreSQL queries parse with sqlglot; the query of each dialect is a reviewed snapshot.
 //!
 //! The engines run in Python (tests/sql/run_sql.py) from the venv whose
 //! python `FLCLI_SQL_PYTHON` names (.ci/run creates it). Without it the
@@ -261,8 +262,9 @@ fn duckdb_and_datafusion_give_the_sums_of_a_direct_pass() {
     }
 }
 
-#[test]
-fn spark_runs_the_spark_dialect_with_the_sums_of_a_direct_pass() {
+/// Runs every case's query for `engine` in one session of run_sql.py (a JVM or a
+/// database server starts once) and checks each sums table against a direct pass.
+fn run_jobs(engine: &str) {
     let Some(py) = python() else { return };
     let w = Workdir::new();
     let mut jobs = String::new();
@@ -270,10 +272,10 @@ fn spark_runs_the_spark_dialect_with_the_sums_of_a_direct_pass() {
     for (i, c) in CASES.iter().enumerate() {
         let file = fixture(c.file);
         let q = w.write(
-            &format!("spark{i}.sql"),
-            sql("spark", "preds", &file, c.flags),
+            &format!("{engine}{i}.sql"),
+            sql(engine, "preds", &file, c.flags),
         );
-        let res = w.path(&format!("spark{i}.parquet"));
+        let res = w.path(&format!("{engine}{i}.parquet"));
         jobs.push_str(&format!(
             "{}\t{}\tpreds={}\n",
             q.display(),
@@ -282,13 +284,23 @@ fn spark_runs_the_spark_dialect_with_the_sums_of_a_direct_pass() {
         ));
         results.push((file, c.flags, res));
     }
-    let list = w.write("spark-jobs.tsv", jobs);
-    run_py(&py, &["spark".as_ref(), list.as_os_str()]);
+    let list = w.write(&format!("{engine}-jobs.tsv"), jobs);
+    run_py(&py, &[engine.as_ref(), list.as_os_str()]);
     let mut worst: f64 = 0.0;
     for (file, flags, res) in &results {
-        worst = worst.max(verify("spark", file, flags, false, res));
+        worst = worst.max(verify(engine, file, flags, false, res));
     }
-    eprintln!("spark: largest relative difference over every layout {worst:e}");
+    eprintln!("{engine}: largest relative difference over every layout {worst:e}");
+}
+
+#[test]
+fn spark_runs_the_spark_dialect_with_the_sums_of_a_direct_pass() {
+    run_jobs("spark");
+}
+
+#[test]
+fn postgres_runs_the_postgres_dialect_with_the_sums_of_a_direct_pass() {
+    run_jobs("postgres");
 }
 
 #[test]
