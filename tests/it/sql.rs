@@ -2,7 +2,8 @@
 //! fixture layout, gives the sums of a direct pass (counts exact, every float
 //! within 1e-12 relative), and so does the Spark SQL query in a local Spark
 //! session and the PostgreSQL query in a throwaway PostgreSQL server; the
-//! Trino, BigQuery and PostgreSQL queries parse with sqlglot; the query of each dialect is a reviewed snapshot.
+//! Trino, BigQuery and PostgreSQL queries parse with sqlglot; the query of
+//! each dialect is a reviewed snapshot.
 //!
 //! The engines run in Python (tests/sql/run_sql.py) from the venv whose
 //! python `FLCLI_SQL_PYTHON` names (.ci/run creates it). Without it the
