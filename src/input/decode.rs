@@ -165,6 +165,10 @@ impl<'a> Decoder<'a> {
             SkipReason::BadRowSum => {
                 format!("if the classes are independent (one-vs-rest) pass --mode sigmoid, {skip}")
             }
+            SkipReason::UnknownLabel if self.targets.is_some() => format!(
+                "multi-label targets are 0 or 1 per class, or lists of class ids 0..{} (or class names), {skip}",
+                self.spec.classes.saturating_sub(1)
+            ),
             // A RetinaNet-style background label outside sigmoid mode: say which mode reads it.
             SkipReason::UnknownLabel
                 if self.spec.mode != Mode::Sigmoid

@@ -18,6 +18,8 @@ pub enum ColType {
     Scalar,
     /// A list column (list, large_list, fixed_size_list) with a fixed size if known.
     List(Option<usize>),
+    /// NumPy: K 0/1 multi-label targets per element (an integer array of the scores' shape).
+    MultiHot(usize),
 }
 
 /// A column as seen in a file's header or schema.

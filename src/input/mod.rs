@@ -6,6 +6,7 @@ pub mod arrow;
 mod arrow_labels;
 pub mod csv;
 mod csv_ranges;
+mod csv_targets;
 pub mod decode;
 pub mod detect;
 mod detect_names;

@@ -16,7 +16,7 @@ use super::npy_plan::Plan;
 use super::npy_stream::{member_header, Array, Body};
 use super::npz_zip::{self, Method};
 use super::reader::{Kind, Reader, Span};
-use super::{InputOptions, Source};
+use super::{InputOptions, Source, Targets};
 use crate::engine::Partial;
 use anyhow::{anyhow, bail, Result};
 use std::io::{Read, Seek, SeekFrom};
@@ -232,11 +232,40 @@ impl Reader for NumpyFile {
         let arrays = self.arrays(&src.display(), opts)?;
         let mut cols = Vec::new();
         let mut map = false;
+        // Multi-hot targets: an integer array shaped like a float array of
+        // scores (2+ axes), named `targets` or read so under --mode sigmoid.
+        let sigmoid = opts.columns.mode == Some(crate::model::Mode::Sigmoid);
+        let hot = |a: &Array| {
+            !a.header.dtype.is_float()
+                && a.header.shape.len() >= 2
+                && (a.name == "targets" || sigmoid)
+                && arrays.iter().any(|b| {
+                    b.name != a.name
+                        && b.header.dtype.is_float()
+                        && b.header.shape == a.header.shape
+                })
+        };
         for a in &arrays {
             let s = &a.header.shape;
+            let classes = || {
+                if opts.channels_last {
+                    s[s.len() - 1]
+                } else {
+                    s[1]
+                }
+            } as usize;
+            if hot(a) {
+                map |= s.len() > 2;
+                cols.push(Column {
+                    name: a.name.clone(),
+                    ty: ColType::MultiHot(classes()),
+                });
+                continue;
+            }
             let per_elem = arrays.iter().any(|b| {
                 b.header.shape.len() + 1 == s.len() && b.header.shape.first() == s.first()
-            });
+            }) || (a.header.dtype.is_float()
+                && arrays.iter().any(|b| hot(b) && b.header.shape == *s));
             let ty = match (per_elem, s.len()) {
                 (true, n) if n >= 2 => {
                     ColType::List(Some(
@@ -269,9 +298,9 @@ impl Reader for NumpyFile {
         _columns: &[Column],
         opts: &InputOptions,
     ) -> Result<()> {
-        if let Some(t) = &layout.targets {
+        if let Some(t @ (Targets::Columns(_) | Targets::List(_))) = &layout.targets {
             bail!(
-                "{shown}: multi-label targets ({}) are read from Parquet, Arrow IPC, JSON Lines or CSV; save the (N, K) 0/1 targets next to the scores in one of those (one column per class, or a list of class ids)",
+                "{shown}: multi-label targets ({}) in a NumPy file are one integer array of 0/1 shaped like the scores, (N, K), named targets (or any name with --mode sigmoid)",
                 t.columns().join(", ")
             );
         }

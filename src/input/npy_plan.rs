@@ -10,7 +10,7 @@ use super::detect::Layout;
 use super::npy::{shape_text, IMAGE};
 use super::npy_stream::{Array, Elements};
 use super::reader::Span;
-use super::{InputOptions, Scores, Source};
+use super::{InputOptions, Scores, Source, Targets};
 use crate::engine::Partial;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::{ArrayRef, FixedSizeListArray, Float64Array, Int64Array, RecordBatch};
@@ -44,6 +44,8 @@ pub struct Plan {
     per: u64,
     /// The class axis is the second one of a map (else the last).
     channels_first: bool,
+    /// The labels are multi-hot targets with a class axis like the scores'.
+    multi: bool,
 }
 
 impl Plan {
@@ -85,7 +87,18 @@ impl Plan {
         if label.header.dtype.is_float() {
             bail!("{shown}: the labels, {}, are floats (field descr); labels are class indices: save them as integers, e.g. labels.astype(np.int64)", field(&label));
         }
+        let multi = matches!(layout.targets, Some(Targets::MultiHot(_)));
         let (l, s) = (&label.header.shape, &scores.header.shape);
+        // Multi-hot targets have the scores' shape: their elements are the
+        // scores' without the class axis.
+        let stripped: Vec<u64>;
+        let l = if multi && l == s {
+            let axis = if opts.channels_last { s.len() - 1 } else { 1 };
+            stripped = (0..s.len()).filter(|&i| i != axis).map(|i| s[i]).collect();
+            &stripped
+        } else {
+            l
+        };
         if l.is_empty() || s.is_empty() {
             let a = if l.is_empty() { &label } else { &scores };
             bail!("{shown}: {} holds a single value (field shape); save one entry per example (shape (N,) or (N, K))", field(a));
@@ -153,7 +166,11 @@ impl Plan {
                 }
             },
         };
+        if multi && l.len() + 1 != s.len() {
+            return Err(mismatch("multi-hot targets need the scores' shape"));
+        }
         Ok(Plan {
+            multi,
             per: l[1..].iter().product(),
             label,
             scores,
@@ -166,7 +183,7 @@ impl Plan {
 
     /// Label elements in all.
     fn elements(&self) -> u64 {
-        self.label.header.len()
+        self.label.header.len() / if self.multi { self.k.max(1) } else { 1 }
     }
 
     /// Parts of about [`UNIT_ROWS`] elements when every array can be sought in, else one unit.
@@ -218,10 +235,28 @@ impl Plan {
             if self.channels_first {
                 s = s.min(per - off);
             }
-            raw.clear();
-            le.read(e, s as usize, &mut raw)?;
             let mut labels = Vec::with_capacity(s as usize);
-            ldt.ints(&raw, &mut labels);
+            if !self.multi {
+                raw.clear();
+                le.read(e, s as usize, &mut raw)?;
+                ldt.ints(&raw, &mut labels);
+            } else if self.channels_first {
+                labels.resize((s * k) as usize, 0);
+                let mut plane = Vec::new();
+                for c in 0..k {
+                    raw.clear();
+                    le.read((img * k + c) * per + off, s as usize, &mut raw)?;
+                    plane.clear();
+                    ldt.ints(&raw, &mut plane);
+                    for (i, v) in plane.iter().enumerate() {
+                        labels[i * k as usize + c as usize] = *v;
+                    }
+                }
+            } else {
+                raw.clear();
+                le.read(e * k, (s * k) as usize, &mut raw)?;
+                ldt.ints(&raw, &mut labels);
+            }
             let mut values = Vec::with_capacity((s * k) as usize);
             if self.channels_first {
                 values.resize((s * k) as usize, 0.0);
@@ -248,11 +283,20 @@ impl Plan {
             } else {
                 (DataType::Float64, Arc::new(values))
             };
+            let labels = Int64Array::from(labels);
+            let (label_ty, label_col): (DataType, ArrayRef) = if self.multi {
+                let item = Arc::new(Field::new_list_field(DataType::Int64, false));
+                let a =
+                    FixedSizeListArray::try_new(item.clone(), k as i32, Arc::new(labels), None)?;
+                (DataType::FixedSizeList(item, k as i32), Arc::new(a))
+            } else {
+                (DataType::Int64, Arc::new(labels))
+            };
             let mut fields = vec![
-                Field::new(&self.label.name, DataType::Int64, false),
+                Field::new(&self.label.name, label_ty, false),
                 Field::new(&self.scores.name, score_ty, false),
             ];
-            let mut cols: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(labels)), score_col];
+            let mut cols: Vec<ArrayRef> = vec![label_col, score_col];
             if let Some((name, by)) = &self.by {
                 let first = img;
                 let last = (e + s - 1) / per;

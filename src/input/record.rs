@@ -117,7 +117,7 @@ impl<'d, 'a> Rows<'d, 'a> {
             parse_record(rec, &self.idx, at, src, self.dec, acc, &mut self.row)?
         } else {
             self.target.fill(0);
-            match super::targets::csv_targets(
+            match super::csv_targets::csv_targets(
                 rec,
                 &self.idx,
                 at,

@@ -7,10 +7,7 @@ use super::arrow::shown;
 use super::decode::Decoder;
 use super::detect::{ColType, Column, ColumnFlags, Layout, Scores};
 use super::detect_names::{columns_found, glob_match, split_suffix};
-use super::record::{parse_f64, CsvIndex, Fields};
 use super::Source;
-use crate::engine::Partial;
-use crate::model::Loc;
 use crate::model::{Mode, SkipReason, MULTI, SKIPPED};
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
@@ -25,13 +22,15 @@ pub enum Targets {
     List(String),
     /// One 0/1 column per class, in class (score-column) order.
     Columns(Vec<String>),
+    /// A column of K 0/1 targets per row (a NumPy array shaped like the scores).
+    MultiHot(String),
 }
 
 impl Targets {
     /// The target columns (a list column once).
     pub fn columns(&self) -> Vec<String> {
         match self {
-            Targets::List(c) => vec![c.clone()],
+            Targets::List(c) | Targets::MultiHot(c) => vec![c.clone()],
             Targets::Columns(c) => c.clone(),
         }
     }
@@ -53,10 +52,11 @@ fn sigmoid_only(flags: &ColumnFlags, what: &str) -> Result<()> {
 /// A layout detected with an ordinary label column becomes multi-label when
 /// that column holds lists (of positive class ids).
 pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> Result<Layout> {
-    let is_list = cols
-        .iter()
-        .any(|c| c.name == layout.label && matches!(c.ty, ColType::List(_)));
-    if !is_list {
+    let Some(ty) = cols.iter().find(|c| c.name == layout.label).map(|c| &c.ty) else {
+        return Ok(layout);
+    };
+    let hot = matches!(ty, ColType::MultiHot(_));
+    if !hot && !matches!(ty, ColType::List(_)) {
         return Ok(layout);
     }
     sigmoid_only(
@@ -70,12 +70,22 @@ pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> R
         );
     }
     layout.detected.retain(|d| !d.starts_with("mode "));
+    let what = if hot {
+        "is a 0/1 array shaped like the scores"
+    } else {
+        "holds lists of class ids"
+    };
     layout.detected.push(format!(
-        "mode sigmoid, multi-label (the label column {:?} holds lists of class ids)",
+        "mode sigmoid, multi-label (the label column {:?} {what})",
         layout.label
     ));
     layout.mode = Mode::Sigmoid;
-    layout.targets = Some(Targets::List(layout.label.clone()));
+    let name = layout.label.clone();
+    layout.targets = Some(if hot {
+        Targets::MultiHot(name)
+    } else {
+        Targets::List(name)
+    });
     Ok(layout)
 }
 
@@ -235,6 +245,31 @@ pub fn arrow_targets(
                 }
             }
         }
+        Targets::MultiHot(name) => {
+            let a = column(rb, name, src)?;
+            let (offsets, values) = super::arrow::list_parts(a)?;
+            let v = arrow_cast::cast(&values, &DataType::Float64)?;
+            let v = v.as_primitive::<Float64Type>();
+            for i in 0..n {
+                let (s, e) = offsets(i);
+                for (j, at) in (s..e).enumerate().take(k) {
+                    match v.value(at) {
+                        0.0 => {}
+                        1.0 => out[i * k + j] = 1,
+                        _ => {
+                            let col = format!("{name}[{j}]");
+                            let f = (
+                                SkipReason::UnknownLabel,
+                                "target is not 0 or 1",
+                                shown(&values, at),
+                            );
+                            fail(i, &col, f);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         Targets::List(name) => {
             let a = column(rb, name, src)?;
             let (offsets, values) = super::arrow::list_parts(a)?;
@@ -305,71 +340,4 @@ pub fn arrow_targets(
     }
     fails.sort_by_key(|f| f.0);
     Ok((codes, fails))
-}
-
-/// The line's field count, for multi-label records (checked before the targets).
-fn bad_shape(
-    rec: &impl Fields,
-    idx: &CsvIndex,
-    at: Loc,
-    src: &Source,
-    dec: &Decoder,
-    acc: &mut Partial,
-) -> Result<bool> {
-    if rec.count() == idx.width {
-        return Ok(false);
-    }
-    let problem = format!(
-        "the line has {} fields, the header has {}",
-        rec.count(),
-        idx.width
-    );
-    let line = rec.line_text(dec.delimiter);
-    dec.invalid(
-        src,
-        at,
-        "(whole line)",
-        &line,
-        SkipReason::BadShape,
-        &problem,
-        acc,
-    )?;
-    Ok(true)
-}
-
-/// A multi-label CSV record's 0/1 target fields into `t`: [`MULTI`], or [`SKIPPED`].
-#[allow(clippy::too_many_arguments)]
-pub(super) fn csv_targets(
-    rec: &impl Fields,
-    idx: &CsvIndex,
-    at: Loc,
-    src: &Source,
-    dec: &Decoder,
-    acc: &mut Partial,
-    t: &mut [u8],
-) -> Result<i32> {
-    if bad_shape(rec, idx, at, src, dec, acc)? {
-        return Ok(SKIPPED);
-    }
-    let cols = dec.targets.map(|t| t.columns()).unwrap_or_default();
-    for (j, &c) in idx.targets.iter().enumerate() {
-        let raw = rec.field(c);
-        let (reason, problem) = match parse_f64(raw) {
-            Some(0.0) => continue,
-            Some(1.0) => {
-                t[j] = 1;
-                continue;
-            }
-            Some(_) => (SkipReason::UnknownLabel, "target is not 0 or 1"),
-            None if String::from_utf8_lossy(raw).trim().is_empty() => {
-                (SkipReason::Null, "target is empty")
-            }
-            None => (SkipReason::Unparsable, "target is not a number"),
-        };
-        let v = String::from_utf8_lossy(raw);
-        let col = cols.get(j).map_or("", String::as_str);
-        dec.invalid(src, at, col, &v, reason, problem, acc)?;
-        return Ok(SKIPPED);
-    }
-    Ok(MULTI)
 }

@@ -86,6 +86,8 @@ fn copies(fixture_name: &str) -> Vec<(String, Vec<String>)> {
         "multilabel" => vec![
             (f("multilabel.parquet"), vec![]),
             (f("multilabel.jsonl"), vec![]),
+            (f("multilabel.npz"), vec![]),
+            (f("multilabel_masks.npz"), vec![]),
             (f("multilabel.csv"), s(&["--targets", "y_*"])),
             (
                 f("multilabel.csv"),
@@ -188,7 +190,7 @@ fn every_golden_case_matches_torchvision_on_every_copy() {
             runs += 1;
         }
     }
-    assert!(runs >= 4 * 6 + 4, "only {runs} runs");
+    assert!(runs >= 6 * 6 + 4, "only {runs} runs");
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
@@ -382,6 +384,34 @@ fn bad_targets_are_errors_naming_file_column_row_and_value_or_counted_skips() {
     let r = stats(&[null.as_os_str(), "--skip-invalid".as_ref()]);
     assert_eq!((r.input.rows_skipped, r.input.rows_used), (1, 2));
     assert_eq!(r.imbalance.background_rows, Some(1));
+
+    // A NumPy multi-hot array: 0/1 per class, shaped like the scores.
+    use crate::support::npy::{savez, Npy};
+    let z = Npy::f64(&[3, 2], &[0.5, -1.0, 0.1, 0.2, 2.0, -2.0]);
+    let t = Npy::int(false, 1, &[3, 2], &[1, 0, 0, 2, 1, 1]);
+    let npz = savez(w.root(), "t.npz", &[("targets", &t), ("logits", &z)], true);
+    let e = stats_err(&[&npz]);
+    assert_mentions(
+        &e,
+        &["t.npz", "row 1", "\"targets[1]\"", "\"2\"", "not 0 or 1"],
+    );
+    let r = stats(&[npz.as_os_str(), "--skip-invalid".as_ref()]);
+    assert_eq!((r.input.rows_skipped, r.input.rows_used), (1, 2));
+    let masks = crate::support::ok(crate::support::flcli().args([
+        "stats".as_ref(),
+        fixture("multilabel_masks.npz").as_os_str(),
+        "--by".as_ref(),
+        "image".as_ref(),
+        "--json".as_ref(),
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&masks.0).unwrap();
+    let rows: Vec<u64> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["input"]["rows_used"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, vec![750, 750]);
 
     let csv = w.write(
         "t.csv",
