@@ -18,6 +18,9 @@ const FIXTURES: &[(&str, &[&str])] = &[
     ("sigmoid", &["--mode", "sigmoid"]),
     ("longtail", &[]),
     ("longtail_logits", &[]),
+    // Multi-label: a list column of positive class ids.
+    ("multilabel", &[]),
+    ("multilabel_probs", &[]),
 ];
 
 /// The record batches of a Parquet file, as flcli reads them (one batch per

@@ -564,3 +564,48 @@ fn partials_carry_the_multilabel_sums_and_merge_exactly_and_sql_refuses() {
     ]));
     assert_mentions(&e, &["multi-label", "flcli sql"]);
 }
+
+#[test]
+fn list_labels_may_name_the_classes_of_named_score_columns() {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    let w = Workdir::new();
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for row in [&["cat", "dog"][..], &["dog"], &[], &["cat"]] {
+        for v in row {
+            b.values().append_value(v);
+        }
+        b.append(true);
+    }
+    let cols = vec![
+        ("labels", arr(b.finish())),
+        ("p_cat", f64s(vec![0.9, 0.2, 0.1, 0.6])),
+        ("p_dog", f64s(vec![0.7, 0.8, 0.3, 0.4])),
+    ];
+    let f = w.write_parquet("named.parquet", cols, 100);
+    let r = stats(&[&f]);
+    assert_eq!(r.input.class_names, vec!["cat", "dog"]);
+    assert_eq!(r.imbalance.counts, vec![2, 2]);
+    let ml = r.imbalance.multilabel.expect("multi-label");
+    assert_eq!((ml.rows_with_several, ml.top_pairs[0].rows), (1, 1));
+    // Elements: 4 rows x 2 classes, positives where the row names the class.
+    let want = -[0.9f64, 0.7, 0.8, 0.8, 0.9, 0.7, 0.6, 0.6]
+        .iter()
+        .map(|p| p.ln())
+        .sum::<f64>();
+    assert!(
+        rel(r.totals.ce_sum, want) < 1e-12,
+        "{} vs {want}",
+        r.totals.ce_sum
+    );
+    let bad = w.write_parquet(
+        "bad.parquet",
+        vec![
+            ("labels", id_lists(&[Some(vec![0]), Some(vec![-1])])),
+            ("p_cat", f64s(vec![0.9, 0.2])),
+            ("p_dog", f64s(vec![0.7, 0.8])),
+        ],
+        100,
+    );
+    let e = stats_err(&[&bad]);
+    assert_mentions(&e, &["bad.parquet", "row 1", "\"-1\"", "class ids 0..1"]);
+}
