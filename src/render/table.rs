@@ -91,24 +91,30 @@ pub fn title(style: Style, s: &str) -> String {
 pub fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
     let paths: Vec<String> = i.paths.iter().map(|p| super::escape(p)).collect();
     let _ = writeln!(out, "Input    {} ({})", paths.join(", "), i.format);
-    let _ = writeln!(
-        out,
-        "Layout   {} mode, {} in {}, label {:?}",
-        i.mode.as_str(),
-        i.score_kind.as_str(),
-        // Column names come from the data: escaped, and shortened like class names.
-        if i.score_columns.len() > 3 {
+    // Column names come from the data: escaped, and shortened like class names.
+    let columns = |cols: &[String]| {
+        if cols.len() > 3 {
             format!(
                 "{} … {} ({} columns)",
-                cell_name(&i.score_columns[0], 40),
-                cell_name(&i.score_columns[i.score_columns.len() - 1], 40),
-                i.score_columns.len()
+                cell_name(&cols[0], 40),
+                cell_name(&cols[cols.len() - 1], 40),
+                cols.len()
             )
         } else {
-            let names: Vec<String> = i.score_columns.iter().map(|c| cell_name(c, 40)).collect();
+            let names: Vec<String> = cols.iter().map(|c| cell_name(c, 40)).collect();
             names.join(", ")
-        },
-        cell_name(&i.label_column, 40)
+        }
+    };
+    let label = match &i.targets {
+        Some(t) => format!("multi-label targets {}", columns(t)),
+        None => format!("label {:?}", cell_name(&i.label_column, 40)),
+    };
+    let _ = writeln!(
+        out,
+        "Layout   {} mode, {} in {}, {label}",
+        i.mode.as_str(),
+        i.score_kind.as_str(),
+        columns(&i.score_columns),
     );
     let _ = write!(
         out,

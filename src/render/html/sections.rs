@@ -40,7 +40,10 @@ pub fn input(out: &mut String, i: &InputInfo, h: u8) {
         "layout",
         &format!("{} mode, {}", i.mode.as_str(), i.score_kind.as_str()),
     );
-    kv(out, "label column", &esc(&i.label_column));
+    match &i.targets {
+        Some(t) => kv(out, "multi-label targets", &list(t)),
+        None => kv(out, "label column", &esc(&i.label_column)),
+    }
     kv(out, "score columns", &list(&i.score_columns));
     kv(
         out,

@@ -100,13 +100,19 @@ fn input(out: &mut String, i: &InputInfo) {
     let paths: Vec<String> = i.paths.iter().map(|p| md(p)).collect();
     let cols: Vec<String> = i.score_columns.iter().map(|c| md(c)).collect();
     let _ = writeln!(out, "- **Input** {} ({})", paths.join(", "), i.format);
+    let label = match &i.targets {
+        Some(t) => {
+            let t: Vec<String> = t.iter().map(|c| md(c)).collect();
+            format!("multi-label targets {}", t.join(", "))
+        }
+        None => format!("label {}", md(&i.label_column)),
+    };
     let _ = writeln!(
         out,
-        "- **Layout** {} mode, {} in {}, label {}",
+        "- **Layout** {} mode, {} in {}, {label}",
         i.mode.as_str(),
         i.score_kind.as_str(),
         cols.join(", "),
-        md(&i.label_column)
     );
     let _ = write!(
         out,
