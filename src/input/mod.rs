@@ -140,6 +140,19 @@ impl Dataset {
             ),
             Some(names) => names.clone(),
         };
+        if let Some((i, j)) = first_duplicate(&classes) {
+            let which = match &layout.scores {
+                Scores::Columns(c) if c.len() == classes.len() => {
+                    format!("the score columns {:?} and {:?}", c[i], c[j])
+                }
+                _ => format!("the scores at positions {i} and {j}"),
+            };
+            bail!(
+                "{}: {which} both name the class {:?}; each class needs its own name: pass --class-names with one distinct name per score column, in their order, or choose the columns with --probs/--logits",
+                sources[0].display(),
+                classes[i]
+            );
+        }
         if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
             bail!(
                 "{}: the scores hold {} value(s) per row; {} mode needs at least 2 classes (one score per class)",
@@ -351,4 +364,16 @@ fn shift_lines(acc: &mut Partial, lines: u64) {
             }
         }
     }
+}
+
+/// The first two positions holding the same name, if any.
+fn first_duplicate(names: &[String]) -> Option<(usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    for (j, n) in names.iter().enumerate() {
+        if let Some(&i) = seen.get(n.as_str()) {
+            return Some((i, j));
+        }
+        seen.insert(n.as_str(), j);
+    }
+    None
 }

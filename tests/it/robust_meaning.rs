@@ -106,3 +106,27 @@ fn a_binary_score_beside_a_list_of_scores_is_not_a_guess() {
     assert_eq!(binary.input.rows_used, 3);
     assert_eq!(softmax.input.rows_used, 3);
 }
+
+#[test]
+fn two_score_columns_naming_one_class_are_not_a_guess() {
+    let wd = Workdir::new();
+    let p = wd.write(
+        "padded.csv",
+        "label,prob_0,prob_1,prob_01\n0,0.5,0.3,0.2\n1,0.2,0.5,0.3\n",
+    );
+    let e = stats_err(&[&p]);
+    assert_mentions(
+        &e,
+        &[
+            "padded.csv",
+            "\"prob_1\" and \"prob_01\"",
+            "\"1\"",
+            "--class-names",
+        ],
+    );
+    let r = stats(&["--class-names".as_ref(), "a,b,c".as_ref(), p.as_os_str()]);
+    assert_eq!(r.input.rows_used, 2);
+    // Zero-padded numbers alone are one class each, in numeric order.
+    let q = wd.write("zeros.csv", "label,prob_00,prob_01\n0,0.5,0.5\n1,0.2,0.8\n");
+    assert_eq!(stats(&[&q]).input.rows_used, 2);
+}
