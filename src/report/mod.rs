@@ -128,7 +128,8 @@ pub struct ClassRow {
     pub focal_share: Num,
     /// Mean probability of the true target over the class's elements.
     pub mean_p_true: Num,
-    /// Share of the class's rows where the true class has the top score (binary: p ≥ 0.5 on the right side).
+    /// Share of the class's rows where the true class has the top score (binary: p ≥ 0.5 on the right side;
+    /// multi-label: of the class's positive rows, those with p ≥ 0.5, a logit ≥ 0).
     pub accuracy: Num,
 }
 
