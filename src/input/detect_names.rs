@@ -4,6 +4,7 @@
 
 use super::detect::{ColType, Column};
 use crate::model::ScoreKind;
+use crate::text::quoted;
 
 /// Label columns, most specific first.
 pub(super) const LABEL_NAMES: &[&str] = &[
@@ -68,8 +69,27 @@ pub(super) const GROUP_PREFIXES: &[&str] = &[
 ];
 
 pub(super) fn columns_found(cols: &[Column]) -> String {
-    let names: Vec<String> = cols.iter().map(|c| format!("{:?}", c.name)).collect();
-    format!("columns found: {}", names.join(", "))
+    names_found(cols.iter().map(|c| c.name.as_str()))
+}
+
+/// Most column names a message lists: a file with 100,000 columns (or a name
+/// of a megabyte, cut by [`quoted`]) still leaves a message one can read.
+const LISTED_NAMES: usize = 40;
+
+/// "columns found: ..." for a message: the names quoted, the first
+/// [`LISTED_NAMES`] of them, and how many more there are.
+pub(super) fn names_found<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let n = names.len();
+    let shown: Vec<String> = names.take(LISTED_NAMES).map(quoted).collect();
+    if n > LISTED_NAMES {
+        format!(
+            "columns found ({n}): {}, and {} more",
+            shown.join(", "),
+            n - LISTED_NAMES
+        )
+    } else {
+        format!("columns found: {}", shown.join(", "))
+    }
 }
 
 pub(super) fn find_ci<'a>(cols: &'a [Column], names: &[&str]) -> Vec<&'a Column> {

@@ -143,14 +143,18 @@ impl Dataset {
         if let Some((i, j)) = first_duplicate(&classes) {
             let which = match &layout.scores {
                 Scores::Columns(c) if c.len() == classes.len() => {
-                    format!("the score columns {:?} and {:?}", c[i], c[j])
+                    format!(
+                        "the score columns {} and {}",
+                        crate::text::quoted(&c[i]),
+                        crate::text::quoted(&c[j])
+                    )
                 }
                 _ => format!("the scores at positions {i} and {j}"),
             };
             bail!(
-                "{}: {which} both name the class {:?}; each class needs its own name: pass --class-names with one distinct name per score column, in their order, or choose the columns with --probs/--logits",
+                "{}: {which} both name the class {}; each class needs its own name: pass --class-names with one distinct name per score column, in their order, or choose the columns with --probs/--logits",
                 sources[0].display(),
-                classes[i]
+                crate::text::quoted(&classes[i])
             );
         }
         if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
@@ -176,11 +180,11 @@ impl Dataset {
         if let Some(by) = &opts.by {
             for (s, cols) in sources.iter().zip(&headers) {
                 if !cols.iter().any(|c| &c.name == by) {
-                    let names: Vec<String> = cols.iter().map(|c| format!("{:?}", c.name)).collect();
                     bail!(
-                        "{}: has no column {by:?} to break the report down by (--by); columns found: {}",
+                        "{}: has no column {} to break the report down by (--by); {}",
                         s.display(),
-                        names.join(", ")
+                        crate::text::quoted(by),
+                        detect_names::columns_found(cols)
                     );
                 }
             }
