@@ -165,6 +165,18 @@ impl Dataset {
                 layout.mode.as_str()
             );
         }
+        if let Some(Targets::Columns(t)) = &layout.targets {
+            if t.len() != classes.len() {
+                bail!(
+                    "{}: --targets gives {} columns ({}) but {} hold {} classes; give one 0/1 target column per class",
+                    sources[0].display(),
+                    t.len(),
+                    t.join(", "),
+                    layout.scores.describe(),
+                    classes.len()
+                );
+            }
+        }
         layout.classes = Some(classes.clone());
         for (s, cols) in sources.iter().zip(&headers).skip(1) {
             for need in needed_columns(&layout) {

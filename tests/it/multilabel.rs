@@ -449,6 +449,36 @@ fn targets_line_up_with_the_scores_by_suffix_or_fail_naming_both_lists() {
     assert_eq!(r.imbalance.counts, vec![0, 1]);
     let e = stats_err(&[bad.as_os_str(), "--targets".as_ref(), "y_x".as_ref()]);
     assert_mentions(&e, &["1 columns", "2 score columns"]);
+    // A list column of scores: as many target columns as it holds scores.
+    let lt = w.write_parquet(
+        "lt.parquet",
+        vec![
+            ("a", crate::support::i64s(vec![0, 1])),
+            ("b", crate::support::i64s(vec![1, 1])),
+            ("c", crate::support::i64s(vec![0, 0])),
+            (
+                "probs",
+                crate::support::f64_lists(&[vec![0.1, 0.9], vec![0.4, 0.6]]),
+            ),
+        ],
+        100,
+    );
+    let e = stats_err(&[
+        lt.as_os_str(),
+        "--targets".as_ref(),
+        "a,b,c".as_ref(),
+        "--probs".as_ref(),
+        "probs".as_ref(),
+    ]);
+    assert_mentions(&e, &["lt.parquet", "3 columns (a, b, c)", "2 classes"]);
+    let r = stats(&[
+        lt.as_os_str(),
+        "--targets".as_ref(),
+        "a,b".as_ref(),
+        "--probs".as_ref(),
+        "probs".as_ref(),
+    ]);
+    assert_eq!(r.imbalance.counts, vec![1, 2]);
     let e = stats_err(&[
         fixture("multilabel.parquet").as_os_str(),
         "--mode".as_ref(),
