@@ -64,6 +64,31 @@ pub fn column_names(path: &std::path::Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// A reader of every row of the small Parquet file at `path` (a sums table),
+/// once its footer and page headers are checked and its row count is at most
+/// `max_rows`: a damaged or huge file fails before anything is allocated.
+pub fn small_file(
+    path: &std::path::Path,
+    max_rows: i64,
+) -> Result<ParquetRecordBatchReaderBuilder<Handle>> {
+    let shown = crate::text::escape(&path.display().to_string());
+    let file = std::fs::File::open(path).map_err(|e| anyhow!("{shown}: cannot open: {e}"))?;
+    let h = Handle::new(file).map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
+    super::parquet_check::footer(&shown, &h)?;
+    let meta = crate::guard::catch(&shown, || load_footer(&shown, &h))?;
+    let md = meta.metadata();
+    let rows = md.file_metadata().num_rows();
+    if rows > max_rows {
+        return Err(anyhow!(
+            "{shown}: holds {rows} rows, more than the {max_rows} a sums table can have; pass the data file itself instead"
+        ));
+    }
+    let rgs: Vec<usize> = (0..md.num_row_groups()).collect();
+    let leaves: Vec<usize> = (0..md.file_metadata().schema_descr().num_columns()).collect();
+    super::parquet_check::pages(&shown, &h, md, &rgs, &leaves)?;
+    Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(h, meta))
+}
+
 /// Reads and checks a Parquet footer (fails fast on truncated files: only the footer is read).
 pub fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
     ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| {

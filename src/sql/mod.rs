@@ -16,6 +16,7 @@ mod keys;
 pub mod rows;
 pub mod spec;
 pub mod sums;
+mod sums_file;
 
 use crate::engine::plan::Plan;
 use crate::engine::EngineSpec;

@@ -3,6 +3,7 @@
 
 use super::rows::{reason_code, IGNORED};
 use super::spec::SumsSpec;
+use super::sums_file::{columns, is_parquet, read_csv, read_parquet, Table};
 use crate::engine::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::engine::Partial;
 use crate::model::{Mode, SkipReason};
@@ -55,117 +56,15 @@ pub fn is_sums_file(path: &Path) -> bool {
         && columns(path).is_ok_and(|c| c.iter().any(|n| n == SPEC_COLUMN))
 }
 
-fn is_parquet(path: &Path) -> bool {
-    let mut magic = [0u8; 4];
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
-        .is_ok()
-        && &magic == b"PAR1"
-}
-
-/// The bytes of a CSV file looked at for a sums table's header: its header is
-/// a few short names, and a file without line ends must not be read whole here.
-const HEAD_BYTES: u64 = 64 << 10;
-
-fn columns(path: &Path) -> Result<Vec<String>> {
-    if is_parquet(path) {
-        return crate::input::parquet::column_names(path);
-    }
-    let mut head = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path)?, HEAD_BYTES),
-        &mut head,
-    )?;
-    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(line);
-    let mut rec = csv::StringRecord::new();
-    r.read_record(&mut rec)?;
-    Ok(rec
-        .iter()
-        .map(|s| s.trim_end_matches('\r').to_string())
-        .collect())
-}
-
 /// Reads a sums table from a Parquet or CSV file.
 pub fn read(path: &Path) -> Result<Sums> {
     let shown = crate::text::escape(&path.display().to_string());
     let table = if is_parquet(path) {
-        read_parquet(path)
+        read_parquet(path, &shown)?
     } else {
-        read_csv(path)
-    }
-    .with_context(|| format!("{shown}: cannot read the sums table"))?;
+        read_csv(path).with_context(|| format!("{shown}: cannot read the sums table"))?
+    };
     from_table(table).map_err(|e| anyhow!("{shown}: {e}"))
-}
-
-/// A table of text cells: column names and rows.
-type Table = (Vec<String>, Vec<Vec<Option<String>>>);
-
-fn read_csv(path: &Path) -> Result<Table> {
-    let mut r = csv::ReaderBuilder::new().from_path(path)?;
-    let names = r.headers()?.iter().map(str::to_string).collect();
-    let mut rows = Vec::new();
-    for rec in r.records() {
-        let rec = rec?;
-        rows.push(
-            rec.iter()
-                .map(|s| (!s.is_empty()).then(|| s.to_string()))
-                .collect(),
-        );
-    }
-    Ok((names, rows))
-}
-
-fn read_parquet(path: &Path) -> Result<Table> {
-    use arrow_array::cast::AsArray;
-    use arrow_schema::DataType;
-    let f = std::fs::File::open(path)?;
-    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)?;
-    let names: Vec<String> = builder
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
-    let reader = builder.build()?;
-    let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch?;
-        let mut cols = Vec::new();
-        for c in batch.columns() {
-            // Floats as Rust's shortest round-trip text, which parses back to the same bits.
-            let (a, float) = match c.data_type() {
-                DataType::Float16
-                | DataType::Float32
-                | DataType::Float64
-                | DataType::Decimal128(..)
-                | DataType::Decimal256(..) => (arrow_cast::cast(c, &DataType::Float64)?, true),
-                _ => (arrow_cast::cast(c, &DataType::Utf8)?, false),
-            };
-            cols.push((a, float));
-        }
-        for i in 0..batch.num_rows() {
-            rows.push(
-                cols.iter()
-                    .map(|(a, float)| {
-                        if a.is_null(i) {
-                            None
-                        } else if *float {
-                            Some(format!(
-                                "{:?}",
-                                a.as_primitive::<arrow_array::types::Float64Type>().value(i)
-                            ))
-                        } else {
-                            Some(a.as_string::<i32>().value(i).to_string())
-                        }
-                    })
-                    .collect(),
-            );
-        }
-    }
-    Ok((names, rows))
 }
 
 fn from_table((names, rows): Table) -> Result<Sums> {

@@ -298,3 +298,16 @@ fn metadata_that_claims_more_than_the_file_holds_is_refused_naming_the_field() {
         assert_mentions(&e, &["lies.parquet", "Parquet metadata is damaged", field]);
     }
 }
+
+#[test]
+fn a_data_file_with_a_spec_column_is_not_read_whole_as_a_sums_table() {
+    let wd = Workdir::new();
+    let n = (1 << 22) + 1;
+    let p = wd.write_parquet(
+        "big_sums.parquet",
+        vec![("flcli_spec", strs(vec!["{}"; n])), ("n", i64s(vec![1; n]))],
+        1 << 20,
+    );
+    let e = stats_err(&[&p]);
+    assert_mentions(&e, &["big_sums.parquet", "4194305 rows", "sums table"]);
+}
