@@ -18,6 +18,11 @@ Files (row counts at --rows-scale 1.0):
                        ~0.6 GB instead of ~1.2 GB; readers widen to f64).
   binary_200m.parquet  200,000,000 rows, only with --big (or --only binary_200m);
                        the first 20M rows equal binary_20m.parquet.
+  softmax100_1m.parquet     1,000,000 rows x K = 100 and
+  softmax1000_100k.parquet  100,000 rows x K = 1000: label int64 in 0..K-1 (long
+                       tail), logits fixed_size_list<float32>[K], written by one
+                       pq.write_table call with pyarrow's defaults (snappy,
+                       dictionary on, default row-group size) as users do.
 
 Files as users write them (the same binary stream, label int64, prob and logit
 cast to float32 as a model's output is; each writer with its defaults):
@@ -92,6 +97,8 @@ FILES = {
     "binary_20m_polars.parquet": (20_000_000, "user_polars"),
     "binary_20m_duckdb.parquet": (20_000_000, "user_duckdb"),
     "binary_5m_pandas.csv": (5_000_000, "user_pandas"),
+    "softmax100_1m.parquet": (1_000_000, "softmax100_parquet"),
+    "softmax1000_100k.parquet": (100_000, "softmax1000_parquet"),
 }
 BIG = {"binary_200m.parquet"}
 
@@ -261,11 +268,58 @@ def write_user_pandas(path, rows, name):
     user_table(rows).to_pandas().to_csv(path)
 
 
+STREAM_SOFTMAX = 3
+CHUNK_SOFTMAX_SCORES = 10_000_000  # logits per generated chunk (rows = this / K)
+
+
+def softmax_chunk(k, chunk, n):
+    """Chunk of the K-class softmax stream: labels and an (n, K) float32 logit block.
+
+    label c ~ (c+1)^-1 over K classes (long tail).  Logits N(0, 1.5); the true
+    class's logit gets + N(3, 2), so p_t spreads over every bucket (from
+    confident and right to confidently wrong).
+    """
+    rng = _rng(STREAM_SOFTMAX, k * 1_000_003 + chunk)
+    m = CHUNK_SOFTMAX_SCORES // k
+    w = 1.0 / np.arange(1, k + 1)
+    label = rng.choice(k, size=m, p=w / w.sum()).astype(np.int64)
+    logits = rng.standard_normal((m, k), dtype=np.float32)
+    logits *= np.float32(1.5)
+    logits[np.arange(m), label] += (3.0 + 2.0 * rng.standard_normal(m)).astype(np.float32)
+    return label[:n], logits[:n]
+
+
+def write_softmax_parquet(k, path, rows, name):
+    """One table, one pq.write_table call with every default: what a user's dump looks like."""
+    t0 = time.time()
+    labels, lists = [], []
+    done = 0
+    for c, n in _chunks(rows, CHUNK_SOFTMAX_SCORES // k):
+        label, logits = softmax_chunk(k, c, n)
+        labels.append(pa.array(label))
+        lists.append(pa.FixedSizeListArray.from_arrays(pa.array(logits.reshape(-1)), k))
+        done += n
+        _progress(name, done, rows, t0)
+    t = pa.table({"label": pa.chunked_array(labels), "logits": pa.chunked_array(lists)})
+    pq.write_table(t, path)
+    sys.stderr.write("\n")
+
+
+def write_softmax100_parquet(path, rows, name):
+    write_softmax_parquet(100, path, rows, name)
+
+
+def write_softmax1000_parquet(path, rows, name):
+    write_softmax_parquet(1000, path, rows, name)
+
+
 WRITERS = {
     "user_pyarrow": write_user_pyarrow,
     "user_polars": write_user_polars,
     "user_duckdb": write_user_duckdb,
     "user_pandas": write_user_pandas,
+    "softmax100_parquet": write_softmax100_parquet,
+    "softmax1000_parquet": write_softmax1000_parquet,
     "binary_parquet": write_binary_parquet,
     "binary_csv": write_binary_csv,
     "multi_parquet": write_multi_parquet,

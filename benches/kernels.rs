@@ -123,17 +123,16 @@ fn binary(c: &mut Criterion) {
 }
 
 fn softmax(c: &mut Criterion) {
-    let cases = [10, 80]
-        .into_iter()
-        .map(|k| {
-            let s = spec(Mode::Softmax, ScoreKind::Logits, k, stats_terms(), false);
-            (
-                format!("logit/k{k}/stats_g2"),
-                s,
-                multi_batch(Mode::Softmax, k),
-            )
-        })
-        .collect();
+    let mut cases = Vec::new();
+    for k in [10, 80, 100, 1000] {
+        let batch = multi_batch(Mode::Softmax, k);
+        let one = spec(Mode::Softmax, ScoreKind::Logits, k, stats_terms(), false);
+        cases.push((format!("logit/k{k}/stats_g2"), one, batch.clone()));
+        if k >= 100 {
+            let grid = spec(Mode::Softmax, ScoreKind::Logits, k, grid_terms(), true);
+            cases.push((format!("logit/k{k}/compare_5g_tails"), grid, batch));
+        }
+    }
     run(c, "kernel_softmax", cases);
 }
 

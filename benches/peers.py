@@ -26,6 +26,13 @@ Workloads (data from benches/gen_data.py):
   E  the same on binary_20m_polars.parquet (polars write_parquet defaults).
   F  the same on binary_20m_duckdb.parquet (DuckDB COPY ... TO defaults).
   G  the same on binary_5m_pandas.csv (pandas to_csv defaults, index column first).
+  SM100   softmax100_1m.parquet (1M rows x K = 100) and
+  SM1000  softmax1000_100k.parquet (100K rows x K = 1000): softmax over a fixed-size
+     list column of float32 logits, no alpha, gamma in {0, 0.5, 1, 2, 5}; the
+     count, CE and focal sums per class.  torch: pyarrow -> numpy -> torch,
+     F.cross_entropy(reduction="none") in float32, 1 - p_t = -expm1(-ce), the
+     focal terms, index_add_ into float64 per-class sums, reading included.
+     numpy float64 (streamed by record batch) is the exact reference.
 
 Agreement: DuckDB, polars and numpy must agree with each other to 1e-6 relative on
 A and B (always checked).  Then every peer is compared with flcli's JSON
@@ -84,8 +91,10 @@ WORKLOADS = {
     "E": {"file": "binary_20m_polars.parquet", "kind": "binary", "tools": ["polars"], "user": True},
     "F": {"file": "binary_20m_duckdb.parquet", "kind": "binary", "tools": ["polars"], "user": True},
     "G": {"file": "binary_5m_pandas.csv", "kind": "binary", "tools": ["polars"], "user": True},
+    "SM100": {"file": "softmax100_1m.parquet", "kind": "softmax", "tools": ["torch", "numpy"]},
+    "SM1000": {"file": "softmax1000_100k.parquet", "kind": "softmax", "tools": ["torch", "numpy"]},
 }
-# Packages only the multi-class workload needs (several GB): installed only when it runs.
+# Packages only the multi-class and softmax workloads need (several GB): installed only when they run.
 TORCH_ONLY = {"torch", "torchvision"}
 
 GAMMA_ARG = ",".join(f"{g:g}" for g in GAMMAS)
@@ -93,6 +102,12 @@ GAMMA_ARG = ",".join(f"{g:g}" for g in GAMMAS)
 
 def flcli_args(workload, path):
     """The flcli command lines (the JSON contract of the Rust side)."""
+    if WORKLOADS[workload]["kind"] == "softmax":
+        return {
+            "compare": ["compare", path, "--logits", "logits", "--label", "label",
+                        "--gamma", GAMMA_ARG, "--json"],
+            "timed": "compare",
+        }
     if WORKLOADS[workload]["kind"] == "binary":
         grid = ["--gamma", GAMMA_ARG, "--alpha", f"{ALPHA:g}"]
         out = {
@@ -301,7 +316,91 @@ def peer_numpy_multi(path, detail=False):
     return out
 
 
+def peer_torch_softmax(path, detail=False):
+    """What a PyTorch user writes: the whole file into one float32 tensor, then per-class sums."""
+    import warnings
+
+    import pyarrow.parquet as pq
+    import torch
+    import torch.nn.functional as F
+
+    t = pq.read_table(path, columns=["label", "logits"])
+    col = t.column("logits").combine_chunks()
+    k = col.type.list_size
+    x = col.flatten().to_numpy().reshape(-1, k)
+    y = t.column("label").to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # read-only Arrow memory: torch only reads it
+        logits, target = torch.from_numpy(x), torch.from_numpy(y)
+    ce = F.cross_entropy(logits, target, reduction="none")
+    q = -torch.expm1(-ce)  # 1 - p_t
+    class_loss = []
+    for g in GAMMAS:
+        fl = ce if g == 0 else q.pow(g) * ce
+        class_loss.append(torch.zeros(k, dtype=torch.float64).index_add_(0, target, fl.double()).tolist())
+    count = torch.bincount(target, minlength=k).tolist()
+    return {"rows": len(y), "classes": k, "class_count": count, "class_loss": class_loss}
+
+
+def peer_numpy_softmax(path, detail=False):
+    """float64 reference, streamed by record batch: ce = logsumexp(x) - x_y."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    f = pq.ParquetFile(path)
+    k = f.schema_arrow.field("logits").type.list_size
+    class_loss = np.zeros((len(GAMMAS), k))
+    count = np.zeros(k, np.int64)
+    n = 0
+    for b in f.iter_batches(batch_size=max(1, (1 << 20) // k), columns=["label", "logits"]):
+        y = b.column(0).to_numpy()
+        x = b.column(1).flatten().to_numpy().reshape(-1, k).astype(np.float64)
+        m = x.max(1)
+        lse = m + np.log(np.exp(x - m[:, None]).sum(1))
+        ce = lse - x[np.arange(len(y)), y]
+        q = -np.expm1(-ce)
+        for i, g in enumerate(GAMMAS):
+            class_loss[i] += np.bincount(y, weights=ce if g == 0 else q ** g * ce, minlength=k)
+        count += np.bincount(y, minlength=k)
+        n += len(y)
+    return {"rows": n, "classes": k, "class_count": count.tolist(), "class_loss": class_loss.tolist()}
+
+
+def check_flcli_softmax(checks, wl, tool, R, fj, rtol):
+    """R: a softmax peer's result; fj: `flcli compare --json` (no alpha: one variant per gamma,
+    per-class loss_sum, classes named 0..K-1)."""
+    what = f"{tool} vs flcli compare (loss_sum per class and total, x{len(GAMMAS)} gammas)"
+    D = Diff(rtol)
+    try:
+        k = R["classes"]
+        _check_input(D, fj, R["rows"], "softmax", "logits", [str(j) for j in range(k)])
+        for gi, g in enumerate(GAMMAS):
+            vs = [v for v in fj["variants"] if _num(v.get("gamma")) and v["gamma"] == g and v.get("alpha") is None]
+            if len(vs) != 1:
+                D.bad.append(f"{len(vs)} variants with gamma={g:g} and no alpha (expected 1)")
+                continue
+            ref = R["class_loss"][gi]
+            D.close(f"gamma={g:g} loss_sum", vs[0].get("loss_sum"), sum(ref))
+            got = {c.get("name"): c.get("loss_sum") for c in vs[0].get("classes", [])}
+            for j in range(k):
+                if R["class_count"][j]:
+                    D.close(f"gamma={g:g} class {j} loss_sum", got.get(str(j)), ref[j])
+        return checks.add(wl, what, not D.bad, D.detail())
+    except Exception as e:
+        return checks.add(wl, what, False, f"cannot read flcli JSON: {type(e).__name__}: {e}")
+
+
+def cross_check_softmax(checks, wl, results):
+    T, N = results["torch"], results["numpy"]
+    worst = max(rel(a, b) for ta, na in zip(T["class_loss"], N["class_loss"]) for a, b in zip(ta, na))
+    ok = worst <= RTOL_TORCH and T["class_count"] == N["class_count"] and T["rows"] == N["rows"]
+    checks.add(wl, f"torch float32 vs numpy float64 (loss per class, x{len(GAMMAS)} gammas; rtol {RTOL_TORCH:g})",
+               ok, f"max rel diff {worst:.2e}")
+
+
 PEERS = {
+    ("torch", "softmax"): peer_torch_softmax,
+    ("numpy", "softmax"): peer_numpy_softmax,
     ("duckdb", "binary"): peer_duckdb_binary,
     ("polars", "binary"): peer_polars_binary,
     ("numpy", "binary"): peer_numpy_binary,
@@ -314,7 +413,7 @@ def child_main(argv):
     tool, wl, path = argv[:3]
     detail = "--detail" in argv[3:]
     fn = PEERS[(tool, WORKLOADS[wl]["kind"])]
-    res = fn(path, detail=detail) if WORKLOADS[wl]["kind"] == "multi" else fn(path)
+    res = fn(path, detail=detail) if WORKLOADS[wl]["kind"] in ("multi", "softmax") else fn(path)
     json.dump(res, sys.stdout)
     sys.stdout.write("\n")
 
@@ -673,6 +772,8 @@ def agreement(wl, path, tools, flcli, checks, use_flcli=True):
 
     if kind == "binary" and len(results) >= 2:
         cross_check_binary(checks, wl, results)
+    if kind == "softmax" and "torch" in results and "numpy" in results:
+        cross_check_softmax(checks, wl, results)
     if kind == "multi" and "torch" in results and "numpy" in results:
         T, N = results["torch"], results["numpy"]
         worst = max(rel(T["fl_sum"], N["fl_sum"]), rel(T["ce_sum"], N["ce_sum"]),
@@ -687,6 +788,14 @@ def agreement(wl, path, tools, flcli, checks, use_flcli=True):
         checks.add(wl, "flcli available", False, f"no executable at {flcli} (cargo build --release, or --flcli PATH)")
         return results
     cmds = flcli_args(wl, path)
+    if kind == "softmax":
+        fj, why = run_flcli_json(flcli, cmds["compare"])
+        if fj is None:
+            checks.add(wl, "flcli compare --json", False, why)
+        else:
+            for tool, res in results.items():
+                check_flcli_softmax(checks, wl, tool, res, fj, RTOL_TORCH if tool == "torch" else RTOL)
+        return results
     if kind == "binary":
         fj, why = run_flcli_json(flcli, cmds["compare"])
         sj, why2 = run_flcli_json(flcli, cmds["stats"])
@@ -889,7 +998,7 @@ def main():
     if bad:
         ap.error(f"unknown workload {', '.join(bad)}; choose from {', '.join(WORKLOADS)}")
     bootstrap(args.venv, argv, install=not args.no_install,
-              need_torch=args.setup_only or "C" in wls)
+              need_torch=args.setup_only or any(WORKLOADS[w]["kind"] in ("multi", "softmax") for w in wls))
     if args.setup_only:
         print(f"venv ready: {args.venv}")
         return 0
