@@ -5,12 +5,12 @@ use super::accum::Partial;
 
 use super::plan::{tail_bin, Ctx, Elem, Plan};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
-use crate::model::{Mode, ScoreKind, Term, IGNORED};
+use crate::model::{Mode, Term};
 
 /// Decoded, validated rows: class codes and row-major scores.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Batch {
-    /// Class index per row, or [`crate::model::BACKGROUND`], [`IGNORED`], [`crate::model::SKIPPED`],
+    /// Class index per row, or [`crate::model::BACKGROUND`], [`crate::model::IGNORED`], [`crate::model::SKIPPED`],
     /// [`crate::model::MULTI`].
     pub labels: Vec<i32>,
     /// `labels.len() * width` scores, row-major.
@@ -132,84 +132,12 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
 /// Accumulates a decoded batch into `acc` (rows_read and skips are counted by the decoder).
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
     let cx = Ctx::new(spec);
-    let w = spec.width();
+    let (labels, scores) = (&batch.labels, &batch.scores);
     match spec.mode {
-        Mode::Binary => return super::fast::binary(&cx, &batch.labels, &batch.scores, acc),
-        Mode::Sigmoid => {
-            return super::fast::sigmoid(&cx, &batch.labels, &batch.targets, &batch.scores, acc)
-        }
-        Mode::Softmax => {}
+        Mode::Binary => super::fast::binary(&cx, labels, scores, acc),
+        Mode::Sigmoid => super::fast::sigmoid(&cx, labels, &batch.targets, scores, acc),
+        Mode::Softmax => super::softmax::rows(&cx, labels, scores, acc),
     }
-    // Softmax: one row at a time (binary and sigmoid returned above).
-    for (i, &label) in batch.labels.iter().enumerate() {
-        match label {
-            IGNORED => {
-                acc.rows_ignored += 1;
-                continue;
-            }
-            l if l < 0 => continue,
-            _ => {}
-        }
-        acc.rows_used += 1;
-        softmax_row(&cx, acc, label as usize, &batch.scores[i * w..(i + 1) * w]);
-    }
-}
-
-fn softmax_row(cx: &Ctx, acc: &mut Partial, y: usize, row: &[f64]) {
-    let spec = cx.spec;
-    let top = argmax(row);
-    let (e, confidence, brier) = match spec.kind {
-        ScoreKind::Logits => {
-            let m = row[top];
-            let mut s = 0.0;
-            let mut rest = 0.0;
-            for (k, &z) in row.iter().enumerate() {
-                let ez = (z - m).exp();
-                s += ez;
-                if k != y {
-                    rest += ez;
-                }
-            }
-            let ln_s = s.ln();
-            let ey = (row[y] - m).exp();
-            let mut brier = 0.0;
-            for (k, &z) in row.iter().enumerate() {
-                let pk = (z - m).exp() / s;
-                let d = if k == y { pk - 1.0 } else { pk };
-                brier += d * d;
-            }
-            let e = Elem {
-                pt: ey / s,
-                q: rest / s,
-                ln_pt: (row[y] - m) - ln_s,
-                ln_q: if rest > 0.0 {
-                    rest.ln() - ln_s
-                } else {
-                    f64::NEG_INFINITY
-                },
-            };
-            (e, 1.0 / s, brier)
-        }
-        ScoreKind::Probabilities => {
-            let pt = row[y].clamp(spec.eps, 1.0 - spec.eps);
-            let mut brier = 0.0;
-            for (k, &p) in row.iter().enumerate() {
-                let d = if k == y { p - 1.0 } else { p };
-                brier += d * d;
-            }
-            let e = Elem {
-                pt,
-                q: 1.0 - pt,
-                ln_pt: pt.ln(),
-                ln_q: f64::NAN,
-            };
-            (e, row[top], brier)
-        }
-    };
-    add_element(cx, acc, y, e);
-    acc.class_rows[y] += 1;
-    acc.correct[y] += (top == y) as u64;
-    add_calib(acc, confidence, top == y, brier);
 }
 
 #[cfg(test)]

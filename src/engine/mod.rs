@@ -1,6 +1,6 @@
 //! The loss engine, the only place that turns batches into sums: per-element
 //! kernels ([`kernel`]; the vector path of binary and sigmoid elements in `fast`
-//! over the sub-batch arrays of `soa`), what a pass decides once ([`plan`]),
+//! over the sub-batch arrays of `soa`, and of softmax rows in `softmax`), what a pass decides once ([`plan`]),
 //! the mergeable per-batch accumulator ([`accum`]) and the settings that say
 //! what to accumulate ([`spec`]).
 //!
@@ -22,6 +22,7 @@ pub mod plan;
 pub mod schedule;
 pub(crate) mod simd;
 pub(crate) mod soa;
+pub(crate) mod softmax;
 pub mod spec;
 pub(crate) mod terms;
 

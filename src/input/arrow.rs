@@ -5,6 +5,9 @@
 //! engine batches, with the same checks and messages for every format.
 
 use super::arrow_labels::label_codes;
+use super::arrow_lists::dense_list;
+pub(super) use super::arrow_lists::list_parts;
+pub use super::arrow_lists::{list_width, no_list_width};
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
 use super::{Scores, Source};
@@ -48,35 +51,6 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
             },
         })
         .collect()
-}
-
-/// The number of entries in the first non-null row of the list column `col`
-/// of `batches`, or `None` if it has no non-null row.
-pub fn list_width(
-    batches: impl Iterator<Item = Result<RecordBatch>>,
-    col: &str,
-) -> Result<Option<usize>> {
-    for rb in batches {
-        let rb = rb?;
-        let a = rb
-            .column_by_name(col)
-            .ok_or_else(|| anyhow!("no column {col:?}"))?;
-        let (offsets, _) = list_parts(a)?;
-        for i in 0..rb.num_rows() {
-            if !a.is_null(i) {
-                return Ok(Some(offsets(i).1 - offsets(i).0));
-            }
-        }
-    }
-    Ok(None)
-}
-
-/// The error for a list column with no non-null row.
-pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
-    anyhow!(
-        "{}: the list column {col:?} has no non-null rows, so the number of classes is unknown",
-        src.display()
-    )
 }
 
 /// Positions in `schema` of the columns a pass reads (label, scores, `--by`),
@@ -224,40 +198,6 @@ pub(super) fn shown(a: &ArrayRef, i: usize) -> String {
         .unwrap_or_default()
 }
 
-type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
-
-/// Offsets and values (as f64) of a list-like array.
-pub(super) fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
-    Ok(match a.data_type() {
-        DataType::List(_) => {
-            let l = a.as_list::<i32>();
-            let o = l.value_offsets();
-            (
-                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
-                l.values().clone(),
-            )
-        }
-        DataType::LargeList(_) => {
-            let l = a.as_list::<i64>();
-            let o = l.value_offsets();
-            (
-                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
-                l.values().clone(),
-            )
-        }
-        DataType::FixedSizeList(_, n) => {
-            let l = a.as_fixed_size_list();
-            let n = *n as usize;
-            let off = l.offset();
-            (
-                Box::new(move |i| ((off + i) * n, (off + i + 1) * n)),
-                l.values().clone(),
-            )
-        }
-        t => bail!("a list of scores was expected, the column has type {t}"),
-    })
-}
-
 fn to_f64(a: &ArrayRef, src: &Source, col: &str) -> Result<ArrayRef> {
     arrow_cast::cast(a, &DataType::Float64)
         .map_err(|_| anyhow!("{}: column {col:?} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), a.data_type()))
@@ -284,10 +224,13 @@ fn decode(
     let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
         Default::default();
     if list {
-        batch.scores.resize(n * w, 0.0);
         let a = rb
             .column_by_name(&names[1])
             .expect("checked by accumulate_at");
+        if dense_list(a, w, &mut batch.scores) {
+            return finish(rb, names, at, src, dec, acc, batch, bad);
+        }
+        batch.scores.resize(n * w, 0.0);
         let (offsets, values) = list_parts(a)?;
         let values = to_f64(&values, src, &names[1])?;
         let v = values.as_primitive::<Float64Type>();
@@ -355,6 +298,22 @@ fn decode(
             }
         }
     }
+    finish(rb, names, at, src, dec, acc, batch, bad)
+}
+
+/// Label codes (or targets), then the row-by-row checks when the batch needs them.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    rb: &RecordBatch,
+    names: &[String],
+    at: &dyn Fn(usize) -> Loc,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+    batch: &mut Batch,
+    bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)>,
+) -> Result<()> {
+    let w = dec.spec.width();
     let (codes, label_fails) = match dec.targets {
         Some(t) => super::targets::arrow_targets(rb, t, src, dec, &mut batch.targets)?,
         None => {

@@ -4,6 +4,7 @@
 
 pub mod arrow;
 mod arrow_labels;
+mod arrow_lists;
 pub mod csv;
 mod csv_ranges;
 mod csv_targets;

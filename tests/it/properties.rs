@@ -403,3 +403,37 @@ fn threads_give_bit_identical_output_on_parquet_split_into_row_group_runs() {
     let r: StatsReport = serde_json::from_str(&one).unwrap();
     assert_eq!(r.input.rows_read, 1_300_000);
 }
+
+/// Wide softmax rows (K = 1000): a directory of shards gives the same bytes for
+/// any thread count, and the same rows cut into other row groups (so other
+/// batches) give the same report.
+#[test]
+fn wide_softmax_rows_are_bit_identical_across_threads_and_batches() {
+    use crate::simd::wide_softmax_parquet;
+    let w = Workdir::new();
+    for (i, rg) in [(0, 16), (1, 100), (2, 7)] {
+        wide_softmax_parquet(&w, &format!("shards/part-{i}.parquet"), i, (150, 1000), rg);
+    }
+    let run = |j: &str| {
+        ok(w.cmd().args([
+            "-j",
+            j,
+            "compare",
+            "shards",
+            "--gamma",
+            "0,0.5,1,2,5",
+            "--json",
+        ]))
+        .0
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"), "-j 1 and -j 2 differ");
+    assert_eq!(one, run("3"), "-j 1 and -j 3 differ");
+    let a = wide_softmax_parquet(&w, "rg300.parquet", 9, (300, 1000), 300);
+    let b = wide_softmax_parquet(&w, "rg5.parquet", 9, (300, 1000), 5);
+    let stats = |f: &str| {
+        let out = ok(w.cmd().args(["stats", f, "--json"])).0;
+        support::without_paths(serde_json::from_str::<StatsReport>(&out).unwrap())
+    };
+    assert_eq!(stats(&a), stats(&b));
+}

@@ -97,3 +97,72 @@ fn skipped_rows_and_ragged_sub_batches_give_the_same_bits_at_every_level() {
     args.extend(GRID);
     same_at_every_level(&args);
 }
+
+/// `rows` softmax rows of `k` float32 logits as a fixed-size list column, with
+/// ties for the top score, rows far apart (differences past e^-708) and
+/// labels that are and are not the top; `row_group` rows per row group. The
+/// values depend on `seed` and `k` only.
+pub(crate) fn wide_softmax_parquet(
+    w: &Workdir,
+    name: &str,
+    seed: u64,
+    (rows, k): (usize, usize),
+    row_group: usize,
+) -> String {
+    use arrow_array::builder::{FixedSizeListBuilder, Float32Builder};
+    let mut r = crate::support::Rng(0x2545_F491_4F6C_DD1D ^ (seed << 16) ^ k as u64);
+    let mut labels = Vec::with_capacity(rows);
+    let mut fsl = FixedSizeListBuilder::new(Float32Builder::new(), k as i32);
+    for i in 0..rows {
+        let y = (r.next() % k as u64) as usize;
+        let scale = [1.0, 8.0, 400.0][i % 3];
+        let row: Vec<f32> = (0..k)
+            .map(|c| {
+                let z = (r.uniform() * 2.0 - 1.0) * scale + if c == y { 2.0 } else { 0.0 };
+                // Every 7th row: a tie between classes 0, y and k-1.
+                if i % 7 == 3 && (c == 0 || c == y || c + 1 == k) {
+                    1e3
+                } else {
+                    z as f32
+                }
+            })
+            .collect();
+        fsl.values().append_slice(&row);
+        fsl.append(true);
+        labels.push(y as i64);
+    }
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(row_group))
+        .build();
+    let cols = vec![
+        ("label", crate::support::i64s(labels)),
+        ("logits", crate::support::arr(fsl.finish())),
+    ];
+    w.write_parquet_with(name, cols, props)
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Softmax rows of many widths (K mod 8 of 0, 3, 4 and 5; K up to 1003): the row
+/// sums run in lanes whose order the source fixes, the same at every level.
+#[test]
+fn wide_softmax_rows_give_the_same_bits_at_every_level() {
+    let w = Workdir::new();
+    for (k, rows) in [(3, 400), (13, 300), (100, 300), (1000, 120), (1003, 50)] {
+        let f = wide_softmax_parquet(&w, &format!("k{k}.parquet"), 1, (rows, k), 64);
+        same_at_every_level(&["stats", &f, "--json"]);
+        // Softmax α is none or a per-class list: the grid without --alpha.
+        same_at_every_level(&[
+            "compare",
+            &f,
+            "--gamma",
+            "0,0.5,1,2,3.3,5",
+            "--variant",
+            "flsd53",
+            "--variant",
+            "poly1:1",
+            "--json",
+        ]);
+    }
+}

@@ -1,0 +1,104 @@
+//! List columns of scores: the width of a list column, the offsets and values
+//! of any list type, and the direct path for dense fixed-size lists of floats.
+
+use super::Source;
+use anyhow::{anyhow, bail, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Float64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+
+/// The number of entries in the first non-null row of the list column `col`
+/// of `batches`, or `None` if it has no non-null row.
+pub fn list_width(
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+    col: &str,
+) -> Result<Option<usize>> {
+    for rb in batches {
+        let rb = rb?;
+        let a = rb
+            .column_by_name(col)
+            .ok_or_else(|| anyhow!("no column {col:?}"))?;
+        let (offsets, _) = list_parts(a)?;
+        for i in 0..rb.num_rows() {
+            if !a.is_null(i) {
+                return Ok(Some(offsets(i).1 - offsets(i).0));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The error for a list column with no non-null row.
+pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
+    anyhow!(
+        "{}: the list column {col:?} has no non-null rows, so the number of classes is unknown",
+        src.display()
+    )
+}
+
+/// Row `i` → its start and end in the values of a list array.
+pub(super) type Offsets<'a> = Box<dyn Fn(usize) -> (usize, usize) + 'a>;
+
+/// Offsets and values (as f64) of a list-like array.
+pub(super) fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
+    Ok(match a.data_type() {
+        DataType::List(_) => {
+            let l = a.as_list::<i32>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::LargeList(_) => {
+            let l = a.as_list::<i64>();
+            let o = l.value_offsets();
+            (
+                Box::new(move |i| (o[i] as usize, o[i + 1] as usize)),
+                l.values().clone(),
+            )
+        }
+        DataType::FixedSizeList(_, n) => {
+            let l = a.as_fixed_size_list();
+            let n = *n as usize;
+            let off = l.offset();
+            (
+                Box::new(move |i| ((off + i) * n, (off + i + 1) * n)),
+                l.values().clone(),
+            )
+        }
+        t => bail!("a list of scores was expected, the column has type {t}"),
+    })
+}
+
+/// A fixed-size list column of `w` float32 or float64 scores with no null
+/// row and no null score, widened straight into `out` (row-major, as the
+/// list stores them): no intermediate array. `false` (and `out` untouched)
+/// for anything else, which takes the general path.
+pub(super) fn dense_list(a: &ArrayRef, w: usize, out: &mut Vec<f64>) -> bool {
+    let DataType::FixedSizeList(_, n) = a.data_type() else {
+        return false;
+    };
+    if *n as usize != w || a.logical_null_count() > 0 {
+        return false;
+    }
+    // The values of a (sliced) fixed-size list start at its first row.
+    let values = a.as_fixed_size_list().values();
+    let len = a.len() * w;
+    if values.len() < len || values.null_count() > 0 {
+        return false;
+    }
+    out.clear();
+    match values.data_type() {
+        DataType::Float32 => {
+            let v = &values.as_primitive::<Float32Type>().values()[..len];
+            out.extend(v.iter().map(|&x| f64::from(x)));
+        }
+        DataType::Float64 => {
+            out.extend_from_slice(&values.as_primitive::<Float64Type>().values()[..len]);
+        }
+        _ => return false,
+    }
+    true
+}
