@@ -4,7 +4,8 @@
 //! 2. `e_k = exp(z_k - m)` into a row buffer, with the branch-free `exp` of
 //!    [`super::fdlibm`];
 //! 3. `s = Σ e_k`;
-//! 4. `rest = Σ_{k≠y} e_k` and, when calibration is kept, `Σ_{k≠y} (e_k / s)^2`.
+//! 4. `rest = Σ_{k≠y} e_k` and, when calibration is kept, the Brier term
+//!    `Σ_{k≠y} (e_k · (1/s))^2`, to which `(e_y · (1/s) - 1)^2` is added last.
 //!
 //! Every sum runs in [`L`] interleaved lanes (lane `l` takes the elements `k ≡ l
 //! mod L` in order), the lanes are folded in one fixed tree, then the last
