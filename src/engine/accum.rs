@@ -1,6 +1,7 @@
 //! The per-unit accumulator and its exact merge.
 
 use super::exact::{ExactVec, Expansion};
+pub use super::groups::Groups;
 use super::lanes::{Lanes, COPIES};
 use super::pairs::Pairs;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
@@ -132,47 +133,6 @@ impl ExactSums {
         self.tails.add_exact(&o.tails);
         self.calib.add_exact(&o.calib);
         self.brier.add_all(&o.brier);
-    }
-}
-
-/// The partials of `--by`: one per distinct value of the grouping column.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Groups {
-    /// Group keys, in first-seen order.
-    pub keys: Vec<String>,
-    /// Key → position.
-    pub index: std::collections::HashMap<String, usize>,
-    /// One partial per key.
-    pub parts: Vec<Partial>,
-}
-
-impl Groups {
-    /// The position of `key`, added (with an empty partial) if new.
-    pub fn slot(&mut self, key: &str, spec: &EngineSpec) -> usize {
-        if let Some(&i) = self.index.get(key) {
-            return i;
-        }
-        self.keys.push(key.to_string());
-        self.index.insert(key.to_string(), self.parts.len());
-        let mut part = Partial::new(spec);
-        part.copies = 1;
-        self.parts.push(part);
-        self.parts.len() - 1
-    }
-
-    fn merge(&mut self, other: &Groups) {
-        for (k, p) in other.keys.iter().zip(&other.parts) {
-            match self.index.get(k) {
-                Some(&i) => self.parts[i].merge(p),
-                None => {
-                    self.index.insert(k.clone(), self.parts.len());
-                    self.keys.push(k.clone());
-                    let mut p = p.clone();
-                    p.settle();
-                    self.parts.push(p);
-                }
-            }
-        }
     }
 }
 
@@ -313,11 +273,15 @@ impl Partial {
         order.sort_by(|&a, &b| g.keys[a].cmp(&g.keys[b]));
         let mut whole = Partial::new(spec);
         let mut sorted = Groups::default();
+        // Moved, not copied: with many groups their exact sums are large.
+        let g = *g;
+        let mut parts: Vec<Option<Partial>> = g.parts.into_iter().map(Some).collect();
         for i in order {
-            whole.merge(&g.parts[i]);
+            let part = parts[i].take().expect("each group once");
+            whole.merge(&part);
             sorted.index.insert(g.keys[i].clone(), sorted.parts.len());
             sorted.keys.push(g.keys[i].clone());
-            sorted.parts.push(g.parts[i].clone());
+            sorted.parts.push(part);
         }
         whole.rows_read = self.rows_read;
         whole.skipped = std::mem::take(&mut self.skipped);

@@ -14,6 +14,7 @@ pub mod accum;
 pub mod exact;
 pub(crate) mod fast;
 pub(crate) mod fdlibm;
+pub mod groups;
 pub mod kernel;
 pub(crate) mod keys;
 pub(crate) mod lanes;

@@ -4,10 +4,14 @@
 use super::accum::Partial;
 use super::spec::EngineSpec;
 use anyhow::Result;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Fills one [`Partial`] per unit with `read` (in parallel, on the rayon
-/// pool), then merges them in unit order into one total.
+/// pool) and merges them in unit order into one total as they finish, so
+/// only a few unit partials exist at a time (under `--by` each holds a
+/// partial per group): memory does not grow with the number of units.
 ///
 /// `grouped` gives every partial a `--by` breakdown. `on_unit` is told the rows
 /// read when a unit finishes. `before_merge` sees each unit's partial, in
@@ -22,13 +26,12 @@ pub fn run_in_order<U, X>(
     grouped: bool,
     read: impl Fn(&U, &mut Partial) -> Result<X> + Sync,
     on_unit: &(dyn Fn(u64) + Sync),
-    mut before_merge: impl FnMut(&U, &mut Partial, X),
+    before_merge: impl FnMut(&U, &mut Partial, X) + Send,
 ) -> Result<Partial>
 where
     U: Sync,
     X: Send,
 {
-    use rayon::prelude::*;
     let new_partial = || {
         let mut p = Partial::new(spec);
         if grouped {
@@ -36,38 +39,106 @@ where
         }
         p
     };
+    let threads = rayon::current_num_threads().clamp(1, units.len().max(1));
+    // Finished units waiting for an earlier one stay below this many.
+    let window = 2 * threads + 2;
+    let merged = Mutex::new(Merged {
+        next: 0,
+        pending: BTreeMap::new(),
+        total: new_partial(),
+        error: None,
+        before_merge,
+    });
+    let next_merge = AtomicUsize::new(0);
+    let claim = AtomicUsize::new(0);
     let first_bad = AtomicUsize::new(usize::MAX);
-    let results: Vec<Option<Result<(Partial, X)>>> = units
-        .par_iter()
-        .enumerate()
-        .map(|(i, u)| {
-            if i > first_bad.load(Ordering::Relaxed) {
-                return None;
+    let worker = || loop {
+        // A worker that panics stops the others (none waits for its unit).
+        let _stop = StopOnPanic(&first_bad);
+        let i = claim.fetch_add(1, Ordering::SeqCst);
+        if i >= units.len() || i > first_bad.load(Ordering::SeqCst) {
+            return;
+        }
+        // The unit `next_merge` is being read by another worker: wait for it
+        // rather than pile up finished partials.
+        while i >= next_merge.load(Ordering::SeqCst) + window {
+            if i > first_bad.load(Ordering::SeqCst) {
+                return;
             }
-            let mut acc = new_partial();
-            let r = read(u, &mut acc).map(|x| {
-                acc.settle();
-                (acc, x)
-            });
-            match &r {
-                Ok((p, _)) => on_unit(p.rows_read),
-                Err(_) => {
-                    first_bad.fetch_min(i, Ordering::Relaxed);
-                }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        let mut acc = new_partial();
+        let r = read(&units[i], &mut acc).map(|x| {
+            acc.settle();
+            (acc, x)
+        });
+        match &r {
+            Ok((p, _)) => on_unit(p.rows_read),
+            Err(_) => {
+                first_bad.fetch_min(i, Ordering::SeqCst);
             }
-            Some(r)
-        })
-        .collect();
-    let mut total = new_partial();
-    for (r, u) in results.into_iter().zip(units) {
-        match r {
-            Some(Ok((mut p, x))) => {
-                before_merge(u, &mut p, x);
-                total.merge(&p)
+        }
+        let mut m = merged.lock().unwrap_or_else(|e| e.into_inner());
+        m.pending.insert(i, r);
+        m.merge_ready(units);
+        next_merge.store(m.next, Ordering::SeqCst);
+    };
+    if threads == 1 {
+        worker();
+    } else {
+        rayon::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|_| worker());
             }
-            Some(Err(e)) => return Err(e),
-            None => {}
+        });
+    }
+    let m = merged.into_inner().unwrap_or_else(|e| e.into_inner());
+    match m.error {
+        Some(e) => Err(e),
+        None => Ok(m.total),
+    }
+}
+
+/// Marks every unit as after a failed one when dropped by a panic.
+struct StopOnPanic<'a>(&'a AtomicUsize);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(0, Ordering::SeqCst);
         }
     }
-    Ok(total)
+}
+
+/// The running total of [`run_in_order`] and the finished units not yet merged.
+struct Merged<X, F> {
+    /// The unit to merge next.
+    next: usize,
+    pending: BTreeMap<usize, Result<(Partial, X)>>,
+    total: Partial,
+    /// The first failed unit's error (merging stops there).
+    error: Option<anyhow::Error>,
+    before_merge: F,
+}
+
+impl<X, F> Merged<X, F> {
+    /// Merges the pending units that follow the merged ones, in order.
+    fn merge_ready<U>(&mut self, units: &[U])
+    where
+        F: FnMut(&U, &mut Partial, X),
+    {
+        while self.error.is_none() {
+            let Some(r) = self.pending.remove(&self.next) else {
+                return;
+            };
+            match r {
+                Ok((mut p, x)) => {
+                    (self.before_merge)(&units[self.next], &mut p, x);
+                    self.total.merge(&p);
+                    self.next += 1;
+                }
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! integer, float, boolean, string, dictionary or list type) into validated
 //! engine batches, with the same checks and messages for every format.
 
+use super::arrow_floats::{to_f64, Floats};
+use super::arrow_groups::group_keys;
 use super::arrow_labels::label_codes;
 use super::arrow_lists::dense_list;
 pub(super) use super::arrow_lists::list_parts;
@@ -166,41 +168,11 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
     }
 }
 
-/// The `--by` group of every row (values as text; nulls are the group "(null)").
-fn group_keys(a: &ArrayRef, src: &Source, dec: &Decoder, acc: &mut Partial) -> Result<Vec<usize>> {
-    let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
-        anyhow!(
-            "{}: the --by column has type {}, which has no text form; pick another column",
-            src.display(),
-            a.data_type()
-        )
-    })?;
-    let v = text.as_string::<i32>();
-    let mut out = Vec::with_capacity(v.len());
-    let mut last: Option<(&str, usize)> = None;
-    for i in 0..v.len() {
-        let key = if v.is_null(i) { "(null)" } else { v.value(i) };
-        // Runs of one value are common (files sorted or written per split): skip the lookup.
-        let g = match last {
-            Some((k, g)) if k == key => g,
-            _ => dec.group_of(src, key, acc)?,
-        };
-        last = Some((key, g));
-        out.push(g);
-    }
-    Ok(out)
-}
-
 /// Value `i` of `a` as text, for messages.
 pub(super) fn shown(a: &ArrayRef, i: usize) -> String {
     arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &Default::default())
         .map(|f| f.value(i).to_string())
         .unwrap_or_default()
-}
-
-fn to_f64(a: &ArrayRef, src: &Source, col: &str) -> Result<ArrayRef> {
-    arrow_cast::cast(a, &DataType::Float64)
-        .map_err(|_| anyhow!("{}: column {col:?} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), a.data_type()))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -254,18 +226,11 @@ fn decode(
     } else {
         let mut cols = Vec::with_capacity(w);
         for name in &names[1..] {
-            cols.push(to_f64(
-                rb.column_by_name(name).expect("checked by accumulate_at"),
-                src,
-                name,
-            )?);
+            let a = rb.column_by_name(name).expect("checked by accumulate_at");
+            cols.push(Floats::of(a, src, name)?);
         }
-        let vals: Vec<&[f64]> = cols
-            .iter()
-            .map(|a| a.as_primitive::<Float64Type>().values().as_ref())
-            .collect();
-        if let [one] = vals[..] {
-            batch.scores.extend_from_slice(one);
+        if let [one] = &cols[..] {
+            one.extend_into(&mut batch.scores);
         } else {
             batch.scores.resize(n * w, 0.0);
             // Row-major from columns in blocks of rows, so that the rows being
@@ -273,16 +238,14 @@ fn decode(
             const BLOCK: usize = 256;
             for r0 in (0..n).step_by(BLOCK) {
                 let r1 = n.min(r0 + BLOCK);
-                for (j, v) in vals.iter().enumerate() {
-                    for i in r0..r1 {
-                        batch.scores[i * w + j] = v[i];
-                    }
+                for (j, v) in cols.iter().enumerate() {
+                    v.scatter(r0..r1, j, w, &mut batch.scores);
                 }
             }
         }
         for (j, name) in names[1..].iter().enumerate() {
             let orig = rb.column_by_name(name).expect("checked by accumulate_at");
-            let v = cols[j].as_primitive::<Float64Type>();
+            let v = cols[j].array();
             if v.null_count() > 0 {
                 // The cast also turns unparsable text into null: tell the two apart.
                 let orig_nulls = orig.logical_nulls();
@@ -314,23 +277,28 @@ fn finish(
     bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)>,
 ) -> Result<()> {
     let w = dec.spec.width();
-    let (codes, label_fails) = match dec.targets {
-        Some(t) => super::targets::arrow_targets(rb, t, src, dec, &mut batch.targets)?,
+    let label_fails: Vec<_> = match dec.targets {
+        Some(t) => {
+            let (codes, fails) =
+                super::targets::arrow_targets(rb, t, src, dec, &mut batch.targets)?;
+            batch.labels.extend_from_slice(&codes);
+            fails
+        }
         None => {
             let labels = rb
                 .column_by_name(&names[0])
                 .expect("checked by accumulate_at");
-            let (codes, fails) = label_codes(labels, src, dec)?;
+            let fails = label_codes(labels, src, dec, &mut batch.labels)?;
             let col = dec.label_col.to_string();
             let fails = fails.into_iter().map(|(i, f)| (i, col.clone(), f));
-            (codes, fails.collect())
+            fails.collect()
         }
     };
     if label_fails.is_empty() && bad.is_empty() && dec.batch_is_valid(&batch.scores) {
         // The common case: nothing to report, so no row-by-row checks.
-        batch.labels.extend_from_slice(&codes);
         return Ok(());
     }
+    let codes = std::mem::take(&mut batch.labels);
     let mut fails = label_fails.into_iter().peekable();
     // Row by row, label first: the first invalid value in row order is the one reported.
     for (i, mut code) in codes.into_iter().enumerate() {

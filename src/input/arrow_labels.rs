@@ -16,15 +16,17 @@ use arrow_schema::DataType;
 /// An invalid label: its row in the batch, the skip reason, the problem and the value.
 pub type LabelFail = (usize, (SkipReason, &'static str, String));
 
-/// Label codes for a label array of any supported type, and the invalid
-/// labels ([`SKIPPED`] in the codes) in row order, for the caller to report.
+/// Appends the label codes of a label array of any supported type to `out`
+/// (the engine batch's own buffer, so they are written once), and returns the
+/// invalid labels ([`SKIPPED`] in the codes) in row order, for the caller to report.
 pub fn label_codes(
     a: &ArrayRef,
     src: &Source,
     dec: &Decoder,
-) -> Result<(Vec<i32>, Vec<LabelFail>)> {
+    out: &mut Vec<i32>,
+) -> Result<Vec<LabelFail>> {
     let n = a.len();
-    let mut out = Vec::with_capacity(n);
+    out.reserve(n);
     let mut fails: Vec<LabelFail> = Vec::new();
     let map = dec.labels;
     // None: a null label.
@@ -62,7 +64,7 @@ pub fn label_codes(
                 if map.all_fast_int(v.values()) {
                     // Every label is its own class: one conversion loop that vectorises.
                     out.extend(v.values().iter().map(|&x| x as i32));
-                    return Ok((out, fails));
+                    return Ok(fails);
                 }
                 for (i, &x) in v.values().iter().enumerate() {
                     out.push(match map.fast_int(x) {
@@ -70,7 +72,7 @@ pub fn label_codes(
                         None => code(i, Some(map.map_int(x))),
                     });
                 }
-                return Ok((out, fails));
+                return Ok(fails);
             }
             for i in 0..n {
                 let r = if orig_nulls.as_ref().is_some_and(|m| m.is_null(i)) {
@@ -105,5 +107,5 @@ pub fn label_codes(
             dec.label_col
         ),
     }
-    Ok((out, fails))
+    Ok(fails)
 }

@@ -99,12 +99,27 @@ impl<'a> Decoder<'a> {
         };
         let Some(g) = acc.groups.as_mut() else { return };
         let w = self.spec.width();
-        let mut rows: Vec<Vec<u32>> = vec![Vec::new(); g.parts.len()];
+        // The rows in group order, stable (a counting sort): one index array,
+        // not a vector per group.
+        let mut start = vec![0u32; g.parts.len() + 1];
+        for &k in groups {
+            start[k + 1] += 1;
+        }
+        for k in 0..g.parts.len() {
+            start[k + 1] += start[k];
+        }
+        let mut fill = start.clone();
+        let mut order = vec![0u32; groups.len()];
         for (i, &k) in groups.iter().enumerate() {
-            rows[k].push(i as u32);
+            order[fill[k] as usize] = i as u32;
+            fill[k] += 1;
         }
         let mut sub = Batch::default();
-        for (k, rs) in rows.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+        for (k, part) in g.parts.iter_mut().enumerate() {
+            let rs = &order[start[k] as usize..start[k + 1] as usize];
+            if rs.is_empty() {
+                continue;
+            }
             sub.labels.clear();
             sub.scores.clear();
             sub.targets.clear();
@@ -118,7 +133,6 @@ impl<'a> Decoder<'a> {
                         .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
                 }
             }
-            let part = &mut g.parts[k];
             part.rows_read += rs.len() as u64;
             part.group_skipped += sub.labels.iter().filter(|&&l| l == SKIPPED).count() as u64;
             kernel::accumulate(self.spec, &sub, part);

@@ -3,6 +3,8 @@
 //! time (the engine's scheduler runs the units and merges them in order).
 
 pub mod arrow;
+mod arrow_floats;
+mod arrow_groups;
 mod arrow_labels;
 mod arrow_lists;
 pub mod csv;

@@ -211,3 +211,78 @@ fn compare_by_scores_every_slice_with_the_same_grid() {
     let text = String::from_utf8(table.stdout).unwrap();
     assert_eq!(text.matches("━━ size = ").count(), 3);
 }
+
+#[test]
+fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
+    use crate::support::{arr, i64s, write_parquet};
+    use arrow_array::{Float32Array, Float64Array, Int32Array};
+    let dir = tempfile::tempdir().unwrap();
+    let n: i32 = 3000;
+    let labels: Vec<i64> = (0..n).map(|i| (i % 7 == 0) as i64).collect();
+    let p32: Vec<f32> = (0..n)
+        .map(|i| ((i * 37 % 1000) as f32 + 0.5) / 1000.0)
+        .collect();
+    let keys: Vec<Option<i32>> = (0..n).map(|i| (i % 11 != 3).then_some(i % 5 - 2)).collect();
+    let text: Vec<Option<String>> = keys.iter().map(|k| k.map(|k| k.to_string())).collect();
+    let ints = write_parquet(
+        dir.path(),
+        "ints.parquet",
+        vec![
+            ("label", i64s(labels.clone())),
+            ("prob", arr(Float32Array::from(p32.clone()))),
+            ("g", arr(Int32Array::from(keys))),
+        ],
+        None,
+    );
+    let texts = write_parquet(
+        dir.path(),
+        "texts.parquet",
+        vec![
+            ("label", i64s(labels)),
+            (
+                "prob",
+                arr(Float64Array::from(
+                    p32.iter().map(|&p| f64::from(p)).collect::<Vec<_>>(),
+                )),
+            ),
+            ("g", arr(arrow_array::StringArray::from(text))),
+        ],
+        None,
+    );
+    let run = |p: &std::path::Path| {
+        let out = flcli()
+            .args(["compare", p.to_str().unwrap(), "--by", "g", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        drop_paths(&mut v);
+        v
+    };
+    let (a, b) = (run(&ints), run(&texts));
+    let keys: Vec<&str> = a["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["(null)", "-1", "-2", "0", "1", "2"]);
+    assert_eq!(a["groups"], b["groups"]);
+    assert_eq!(a["variants"], b["variants"]);
+}
+
+/// Removes every `paths` entry (the two files differ only in name).
+fn drop_paths(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("paths");
+            m.values_mut().for_each(drop_paths);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_paths),
+        _ => {}
+    }
+}

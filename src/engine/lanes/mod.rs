@@ -223,16 +223,21 @@ impl Lanes {
         if n > SUB {
             return false;
         }
+        // The largest index of each array, by folds that vectorise: an element's
+        // row is in range when its cell and calibration bin are.
+        let max = |a: &[u32]| a[..n].iter().fold(0, |m, &x| m.max(x)) as usize;
         let cell_rows = self.cells_len / self.cell_src.len();
         let tail_rows = self.tails_len / self.tail_src.len();
         let calib = self.calib_on && !self.joint;
-        (0..n).all(|i| {
-            (s.lane[i] as usize) < COPIES
-                && self.row(s, i) < cell_rows
-                && (!self.joint || (s.cal[i] as usize) < CB)
-                && (self.tails_len == 0 || (s.tail[i] as usize) < tail_rows)
-                && (!calib || (s.cal[i] as usize) < CB)
-        })
+        let cells = if self.joint {
+            cell_rows / CB
+        } else {
+            cell_rows
+        };
+        max(&s.lane) < COPIES
+            && max(&s.cell) < cells
+            && (!(self.joint || calib) || max(&s.cal) < CB)
+            && (self.tails_len == 0 || max(&s.tail) < tail_rows)
     }
 
     /// The cell row of element `i`: its cell, or (joint) its cell × calibration bin.

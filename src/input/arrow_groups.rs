@@ -1,0 +1,96 @@
+//! The `--by` group of each row of an Arrow record batch, for the shared
+//! Arrow decoder.
+
+use super::decode::Decoder;
+use super::Source;
+use crate::engine::groups::Fnv;
+use crate::engine::Partial;
+use anyhow::{anyhow, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+use std::hash::BuildHasherDefault;
+
+/// The `--by` group of every row (values as text; nulls are the group "(null)").
+pub(super) fn group_keys(
+    a: &ArrayRef,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+) -> Result<Vec<usize>> {
+    if let Some(keys) = int_group_keys(a, src, dec, acc)? {
+        return Ok(keys);
+    }
+    let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
+        anyhow!(
+            "{}: the --by column has type {}, which has no text form; pick another column",
+            src.display(),
+            a.data_type()
+        )
+    })?;
+    let v = text.as_string::<i32>();
+    let mut out = Vec::with_capacity(v.len());
+    let mut last: Option<(&str, usize)> = None;
+    for i in 0..v.len() {
+        let key = if v.is_null(i) { "(null)" } else { v.value(i) };
+        // Runs of one value are common (files sorted or written per split): skip the lookup.
+        let g = match last {
+            Some((k, g)) if k == key => g,
+            _ => dec.group_of(src, key, acc)?,
+        };
+        last = Some((key, g));
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// [`group_keys`] of an integer column (of a type that fits in i64) without
+/// writing every value as text: each distinct value of the batch is written
+/// and looked up once (its text is the decimal digits, as the cast writes them).
+fn int_group_keys(
+    a: &ArrayRef,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+) -> Result<Option<Vec<usize>>> {
+    use arrow_array::types::Int64Type;
+    let fits = matches!(
+        a.data_type(),
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    );
+    if !fits {
+        return Ok(None);
+    }
+    let ints = arrow_cast::cast(a, &DataType::Int64)?;
+    let v = ints.as_primitive::<Int64Type>();
+    let mut seen: std::collections::HashMap<i64, usize, BuildHasherDefault<Fnv>> =
+        Default::default();
+    let mut null_group = None;
+    let mut out = Vec::with_capacity(v.len());
+    for i in 0..v.len() {
+        let g = if v.is_null(i) {
+            match null_group {
+                Some(g) => g,
+                None => *null_group.insert(dec.group_of(src, "(null)", acc)?),
+            }
+        } else {
+            let x = v.value(i);
+            match seen.get(&x) {
+                Some(&g) => g,
+                None => {
+                    let g = dec.group_of(src, &x.to_string(), acc)?;
+                    seen.insert(x, g);
+                    g
+                }
+            }
+        };
+        out.push(g);
+    }
+    Ok(Some(out))
+}
