@@ -9,6 +9,8 @@ use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
 use crate::engine::Partial;
 use anyhow::{anyhow, Result};
+use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
@@ -177,10 +179,12 @@ impl Reader for ParquetFile {
         dec: &Decoder,
         acc: &mut Partial,
     ) -> Result<Option<u64>> {
-        let (rgs, first) = match *span {
-            Span::Part { start, end, first } => (start as usize..end as usize, first),
-            Span::Whole => (0..self.meta.metadata().num_row_groups(), 0),
+        let first = match *span {
+            Span::Part { first, .. } => first,
+            Span::Whole => 0,
         };
+        let rgs = rgs_of(span, self);
+        let rows = rgs_rows(self, &rgs);
         let builder = self.builder(src)?;
         let idx = arrow_in::projection(builder.schema(), src, dec)?;
         let rgs: Vec<usize> = rgs.collect();
@@ -191,15 +195,59 @@ impl Reader for ParquetFile {
             .with_row_groups(rgs)
             .with_batch_size(arrow_in::batch_rows(dec.spec.width()))
             .build()?;
-        let mut row = first;
-        let mut batches = BatchDecoder::new(dec);
-        for rb in reader {
-            let rb = rb.map_err(|e| {
-                anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
-            })?;
-            batches.accumulate(&rb, row, src, acc)?;
-            row += rb.num_rows() as u64;
+        if rows > 2 * UNIT_ROWS && rayon::current_num_threads() > 1 {
+            // A row group far bigger than a unit is one unit, which one thread
+            // would both decode and add up while the others idle: decode it on
+            // a thread of its own, feeding this one. The same batches are
+            // added in the same order, so the sums are the same.
+            return std::thread::scope(|s| {
+                let (tx, rx) = std::sync::mpsc::sync_channel(2);
+                s.spawn(move || {
+                    for rb in reader {
+                        if tx.send(rb).is_err() {
+                            return; // the consumer stopped on an error
+                        }
+                    }
+                });
+                accumulate_all(rx.into_iter(), first, src, dec, acc)
+            });
         }
-        Ok(None)
+        accumulate_all(reader, first, src, dec, acc)
     }
+}
+
+/// The row groups of `span`.
+fn rgs_of(span: &Span, f: &ParquetFile) -> std::ops::Range<usize> {
+    match *span {
+        Span::Part { start, end, .. } => start as usize..end as usize,
+        Span::Whole => 0..f.meta.metadata().num_row_groups(),
+    }
+}
+
+/// The rows in row groups `rgs`.
+fn rgs_rows(f: &ParquetFile, rgs: &std::ops::Range<usize>) -> u64 {
+    let md = f.meta.metadata();
+    rgs.clone()
+        .map(|rg| md.row_group(rg).num_rows() as u64)
+        .sum()
+}
+
+/// Validates and adds every record batch of `batches`, whose first row is row `first` of `src`.
+fn accumulate_all(
+    batches: impl Iterator<Item = Result<RecordBatch, ArrowError>>,
+    first: u64,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut Partial,
+) -> Result<Option<u64>> {
+    let mut row = first;
+    let mut decoder = BatchDecoder::new(dec);
+    for rb in batches {
+        let rb = rb.map_err(|e| {
+            anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
+        })?;
+        decoder.accumulate(&rb, row, src, acc)?;
+        row += rb.num_rows() as u64;
+    }
+    Ok(None)
 }

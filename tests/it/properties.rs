@@ -437,3 +437,27 @@ fn wide_softmax_rows_are_bit_identical_across_threads_and_batches() {
     };
     assert_eq!(stats(&a), stats(&b));
 }
+
+#[test]
+fn threads_give_bit_identical_output_on_one_huge_parquet_row_group() {
+    // One row group far bigger than a unit is decoded on a thread of its own
+    // while the unit's thread adds it up (with more than one thread).
+    let d = big("binary", true, 1_100_000, 2);
+    let w = Workdir::new();
+    d.write_parquet(&w, "one.parquet", 0..d.labels.len(), 1_100_000);
+    let run = |j: &str, cmd: &str| {
+        ok(w.cmd()
+            .args(["-j", j, cmd, "one.parquet", "--json"])
+            .args(d.flags()))
+        .0
+    };
+    let one = run("1", "stats");
+    assert_eq!(one, run("2", "stats"), "-j 1 and -j 2 differ");
+    assert_eq!(
+        run("1", "compare"),
+        run("3", "compare"),
+        "compare: -j 1 and -j 3 differ"
+    );
+    let r: StatsReport = serde_json::from_str(&one).unwrap();
+    assert_eq!(r.input.rows_read, 1_100_000);
+}
