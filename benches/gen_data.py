@@ -34,6 +34,10 @@ cast to float32 as a model's output is; each writer with its defaults):
   binary_20m_duckdb.parquet   DuckDB COPY (SELECT * FROM t) TO path (FORMAT parquet).
   binary_5m_pandas.csv        pandas DataFrame.to_csv(path) defaults: an unnamed
                        index column first, float32 written in shortest form.
+  binary_20m_onerg.parquet    as binary_20m_pyarrow.parquet in one row group of
+                       20M rows (write_table(row_group_size=...)).
+  binary_20m_by1000.parquet   as binary_20m_pyarrow.parquet plus a `group` column
+                       (int64, 1000 values in random order) for `compare --by`.
 
 Everything is generated in chunks of CHUNK rows with one RNG per chunk, seeded
 from (SEED, stream, chunk index), so the same command always writes the same
@@ -83,6 +87,7 @@ import pyarrow.parquet as pq  # noqa: E402
 SEED = 20240917
 STREAM_BINARY = 1
 STREAM_MULTI = 2
+STREAM_GROUPS = 3
 CHUNK_BINARY = 1_000_000
 CHUNK_MULTI = 250_000
 N_CLASSES = 80
@@ -99,6 +104,8 @@ FILES = {
     "binary_5m_pandas.csv": (5_000_000, "user_pandas"),
     "softmax100_1m.parquet": (1_000_000, "softmax100_parquet"),
     "softmax1000_100k.parquet": (100_000, "softmax1000_parquet"),
+    "binary_20m_by1000.parquet": (20_000_000, "user_by1000"),
+    "binary_20m_onerg.parquet": (20_000_000, "user_onerg"),
 }
 BIG = {"binary_200m.parquet"}
 
@@ -249,6 +256,16 @@ def write_user_pyarrow(path, rows, name):
     pq.write_table(user_table(rows), path)
 
 
+def write_user_onerg(path, rows, name):
+    pq.write_table(user_table(rows), path, row_group_size=rows)
+
+
+def write_user_by1000(path, rows, name):
+    t = user_table(rows)
+    group = _rng(STREAM_GROUPS, 0).integers(0, 1000, t.num_rows)
+    pq.write_table(t.append_column("group", pa.array(group)), path)
+
+
 def write_user_polars(path, rows, name):
     import polars as pl
 
@@ -320,6 +337,8 @@ WRITERS = {
     "user_pandas": write_user_pandas,
     "softmax100_parquet": write_softmax100_parquet,
     "softmax1000_parquet": write_softmax1000_parquet,
+    "user_by1000": write_user_by1000,
+    "user_onerg": write_user_onerg,
     "binary_parquet": write_binary_parquet,
     "binary_csv": write_binary_csv,
     "multi_parquet": write_multi_parquet,

@@ -33,6 +33,11 @@ Workloads (data from benches/gen_data.py):
      F.cross_entropy(reduction="none") in float32, 1 - p_t = -expm1(-ce), the
      focal terms, index_add_ into float64 per-class sums, reading included.
      numpy float64 (streamed by record batch) is the exact reference.
+  H  binary_20m_by1000.parquet (D's file plus a `group` column, 1000 values in
+     random order): flcli `compare --prob prob` with and without `--by group`
+     (the ÷ flcli column is the cost of --by); polars checks the totals.
+  I  binary_20m_onerg.parquet (D's data in one row group of 20M rows): as D, so
+     flcli's time here against D's says whether one row group uses every core.
 
 Agreement: DuckDB, polars and numpy must agree with each other to 1e-6 relative on
 A and B (always checked).  Then every peer is compared with flcli's JSON
@@ -93,6 +98,9 @@ WORKLOADS = {
     "G": {"file": "binary_5m_pandas.csv", "kind": "binary", "tools": ["polars"], "user": True},
     "SM100": {"file": "softmax100_1m.parquet", "kind": "softmax", "tools": ["torch", "numpy"]},
     "SM1000": {"file": "softmax1000_100k.parquet", "kind": "softmax", "tools": ["torch", "numpy"]},
+    "H": {"file": "binary_20m_by1000.parquet", "kind": "binary", "tools": [], "check_tools": ["polars"],
+          "by": "group"},
+    "I": {"file": "binary_20m_onerg.parquet", "kind": "binary", "tools": ["polars"], "user": True},
 }
 # Packages only the multi-class and softmax workloads need (several GB): installed only when they run.
 TORCH_ONLY = {"torch", "torchvision"}
@@ -116,7 +124,10 @@ def flcli_args(workload, path):
                       "--gamma", f"{C_GAMMA:g}", "--alpha", f"{ALPHA:g}", "--json"],
             "timed": "compare",
         }
-        if WORKLOADS[workload].get("user"):
+        if WORKLOADS[workload].get("by"):
+            prob = ["compare", path, "--prob", "prob"] + grid + ["--json"]
+            out["timed_as"] = {"flcli": prob, "flcli --by": prob + ["--by", WORKLOADS[workload]["by"]]}
+        elif WORKLOADS[workload].get("user"):
             # Timed as a user runs it: flcli's own column choice, and the probability column named.
             out["timed_as"] = {"flcli": ["compare", path] + grid + ["--json"],
                                "flcli --prob": ["compare", path, "--prob", "prob"] + grid + ["--json"]}
@@ -876,7 +887,7 @@ def print_report(timings, info, vers, runs, checks):
     print(f"\n{runs} timed runs per tool after 1 warm-up, interleaved; each run is a fresh process "
           "(peers: `python peers.py --_child ...`, interpreter start-up and imports included). "
           f"Peak RSS = max over the runs of {'GNU time %M' if os.path.exists(GNU_TIME) else 'wait4 ru_maxrss (inflated by this script: no ' + GNU_TIME + ')'}. "
-          "Speed-up = peer median / flcli median; ÷ polars = median / polars' median.\n")
+          "Speed-up = peer median / flcli median; ÷ polars = median / polars' median (H: / flcli's median).\n")
     print("| workload | tool | median s | min s | max s | peak RSS MiB | flcli speed-up | ÷ polars |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for wl, per_tool in timings.items():
@@ -884,13 +895,16 @@ def print_report(timings, info, vers, runs, checks):
         fl_med = statistics.median(fl["wall"]) if fl and fl["wall"] else None
         pol = per_tool.get("polars")
         pol_med = statistics.median(pol["wall"]) if pol and pol["wall"] else None
+        base = "polars"
+        if pol_med is None:  # no polars timing (H): relative to flcli's first command
+            pol_med, base = fl_med, "flcli"
         for tool, r in per_tool.items():
             if not r["wall"]:
                 print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | failed | | | | | |")
                 continue
             med = statistics.median(r["wall"])
             sp = "—" if tool.startswith("flcli") or fl_med is None else f"{med / fl_med:.2f}x"
-            vp = "—" if tool == "polars" or pol_med is None else f"{med / pol_med:.3f}"
+            vp = "—" if tool == base or pol_med is None else f"{med / pol_med:.3f}"
             print(f"| {wl} {WORKLOADS[wl]['file']} | {tool} | {med:.3f} | {min(r['wall']):.3f} | "
                   f"{max(r['wall']):.3f} | {max(r['rss']):.0f} | {sp} | {vp} |")
     failed = checks.failed()
@@ -1017,8 +1031,9 @@ def main():
             checks.add(wl, "data present", False, f"{path} missing: python3 benches/gen_data.py --out {args.data}")
             continue
         tools = [t for t in WORKLOADS[wl]["tools"] if only is None or t in only]
+        check_tools = WORKLOADS[wl].get("check_tools", tools)
         print(f"[check] {wl}: {WORKLOADS[wl]['file']}", file=sys.stderr)
-        agreement(wl, path, tools, flcli, checks, use_flcli=only is None or "flcli" in only)
+        agreement(wl, path, check_tools, flcli, checks, use_flcli=only is None or "flcli" in only)
         for t in tools:
             plan.append((wl, t, peer_cmd(t, wl, path)))
         if os.path.exists(flcli) and (only is None or "flcli" in only):
