@@ -135,13 +135,13 @@ fn two_score_columns_naming_one_class_are_not_a_guess() {
 fn messages_listing_columns_stay_readable_for_huge_names_and_many_columns() {
     let wd = Workdir::new();
     let long = "x".repeat(5000);
-    let p = wd.write("long.csv", &format!("{long},{long}y\n0,0.5\n"));
+    let p = wd.write("long.csv", format!("{long},{long}y\n0,0.5\n"));
     let e = stats_err(&[&p]);
     assert_mentions(&e, &["long.csv", "(5000 characters)", "--label"]);
     assert!(e.len() < 1500, "{} bytes of message", e.len());
     let header: Vec<String> = (0..500).map(|i| format!("c{i}")).collect();
     let zeros = vec!["0"; 500].join(",");
-    let q = wd.write("wide.csv", &format!("{}\n{zeros}\n", header.join(",")));
+    let q = wd.write("wide.csv", format!("{}\n{zeros}\n", header.join(",")));
     let e = stats_err(&[&q]);
     assert_mentions(&e, &["columns found (500)", "\"c39\"", "and 460 more"]);
     assert!(!e.contains("\"c40\""), "{e}");
