@@ -23,8 +23,9 @@ use super::plan::{Ctx, Elem};
 use super::simd::{self, Level};
 use crate::model::{ScoreKind, IGNORED};
 
-/// Lanes of every row sum: one AVX-512 vector, two AVX2 vectors.
-const L: usize = 8;
+/// Lanes of every row sum: one AVX-512 vector, two AVX2 vectors. `flcli sql`
+/// writes its sums in the same lanes, so that its queries add as this does.
+pub(crate) const L: usize = 8;
 
 /// e^x for x ≤ 0, 0 below -708 (where e^x leaves the normal range).
 #[inline(always)]
@@ -37,7 +38,7 @@ fn exp_le0(x: f64) -> f64 {
     }
 }
 
-/// The lanes folded in a fixed order.
+/// The lanes folded in a fixed order (`flcli sql` writes the same tree).
 #[inline(always)]
 fn fold(a: [f64; L]) -> f64 {
     ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]))

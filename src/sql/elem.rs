@@ -160,32 +160,50 @@ pub fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec
     let ok = format!("CASE WHEN am = y THEN {one} ELSE {zero} END");
     match spec.kind {
         ScoreKind::Logits => {
+            // e^x is 0 below -708, as in the engine (PostgreSQL would raise an
+            // underflow error there).
+            let e: Vec<(String, String)> = (0..k)
+                .map(|i| {
+                    (
+                        format!(
+                            "CASE WHEN v{i} - m < {} THEN {zero} ELSE EXP(v{i} - m) END",
+                            d.float(-708.0)
+                        ),
+                        format!("e{i}"),
+                    )
+                })
+                .collect();
+            layers.push(Layer::owned(e));
+            // The other classes' terms: the true class's is 0.
             layers.push(Layer::owned(
                 (0..k)
-                    .map(|i| (format!("EXP(v{i} - m)"), format!("e{i}")))
+                    .map(|i| {
+                        (
+                            format!("CASE WHEN y = {i} THEN {zero} ELSE e{i} END"),
+                            format!("r{i}"),
+                        )
+                    })
                     .collect(),
             ));
-            // Sums in class order from 0, as the engine adds them.
-            let s = (0..k).fold(zero.clone(), |a, i| format!("({a} + e{i})"));
-            let rest = (0..k).fold(zero.clone(), |a, i| {
-                format!("({a} + CASE WHEN y = {i} THEN {zero} ELSE e{i} END)")
-            });
+            let terms = |f: &dyn Fn(usize) -> String| (0..k).map(f).collect::<Vec<String>>();
             let ey: Vec<String> = (0..k).map(|i| format!("WHEN {i} THEN e{i}")).collect();
             layers.push(Layer::cols(vec![
-                (s, "sm"),
-                (rest, "rest"),
+                (lane_sum(&terms(&|i| format!("e{i}")), &zero), "sm"),
+                (lane_sum(&terms(&|i| format!("r{i}")), &zero), "rest"),
                 (format!("CASE y {} END", ey.join(" ")), "ey"),
             ]));
-            layers.push(Layer::cols(vec![(String::from("LN(sm)"), "lns")]));
-            let brier = (0..k).fold(zero.clone(), |a, i| {
-                let pk = format!("e{i} / sm");
-                format!("({a} + (CASE WHEN y = {i} THEN {pk} - {one} ELSE {pk} END) * (CASE WHEN y = {i} THEN {pk} - {one} ELSE {pk} END))")
-            });
+            layers.push(Layer::cols(vec![
+                (String::from("LN(sm)"), "lns"),
+                (format!("{one} / sm"), "inv"),
+            ]));
+            // Σ_{k≠y} (e_k · inv)², then (e_y · inv - 1)², as the engine adds them.
+            let sq = lane_sum(&terms(&|i| format!("(r{i} * inv) * (r{i} * inv)")), &zero);
+            let brier = format!("({sq} + (ey * inv - {one}) * (ey * inv - {one}))");
             let mut c = vec![
                 (String::from("ey / sm"), "pt"),
                 (String::from("rest / sm"), "q"),
                 (String::from("-((sy - m) - lns)"), "ce"),
-                (format!("{one} / sm"), "conf"),
+                (String::from("inv"), "conf"),
                 (brier, "brier"),
             ];
             if need_lnq {
@@ -225,4 +243,33 @@ pub fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec
         (ok, "topn"),
     ]));
     layers
+}
+
+/// `Σ terms` added as the engine's softmax kernel adds a row: lane `l` takes
+/// the terms `l, l + L, ...` from 0, the lanes fold in the engine's fixed
+/// tree, then the last `K mod L` terms follow in order.
+fn lane_sum(terms: &[String], zero: &str) -> String {
+    use crate::engine::softmax::L;
+    // The fold below is the engine's tree for 8 lanes.
+    const _: () = assert!(L == 8);
+    let full = terms.len() / L * L;
+    let mut acc = if full == 0 {
+        zero.to_string()
+    } else {
+        let a: Vec<String> = (0..L)
+            .map(|l| {
+                (l..full)
+                    .step_by(L)
+                    .fold(zero.to_string(), |a, i| format!("({a} + {})", terms[i]))
+            })
+            .collect();
+        format!(
+            "((({} + {}) + ({} + {})) + (({} + {}) + ({} + {})))",
+            a[0], a[4], a[2], a[6], a[1], a[5], a[3], a[7]
+        )
+    };
+    for t in &terms[full..] {
+        acc = format!("({acc} + {t})");
+    }
+    acc
 }
