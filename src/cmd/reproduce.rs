@@ -74,10 +74,11 @@ fn compare_command(
         "--delimiter",
         (input.delimiter != ",").then(|| input.delimiter.clone()),
     );
-    // Partial results record their mode; the flag is for reading data files.
+    // Partial results and sums tables record their mode; the flag is for
+    // reading data files.
     flag(
         "--mode",
-        (info.format != "partial").then(|| info.mode.as_str().into()),
+        (info.format != "partial" && info.format != "sql_sums").then(|| info.mode.as_str().into()),
     );
     flag("--label", input.label.clone());
     flag("--targets", input.targets.clone());

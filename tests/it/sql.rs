@@ -9,7 +9,7 @@
 //! python `FLCLI_SQL_PYTHON` names (.ci/run creates it). Without it the
 //! engine tests say so loudly and pass, except under CI=true, where they fail.
 
-use crate::support::{fixture, flcli, ok, rel, Workdir};
+use crate::support::{assert_mentions, fails, fixture, flcli, ok, rel, Workdir};
 use flcli::engine::{EngineSpec, Partial};
 use flcli::input::{ColumnFlags, Dataset, InputOptions, Selector};
 use flcli::model::{Mode, ScoreKind};
@@ -367,6 +367,21 @@ fn reports_from_a_sums_table_are_those_of_a_direct_run() {
                 1e-9,
                 &format!("{cmd} {}", c.file),
             );
+        }
+        if i == 0 {
+            // A flag for reading data files is refused, not silently ignored.
+            let mut bad = flcli();
+            bad.args(["stats", "--label", "label"]).arg(&sums);
+            assert_mentions(
+                &fails(&mut bad),
+                &["--label applies to reading data files", "sums table"],
+            );
+            // recommend's command line runs as printed on the sums table itself.
+            let rec = report("recommend", &[sums.as_os_str()]);
+            let line = rec["reproduce"]["flcli"].as_str().expect("a command line");
+            let mut again = flcli();
+            again.args(line.split_whitespace().skip(1));
+            ok(&mut again);
         }
     }
 }
