@@ -207,7 +207,13 @@ pub fn describe(ds: &Dataset) -> InputDesc {
     let formats: std::collections::BTreeSet<&str> =
         ds.sources.iter().map(|s| s.format.name()).collect();
     InputDesc {
-        paths: ds.sources.iter().map(|s| s.path.clone()).collect(),
+        // A .npy pair's labels file is read too.
+        paths: ds
+            .sources
+            .iter()
+            .map(|s| s.path.clone())
+            .chain(ds.opts.labels_npy.clone())
+            .collect(),
         files: ds
             .sources
             .iter()

@@ -119,6 +119,17 @@ fn every_format_gives_the_same_report() {
             (&input["format"], &input["label_column"]),
             (&"npy".into(), &"targets".into())
         );
+        // Both files of the pair were read.
+        let paths: Vec<&str> = input["paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            [copies[5].0.to_str().unwrap(), labels_npy.to_str().unwrap()]
+        );
     }
 }
 
