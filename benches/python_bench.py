@@ -77,7 +77,23 @@ def main():
     ap.add_argument("--flcli", default="target/release/flcli")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--spark", action="store_true")
+    ap.add_argument("--parts", default="1,2,3", help="which of 1-3 to run (--spark needs 1)")
     a = ap.parse_args()
+    parts = set(a.parts.split(","))
+    if a.spark:
+        parts.add("1")
+    if "1" in parts:
+        table, want = stats_in_memory(a)
+    if "2" in parts:
+        merge_many(a)
+    if "3" in parts:
+        sizes_of_partials()
+    if a.spark:
+        spark_local(a, table, want)
+
+
+def stats_in_memory(a):
+    """1. flcli.stats in memory against the library and the CLI on the Parquet file."""
     path = os.path.join(a.data, "binary_20m.parquet")
     cli = [a.flcli, "stats", path, "--json", "-q"]
 
@@ -98,8 +114,12 @@ def main():
     if have_cli:
         line += f", CLI on Parquet {m['cli']:.3f} s (ratio {m['memory'] / m['cli']:.2f})"
     print(line + f"; reports equal (input aside, 1e-13): {same}")
+    return table, want
 
-    # 2. Merging 1000 partials of a 10-class compare grid.
+
+def merge_many(a):
+    """2. Merging 1000 partials of a 10-class compare grid: the bytes (decoded one at a
+    time), the same parts already decoded (flcli.Partial objects), and the CLI on files."""
     t = softmax_table(200_000, 10, 1)
     grid = dict(gamma=[0, 0.5, 1, 2, 5])
     parts = [flcli.partial(t.slice(i * 200, 200), **grid) for i in range(1000)]
@@ -112,18 +132,26 @@ def main():
             files.append(f)
         out = os.path.join(d, "all.flp")
         cmd = [a.flcli, "merge", *files, "-o", out, "-q"]
-        named = {"python": lambda: flcli.merge(parts)}
+        decoded = [flcli.Partial.from_bytes(p, f"p{i}") for i, p in enumerate(parts)]
+        named = {
+            "python": lambda: flcli.merge(parts),
+            "decoded": lambda: flcli.merge(decoded),
+            "decode_all": lambda: flcli.merge([flcli.Partial.from_bytes(p, "p") for p in parts]),
+        }
         if os.path.exists(a.flcli):
             named["cli"] = lambda: subprocess.run(cmd, check=True)
         m = interleaved(named, a.runs)
-        line = f"2. merge 1000 partials (10 classes, 5 γ + recommend's): flcli.merge {m['python']:.3f} s"
+        line = (f"2. merge 1000 partials (10 classes, 5 γ + recommend's): flcli.merge {m['python']:.3f} s, "
+                f"of decoded Partial objects {m['decoded']:.3f} s, decoding all first {m['decode_all']:.3f} s")
         if "cli" in m:
             with open(out, "rb") as fh:
                 same = fh.read() == flcli.merge(parts)
             line += f", flcli merge (files) {m['cli']:.3f} s; same bytes: {same}"
     print(line)
 
-    # 3. Sizes.
+
+def sizes_of_partials():
+    """3. The size of a partial result with the default γ list."""
     binary = pq.read_table(os.path.join(os.path.dirname(__file__), "..", "fixtures", "detection.parquet"))
     sizes = {
         "binary": len(flcli.partial(binary)),
@@ -132,29 +160,33 @@ def main():
     }
     print("3. partial size (default γ list):", ", ".join(f"{k} {v:,} B" for k, v in sizes.items()))
 
-    # 4. Spark local[2].
-    if a.spark:
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        from pyspark.sql import SparkSession
 
-        from flcli import spark as flcli_spark
+def spark_local(a, table, want):
+    """4. flcli.spark.stats in Spark local[2] against the library and the CLI."""
+    path = os.path.join(a.data, "binary_20m.parquet")
+    cli = [a.flcli, "stats", path, "--json", "-q"]
+    have_cli = os.path.exists(a.flcli)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
 
-        spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")
-                 .config("spark.ui.enabled", "false").getOrCreate())
-        df = spark.read.parquet(os.path.abspath(path))
-        got = flcli_spark.stats(df)
-        same = close({k: v for k, v in got.items() if k != "input"}, {k: v for k, v in want.items() if k != "input"})
-        runs = max(1, a.runs // 2)
-        named = {"spark": lambda: flcli_spark.stats(df), "parquet": lambda: flcli.stats(path)}
-        if have_cli:
-            named["cli"] = lambda: subprocess.run(cli, capture_output=True, check=True)
-        m = interleaved(named, runs)
-        line = (f"4. Spark local[2] stats on {table.num_rows:,} rows: {m['spark']:.2f} s, "
-                f"flcli.stats on the file {m['parquet']:.2f} s (ratio {m['spark'] / m['parquet']:.1f})")
-        if have_cli:
-            line += f", CLI {m['cli']:.2f} s (ratio {m['spark'] / m['cli']:.1f})"
-        print(line + f"; reports equal (input aside, 1e-13): {same} (median of {runs})")
-        spark.stop()
+    from flcli import spark as flcli_spark
+
+    spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")
+             .config("spark.ui.enabled", "false").getOrCreate())
+    df = spark.read.parquet(os.path.abspath(path))
+    got = flcli_spark.stats(df)
+    same = close({k: v for k, v in got.items() if k != "input"}, {k: v for k, v in want.items() if k != "input"})
+    runs = max(1, a.runs // 2)
+    named = {"spark": lambda: flcli_spark.stats(df), "parquet": lambda: flcli.stats(path)}
+    if have_cli:
+        named["cli"] = lambda: subprocess.run(cli, capture_output=True, check=True)
+    m = interleaved(named, runs)
+    line = (f"4. Spark local[2] stats on {table.num_rows:,} rows: {m['spark']:.2f} s, "
+            f"flcli.stats on the file {m['parquet']:.2f} s (ratio {m['spark'] / m['parquet']:.1f})")
+    if have_cli:
+        line += f", CLI {m['cli']:.2f} s (ratio {m['spark'] / m['cli']:.1f})"
+    print(line + f"; reports equal (input aside, 1e-13): {same} (median of {runs})")
+    spark.stop()
 
 
 if __name__ == "__main__":

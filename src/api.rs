@@ -77,6 +77,23 @@ pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult, String>
     guarded(|| crate::partial::merge(parts))
 }
 
+/// Merges the bytes of partial-result files, each with its name for
+/// messages, into the bytes of one (as `flcli merge` does with files): the
+/// parts are decoded one at a time, so at most one is held decoded at once.
+pub fn merge_encoded(parts: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    guarded(|| {
+        let headers = parts
+            .iter()
+            .map(|(n, b)| Ok((n.clone(), crate::partial::decode_header(b, n)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut m = crate::partial::Merger::new(&headers)?;
+        for (n, b) in parts {
+            m.add(&crate::partial::decode(b, n)?)?;
+        }
+        crate::partial::encode(&m.finish())
+    })
+}
+
 /// The bytes of a partial-result file (`.flp`).
 pub fn encode(p: &PartialResult) -> Result<Vec<u8>, String> {
     guarded(|| crate::partial::encode(p))

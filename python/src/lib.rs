@@ -146,6 +146,21 @@ fn merge(py: Python<'_>, parts: Vec<Py<PyPartial>>) -> PyResult<PyPartial> {
         .map_err(err)
 }
 
+/// Merges the bytes of partial results into the bytes of one, decoding one
+/// part at a time (as `flcli merge` does with files).
+#[pyfunction]
+fn merge_bytes<'py>(py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
+    let parts: Vec<(String, Vec<u8>)> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| (format!("partial #{}", i + 1), b))
+        .collect();
+    let bytes = py
+        .allow_threads(move || api::merge_encoded(&parts))
+        .map_err(err)?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
 #[pymodule]
 fn _flcli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FlcliError", m.py().get_type::<FlcliError>())?;
@@ -153,6 +168,7 @@ fn _flcli(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report, m)?)?;
     m.add_function(wrap_pyfunction!(partial, m)?)?;
     m.add_function(wrap_pyfunction!(merge, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_bytes, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

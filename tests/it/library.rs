@@ -70,8 +70,20 @@ fn partials_in_memory_merge_and_report() {
     let a = api::partial(&args(&["partial"]), Some(memory("detection.parquet", 500))).unwrap();
     let p = fixture("detection.parquet");
     let b = api::partial(&args(&["partial", p.to_str().unwrap()]), None).unwrap();
-    let m = api::merge(&[("a".into(), a.clone()), ("b".into(), b)]).unwrap();
+    let m = api::merge(&[("a".into(), a.clone()), ("b".into(), b.clone())]).unwrap();
     assert_eq!(m.sums.rows_read, 2 * a.sums.rows_read);
+    // Merging the encoded parts one at a time gives the same bytes.
+    let bytes = api::merge_encoded(&[
+        ("a".into(), api::encode(&a).unwrap()),
+        ("b".into(), api::encode(&b).unwrap()),
+    ])
+    .unwrap();
+    assert_eq!(bytes, api::encode(&m).unwrap());
+    let damaged = api::merge_encoded(&[("shard-7".into(), vec![1, 2, 3])]).unwrap_err();
+    assert!(
+        damaged.starts_with("shard-7: not a readable flcli partial result"),
+        "{damaged}"
+    );
     let one = api::report(
         &args(&["stats"]),
         Some(Memory::Partials(Arc::new(vec![("a".into(), a)]))),
