@@ -84,16 +84,19 @@ impl Reader for CsvFile {
         let mut s = open_stream(src, self.gzip, opts.delimiter, opts.max_line)?;
         let names = header_of(src, &mut s.r)?;
         s.since.store(0, Ordering::Relaxed);
-        if src.is_stream() {
-            *self.stream.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
-        }
-        Ok(names
+        let mut cols: Vec<Column> = names
             .into_iter()
             .map(|name| Column {
                 name,
                 ty: ColType::Unknown,
             })
-            .collect())
+            .collect();
+        if src.is_stream() {
+            *self.stream.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+        } else {
+            mark_text_lists(&mut s.r, &mut cols);
+        }
+        Ok(cols)
     }
 
     fn bind(
@@ -148,6 +151,50 @@ impl Reader for CsvFile {
             }
         }
     }
+}
+
+/// Marks the columns whose first data cell is a list written as text, so
+/// that detection can say how to save the dump before any row is read. A
+/// first row that cannot be read is left to the reading pass, which reports
+/// it with its line. (A pipe is not peeked: its rows are read only once.)
+fn mark_text_lists<R: Read>(r: &mut csv::Reader<R>, cols: &mut [Column]) {
+    let mut rec = csv::ByteRecord::new();
+    if !matches!(r.read_byte_record(&mut rec), Ok(true)) {
+        return;
+    }
+    let line = rec.position().map_or(2, |p| p.line());
+    for (c, cell) in cols.iter_mut().zip(rec.iter()) {
+        let text = String::from_utf8_lossy(cell);
+        if list_as_text(&text) {
+            c.ty = ColType::TextList {
+                line,
+                cell: text.into_owned(),
+            };
+        }
+    }
+}
+
+/// Whether a cell reads as a list written as text: numbers (or quoted names)
+/// in brackets, separated by commas or spaces, as pandas writes a numpy array
+/// (`[0.1 0.9]`, elided as `...` when long) or a Python list (`[0.1, 0.9]`,
+/// `['cat', 'dog']`). A bracketed name such as `[PAD]` is not one.
+fn list_as_text(cell: &str) -> bool {
+    let Some(inner) = cell
+        .trim()
+        .strip_prefix('[')
+        .and_then(|c| c.strip_suffix(']'))
+    else {
+        return false;
+    };
+    let quoted = |t: &str| {
+        t.len() >= 2
+            && ((t.starts_with('\'') && t.ends_with('\''))
+                || (t.starts_with('"') && t.ends_with('"')))
+    };
+    inner
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .all(|t| t == "..." || t.parse::<f64>().is_ok() || quoted(t))
 }
 
 pub(super) fn builder(delimiter: u8, headers: bool) -> csv::ReaderBuilder {

@@ -20,6 +20,14 @@ pub enum ColType {
     List(Option<usize>),
     /// NumPy: K 0/1 multi-label targets per element (an integer array of the scores' shape).
     MultiHot(usize),
+    /// CSV: the first data row holds a list written as text (`"[0.1 0.9]"`, as
+    /// pandas writes an array cell), which CSV cannot carry as a list.
+    TextList {
+        /// The line of that first data row.
+        line: u64,
+        /// The cell as it is in the file.
+        cell: String,
+    },
 }
 
 /// A column as seen in a file's header or schema.
@@ -100,6 +108,7 @@ pub struct Layout {
 
 /// Picks label (or multi-label targets), scores and mode from the columns and the user's flags.
 pub fn detect(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
+    super::detect_names::refuse_text_lists(cols, flags)?;
     match &flags.targets {
         Some(sel) => super::targets::target_columns(cols, flags, sel, detect_one),
         None => super::targets::list_label(cols, flags, detect_one(cols, flags)?),

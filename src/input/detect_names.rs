@@ -2,9 +2,10 @@
 //! and score column names, score-column groups (`prob_0`, `p_cat`, ...) and
 //! the class names their suffixes give.
 
-use super::detect::{ColType, Column};
+use super::detect::{ColType, Column, ColumnFlags, Selector};
 use crate::model::ScoreKind;
 use crate::text::quoted;
+use anyhow::{bail, Result};
 
 /// Label columns, most specific first.
 pub(super) const LABEL_NAMES: &[&str] = &[
@@ -233,4 +234,46 @@ pub(super) fn suggest(cols: &[Column], label: &str) -> Option<String> {
         .find_map(|c| c.name.strip_prefix(prefix).and_then(|r| r.chars().next()))
         .unwrap_or('_');
     (n >= 2).then(|| format!("--probs '{prefix}{sep}*' (or --logits)"))
+}
+
+/// Refuses, before anything is read, a CSV column that detection or a flag
+/// would use and whose first cell is a list written as text: every row would
+/// fail, and the fix is in how the dump is saved, not in a flag.
+pub(super) fn refuse_text_lists(cols: &[Column], flags: &ColumnFlags) -> Result<()> {
+    let named_in =
+        |c: &Column, names: &[&str]| names.iter().any(|n| c.name.eq_ignore_ascii_case(n));
+    let selects = |sel: &str, c: &Column| {
+        sel == c.name
+            || sel.split(',').any(|s| s.trim() == c.name)
+            || (sel.contains(['*', '?']) && glob_match(sel, &c.name))
+    };
+    for c in cols {
+        let ColType::TextList { line, cell } = &c.ty else {
+            continue;
+        };
+        let label = match &flags.label {
+            Some(l) => l == &c.name,
+            None => flags.targets.is_none() && named_in(c, LABEL_NAMES),
+        };
+        let scores = match &flags.scores {
+            Some((_, Selector::One(s) | Selector::Many(s))) => selects(s, c),
+            None => [LIST_PROB_NAMES, LIST_LOGIT_NAMES, PROB_NAMES, LOGIT_NAMES]
+                .iter()
+                .any(|names| named_in(c, names)),
+        };
+        let targets = flags.targets.as_deref().is_some_and(|t| selects(t, c));
+        let fix = if label || targets {
+            "for multi-label targets save the dump as Parquet (a list column of class ids) or give one 0/1 column per class with --targets"
+        } else if scores {
+            "save the dump as Parquet (df.to_parquet keeps the list column) or with one column per class (prob_0, prob_1, ...)"
+        } else {
+            continue;
+        };
+        bail!(
+            "column {} holds lists written as text (line {line}: {}), as pandas writes an array cell to CSV, and CSV has no list type; {fix}",
+            quoted(&c.name),
+            quoted(cell)
+        );
+    }
+    Ok(())
 }

@@ -357,24 +357,44 @@ fn threads_has_a_sane_maximum() {
 #[test]
 fn list_cells_written_as_text_say_how_to_save_the_dump() {
     // pandas writes an array cell to CSV as its text: "[0.1 0.9]" or "[0.1, 0.9]".
+    // Detection sees the first cell and says so before any row is read,
+    // whichever flag (or none) points at the column.
     let csv = "label,probs\n0,\"[0.1 0.9]\"\n1,\"[0.8, 0.2]\"\n";
-    let e = csv_err(csv, &["--prob", "probs"]);
-    assert_mentions(
-        &e,
-        &[
-            "preds.csv",
-            "line 2",
-            "\"probs\"",
-            "[0.1 0.9]",
-            "list written as text",
-            "df.to_parquet",
-        ],
+    for args in [
+        &[][..],
+        &["--prob", "probs"],
+        &["--probs", "probs"],
+        &["--logits", "probs"],
+    ] {
+        let e = csv_err(csv, args);
+        assert_mentions(
+            &e,
+            &[
+                "preds.csv",
+                "line 2",
+                "\"probs\"",
+                "[0.1 0.9]",
+                "lists written as text",
+                "df.to_parquet",
+            ],
+        );
+        assert!(
+            !e.contains("softmax mode") && !e.contains("Columns("),
+            "{e}"
+        );
+    }
+    // A Python list of names in the label column: multi-label targets.
+    let e = csv_err("labels,prob\n\"['cat', 'dog']\",0.5\n", &[]);
+    assert_mentions(&e, &["\"labels\"", "lists written as text", "--targets"]);
+    // A bracketed class name is a name, not a list.
+    let w = Workdir::new();
+    w.write("names.csv", "label,prob\n[PAD],0.5\nword,0.4\n");
+    ok(w.cmd().args(["stats", "names.csv", "--positive", "word"]));
+    // Read from a pipe, the first cell is not peeked: the row's own error says it.
+    let e = fails(
+        flcli()
+            .args(["stats", "-", "--prob", "probs"])
+            .write_stdin(csv),
     );
-    // One column named as a multi-class score list: said in words, not as a Rust value.
-    let e = csv_err(csv, &["--probs", "probs"]);
-    assert_mentions(
-        &e,
-        &["softmax mode", "the column \"probs\"", "--probs COLS"],
-    );
-    assert!(!e.contains("Columns("), "{e}");
+    assert_mentions(&e, &["line 2", "list written as text", "df.to_parquet"]);
 }
