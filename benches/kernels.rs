@@ -43,6 +43,7 @@ fn spec(mode: Mode, kind: ScoreKind, classes: usize, terms: Vec<Term>, tails: bo
         // As the commands: stats keeps calibration bins, compare (without --plot) does not.
         calib: !tails,
         multilabel: false,
+        moments: false,
     }
 }
 

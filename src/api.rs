@@ -36,7 +36,8 @@ pub fn report(args: &[String], memory: Option<Memory>) -> Result<String, String>
                 let grid = cmd::compare::Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
                 let opts = cmd::input_options_by(&a.input, &a.by)?;
                 Report::Compare(
-                    cmd::compare::evaluate_with(&opts, &a.loss, false, &g, |_| Ok(grid))?.report,
+                    cmd::compare::evaluate_with(&opts, &a.loss, false, false, &g, |_| Ok(grid))?
+                        .report,
                 )
             }
             Command::Recommend(mut a) => {

@@ -7,5 +7,6 @@ pub mod interval;
 pub mod recommend;
 pub mod recommend_alt;
 pub mod recommend_text;
+pub mod share_ci;
 pub mod summary;
 pub mod variants;

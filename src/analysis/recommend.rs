@@ -7,6 +7,7 @@
 //! sentences it writes live in [`super::recommend_text`] and [`super::recommend_alt`].
 
 use super::recommend_text as text;
+use super::share_ci::{ShareCis, ShareInterval};
 use crate::model::{Mode, VariantKind};
 use crate::report::compare::{Alternative, Decision, Recommendation, Targets, Variant};
 use crate::report::{Calibration, Imbalance, Num};
@@ -48,6 +49,8 @@ pub struct Inputs<'a> {
     pub calibration: &'a Calibration,
     /// The method's knobs.
     pub targets: &'a Targets,
+    /// The 95% intervals of the variants' easy shares (in `variants` order), or why there are none.
+    pub shares: &'a ShareCis,
 }
 
 /// How α is chosen for a γ.
@@ -76,6 +79,15 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 impl<'a> Ctx<'a> {
+    /// The share intervals of `v`, one of the grid's variants (none when unavailable).
+    pub(crate) fn ci(&self, v: &Variant) -> ShareInterval {
+        let ShareCis::Known(all) = self.inp.shares else {
+            return ShareInterval::default();
+        };
+        let at = self.inp.variants.iter().position(|x| std::ptr::eq(x, v));
+        at.and_then(|i| all.get(i)).copied().unwrap_or_default()
+    }
+
     /// Binary/sigmoid α for positives under `rule` at `gamma`.
     pub(crate) fn scalar_alpha(&self, rule: Rule, gamma: f64) -> Option<f64> {
         match rule {
@@ -299,8 +311,12 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
         gammas,
     };
     let ce = cx.candidate(0.0)?;
-    let ce_grad = share(ce.easy_grad_share);
-    let ce_loss = share(ce.easy_loss_share);
+    let ci = cx.ci(ce);
+    // A share is over its target only when its whole 95% interval is (the point value
+    // where the sums hold no second moments), so that chance at a small size raises no γ.
+    let low = |x: Num, c: Option<[f64; 2]>| c.map_or(share(x), |c| c[0]);
+    let ce_grad = low(ce.easy_grad_share, ci.grad);
+    let ce_loss = low(ce.easy_loss_share, ci.loss);
     // The gradient argument (RetinaNet): easy elements swamp the gradient. On data that is
     // not imbalanced enough for α, they must also dominate the loss.
     let gradient_argument =
@@ -345,6 +361,12 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
         ce_variant: ce.name.clone(),
         ce_easy_grad_share: ce.easy_grad_share,
         ce_easy_loss_share: ce.easy_loss_share,
+        ce_easy_grad_share_interval: ci.grad,
+        ce_easy_loss_share_interval: ci.loss,
+        share_intervals_unavailable: match inp.shares {
+            ShareCis::Unavailable(why) => Some(why.clone()),
+            ShareCis::Known(_) => None,
+        },
         gradient_argument,
         gamma_for_gradient: gamma_grad,
         gradient_target_met: met,

@@ -2,6 +2,7 @@
 //! carrying the numbers that drove it (see [`super::recommend`]).
 
 use super::recommend::{Ctx, Rule};
+use super::share_ci::with_ci;
 use crate::model::Mode;
 use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
@@ -187,7 +188,12 @@ fn gradient_choice(cx: &Ctx, g: f64) -> Result<String> {
         pc(Some(t.min_easy_grad_share)),
         pc(Some(t.max_easy_grad_share))
     );
-    let chosen = format!("{}, with {}", setting(cx, cx.rule, g), pc(grad(g)?));
+    let ci = cx.ci(cx.candidate(g)?).grad;
+    let chosen = format!(
+        "{}, with {}",
+        setting(cx, cx.rule, g),
+        with_ci(grad(g)?, ci)
+    );
     let prior = t.prior_gamma;
     let mut why = if grad(g)?.unwrap_or(0.0) < t.min_easy_grad_share {
         format!("every γ of the grid that brings it under the target pushes it below {band}, where easy elements are all but silenced, so the smallest of them is taken: {chosen}")
@@ -225,8 +231,8 @@ fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
     let easy = format!("Easy elements (p_t ≥ {})", t.easy);
     let target = percent(Some(t.max_easy_grad_share), Percent::Prose);
     let (cg, cl) = (
-        percent(d.ce_easy_grad_share, Percent::Prose),
-        percent(d.ce_easy_loss_share, Percent::Prose),
+        with_ci(d.ce_easy_grad_share, d.ce_easy_grad_share_interval),
+        with_ci(d.ce_easy_loss_share, d.ce_easy_loss_share_interval),
     );
     if d.gradient_argument {
         let g = d.gamma_for_gradient;
@@ -244,8 +250,15 @@ fn gradient_sentence(cx: &Ctx, d: &Decision) -> Result<String> {
         ));
     }
     if d.ce_easy_grad_share.unwrap_or(0.0) > t.max_easy_grad_share {
+        let lo = d.ce_easy_grad_share_interval.map_or(1.0, |c| c[0]);
+        if lo <= t.max_easy_grad_share {
+            return Ok(format!(
+                "{easy} hold {cg} of the gradient (Σ|∂loss/∂logit|) of {ce_label}, over the {target} target, but its 95% interval at this size reaches down to {}, so the data does not show easy elements swamping the gradient beyond chance: the conservative answer, no γ for the gradient.",
+                percent(Some(lo), Percent::Prose)
+            ));
+        }
         return Ok(format!(
-            "{easy} hold {cg} of the gradient of {ce_label}, over the {target} target, but only {cl} of its loss (target at most {}), and the data is not imbalanced enough for α: on balanced data whose loss is not dominated by easy elements plain cross-entropy suffices, so the gradient gives no reason for γ > 0.",
+            "{easy} hold {cg} of the gradient of {ce_label}, over the {target} target, but only {cl} of its loss (it must be over {}, with its whole 95% interval where known), and the data is not imbalanced enough for α: on balanced data whose loss is not dominated by easy elements plain cross-entropy suffices, so the gradient gives no reason for γ > 0.",
             percent(Some(t.max_easy_loss_share), Percent::Prose)
         ));
     }
@@ -317,6 +330,9 @@ fn calibration_sentence(cx: &Ctx, d: &Decision, gamma: f64) -> String {
 /// Why the recommended setting, sentence by sentence.
 pub(crate) fn rationale(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<String>> {
     let mut out = vec![imbalance_sentence(cx), gradient_sentence(cx, d)?];
+    if let Some(why) = &d.share_intervals_unavailable {
+        out.push(format!("The easy shares have no 95% intervals here: {why}; the gradient rule weighs their point values."));
+    }
     if gamma > 0.0 {
         let (ce, v) = (cx.candidate(0.0)?, cx.candidate(gamma)?);
         out.push(format!(

@@ -21,6 +21,15 @@ pub fn term_grad(j: usize) -> usize {
     4 + 2 * j
 }
 
+/// Σ (w·CE)² of term `j` of `terms` (cells with second moments only).
+pub fn term_loss_sq(j: usize, terms: usize) -> usize {
+    3 + 2 * terms + 2 * j
+}
+/// Σ |gradient|² of term `j` of `terms` (cells with second moments only).
+pub fn term_grad_sq(j: usize, terms: usize) -> usize {
+    4 + 2 * terms + 2 * j
+}
+
 /// Sums `field` over the cells of group `g` that match `bucket` / `easy` (None = all).
 pub fn group_sum(
     spec: &EngineSpec,

@@ -194,7 +194,8 @@ pub fn terms_for(defs: &[VariantDef]) -> Vec<Term> {
     t
 }
 
-fn weights(spec: &EngineSpec, d: &VariantDef) -> Vec<f64> {
+/// α (or the class weight) per group of a variant.
+pub(crate) fn weights(spec: &EngineSpec, d: &VariantDef) -> Vec<f64> {
     match &d.class_weights {
         // Binary and softmax: the row's class; sigmoid: positives of class k get w_k, negatives 1.
         Some(w) => (0..spec.groups())

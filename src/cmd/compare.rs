@@ -22,7 +22,7 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let mut plot_out = None;
     // Calibration bins only feed a reliability diagram here (the plot's, the HTML page's).
     let drawn = a.plot.is_some() || super::out::format(&a.output) == crate::cli::OutputFormat::Html;
-    let done = evaluate_with(&opts, &a.loss, drawn, g, |input| {
+    let done = evaluate_with(&opts, &a.loss, drawn, false, g, |input| {
         // As in stats: one stderr line for people; JSON carries it in `input.detected`.
         if super::out::format(&a.output) != crate::cli::OutputFormat::Json {
             note_detection(input, g);
@@ -132,13 +132,15 @@ pub struct Done {
     pub report: CompareReport,
     /// The sums it was built from (without the `--by` groups).
     pub loaded: Loaded,
+    /// The variants of `report.variants`, in order.
+    pub defs: Vec<VariantDef>,
 }
 
 /// Reads the input, telling the user on stderr what was detected, and
 /// evaluates every variant of the grid (without calibration bins, as
 /// `compare` without `--plot`).
 pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
-    evaluate_with(&input_options(input)?, loss, false, g, |d| {
+    evaluate_with(&input_options(input)?, loss, false, false, g, |d| {
         note_detection(d, g);
         Ok(grid.clone())
     })
@@ -146,12 +148,14 @@ pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> 
 
 /// Reads the input for a whole grid and evaluates every variant.
 /// `calibration`: whether the caller uses the calibration bins (the pass is
-/// lighter without). `grid_for` gives the grid once the input is described,
+/// lighter without); `moments`: whether it uses the second moments (recommend's
+/// share intervals; the sums may still lack them, see [`Loaded::spec`]). `grid_for` gives the grid once the input is described,
 /// before anything is summed.
 pub fn evaluate_with(
     opts: &InputOptions,
     loss: &LossArgs,
     calibration: bool,
+    moments: bool,
     g: &Global,
     grid_for: impl FnOnce(&InputDesc) -> Result<Grid>,
 ) -> Result<Done> {
@@ -172,6 +176,7 @@ pub fn evaluate_with(
         spec.terms = variants::terms_for(&defs);
         spec.tails = true;
         spec.calib = calibration;
+        spec.moments = moments;
         Ok((spec, (grid, alphas, defs)))
     })?;
     let parts = l.take_groups();
@@ -211,5 +216,9 @@ pub fn evaluate_with(
             .collect();
         report.groups = Some(groups);
     }
-    Ok(Done { report, loaded: l })
+    Ok(Done {
+        report,
+        loaded: l,
+        defs,
+    })
 }

@@ -177,8 +177,11 @@ pub fn load_partials<T>(
         targets: h.about.targets.clone(),
     };
     let held = h.spec.engine(classes.len())?;
-    let (want, extra) = plan(&input, &classes)?;
+    let (mut want, extra) = plan(&input, &classes)?;
     check_covers(&held, &want, h, name)?;
+    // Partials written without second moments still serve: the report says
+    // what they cannot give (recommend's share intervals).
+    want.moments &= held.moments;
     let mut sums = merged.sums;
     if opts.by.is_none() {
         sums.groups = None;

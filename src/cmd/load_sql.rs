@@ -48,7 +48,10 @@ pub fn load_sums<T>(
         by: None,
         targets: None,
     };
-    let (spec, extra) = plan(&input, &s.classes)?;
+    let (mut spec, extra) = plan(&input, &s.classes)?;
+    // The query sums no squares: a sums table reads as a partial without
+    // second moments, and recommend says its share intervals are unavailable.
+    spec.moments = false;
     let partial = sums
         .to_partial(&spec)
         .map_err(|e| anyhow!("{shown}: {e}"))?;

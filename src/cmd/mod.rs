@@ -242,6 +242,7 @@ pub fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<En
         tails: false,
         calib: true,
         multilabel: input.targets.is_some(),
+        moments: false,
     })
 }
 

@@ -79,6 +79,8 @@ fn compute_with(
     spec.terms = variants::terms_for(&defs);
     spec.tails = true;
     spec.calib = true;
+    // recommend on the partial weighs its shares with intervals.
+    spec.moments = true;
     let sums = run_pass(&ds, &spec, g)?;
     let result = PartialResult {
         header: Header {
@@ -97,6 +99,7 @@ fn compute_with(
                 background: opts.background,
                 ignore_index: opts.ignore_index,
                 multilabel: spec.multilabel,
+                moments: spec.moments,
             },
             about: About {
                 classes: ds.classes.clone(),

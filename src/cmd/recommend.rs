@@ -6,6 +6,7 @@
 use super::compare::{self, Alphas, Grid};
 use super::{alpha_convention, check_gamma, emit, note_detection, parse_list, Global};
 use crate::analysis::recommend::{self, Inputs, RETINANET_ALPHA, TABLE_ALPHAS};
+use crate::analysis::share_ci::{self, ShareCis};
 use crate::analysis::summary;
 use crate::analysis::variants::{self, Named};
 use crate::cli::RecommendArgs;
@@ -82,7 +83,7 @@ pub fn evaluate(a: &RecommendArgs, g: &Global) -> Result<RecommendReport> {
     let targets = targets(a)?;
     let gammas = gammas(a, &targets)?;
     let opts = super::input_options(&a.input)?;
-    let done = compare::evaluate_with(&opts, &a.loss, true, g, |input| {
+    let done = compare::evaluate_with(&opts, &a.loss, true, true, g, |input| {
         note_detection(input, g);
         Ok(grid(a, input.mode, &gammas))
     })?;
@@ -121,7 +122,14 @@ pub fn evaluate(a: &RecommendArgs, g: &Global) -> Result<RecommendReport> {
     };
     let mut evidence_variants = done.report.variants;
     evidence_variants.extend(variants::evaluate(&l.spec, &l.partial, &l.classes, &extra));
+    let shares = if l.spec.moments {
+        let defs: Vec<_> = done.defs.iter().chain(&extra).cloned().collect();
+        ShareCis::Known(share_ci::share_intervals(&l.spec, &l.partial, &defs))
+    } else {
+        ShareCis::Unavailable(share_ci::unavailable(&l.input.format))
+    };
     let (recommendation, decision) = recommend::recommend(Inputs {
+        shares: &shares,
         mode,
         variants: &evidence_variants,
         imbalance: &imbalance,

@@ -66,6 +66,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         tails: true,
         calib: true,
         multilabel: false,
+        moments: false,
     };
     let sums_spec = SumsSpec {
         flcli_sums: SUMS_VERSION,

@@ -62,7 +62,8 @@ impl Skipped {
 ///
 /// The cell array is indexed by (group, bucket, easy flag); see [`Partial::cell`].
 /// Each cell holds `count, Σp_t, ΣCE` then, per term, `Σ w·CE` and `Σ|∂/∂x|`
-/// where `w` is the term's modulating factor (α is applied later, per group).
+/// where `w` is the term's modulating factor (α is applied later, per group);
+/// with [`EngineSpec::moments`], then per term `Σ (w·CE)²` and `Σ|∂/∂x|²`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Partial {
     /// Cell sums, see the type's doc.
@@ -139,7 +140,7 @@ impl ExactSums {
 impl Partial {
     /// An empty accumulator shaped for `spec`.
     pub fn new(spec: &EngineSpec) -> Partial {
-        let stride = 3 + 2 * spec.terms.len();
+        let stride = 3 + 2 * spec.terms.len() * if spec.moments { 2 } else { 1 };
         let tails = if spec.tails {
             vec![0.0; 2 * TAIL_BINS * (1 + spec.terms.len())]
         } else {

@@ -91,6 +91,9 @@ fn prepare_generic(
     }
     keys(cx, codes, groups, trash, s);
     terms(cx, codes.len(), s);
+    if cx.spec.moments {
+        squares(codes.len(), s);
+    }
     s.counted = codes.iter().map(|&c| (c as u32 <= 1) as usize).sum();
     if groups.is_none() {
         // Binary rows: used and correct per class, ignored.
@@ -106,6 +109,17 @@ fn prepare_generic(
             c[4] += (code == IGNORED) as u32;
         }
         s.rows = c;
+    }
+}
+
+/// The squares of every term's loss and gradient (the second moments).
+#[inline(always)]
+fn squares(n: usize, s: &mut Soa) {
+    let n = n.min(SUB);
+    for (t, q) in s.terms.chunks_exact(SUB).zip(s.sq.chunks_exact_mut(SUB)) {
+        for (x, y) in t[..n].iter().zip(&mut q[..n]) {
+            *y = x * x;
+        }
     }
 }
 
@@ -169,6 +183,7 @@ fn with_scratch(
     f: impl FnOnce(&mut Soa, Option<&mut Lanes>, &mut Partial),
 ) {
     let terms = cx.plans.len();
+    let sq = if cx.spec.moments { 2 * terms * SUB } else { 0 };
     let mut lanes = (acc.copies > 1).then(|| {
         acc.lanes
             .take()
@@ -178,9 +193,9 @@ fn with_scratch(
         let mut slot = cell.borrow_mut();
         if slot
             .as_ref()
-            .is_none_or(|s| s.terms.len() != 2 * terms * SUB)
+            .is_none_or(|s| s.terms.len() != 2 * terms * SUB || s.sq.len() != sq)
         {
-            *slot = Some(Soa::new(terms));
+            *slot = Some(Soa::new(terms, cx.spec.moments));
         }
         f(slot.as_mut().expect("just made"), lanes.as_deref_mut(), acc);
     });
@@ -201,7 +216,7 @@ fn sink(
 ) {
     match lanes {
         Some(l) => l.add(n, s.counted, s),
-        None => lanes::add_direct(acc, n, s, trash, cx.spec.calib),
+        None => lanes::add_direct(acc, n, s, trash, cx.spec.calib, cx.spec.moments),
     }
 }
 

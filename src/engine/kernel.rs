@@ -83,6 +83,7 @@ pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
     let stride = acc.stride;
     let at = ((g * cx.nb + b) * 2 + (e.pt >= spec.easy) as usize) * stride;
     let cell = &mut acc.cells[at..at + stride];
+    let nt = cx.plans.len();
     cell[0] += 1.0;
     cell[1] += e.pt;
     cell[2] += ce;
@@ -95,6 +96,10 @@ pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
             let (loss, grad) = plan.loss_grad(&e, ce);
             cell[3 + 2 * j] += loss;
             cell[4 + 2 * j] += grad;
+            if spec.moments {
+                cell[3 + 2 * nt + 2 * j] += loss * loss;
+                cell[4 + 2 * nt + 2 * j] += grad * grad;
+            }
             tails[1 + j] += loss;
         }
     } else {
@@ -102,6 +107,10 @@ pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
             let (loss, grad) = plan.loss_grad(&e, ce);
             cell[3 + 2 * j] += loss;
             cell[4 + 2 * j] += grad;
+            if spec.moments {
+                cell[3 + 2 * nt + 2 * j] += loss * loss;
+                cell[4 + 2 * nt + 2 * j] += grad * grad;
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Soa {
     pub p: [f64; SUB],
     /// Per term, [`SUB`] losses then [`SUB`] gradients.
     pub terms: Vec<f64>,
+    /// The squares of `terms`, laid out alike (empty unless the pass keeps second moments).
+    pub sq: Vec<f64>,
     /// Cell index (group, bucket, easy flag) in the Partial's cell order.
     pub cell: [u32; SUB],
     /// Tail bin, polarity included.
@@ -43,8 +45,8 @@ pub struct Soa {
 }
 
 impl Soa {
-    /// Zeroed arrays for `terms` loss terms.
-    pub(crate) fn new(terms: usize) -> Box<Soa> {
+    /// Zeroed arrays for `terms` loss terms, with their squares if `moments`.
+    pub(crate) fn new(terms: usize, moments: bool) -> Box<Soa> {
         Box::new(Soa {
             pt: [0.0; SUB],
             q: [0.0; SUB],
@@ -52,6 +54,7 @@ impl Soa {
             lnq: [0.0; SUB],
             p: [0.0; SUB],
             terms: vec![0.0; 2 * terms * SUB],
+            sq: vec![0.0; if moments { 2 * terms * SUB } else { 0 }],
             cell: [0; SUB],
             tail: [0; SUB],
             cal: [0; SUB],

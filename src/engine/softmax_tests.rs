@@ -126,6 +126,7 @@ fn spec(k: usize, calib: bool) -> EngineSpec {
         terms: vec![Term::Pow(2.0), Term::Pow(3.3), Term::Flsd53],
         tails: true,
         multilabel: false,
+        moments: false,
         calib,
     }
 }

@@ -32,6 +32,10 @@ pub struct EngineSpec {
     /// Whether to keep the calibration bins (stats, recommend, compare --plot):
     /// the binary / sigmoid path skips them otherwise.
     pub calib: bool,
+    /// Whether each cell also holds, per term, Σloss² and Σ|∂/∂x|² (the second
+    /// moments behind recommend's share intervals); off for the other reports,
+    /// which keep their pass as lean as before.
+    pub moments: bool,
 }
 
 impl EngineSpec {

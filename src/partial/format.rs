@@ -1,9 +1,9 @@
-//! The partial-result file format (`.flp`), version 1 (2 for multi-label sums); `docs/partial.md`
-//! describes it for other readers.
+//! The partial-result file format (`.flp`), version 1 (2 for multi-label sums, 3 for sums
+//! with second moments); `docs/partial.md` describes it for other readers.
 //!
 //! ```text
 //! magic        8 bytes  89 46 4C 50 0D 0A 1A 0A   ("\x89FLP\r\n\x1a\n")
-//! version      u32      1 (2: multi-label sums)
+//! version      u32      1 (2: multi-label sums; 3: cells with second moments)
 //! header_len   u64      length of the header
 //! header       JSON     [`Header`]: spec, class names, provenance
 //! body         sums     see [`write_sums`]
@@ -28,6 +28,21 @@ pub const MAGIC: [u8; 8] = *b"\x89FLP\r\n\x1a\n";
 pub const VERSION: u32 = 1;
 /// The version of partial files with multi-label sums.
 pub const VERSION_MULTILABEL: u32 = 2;
+/// The version of partial files whose cells hold second moments (`Spec::moments`;
+/// multi-label or not, as the header says). Readers of versions 1 and 2 refuse it
+/// rather than misread the longer cells.
+pub const VERSION_MOMENTS: u32 = 3;
+
+/// The version a partial with these settings is written as.
+fn version_of(spec: &super::Spec) -> u32 {
+    if spec.moments {
+        VERSION_MOMENTS
+    } else if spec.multilabel {
+        VERSION_MULTILABEL
+    } else {
+        VERSION
+    }
+}
 /// The most components an exact sum of doubles can need (2098 bits / 53).
 const MAX_PARTS: usize = 48;
 
@@ -43,11 +58,7 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
     p.make_exact();
     let mut out = Vec::with_capacity(64 + header.len() + 16 * p.cells.len());
     out.extend_from_slice(&MAGIC);
-    let version = if r.header.spec.multilabel {
-        VERSION_MULTILABEL
-    } else {
-        VERSION
-    };
+    let version = version_of(&r.header.spec);
     out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(&header);
@@ -156,8 +167,8 @@ fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     }
     let mut r = Reader { b: bytes, at: 8 };
     let version = r.u32()?;
-    if version != VERSION && version != VERSION_MULTILABEL {
-        bail!("format version {version}; this flcli reads versions {VERSION} and {VERSION_MULTILABEL}");
+    if ![VERSION, VERSION_MULTILABEL, VERSION_MOMENTS].contains(&version) {
+        bail!("format version {version}; this flcli reads versions {VERSION} to {VERSION_MOMENTS}");
     }
     if bytes.len() < 8 + 4 + 8 + 4 {
         bail!("truncated: {} bytes", bytes.len());
@@ -172,10 +183,11 @@ fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     let len = r.check_len(len, 1)?;
     let header: Header =
         serde_json::from_slice(r.take(len)?).context("its header is not valid JSON")?;
-    if (version == VERSION_MULTILABEL) != header.spec.multilabel {
+    if version != version_of(&header.spec) {
         bail!(
-            "format version {version} with a header that says multilabel = {}",
-            header.spec.multilabel
+            "format version {version} with a header that says multilabel = {}, moments = {}",
+            header.spec.multilabel,
+            header.spec.moments
         );
     }
     Ok((header, r))

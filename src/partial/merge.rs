@@ -49,9 +49,11 @@ impl Merger {
         let about: Vec<About> = headers.iter().map(|(_, h)| h.about.clone()).collect();
         let refs: Vec<&About> = about.iter().collect();
         let classes = union_classes(&refs);
-        let spec = first.spec.engine(classes.len())?;
         let mut header = first.clone();
         header.about.classes = classes;
+        // Second moments are kept only when every part has them.
+        header.spec.moments = headers.iter().all(|(_, h)| h.spec.moments);
+        let spec = header.spec.engine(header.about.classes.len())?;
         Ok(Merger {
             total: Partial::new(&spec),
             header,
@@ -68,10 +70,10 @@ impl Merger {
         }
         let classes = &self.header.about.classes;
         let off = self.files.len() as u32;
-        if p.header.about.classes != *classes {
+        if p.header.about.classes != *classes || p.header.spec.moments != self.header.spec.moments {
             let mut sums = p.sums.clone();
             sums.make_exact();
-            let mut sums = remap(&sums, &p.header, classes)?;
+            let mut sums = remap(&sums, &p.header, classes, self.header.spec.moments)?;
             sums.offset_files(off);
             self.total.merge(&sums);
         } else {
@@ -180,15 +182,17 @@ fn check_same(a: &Spec, an: &str, b: &Spec, bn: &str) -> Result<()> {
     Ok(())
 }
 
-/// `p` (exact sums, classes in `h`'s order) laid out for the classes `to`.
-fn remap(p: &Partial, h: &Header, to: &[String]) -> Result<Partial> {
+/// `p` (exact sums, classes in `h`'s order) laid out for the classes `to`, with
+/// second moments if `moments` (and `p` has them).
+fn remap(p: &Partial, h: &Header, to: &[String], moments: bool) -> Result<Partial> {
     let from = &h.about.classes;
     let map: Vec<usize> = from
         .iter()
         .map(|c| to.iter().position(|t| t == c).unwrap_or(0))
         .collect();
     let old = h.spec.engine(from.len())?;
-    let new = h.spec.engine(to.len())?;
+    let mut new = h.spec.engine(to.len())?;
+    new.moments = moments && old.moments;
     Ok(remap_with(p, &old, &new, &map))
 }
 
@@ -196,7 +200,8 @@ fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) ->
     let mut out = Partial::new(new);
     let ex = p.exact.as_deref().expect("exact sums");
     let mut cells = ExactVec::zeros(out.cells.len());
-    let block = old.buckets() * 2 * p.stride;
+    // Second moments end each cell: leaving them out keeps a prefix of it.
+    let (per_group, os, ns) = (old.buckets() * 2, p.stride, out.stride);
     for g in 0..old.groups() {
         let (c, pos) = old.group_class(g);
         let ng = match new.mode {
@@ -204,8 +209,10 @@ fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) ->
             Mode::Softmax => map[c],
             Mode::Sigmoid => 2 * map[c] + pos as usize,
         };
-        cells.sums[ng * block..(ng + 1) * block]
-            .clone_from_slice(&ex.cells.sums[g * block..(g + 1) * block]);
+        for i in 0..per_group {
+            let (from, to) = ((g * per_group + i) * os, (ng * per_group + i) * ns);
+            cells.sums[to..to + ns].clone_from_slice(&ex.cells.sums[from..from + ns]);
+        }
     }
     for (i, &m) in map.iter().enumerate() {
         out.class_rows[m] = p.class_rows[i];

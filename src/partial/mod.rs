@@ -48,6 +48,10 @@ pub struct Spec {
     /// (absent from the header of one-label-per-row partials).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multilabel: bool,
+    /// Each cell also holds, per term, Σloss² and Σ|∂/∂x|² (recommend's share
+    /// intervals; format version 3). Absent from the header of partials without them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moments: bool,
 }
 
 /// What the partial says about its rows (carried into reports; not compared on merge).
@@ -133,6 +137,7 @@ impl Spec {
             tails: self.tails,
             calib: self.calib,
             multilabel: self.multilabel,
+            moments: self.moments,
         })
     }
 
@@ -147,8 +152,8 @@ impl Spec {
 
 /// Copies the sums of `p` (rounded, accumulated under `held`) into a partial
 /// shaped for `want`, which must ask for a subset of `held`'s terms (same
-/// classes, buckets and grouping); the reports then read it as if the pass
-/// had been run under `want`.
+/// classes, buckets and grouping), and second moments only if `held` has them;
+/// the reports then read it as if the pass had been run under `want`.
 pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
     let idx: Vec<usize> = want
         .terms
@@ -162,6 +167,13 @@ pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
         for (j, &i) in idx.iter().enumerate() {
             dst[3 + 2 * j] = src[3 + 2 * i];
             dst[4 + 2 * j] = src[4 + 2 * i];
+        }
+        if want.moments && held.moments {
+            let (hn, wn) = (held.terms.len(), want.terms.len());
+            for (j, &i) in idx.iter().enumerate() {
+                dst[3 + 2 * wn + 2 * j] = src[3 + 2 * hn + 2 * i];
+                dst[4 + 2 * wn + 2 * j] = src[4 + 2 * hn + 2 * i];
+            }
         }
     }
     if want.tails && held.tails {

@@ -222,6 +222,17 @@ pub struct Decision {
     pub ce_easy_grad_share: Num,
     /// Its share of the loss from easy elements.
     pub ce_easy_loss_share: Num,
+    /// The 95% interval of `ce_easy_grad_share` (delta method over elements); the gradient
+    /// argument holds only when all of it is above `max_easy_grad_share`. Null when
+    /// unavailable (see `share_intervals_unavailable`) or undefined.
+    pub ce_easy_grad_share_interval: Option<[f64; 2]>,
+    /// The 95% interval of `ce_easy_loss_share`, weighed as the gradient's against
+    /// `max_easy_loss_share`.
+    pub ce_easy_loss_share_interval: Option<[f64; 2]>,
+    /// Why the share intervals are unavailable (sums without second moments: a sums table,
+    /// or partials written without them); the rule then weighs the point values. Null when
+    /// they are available.
+    pub share_intervals_unavailable: Option<String>,
     /// Whether the gradient argument for focal loss holds.
     pub gradient_argument: bool,
     /// Smallest γ of the grid that meets the easy-gradient target (0 when not needed).

@@ -100,6 +100,7 @@ impl SumsSpec {
             tails: true,
             calib: true,
             multilabel: false,
+            moments: false,
         }
     }
 

@@ -28,6 +28,7 @@ mod partial;
 mod properties;
 mod readme;
 mod recommend;
+mod recommend_ci;
 mod recommend_method;
 mod robust_awkward;
 mod robust_degenerate;

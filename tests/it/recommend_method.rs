@@ -2,6 +2,7 @@
 //! "How `flcli recommend` decides" on numbers chosen so a wrong rule fails.
 
 use flcli::analysis::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
+use flcli::analysis::share_ci::ShareCis;
 use flcli::model::Mode;
 use flcli::report::compare::{Curves, PosNeg, Targets, Variant};
 use flcli::report::{Calibration, Imbalance, Weights};
@@ -129,6 +130,7 @@ fn decide(
         imbalance: im,
         calibration: cal,
         targets: &targets(),
+        shares: &ShareCis::Known(Vec::new()),
     })
     .unwrap()
 }
@@ -231,6 +233,7 @@ fn method_moves_off_the_prior_when_it_silences_easy_elements() {
         imbalance: &imbalance(1.0),
         calibration: &calibration(0.01, 0.0),
         targets: &t,
+        shares: &ShareCis::Known(Vec::new()),
     })
     .unwrap();
     assert_eq!(rec.gamma, 2.0);
@@ -330,6 +333,7 @@ fn method_needs_cross_entropy_in_the_grid() {
         imbalance: &imbalance(1.0),
         calibration: &calibration(0.01, 0.0),
         targets: &targets(),
+        shares: &ShareCis::Known(Vec::new()),
     })
     .unwrap_err();
     assert!(err.to_string().contains("γ = 0"));

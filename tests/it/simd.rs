@@ -25,6 +25,29 @@ fn same_at_every_level(args: &[&str]) {
     }
 }
 
+/// `flcli partial ARGS` at every level: the files (every sum, second moments included,
+/// exact) must be byte-identical.
+fn same_partial_at_every_level(w: &Workdir, args: &[&str]) {
+    let run = |level: Option<&str>| {
+        let out = w.path(&format!("p-{}.flp", level.unwrap_or("best")));
+        let mut c = flcli();
+        c.arg("partial").args(args).arg("-q").arg("-o").arg(&out);
+        match level {
+            Some(l) => c.env("FLCLI_SIMD", l),
+            None => c.env_remove("FLCLI_SIMD"),
+        };
+        ok(&mut c);
+        std::fs::read(out).expect("partial written")
+    };
+    let best = run(None);
+    for level in ["none", "avx2"] {
+        assert!(
+            run(Some(level)) == best,
+            "FLCLI_SIMD={level} differs: {args:?}"
+        );
+    }
+}
+
 const GRID: &[&str] = &[
     "--gamma",
     "0,0.5,1,2,3.3,5",
@@ -96,6 +119,18 @@ fn skipped_rows_and_ragged_sub_batches_give_the_same_bits_at_every_level() {
     args.extend(base);
     args.extend(GRID);
     same_at_every_level(&args);
+    let mut args = vec![f, "--gamma", "0.5,1.7,2.5"];
+    args.extend(base);
+    same_partial_at_every_level(&w, &args);
+}
+
+#[test]
+fn partials_with_second_moments_are_byte_identical_at_every_level() {
+    let w = Workdir::new();
+    let det = fixture("detection.parquet");
+    let sig = fixture("sigmoid.parquet");
+    same_partial_at_every_level(&w, &[det.to_str().unwrap()]);
+    same_partial_at_every_level(&w, &[sig.to_str().unwrap(), "--mode", "sigmoid"]);
 }
 
 /// `rows` softmax rows of `k` float32 logits as a fixed-size list column, with

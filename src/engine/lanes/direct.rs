@@ -32,9 +32,9 @@ impl Trash {
 /// one value at a time in element order: for the `--by` groups' partials,
 /// which are many and small (copies would multiply their memory). Elements
 /// that do not count are left out.
-pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bool) {
+pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bool, moments: bool) {
     let cw = acc.stride;
-    let nt = (cw - 3) / 2;
+    let nt = s.terms.len() / (2 * SUB);
     let tw = 1 + nt;
     for i in 0..n.min(SUB) {
         if s.cell[i] == trash.cell {
@@ -48,6 +48,12 @@ pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bo
         for j in 0..nt {
             row[3 + 2 * j] += s.terms[2 * j * SUB + i];
             row[4 + 2 * j] += s.terms[(2 * j + 1) * SUB + i];
+        }
+        if moments {
+            for j in 0..nt {
+                row[3 + 2 * nt + 2 * j] += s.sq[2 * j * SUB + i];
+                row[4 + 2 * nt + 2 * j] += s.sq[(2 * j + 1) * SUB + i];
+            }
         }
         if !acc.tails.is_empty() {
             let at = s.tail[i] as usize * tw;

@@ -10,6 +10,8 @@
 //! order. So every sum is a fixed function of the unit's counted elements:
 //! not of the thread count, the CPU, batch boundaries or skipped rows.
 //!
+//! With second moments, a cell row also holds every term's squared loss and
+//! gradient, each its own column, so the other sums are added as without them.
 //! A row holds only what differs: the loss of a γ = 0 term is CE itself (its
 //! sum is copied from ΣCE when settling, bit for bit), and calibration sums are
 //! kept only when the report uses them. When the cells are few (binary), a
@@ -54,6 +56,8 @@ enum Src {
     Ce,
     Loss(usize),
     Grad(usize),
+    LossSq(usize),
+    GradSq(usize),
     Conf,
     Ok,
     Brier,
@@ -68,12 +72,17 @@ impl Src {
                 .try_into()
                 .expect("SUB values")
         };
+        let sq = |k: usize| -> &[f64; SUB] {
+            s.sq[k * SUB..(k + 1) * SUB].try_into().expect("SUB values")
+        };
         match self {
             Src::One => &s.ones,
             Src::Pt => &s.pt,
             Src::Ce => &s.ce,
             Src::Loss(j) => term(2 * j),
             Src::Grad(j) => term(2 * j + 1),
+            Src::LossSq(j) => sq(2 * j),
+            Src::GradSq(j) => sq(2 * j + 1),
             Src::Conf => &s.conf,
             Src::Ok => &s.ok,
             Src::Brier => &s.brier,
@@ -96,8 +105,11 @@ pub struct Lanes {
     calib_on: bool,
     /// Whether cell rows hold the calibration sums too (rows keyed by cell × bin).
     joint: bool,
-    /// Values per cell in the Partial: count, Σp_t, ΣCE, loss and gradient per term.
+    /// Values per cell in the Partial: count, Σp_t, ΣCE, loss and gradient per term
+    /// (then their squares per term, with second moments).
     cw: usize,
+    /// Loss terms.
+    nt: usize,
     /// What each value of a cell row is, padded with zeros to a multiple of 4.
     cell_src: Vec<Src>,
     /// Terms whose loss is CE itself (γ = 0): not in the rows, copied from ΣCE.
@@ -123,7 +135,9 @@ impl Lanes {
     pub fn new(cx: &Ctx, acc: &Partial) -> Lanes {
         let cw = acc.stride;
         let ncells = acc.cells.len() / cw;
-        let small = acc.cells.len() <= SMALL_CELLS;
+        // Sized without the second moments, so that they do not change how the
+        // other sums are added (nor, then, their bits).
+        let small = ncells * (3 + 2 * cx.plans.len()) <= SMALL_CELLS;
         let calib_on = cx.spec.calib;
         let joint = calib_on && small;
         let mut cell_src = vec![Src::One, Src::Pt, Src::Ce];
@@ -138,6 +152,11 @@ impl Lanes {
                 tail_src.push(Src::Loss(j));
             }
             cell_src.push(Src::Grad(j));
+        }
+        if cx.spec.moments {
+            for j in 0..cx.plans.len() {
+                cell_src.extend([Src::LossSq(j), Src::GradSq(j)]);
+            }
         }
         if joint {
             cell_src.extend([Src::Conf, Src::Ok, Src::Brier]);
@@ -159,6 +178,7 @@ impl Lanes {
             calib_on,
             joint,
             cw,
+            nt: cx.plans.len(),
             cell_src,
             ce_terms,
             cells_len,
@@ -339,6 +359,8 @@ impl Lanes {
                 }
                 Src::Loss(j) => cell[3 + 2 * j] += x,
                 Src::Grad(j) => cell[4 + 2 * j] += x,
+                Src::LossSq(j) => cell[3 + 2 * self.nt + 2 * j] += x,
+                Src::GradSq(j) => cell[4 + 2 * self.nt + 2 * j] += x,
                 Src::Conf | Src::Ok => {
                     if let Some((b, _)) = bin.as_mut() {
                         b[if src == Src::Conf { 1 } else { 2 }] += x;
