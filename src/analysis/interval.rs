@@ -1,6 +1,10 @@
 //! Intervals for the quantities `recommend`'s rules weigh, so that a rule acts only when the
 //! data shows its effect beyond what chance gives at this size.
 
+use crate::model::Mode;
+use crate::report::compare::ClassFrequency;
+use crate::report::Imbalance;
+
 /// z of a two-sided 95% normal interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
@@ -27,6 +31,53 @@ pub fn ratio_interval(large: f64, small: f64) -> Option<(f64, f64)> {
     let (lo, hi) = wilson(small, small + large, Z95)?;
     // With small > 0, Wilson's lower bound is > 0, so both quotients are finite.
     Some(((1.0 - hi) / hi, (1.0 - lo) / lo))
+}
+
+/// Every class's frequency and its Wilson interval: its share of the counted rows (binary,
+/// softmax) or of the rows used (sigmoid, where a row may have several positives or none).
+pub fn class_frequencies(
+    mode: Mode,
+    im: &Imbalance,
+    names: &[String],
+    rows_used: u64,
+) -> Vec<ClassFrequency> {
+    let n = match mode {
+        Mode::Sigmoid => rows_used,
+        _ => im.counts.iter().sum(),
+    } as f64;
+    im.counts
+        .iter()
+        .enumerate()
+        .map(|(c, &k)| ClassFrequency {
+            class: names.get(c).cloned().unwrap_or_else(|| c.to_string()),
+            rows: k,
+            frequency: (n > 0.0).then(|| k as f64 / n),
+            interval: wilson(k as f64, n, Z95).map(|(lo, hi)| [lo, hi]),
+        })
+        .collect()
+}
+
+/// The two counts whose ratio decides α: (larger, smaller) elements of the two polarities
+/// (binary, sigmoid) or rows of the largest and smallest class (softmax).
+pub(crate) fn ratio_counts(mode: Mode, im: &Imbalance) -> Option<(f64, f64)> {
+    let (pos, neg) = match mode {
+        Mode::Softmax => {
+            let max = im.counts.iter().max()?;
+            let min = im.counts.iter().min()?;
+            return Some((*max as f64, *min as f64));
+        }
+        Mode::Binary => {
+            let total = im.counts.iter().sum::<u64>() as f64;
+            let r = im.positive_negative_ratio?;
+            (total * r / (1.0 + r), total / (1.0 + r))
+        }
+        Mode::Sigmoid => {
+            let pos = im.counts.iter().sum::<u64>() as f64;
+            let r = im.positive_negative_ratio.filter(|&r| r > 0.0)?;
+            (pos, pos / r)
+        }
+    };
+    Some((pos.max(neg), pos.min(neg)))
 }
 
 #[cfg(test)]

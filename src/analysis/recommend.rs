@@ -180,29 +180,6 @@ fn imbalance_ratio(mode: Mode, im: &Imbalance) -> (Num, Option<bool>) {
     }
 }
 
-/// The two counts whose ratio decides α: (larger, smaller) elements of the two polarities
-/// (binary, sigmoid) or rows of the largest and smallest class (softmax).
-fn ratio_counts(mode: Mode, im: &Imbalance) -> Option<(f64, f64)> {
-    let (pos, neg) = match mode {
-        Mode::Softmax => {
-            let max = im.counts.iter().max()?;
-            let min = im.counts.iter().min()?;
-            return Some((*max as f64, *min as f64));
-        }
-        Mode::Binary => {
-            let total = im.counts.iter().sum::<u64>() as f64;
-            let r = im.positive_negative_ratio?;
-            (total * r / (1.0 + r), total / (1.0 + r))
-        }
-        Mode::Sigmoid => {
-            let pos = im.counts.iter().sum::<u64>() as f64;
-            let r = im.positive_negative_ratio.filter(|&r| r > 0.0)?;
-            (pos, pos / r)
-        }
-    };
-    Some((pos.max(neg), pos.min(neg)))
-}
-
 /// Share, with an absent share (no gradient or loss at all) read as 0.
 fn share(x: Num) -> f64 {
     x.unwrap_or(0.0)
@@ -280,7 +257,7 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     let t = inp.targets;
     let (ratio, pos_minority) = imbalance_ratio(inp.mode, inp.imbalance);
     let interval = ratio
-        .and(ratio_counts(inp.mode, inp.imbalance))
+        .and(super::interval::ratio_counts(inp.mode, inp.imbalance))
         .and_then(|(large, small)| super::interval::ratio_interval(large, small));
     // An unbounded ratio (an empty class or polarity) counts as imbalanced; a bounded one
     // must clear the threshold with its whole 95% interval, so that a few rows' chance
@@ -348,7 +325,21 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     };
     let gamma = gamma_grad.max(gamma_cal);
     let chosen = cx.candidate(gamma)?;
+    // Sigmoid frequencies are per row: every row is scored once per class.
+    let items: u64 = inp.calibration.reliability.iter().map(|b| b.count).sum();
+    let names: Vec<String> = inp.variants[0]
+        .classes
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let rows = items / (names.len().max(1) as u64);
     let decision = Decision {
+        class_frequencies: super::interval::class_frequencies(
+            inp.mode,
+            inp.imbalance,
+            &names,
+            rows,
+        ),
         imbalance_ratio: ratio,
         imbalance_ratio_interval: interval.map(|(lo, hi)| [lo, hi]),
         alpha_rule: match rule {

@@ -2,7 +2,7 @@
 //! carrying the numbers that drove it (see [`super::recommend`]).
 
 use super::recommend::{Ctx, Rule};
-use super::share_ci::with_ci;
+use super::share_ci::{count_share, with_ci};
 use crate::model::Mode;
 use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
@@ -74,11 +74,12 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                 "All classes have the same number of rows (1:1)".to_string()
             }
             Some(r) => format!(
-                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?}{})",
+                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?} with {} of the rows{})",
                 r3(r),
                 im.severity,
                 im.majority,
                 im.minority,
+                count_share(im.counts.iter().min().map_or(0.0, |&k| k as f64), im.counts.iter().sum::<u64>() as f64),
                 interval(cx)
             ),
             None => format!(
@@ -161,7 +162,10 @@ fn imbalance_sentence(cx: &Ctx) -> String {
         (Some(r), _) if r <= 0.0 => "There are no positive elements".to_string(),
         (Some(r), Some(q)) => format!(
             "Positives are {} of the elements ({}:1 between the larger and the smaller polarity{})",
-            percent(Some(r / (1.0 + r)), Percent::Prose),
+            super::interval::ratio_counts(cx.inp.mode, im)
+                .map_or(percent(Some(r / (1.0 + r)), Percent::Prose), |(l, s)| {
+                    count_share(if r <= 1.0 { s } else { l }, l + s)
+                }),
             r3(q),
             interval(cx)
         ),

@@ -92,6 +92,12 @@ pub fn with_ci(share: Num, ci: Option<[f64; 2]>) -> String {
     }
 }
 
+/// A count's share of `n` with its Wilson interval: "1.2% (95% CI 0.4–3.5%)".
+pub fn count_share(k: f64, n: f64) -> String {
+    let ci = super::interval::wilson(k, n, super::interval::Z95);
+    with_ci((n > 0.0).then(|| k / n), ci.map(|(a, b)| [a, b]))
+}
+
 /// Why a report read from `format` ("partial", "sql_sums") has no share intervals.
 pub fn unavailable(format: &str) -> String {
     match format {

@@ -233,6 +233,9 @@ pub struct Decision {
     /// or partials written without them); the rule then weighs the point values. Null when
     /// they are available.
     pub share_intervals_unavailable: Option<String>,
+    /// Every class's frequency with its 95% Wilson interval (binary and softmax: its share of
+    /// the rows; sigmoid: the share of rows where it is positive).
+    pub class_frequencies: Vec<ClassFrequency>,
     /// Whether the gradient argument for focal loss holds.
     pub gradient_argument: bool,
     /// Smallest γ of the grid that meets the easy-gradient target (0 when not needed).
@@ -246,6 +249,19 @@ pub struct Decision {
     pub overconfident: bool,
     /// γ asked for by calibration (0 when not).
     pub gamma_for_calibration: f64,
+}
+
+/// One class's frequency in the data, with its 95% interval at this size.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ClassFrequency {
+    /// The class name.
+    pub class: String,
+    /// Its rows (sigmoid: positive rows).
+    pub rows: u64,
+    /// rows / the rows it is a share of; null when there are none.
+    pub frequency: Num,
+    /// Wilson's score interval of `frequency`; null when there are no rows.
+    pub interval: Option<[f64; 2]>,
 }
 
 /// What `recommend` weighed.

@@ -87,6 +87,14 @@ fn binary_share_intervals_match_the_formula_on_per_row_values() {
     assert!((d["ce_easy_loss_share"].as_f64().unwrap() - rl).abs() < 1e-9);
     assert_interval(d, "ce_easy_grad_share_interval", ig);
     assert_interval(d, "ce_easy_loss_share_interval", il);
+    // Class frequencies with Wilson's interval: 1500 of 3000 rows.
+    let c = &d["class_frequencies"][1];
+    assert_eq!(c["rows"], 1500);
+    let (p, z) = (0.5, 1.959_963_984_540_054f64);
+    let centre = (p + z * z / 6000.0) / (1.0 + z * z / 3000.0);
+    let half = z * (p * (1.0 - p) / 3000.0 + z * z / (4.0 * 9e6)).sqrt() / (1.0 + z * z / 3000.0);
+    assert!((c["interval"][0].as_f64().unwrap() - (centre - half)).abs() < 1e-12);
+    assert!((c["interval"][1].as_f64().unwrap() - (centre + half)).abs() < 1e-12);
 }
 
 #[test]
