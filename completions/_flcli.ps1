@@ -242,6 +242,7 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('--positive', '--positive', [CompletionResultType]::ParameterName, 'Binary: the label value that is positive, for string labels')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Sigmoid: the label value meaning "background" (negative for every class)')
             [CompletionResult]::new('--ignore-index', '--ignore-index', [CompletionResultType]::ParameterName, 'Rows with this label are counted as ignored (PyTorch''s ignore_index)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Sum each value of this column apart (NULL is a value of its own), so that stats and compare break the report down by it (--by COL on the sums table)')
             [CompletionResult]::new('--eps', '--eps', [CompletionResultType]::ParameterName, 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)')
             [CompletionResult]::new('--buckets', '--buckets', [CompletionResultType]::ParameterName, 'Difficulty bucket edges over p_t, ascending from 0 to 1')
             [CompletionResult]::new('--easy', '--easy', [CompletionResultType]::ParameterName, 'p_t at or above which an element counts as easy')

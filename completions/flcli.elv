@@ -233,6 +233,7 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand --positive 'Binary: the label value that is positive, for string labels'
             cand --background 'Sigmoid: the label value meaning "background" (negative for every class)'
             cand --ignore-index 'Rows with this label are counted as ignored (PyTorch''s ignore_index)'
+            cand --by 'Sum each value of this column apart (NULL is a value of its own), so that stats and compare break the report down by it (--by COL on the sums table)'
             cand --eps 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras''s ε)'
             cand --buckets 'Difficulty bucket edges over p_t, ascending from 0 to 1'
             cand --easy 'p_t at or above which an element counts as easy'

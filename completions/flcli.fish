@@ -256,6 +256,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logits -d 'Multi-cla
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l ignore-index -d 'Rows with this label are counted as ignored (PyTorch\'s ignore_index)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l by -d 'Sum each value of this column apart (NULL is a value of its own), so that stats and compare break the report down by it (--by COL on the sums table)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l eps -d 'Probability clamp: probabilities are clamped to [ε, 1-ε] (Keras\'s ε)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l buckets -d 'Difficulty bucket edges over p_t, ascending from 0 to 1' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l easy -d 'p_t at or above which an element counts as easy' -r

@@ -52,6 +52,10 @@ pub struct SqlArgs {
     /// Rows with this label are counted as ignored (PyTorch's ignore_index).
     #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
     pub ignore_index: i64,
+    /// Sum each value of this column apart (NULL is a value of its own), so that
+    /// stats and compare break the report down by it (--by COL on the sums table).
+    #[arg(long, value_name = "COL", help_heading = "Output")]
+    pub by: Option<String>,
     #[command(flatten)]
     pub sums: SumArgs,
     /// γ values whose loss terms the query sums, comma-separated (the terms recommend weighs

@@ -28,11 +28,9 @@ pub fn load_sums<T>(
 ) -> Result<(Loaded, T)> {
     let path = &opts.paths[0];
     let shown = crate::text::escape(&path.display().to_string());
-    if opts.by.is_some() {
-        bail!("{shown}: a sums table holds no rows to break down by --by; run the query once per value (a WHERE clause in --table) instead");
-    }
     refuse_reading_flags(opts, &shown)?;
     let sums = sums::read(path)?;
+    check_by(opts, &sums.spec, &shown)?;
     sums.check_invalid(opts.skip_invalid)
         .map_err(|e| anyhow!("{shown}: {e}"))?;
     let s = &sums.spec;
@@ -45,16 +43,26 @@ pub fn load_sums<T>(
         label_column: s.label_column.clone(),
         score_columns: s.score_columns.clone(),
         detected: Vec::new(),
-        by: None,
+        by: opts.by.clone(),
         targets: None,
     };
     let (mut spec, extra) = plan(&input, &s.classes)?;
     // The query sums no squares: a sums table reads as a partial without
     // second moments, and recommend says its share intervals are unavailable.
     spec.moments = false;
-    let partial = sums
+    let mut partial = sums
         .to_partial(&spec)
         .map_err(|e| anyhow!("{shown}: {e}"))?;
+    if opts.by.is_none() {
+        // As with partial results: the groups are reported when asked for.
+        partial.groups = None;
+    } else if partial.groups.as_ref().map_or(0, |g| g.keys.len()) > opts.max_groups {
+        return Err(crate::input::decode::too_many_groups(
+            &shown,
+            opts.by.as_deref().unwrap_or_default(),
+            opts.max_groups,
+        ));
+    }
     if partial.rows_used == 0 {
         bail!(
             "{shown}: the sums table counts no usable row ({} read, {} ignored, {} skipped); nothing left to report",
@@ -91,4 +99,20 @@ fn refuse_reading_flags(opts: &InputOptions, shown: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--by` on a sums table names the column its query summed by.
+fn check_by(opts: &InputOptions, spec: &crate::sql::SumsSpec, shown: &str) -> Result<()> {
+    let Some(asked) = &opts.by else {
+        return Ok(());
+    };
+    match &spec.by {
+        Some(held) if held == asked => Ok(()),
+        Some(held) => bail!(
+            "--by {asked:?}: {shown} is a sums table broken down by {held:?}; pass --by {held:?}, or run the query of `flcli sql --by {asked:?}`"
+        ),
+        None => bail!(
+            "--by {asked:?}: {shown} is a sums table that is not broken down by any column; run the query of `flcli sql --by {asked:?}` to break the report down by it"
+        ),
+    }
 }

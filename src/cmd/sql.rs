@@ -86,6 +86,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         ignore_index: a.ignore_index,
         background: a.background,
         positive: a.positive.clone(),
+        by: a.by.clone(),
     };
     let target = Target {
         table: a.table.clone(),
@@ -97,6 +98,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         positive: a.positive.clone(),
         background: a.background,
         ignore_index: a.ignore_index,
+        by: a.by.clone(),
     };
     let q = sql::query(
         a.dialect,
@@ -147,7 +149,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             background: a.background,
             ignore_index: a.ignore_index,
             skip_invalid: false,
-            by: None,
+            by: a.by.clone(),
             max_groups: 1,
             memory: None,
             labels_npy: None,

@@ -10,6 +10,7 @@
 //! operations in the engine's order, so only `LN`, `EXP` (within an ulp of
 //! the engine's) and the order of the sums differ.
 
+mod by;
 pub mod dialect;
 mod elem;
 mod keys;
@@ -17,6 +18,7 @@ pub mod rows;
 pub mod spec;
 pub mod sums;
 mod sums_file;
+mod sums_groups;
 
 use crate::engine::plan::Plan;
 use crate::engine::EngineSpec;
@@ -45,6 +47,8 @@ pub struct Target {
     pub background: i64,
     /// The ignore index.
     pub ignore_index: i64,
+    /// The `--by` column, whose values get their own sums.
+    pub by: Option<String>,
 }
 
 /// One `SELECT` layer of the query.
@@ -140,15 +144,19 @@ pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> Stri
         .map(|(e, n)| format!("    {e} AS {n}"))
         .collect();
     ctes.push(format!(
-        "flcli_sums AS (\n  SELECT ck, tk, kk, rk,\n{}\n  FROM {last}\n  GROUP BY GROUPING SETS ((ck), (tk), (kk), (rk))\n)",
-        aggs.join(",\n")
+        "flcli_sums AS (\n  SELECT {}ck, tk, kk, rk,\n{}\n  FROM {last}\n  GROUP BY {}\n)",
+        by::grouped(t),
+        aggs.join(",\n"),
+        by::grouping_sets(t, &["ck", "tk", "kk", "rk"])
     ));
     let out: Vec<String> = sums(spec).into_iter().map(|(_, n)| n).collect();
     format!(
-        "WITH\n{}\nSELECT\n  {} AS flcli_spec,\n  CASE WHEN ck IS NOT NULL THEN 'cell' WHEN tk IS NOT NULL THEN 'tail' WHEN kk IS NOT NULL THEN 'calib' ELSE 'row' END AS section,\n  {} AS idx,\n  {}\nFROM flcli_sums\nWHERE ck IS NOT NULL OR tk IS NOT NULL OR kk IS NOT NULL OR rk IS NOT NULL\nORDER BY section, idx\n",
+        "WITH\n{}\nSELECT\n  {} AS flcli_spec,\n  CASE WHEN ck IS NOT NULL THEN 'cell' WHEN tk IS NOT NULL THEN 'tail' WHEN kk IS NOT NULL THEN 'calib' ELSE 'row' END AS section,\n  {} AS idx,\n{}  {}\nFROM flcli_sums\nWHERE ck IS NOT NULL OR tk IS NOT NULL OR kk IS NOT NULL OR rk IS NOT NULL\nORDER BY {}\n",
         ctes.join(",\n"),
         d.string(spec_json),
         d.as_int("COALESCE(ck, tk, kk, rk)"),
-        out.join(",\n  ")
+        by::out_cols(t),
+        out.join(",\n  "),
+        by::order(t)
     )
 }

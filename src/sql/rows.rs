@@ -45,7 +45,12 @@ pub fn source(d: Dialect, t: &Target) -> String {
             d.double_type()
         ));
     }
-    format!("SELECT {} FROM {} AS flcli_t", cols.join(", "), t.table)
+    format!(
+        "SELECT {}{} FROM {} AS flcli_t",
+        cols.join(", "),
+        super::by::source_col(d, t),
+        t.table
+    )
 }
 
 /// The label code: class index, -1 background (sigmoid), -2 ignored, NULL unknown.

@@ -84,6 +84,10 @@ pub struct SumsSpec {
     pub background: i64,
     /// The positive label value (binary, string labels).
     pub positive: Option<String>,
+    /// The `--by` column: each row of the table belongs to one of its values
+    /// (`by_key`, `by_null`). Absent without `--by`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl SumsSpec {

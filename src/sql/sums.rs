@@ -38,6 +38,8 @@ pub struct SumsRow {
     pub loss: Vec<f64>,
     /// Σgradient per term.
     pub grad: Vec<f64>,
+    /// The `--by` value the row sums over (`None`: NULL); `None` without `--by`.
+    pub key: Option<String>,
 }
 
 /// A sums table: its spec and its rows.
@@ -103,6 +105,7 @@ fn from_table((names, rows): Table) -> Result<Sums> {
     let gc = (0..nt)
         .map(|j| col(&format!("grad{j}")))
         .collect::<Result<Vec<_>>>()?;
+    let keys = super::sums_groups::key_columns(&spec, &col)?;
     let mut out = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let cell = |k: usize| r.get(k).cloned().flatten();
@@ -137,6 +140,7 @@ fn from_table((names, rows): Table) -> Result<Sums> {
             brier: num(c[8])?,
             loss: lc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
             grad: gc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
+            key: super::sums_groups::key_of(keys, r, i)?,
         });
     }
     Ok(Sums { spec, rows: out })
@@ -181,12 +185,29 @@ impl Sums {
                 })
             })
             .collect::<Result<_>>()?;
-        let mut p = Partial::new(spec);
+        match self.spec.by {
+            Some(_) => super::sums_groups::grouped(self, spec, &map),
+            None => {
+                let mut p = Partial::new(spec);
+                self.add_rows(&mut p, self.rows.iter(), spec, &map)?;
+                Ok(p)
+            }
+        }
+    }
+
+    /// Adds `rows` into `p`, whose terms are the table's terms `map`.
+    pub(super) fn add_rows<'a>(
+        &self,
+        p: &mut Partial,
+        rows: impl Iterator<Item = &'a SumsRow>,
+        spec: &EngineSpec,
+        map: &[usize],
+    ) -> Result<()> {
         let stride = p.stride;
         let ncells = p.cells.len() / stride;
         let k = spec.classes;
         let tw = 1 + spec.terms.len();
-        for r in &self.rows {
+        for r in rows {
             let bad = || anyhow!("section {:?} has no key {}", r.section, r.idx);
             let i = usize::try_from(r.idx).ok();
             match r.section.as_str() {
@@ -219,7 +240,7 @@ impl Sums {
                     c[2] += r.ok;
                     p.brier.0 += r.brier;
                 }
-                "row" => self.add_row(&mut p, r, k)?,
+                "row" => self.add_row(p, r, k)?,
                 other => bail!("unknown section {other:?} (cell, tail, calib or row)"),
             }
         }
@@ -227,7 +248,7 @@ impl Sums {
             Mode::Sigmoid => p.rows_used * k as u64,
             _ => p.rows_used,
         };
-        Ok(p)
+        Ok(())
     }
 
     fn add_row(&self, p: &mut Partial, r: &SumsRow, k: usize) -> Result<()> {

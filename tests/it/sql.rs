@@ -39,34 +39,116 @@ fn script() -> PathBuf {
 struct Case {
     file: &'static str,
     flags: &'static [&'static str],
+    /// `--by` this column of the file with group columns added (see [`with_groups`]).
+    by: Option<&'static str>,
 }
 
 const CASES: &[Case] = &[
     Case {
         file: "detection.parquet",
         flags: &["--logit", "logit", "--label", "label"],
+        by: None,
     },
     Case {
         file: "detection.parquet",
         flags: &["--prob", "prob", "--label", "label"],
+        by: None,
     },
     Case {
         file: "longtail.parquet",
         flags: &[],
+        by: None,
     },
     Case {
         file: "longtail_logits.parquet",
         flags: &[],
+        by: None,
     },
     Case {
         file: "animals.parquet",
         flags: &[],
+        by: None,
     },
     Case {
         file: "sigmoid.parquet",
         flags: &["--mode", "sigmoid"],
+        by: None,
+    },
+    Case {
+        file: "detection.parquet",
+        flags: &["--logit", "logit", "--label", "label"],
+        by: Some("split"),
+    },
+    Case {
+        file: "sigmoid.parquet",
+        flags: &["--mode", "sigmoid"],
+        by: Some("shard"),
+    },
+    Case {
+        file: "animals.parquet",
+        flags: &[],
+        by: Some("split"),
     },
 ];
+
+/// The fixture `c.file` with two group columns added when `c.by` is set:
+/// `split` (text: NULL every 7th row, and the values "(null)" and "" besides
+/// "train" and "val") and `shard` (integers with NULL every 5th row).
+fn case_file(w: &Workdir, c: &Case) -> PathBuf {
+    let file = fixture(c.file);
+    if c.by.is_none() {
+        return file;
+    }
+    with_groups(w, &file)
+}
+
+fn with_groups(w: &Workdir, file: &Path) -> PathBuf {
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let name = format!(
+        "grouped_{}",
+        file.file_name().and_then(|n| n.to_str()).expect("a name")
+    );
+    let out = w.path(&name);
+    if out.exists() {
+        return out;
+    }
+    let f = std::fs::File::open(file).expect("open fixture");
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .expect("parquet")
+        .build()
+        .expect("reader");
+    let mut batches = Vec::new();
+    let mut row = 0usize;
+    for b in reader {
+        let b = b.expect("batch");
+        let n = b.num_rows();
+        let split: Vec<Option<&str>> = (row..row + n)
+            .map(|i| match (i % 7, i % 5) {
+                (0, _) => None,
+                (_, 0) => Some("(null)"),
+                (_, 1) => Some(""),
+                (_, 2) | (_, 3) => Some("train"),
+                _ => Some("val"),
+            })
+            .collect();
+        let shard: Vec<Option<i64>> = (row..row + n)
+            .map(|i| (i % 5 != 0).then_some((i % 3) as i64 - 1))
+            .collect();
+        row += n;
+        let mut cols: Vec<(String, ArrayRef)> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .zip(b.columns().iter().cloned())
+            .collect();
+        cols.push(("split".into(), Arc::new(StringArray::from(split))));
+        cols.push(("shard".into(), Arc::new(Int64Array::from(shard))));
+        batches.push(RecordBatch::try_from_iter(cols).expect("batch"));
+    }
+    crate::support::write_batches(w.root(), &name, &batches, None)
+}
 
 /// Extra terms, so every way of computing a term runs: integer, half-integer
 /// and general γ, FLSD-53 and Poly-1.
@@ -79,12 +161,15 @@ const GRID: &[&str] = &[
     "asl:4,1.5",
 ];
 
-fn sql(dialect: &str, table: &str, like: &Path, flags: &[&str]) -> String {
+fn sql(dialect: &str, table: &str, like: &Path, flags: &[&str], by: Option<&str>) -> String {
     let mut c = flcli();
     c.args(["sql", "--dialect", dialect, "--table", table, "--like"])
         .arg(like)
         .args(flags)
         .args(GRID);
+    if let Some(col) = by {
+        c.args(["--by", col]);
+    }
     ok(&mut c).0
 }
 
@@ -103,7 +188,7 @@ fn run_py(py: &Path, args: &[&std::ffi::OsStr]) {
 }
 
 /// The direct pass over `file` with the settings of the sums table.
-fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial {
+fn direct(file: &Path, flags: &[&str], by: Option<&str>, spec: &EngineSpec, skip: bool) -> Partial {
     let mut cols = ColumnFlags::default();
     let mut it = flags.iter();
     while let Some(f) = it.next() {
@@ -131,7 +216,7 @@ fn direct(file: &Path, flags: &[&str], spec: &EngineSpec, skip: bool) -> Partial
         background: -1,
         ignore_index: -100,
         skip_invalid: skip,
-        by: None,
+        by: by.map(String::from),
         max_groups: 1000,
         memory: None,
         labels_npy: None,
@@ -198,42 +283,15 @@ fn assert_same(got: &Partial, want: &Partial, what: &str) {
             .collect::<Vec<u64>>()
     };
     assert_eq!(counts(got), counts(want), "{what}: skipped rows by reason");
+    assert_eq!(
+        got.rows_skipped(),
+        want.rows_skipped(),
+        "{what}: rows skipped"
+    );
 }
 
-/// Runs `engine` on `file` and checks the sums against a direct pass; returns the largest relative difference.
-fn check_engine(
-    py: &Path,
-    w: &Workdir,
-    engine: &str,
-    file: &Path,
-    flags: &[&str],
-    skip: bool,
-    out: &str,
-) -> f64 {
-    let table = match engine {
-        "duckdb" => format!("read_parquet('{}')", file.display()),
-        _ => "preds".to_string(),
-    };
-    let q = w.write(&format!("{out}.sql"), sql(engine, &table, file, flags));
-    let res = w.path(out);
-    let reg = format!("preds={}", file.display());
-    let mut args: Vec<&std::ffi::OsStr> = vec![engine.as_ref(), q.as_os_str(), res.as_os_str()];
-    if engine == "datafusion" {
-        args.push(reg.as_ref());
-    }
-    run_py(py, &args);
-    verify(engine, file, flags, skip, &res)
-}
-
-/// Checks the sums table `res` that `engine` wrote against a direct pass over `file`;
-/// returns the largest relative difference.
-fn verify(engine: &str, file: &Path, flags: &[&str], skip: bool, res: &Path) -> f64 {
-    let s = sums::read(res).expect("read sums");
-    let spec = s.spec.engine();
-    let got = s.to_partial(&spec).expect("to partial");
-    let want = direct(file, flags, &spec, skip);
-    let what = format!("{engine} {} {flags:?}", file.display());
-    assert_same(&got, &want, &what);
+/// The largest relative difference among the cell and tail sums.
+fn largest(got: &Partial, want: &Partial) -> f64 {
     let mut worst: f64 = 0.0;
     for (a, b) in got
         .cells
@@ -243,6 +301,70 @@ fn verify(engine: &str, file: &Path, flags: &[&str], skip: bool, res: &Path) -> 
     {
         worst = worst.max(rel(*a, *b));
     }
+    worst
+}
+
+/// [`assert_same`] for the whole and for each `--by` group, which must be the
+/// same groups in the same order; returns the largest relative difference.
+fn assert_same_groups(got: Partial, want: Partial, what: &str) -> f64 {
+    assert_same(&got, &want, what);
+    let mut worst = largest(&got, &want);
+    let (_, got) = got.split_groups();
+    let (_, want) = want.split_groups();
+    let keys = |g: &[(String, Partial)]| g.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&got), keys(&want), "{what}: the groups, in order");
+    for ((k, g), (_, w)) in got.iter().zip(&want) {
+        let what = format!("{what}, group {k:?}");
+        assert_same(g, w, &what);
+        worst = worst.max(largest(g, w));
+    }
+    worst
+}
+
+/// Runs `engine` on `file` and checks the sums against a direct pass; returns the largest relative difference.
+#[allow(clippy::too_many_arguments)]
+fn check_engine(
+    py: &Path,
+    w: &Workdir,
+    engine: &str,
+    file: &Path,
+    flags: &[&str],
+    by: Option<&str>,
+    skip: bool,
+    out: &str,
+) -> f64 {
+    let table = match engine {
+        "duckdb" => format!("read_parquet('{}')", file.display()),
+        _ => "preds".to_string(),
+    };
+    let q = w.write(&format!("{out}.sql"), sql(engine, &table, file, flags, by));
+    let res = w.path(out);
+    let reg = format!("preds={}", file.display());
+    let mut args: Vec<&std::ffi::OsStr> = vec![engine.as_ref(), q.as_os_str(), res.as_os_str()];
+    if engine == "datafusion" {
+        args.push(reg.as_ref());
+    }
+    run_py(py, &args);
+    verify(engine, file, flags, by, skip, &res)
+}
+
+/// Checks the sums table `res` that `engine` wrote against a direct pass over `file`;
+/// returns the largest relative difference.
+fn verify(
+    engine: &str,
+    file: &Path,
+    flags: &[&str],
+    by: Option<&str>,
+    skip: bool,
+    res: &Path,
+) -> f64 {
+    let s = sums::read(res).expect("read sums");
+    assert_eq!(s.spec.by.as_deref(), by, "the sums table's --by column");
+    let spec = s.spec.engine();
+    let got = s.to_partial(&spec).expect("to partial");
+    let want = direct(file, flags, by, &spec, skip);
+    let what = format!("{engine} {} {flags:?} --by {by:?}", file.display());
+    let worst = assert_same_groups(got, want, &what);
     eprintln!("{what}: largest relative difference {worst:e}");
     worst
 }
@@ -253,12 +375,14 @@ fn duckdb_and_datafusion_give_the_sums_of_a_direct_pass() {
     let w = Workdir::new();
     for engine in ["duckdb", "datafusion"] {
         for (i, c) in CASES.iter().enumerate() {
-            let out = if i == 2 {
+            // CSV for one layout without --by and one with (NULL and '' keys apart).
+            let out = if i == 2 || i == 6 {
                 format!("{engine}{i}.csv")
             } else {
                 format!("{engine}{i}.parquet")
             };
-            check_engine(&py, &w, engine, &fixture(c.file), c.flags, false, &out);
+            let file = case_file(&w, c);
+            check_engine(&py, &w, engine, &file, c.flags, c.by, false, &out);
         }
     }
 }
@@ -271,10 +395,10 @@ fn run_jobs(engine: &str) {
     let mut jobs = String::new();
     let mut results = Vec::new();
     for (i, c) in CASES.iter().enumerate() {
-        let file = fixture(c.file);
+        let file = case_file(&w, c);
         let q = w.write(
             &format!("{engine}{i}.sql"),
-            sql(engine, "preds", &file, c.flags),
+            sql(engine, "preds", &file, c.flags, c.by),
         );
         let res = w.path(&format!("{engine}{i}.parquet"));
         jobs.push_str(&format!(
@@ -283,13 +407,13 @@ fn run_jobs(engine: &str) {
             res.display(),
             file.display()
         ));
-        results.push((file, c.flags, res));
+        results.push((file, c.flags, c.by, res));
     }
     let list = w.write(&format!("{engine}-jobs.tsv"), jobs);
     run_py(&py, &[engine.as_ref(), list.as_os_str()]);
     let mut worst: f64 = 0.0;
-    for (file, flags, res) in &results {
-        worst = worst.max(verify(engine, file, flags, false, res));
+    for (file, flags, by, res) in &results {
+        worst = worst.max(verify(engine, file, flags, *by, false, res));
     }
     eprintln!("{engine}: largest relative difference over every layout {worst:e}");
 }
@@ -316,7 +440,7 @@ fn other_dialects_parse_with_sqlglot() {
         for (i, c) in CASES.iter().enumerate() {
             let q = w.write(
                 &format!("{dialect}{i}.sql"),
-                sql(dialect, "db.preds", &fixture(c.file), c.flags),
+                sql(dialect, "db.preds", &case_file(&w, c), c.flags, c.by),
             );
             run_py(&py, &["parse".as_ref(), glot.as_ref(), q.as_os_str()]);
         }
@@ -333,6 +457,12 @@ fn comparable(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(o) = v.as_object_mut() {
         o.remove("reproduce");
     }
+    // Each --by group is a report of its own.
+    if let Some(groups) = v["groups"].as_array_mut() {
+        for g in groups {
+            *g = comparable(g.take());
+        }
+    }
     v
 }
 
@@ -347,25 +477,52 @@ fn reports_from_a_sums_table_are_those_of_a_direct_run() {
     let Some(py) = python() else { return };
     let w = Workdir::new();
     for (i, c) in CASES.iter().enumerate() {
-        let file = fixture(c.file);
-        let out = if i == 3 {
+        let file = case_file(&w, c);
+        let out = if i == 3 || i == 8 {
             format!("s{i}.csv")
         } else {
             format!("s{i}.parquet")
         };
-        check_engine(&py, &w, "duckdb", &file, c.flags, false, &out);
+        check_engine(&py, &w, "duckdb", &file, c.flags, c.by, false, &out);
         let sums = w.path(&out);
-        for cmd in ["stats", "compare", "recommend"] {
+        let by: Vec<&str> = c.by.map(|b| vec!["--by", b]).unwrap_or_default();
+        // recommend has no --by: a table summed by a column gives its whole report.
+        let runs = [
+            ("stats", &by[..]),
+            ("compare", &by[..]),
+            ("recommend", &[][..]),
+            ("stats", &[][..]),
+        ];
+        for (cmd, by) in runs {
             let mut direct: Vec<&std::ffi::OsStr> = vec![file.as_os_str()];
-            direct.extend(c.flags.iter().map(std::ffi::OsStr::new));
+            direct.extend(c.flags.iter().chain(by).map(std::ffi::OsStr::new));
             let want = report(cmd, &direct);
-            let got = report(cmd, &[sums.as_os_str()]);
+            let mut on_sums = vec![sums.as_os_str()];
+            on_sums.extend(by.iter().map(std::ffi::OsStr::new));
+            let got = report(cmd, &on_sums);
             assert_eq!(got["input"]["format"], "sql_sums", "{cmd} {}", c.file);
+            assert_eq!(got["groups"].is_array(), !by.is_empty(), "{cmd} {by:?}");
             crate::support::assert_json_close(
                 &comparable(got),
                 &comparable(want),
                 1e-9,
-                &format!("{cmd} {}", c.file),
+                &format!("{cmd} {} {by:?}", c.file),
+            );
+        }
+        if let Some(col) = c.by {
+            // --by names the column the query summed by.
+            let mut bad = flcli();
+            bad.args(["compare", "--by", "label"]).arg(&sums);
+            assert_mentions(
+                &fails(&mut bad),
+                &["broken down by", col, "flcli sql --by \"label\""],
+            );
+        } else if i == 0 {
+            let mut bad = flcli();
+            bad.args(["stats", "--by", "size"]).arg(&sums);
+            assert_mentions(
+                &fails(&mut bad),
+                &["not broken down by any column", "flcli sql --by"],
             );
         }
         if i == 0 {
@@ -419,6 +576,20 @@ fn invalid_rows_are_counted_by_reason_and_stop_the_report_without_skip_invalid()
         vec![
             ("label", Arc::new(Int64Array::from(labels)) as ArrayRef),
             ("prob", Arc::new(Float64Array::from(probs)) as ArrayRef),
+            (
+                "g",
+                Arc::new(arrow_array::StringArray::from(vec![
+                    Some("a"),
+                    Some("a"),
+                    None,
+                    Some("b"),
+                    None,
+                    Some("b"),
+                    Some("a"),
+                    None,
+                    Some("b"),
+                ])) as ArrayRef,
+            ),
         ],
         4,
     );
@@ -430,8 +601,20 @@ fn invalid_rows_are_counted_by_reason_and_stop_the_report_without_skip_invalid()
             engine,
             &file,
             &flags,
+            None,
             true,
             &format!("bad_{engine}.parquet"),
+        );
+        // Under --by, each group counts its own skipped rows.
+        check_engine(
+            &py,
+            &w,
+            engine,
+            &file,
+            &flags,
+            Some("g"),
+            true,
+            &format!("bad_by_{engine}.parquet"),
         );
     }
     let sums = w.path("bad_duckdb.parquet");
@@ -482,10 +665,16 @@ fn without_like_the_columns_and_mode_are_required() {
 /// The query of every dialect for one layout per mode, so a change to the SQL is a reviewed change.
 #[test]
 fn snapshots_of_the_query_per_dialect() {
-    let layouts: [(&str, &[&str]); 3] = [
+    let layouts: [(&str, &[&str]); 4] = [
         (
             "binary",
             &["--label", "label", "--logit", "logit", "--mode", "binary"],
+        ),
+        (
+            "binary_by",
+            &[
+                "--label", "label", "--prob", "prob", "--mode", "binary", "--by", "split",
+            ],
         ),
         (
             "softmax",

@@ -15,7 +15,13 @@ import sys
 
 def write(table, out):
     if out.endswith(".csv"):
+        import pyarrow as pa
         import pyarrow.csv as pc
+        # pyarrow's CSV writer takes no string views (DataFusion's text columns).
+        table = pa.table({
+            f.name: (c.cast(pa.string()) if pa.types.is_string_view(f.type) else c)
+            for f, c in zip(table.schema, table.columns)
+        })
         pc.write_csv(table, out)
     else:
         import pyarrow.parquet as pq
