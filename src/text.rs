@@ -43,6 +43,21 @@ pub fn quoted(s: &str) -> String {
     format!("\"{}…\" ({n} characters)", escape(&head))
 }
 
+/// How a `--by` group key is shown in text output (tables, Markdown, CSV,
+/// HTML), so that no two keys look alike: a null is `(null)`, and a string
+/// that could be taken for it or for nothing (`(null)`, the empty string, or
+/// one that starts with `"`) is shown in double quotes with `"` and `\`
+/// backslash-escaped. Every other string is shown as it is.
+pub fn group_key(key: Option<&str>) -> std::borrow::Cow<'_, str> {
+    match key {
+        None => "(null)".into(),
+        Some(k) if k.is_empty() || k == "(null)" || k.starts_with('"') => {
+            format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\"")).into()
+        }
+        Some(k) => k.into(),
+    }
+}
+
 /// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
 pub fn escape_text(s: &str) -> String {
     s.split('\n')

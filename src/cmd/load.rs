@@ -55,9 +55,9 @@ pub struct Loaded {
 
 impl Loaded {
     /// Detaches the `--by` groups, sorted by key (empty without `--by`).
-    pub fn take_groups(&mut self) -> Vec<(String, Partial)> {
+    pub fn take_groups(&mut self) -> Vec<(crate::engine::accum::GroupKey, Partial)> {
         match self.partial.groups.take() {
-            Some(g) => g.keys.into_iter().zip(g.parts).collect(),
+            Some(g) => g.into_pairs(),
             None => Vec::new(),
         }
     }
@@ -186,7 +186,7 @@ pub fn load_partials<T>(
     if opts.by.is_none() {
         sums.groups = None;
     } else if let Some(g) = &sums.groups {
-        if g.keys.len() > opts.max_groups {
+        if g.len() > opts.max_groups {
             return Err(crate::input::decode::too_many_groups(
                 name,
                 opts.by.as_deref().unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! The per-unit accumulator and its exact merge.
 
 use super::exact::{ExactVec, Expansion};
-pub use super::groups::Groups;
+pub use super::groups::{GroupKey, Groups};
 use super::lanes::{Lanes, COPIES};
 use super::pairs::Pairs;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
@@ -241,15 +241,7 @@ impl Partial {
     /// Puts the `--by` groups in key order.
     pub fn sort_groups(&mut self) {
         let Some(g) = self.groups.take() else { return };
-        let mut pairs: Vec<(String, Partial)> = g.keys.into_iter().zip(g.parts).collect();
-        pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut sorted = Groups::default();
-        for (k, p) in pairs {
-            sorted.index.insert(k.clone(), sorted.parts.len());
-            sorted.keys.push(k);
-            sorted.parts.push(p);
-        }
-        self.groups = Some(Box::new(sorted));
+        self.groups = Some(Box::new(Groups::from_pairs(g.into_sorted())));
     }
 
     /// Adds the pending sums of the binary / sigmoid path in (here and in every
@@ -270,20 +262,13 @@ impl Partial {
     pub fn fold_groups(&mut self, spec: &EngineSpec) {
         self.settle();
         let Some(g) = self.groups.take() else { return };
-        let mut order: Vec<usize> = (0..g.keys.len()).collect();
-        order.sort_by(|&a, &b| g.keys[a].cmp(&g.keys[b]));
         let mut whole = Partial::new(spec);
-        let mut sorted = Groups::default();
         // Moved, not copied: with many groups their exact sums are large.
-        let g = *g;
-        let mut parts: Vec<Option<Partial>> = g.parts.into_iter().map(Some).collect();
-        for i in order {
-            let part = parts[i].take().expect("each group once");
-            whole.merge(&part);
-            sorted.index.insert(g.keys[i].clone(), sorted.parts.len());
-            sorted.keys.push(g.keys[i].clone());
-            sorted.parts.push(part);
+        let pairs = g.into_sorted();
+        for (_, part) in &pairs {
+            whole.merge(part);
         }
+        let sorted = Groups::from_pairs(pairs);
         whole.rows_read = self.rows_read;
         whole.skipped = std::mem::take(&mut self.skipped);
         whole.group_skipped = 0;
@@ -292,9 +277,9 @@ impl Partial {
     }
 
     /// Detaches the `--by` groups (sorted by key after [`Partial::fold_groups`]).
-    pub fn split_groups(mut self) -> (Partial, Vec<(String, Partial)>) {
+    pub fn split_groups(mut self) -> (Partial, Vec<(GroupKey, Partial)>) {
         let groups = match self.groups.take() {
-            Some(g) => g.keys.into_iter().zip(g.parts).collect(),
+            Some(g) => g.into_pairs(),
             None => Vec::new(),
         };
         (self, groups)

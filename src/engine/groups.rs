@@ -1,5 +1,6 @@
 //! The `--by` breakdown of a [`Partial`]: one partial per distinct value of
-//! the grouping column, found by key.
+//! the grouping column, found by key. A null is a key of its own (`None`),
+//! apart from every string, the string `"(null)"` included.
 
 use super::accum::Partial;
 use super::spec::EngineSpec;
@@ -28,42 +29,105 @@ impl Hasher for Fnv {
     }
 }
 
+/// The key of a `--by` group: the value as text, or `None` for a null.
+/// `None` sorts before every string.
+pub type GroupKey = Option<String>;
+
 /// The partials of `--by`: one per distinct value of the grouping column.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Groups {
     /// Group keys, in first-seen order.
-    pub keys: Vec<String>,
-    /// Key → position.
-    pub index: std::collections::HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    keys: Vec<GroupKey>,
+    /// Text key → position (a string is looked up without allocating).
+    index: std::collections::HashMap<String, usize, BuildHasherDefault<Fnv>>,
+    /// The position of the null group, if any.
+    null: Option<usize>,
     /// One partial per key.
     pub parts: Vec<Partial>,
 }
 
 impl Groups {
+    /// The keys, in the order of [`Groups::parts`].
+    pub fn keys(&self) -> &[GroupKey] {
+        &self.keys
+    }
+
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there is no group.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keys and their partials, in their order, moved out.
+    pub fn into_pairs(self) -> Vec<(GroupKey, Partial)> {
+        self.keys.into_iter().zip(self.parts).collect()
+    }
+
+    /// The position of `key`, if it is there.
+    pub fn find(&self, key: Option<&str>) -> Option<usize> {
+        match key {
+            None => self.null,
+            Some(k) => self.index.get(k).copied(),
+        }
+    }
+
+    /// Appends a group that is not there yet; an error if it is.
+    pub fn push(&mut self, key: GroupKey, part: Partial) -> Result<(), GroupKey> {
+        if self.find(key.as_deref()).is_some() {
+            return Err(key);
+        }
+        let at = self.parts.len();
+        match &key {
+            None => self.null = Some(at),
+            Some(k) => {
+                self.index.insert(k.clone(), at);
+            }
+        }
+        self.keys.push(key);
+        self.parts.push(part);
+        Ok(())
+    }
+
     /// The position of `key`, added (with an empty partial) if new.
-    pub fn slot(&mut self, key: &str, spec: &EngineSpec) -> usize {
-        if let Some(&i) = self.index.get(key) {
+    pub fn slot(&mut self, key: Option<&str>, spec: &EngineSpec) -> usize {
+        if let Some(i) = self.find(key) {
             return i;
         }
-        self.keys.push(key.to_string());
-        self.index.insert(key.to_string(), self.parts.len());
         let mut part = Partial::new(spec);
         part.copies = 1;
-        self.parts.push(part);
+        let _ = self.push(key.map(str::to_string), part);
         self.parts.len() - 1
+    }
+
+    /// The groups in key order (nulls first), keys and partials moved out.
+    pub fn into_sorted(self) -> Vec<(GroupKey, Partial)> {
+        let mut pairs = self.into_pairs();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs
+    }
+
+    /// Groups from pairs whose keys are distinct, in the order given.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (GroupKey, Partial)>) -> Groups {
+        let mut g = Groups::default();
+        for (k, p) in pairs {
+            let _ = g.push(k, p);
+        }
+        g
     }
 
     /// Adds `other`, whose input came after this one's: same keys merged, new keys appended.
     pub(super) fn merge(&mut self, other: &Groups) {
         for (k, p) in other.keys.iter().zip(&other.parts) {
-            match self.index.get(k) {
-                Some(&i) => self.parts[i].merge(p),
+            match self.find(k.as_deref()) {
+                Some(i) => self.parts[i].merge(p),
                 None => {
-                    self.index.insert(k.clone(), self.parts.len());
-                    self.keys.push(k.clone());
                     let mut p = p.clone();
                     p.settle();
-                    self.parts.push(p);
+                    let _ = self.push(k.clone(), p);
                 }
             }
         }

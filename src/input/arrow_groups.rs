@@ -11,7 +11,7 @@ use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use std::hash::BuildHasherDefault;
 
-/// The `--by` group of every row (values as text; nulls are the group "(null)").
+/// The `--by` group of every row (values as text; nulls are a group of their own).
 pub(super) fn group_keys(
     a: &ArrayRef,
     src: &Source,
@@ -30,9 +30,9 @@ pub(super) fn group_keys(
     })?;
     let v = text.as_string::<i32>();
     let mut out = Vec::with_capacity(v.len());
-    let mut last: Option<(&str, usize)> = None;
+    let mut last: Option<(Option<&str>, usize)> = None;
     for i in 0..v.len() {
-        let key = if v.is_null(i) { "(null)" } else { v.value(i) };
+        let key = (!v.is_null(i)).then(|| v.value(i));
         // Runs of one value are common (files sorted or written per split): skip the lookup.
         let g = match last {
             Some((k, g)) if k == key => g,
@@ -77,14 +77,14 @@ fn int_group_keys(
         let g = if v.is_null(i) {
             match null_group {
                 Some(g) => g,
-                None => *null_group.insert(dec.group_of(src, "(null)", acc)?),
+                None => *null_group.insert(dec.group_of(src, None, acc)?),
             }
         } else {
             let x = v.value(i);
             match seen.get(&x) {
                 Some(&g) => g,
                 None => {
-                    let g = dec.group_of(src, &x.to_string(), acc)?;
+                    let g = dec.group_of(src, Some(&x.to_string()), acc)?;
                     seen.insert(x, g);
                     g
                 }

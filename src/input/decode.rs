@@ -78,10 +78,10 @@ impl<'a> Decoder<'a> {
     }
 
     /// The `--by` group of a key in `acc` (added if new), or an error past `--max-groups`.
-    pub fn group_of(&self, src: &Source, key: &str, acc: &mut Partial) -> Result<usize> {
+    pub fn group_of(&self, src: &Source, key: Option<&str>, acc: &mut Partial) -> Result<usize> {
         let g = acc.groups.get_or_insert_with(Default::default);
         let i = g.slot(key, self.spec);
-        if g.keys.len() > self.max_groups {
+        if g.len() > self.max_groups {
             return Err(too_many_groups(
                 &src.display(),
                 self.by.unwrap_or(""),

@@ -299,7 +299,7 @@ impl Dataset {
             },
         )?;
         if let Some(g) = &total.groups {
-            if g.keys.len() > self.opts.max_groups {
+            if g.len() > self.opts.max_groups {
                 let col = self.opts.by.as_deref().unwrap_or("");
                 let files: Vec<String> = self.sources.iter().map(|s| s.display()).collect();
                 return Err(decode::too_many_groups(

@@ -134,11 +134,13 @@ impl<'d, 'a> Rows<'d, 'a> {
         self.batch.scores.extend_from_slice(&self.row);
         self.batch.targets.extend_from_slice(&self.target);
         if let Some(b) = self.idx.by {
-            // A ragged line may lack the field: it is counted as skipped in the group "(null)".
-            let key = (b < rec.count()).then(|| String::from_utf8_lossy(rec.field(b)));
-            let g = self
-                .dec
-                .group_of(src, key.as_deref().unwrap_or("(null)"), acc)?;
+            // CSV has no null but an empty field (what pandas writes for None
+            // and NaN), read as null as for every other column; a ragged line
+            // may lack the field: it is counted as skipped in the null group.
+            let key = (b < rec.count())
+                .then(|| String::from_utf8_lossy(rec.field(b)))
+                .filter(|k| !k.trim().is_empty());
+            let g = self.dec.group_of(src, key.as_deref(), acc)?;
             self.groups.push(g);
         }
         if self.batch.labels.len() >= BATCH_ROWS {

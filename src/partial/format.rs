@@ -1,9 +1,10 @@
 //! The partial-result file format (`.flp`), version 1 (2 for multi-label sums, 3 for sums
-//! with second moments); `docs/partial.md` describes it for other readers.
+//! with second moments, 4 for `--by` keys that include the text `(null)`);
+//! `docs/partial.md` describes it for other readers.
 //!
 //! ```text
 //! magic        8 bytes  89 46 4C 50 0D 0A 1A 0A   ("\x89FLP\r\n\x1a\n")
-//! version      u32      1 (2: multi-label sums; 3: cells with second moments)
+//! version      u32      1 (2: multi-label sums; 3: cells with second moments; 4: see above)
 //! header_len   u64      length of the header
 //! header       JSON     [`Header`]: spec, class names, provenance
 //! body         sums     see [`write_sums`]
@@ -14,9 +15,10 @@
 //! the bytes that remain before anything is allocated, so a damaged or
 //! truncated file is an error, never a panic or a huge allocation.
 
+use super::read::Reader;
 use super::{Header, PartialResult};
-use crate::engine::accum::{Groups, Skipped};
-use crate::engine::exact::{ExactVec, Expansion};
+use crate::engine::accum::Groups;
+use crate::engine::exact::Expansion;
 use crate::engine::Partial;
 use crate::model::Loc;
 use anyhow::{bail, Context, Result};
@@ -33,8 +35,28 @@ pub const VERSION_MULTILABEL: u32 = 2;
 /// rather than misread the longer cells.
 pub const VERSION_MOMENTS: u32 = 3;
 
-/// The version a partial with these settings is written as.
-fn version_of(spec: &super::Spec) -> u32 {
+/// The version of partial files whose `--by` keys include the text `(null)`
+/// (the settings, multi-label or moments, are as the header says). Versions 1
+/// to 3 write a null key as that text, so they cannot hold both; version 4
+/// writes a null key as the length [`NULL_KEY`] and the text as itself.
+pub const VERSION_NULL_KEYS: u32 = 4;
+/// The key length that stands for a null `--by` key in version 4.
+pub(super) const NULL_KEY: u32 = u32::MAX;
+/// How versions 1 to 3 write a null `--by` key (and read it back as null).
+pub(super) const OLD_NULL_KEY: &str = "(null)";
+
+/// The version a partial with these settings and `--by` groups is written as:
+/// the oldest that holds it, so that older readers read what they can.
+fn version_of(spec: &super::Spec, groups: Option<&Groups>) -> u32 {
+    if groups.is_some_and(|g| g.find(Some(OLD_NULL_KEY)).is_some()) {
+        VERSION_NULL_KEYS
+    } else {
+        settings_version(spec)
+    }
+}
+
+/// The version of a partial with these settings and no text key `(null)`.
+fn settings_version(spec: &super::Spec) -> u32 {
     if spec.moments {
         VERSION_MOMENTS
     } else if spec.multilabel {
@@ -44,7 +66,7 @@ fn version_of(spec: &super::Spec) -> u32 {
     }
 }
 /// The most components an exact sum of doubles can need (2098 bits / 53).
-const MAX_PARTS: usize = 48;
+pub(super) const MAX_PARTS: usize = 48;
 
 /// Whether `head` (a file's first bytes) starts like a partial file.
 pub fn is_partial(head: &[u8]) -> bool {
@@ -58,7 +80,7 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
     p.make_exact();
     let mut out = Vec::with_capacity(64 + header.len() + 16 * p.cells.len());
     out.extend_from_slice(&MAGIC);
-    let version = version_of(&r.header.spec);
+    let version = version_of(&r.header.spec, p.groups.as_deref());
     out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(&header);
@@ -67,12 +89,20 @@ pub fn encode(r: &PartialResult) -> Result<Vec<u8>> {
     match &p.groups {
         None => out.extend_from_slice(&u32::MAX.to_le_bytes()),
         Some(g) => {
-            out.extend_from_slice(&(g.keys.len() as u32).to_le_bytes());
-            for (k, part) in g.keys.iter().zip(&g.parts) {
+            out.extend_from_slice(&(g.len() as u32).to_le_bytes());
+            for (k, part) in g.keys().iter().zip(&g.parts) {
                 let mut part = part.clone();
                 part.make_exact();
-                out.extend_from_slice(&(k.len() as u32).to_le_bytes());
-                out.extend_from_slice(k.as_bytes());
+                match k.as_deref() {
+                    None if version == VERSION_NULL_KEYS => {
+                        out.extend_from_slice(&NULL_KEY.to_le_bytes())
+                    }
+                    k => {
+                        let k = k.unwrap_or(OLD_NULL_KEY);
+                        out.extend_from_slice(&(k.len() as u32).to_le_bytes());
+                        out.extend_from_slice(k.as_bytes());
+                    }
+                }
                 write_sums(&mut out, &part, ml);
             }
         }
@@ -162,13 +192,20 @@ pub fn decode_header(bytes: &[u8], name: &str) -> Result<Header> {
 
 /// The checked header and a reader positioned after it, over the checksummed body.
 fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
+    header_version(bytes).map(|(h, r, _)| (h, r))
+}
+
+/// [`header_inner`] and the file's format version.
+fn header_version(bytes: &[u8]) -> Result<(Header, Reader<'_>, u32)> {
     if !is_partial(bytes) {
         bail!("it does not start with the partial-file magic bytes");
     }
     let mut r = Reader { b: bytes, at: 8 };
     let version = r.u32()?;
-    if ![VERSION, VERSION_MULTILABEL, VERSION_MOMENTS].contains(&version) {
-        bail!("format version {version}; this flcli reads versions {VERSION} to {VERSION_MOMENTS}");
+    if !(VERSION..=VERSION_NULL_KEYS).contains(&version) {
+        bail!(
+            "format version {version}; this flcli reads versions {VERSION} to {VERSION_NULL_KEYS}"
+        );
     }
     if bytes.len() < 8 + 4 + 8 + 4 {
         bail!("truncated: {} bytes", bytes.len());
@@ -183,18 +220,18 @@ fn header_inner(bytes: &[u8]) -> Result<(Header, Reader<'_>)> {
     let len = r.check_len(len, 1)?;
     let header: Header =
         serde_json::from_slice(r.take(len)?).context("its header is not valid JSON")?;
-    if version != version_of(&header.spec) {
+    if version != VERSION_NULL_KEYS && version != settings_version(&header.spec) {
         bail!(
             "format version {version} with a header that says multilabel = {}, moments = {}",
             header.spec.multilabel,
             header.spec.moments
         );
     }
-    Ok((header, r))
+    Ok((header, r, version))
 }
 
 fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
-    let (header, mut r) = header_inner(bytes)?;
+    let (header, mut r, version) = header_version(bytes)?;
     let classes = header.about.classes.len();
     if header.spec.mode == crate::model::Mode::Binary && classes != 2 {
         bail!("binary mode with {classes} classes");
@@ -227,18 +264,13 @@ fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
         }
         let mut g = Groups::default();
         for _ in 0..groups {
-            let n = r.len(1)?;
-            let key = std::str::from_utf8(r.take(n)?)
-                .context("a group key is not UTF-8")?
-                .to_string();
-            if g.index.contains_key(&key) {
-                bail!("group {key:?} appears twice");
-            }
-            g.index.insert(key.clone(), g.parts.len());
-            g.keys.push(key);
+            let key = r.group_key(version)?;
             let mut part = r.sums(&spec)?;
             part.copies = 1;
-            g.parts.push(part);
+            if let Err(key) = g.push(key, part) {
+                let key = key.as_deref().map_or("null".into(), crate::text::quoted);
+                bail!("group {key} appears twice");
+            }
         }
         sums.groups = Some(Box::new(g));
     }
@@ -246,136 +278,4 @@ fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
         bail!("{} unexpected bytes after the sums", r.b.len() - r.at);
     }
     Ok(PartialResult { header, sums })
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Result<&[u8]> {
-        if self.b.len() - self.at < n {
-            bail!(
-                "truncated: needs {n} more bytes at offset {}, {} left",
-                self.at,
-                self.b.len() - self.at
-            );
-        }
-        let s = &self.b[self.at..self.at + n];
-        self.at += n;
-        Ok(s)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        let s = self.take(4)?;
-        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        let mut a = [0; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(u64::from_le_bytes(a))
-    }
-
-    fn f64(&mut self) -> Result<f64> {
-        Ok(f64::from_bits(self.u64()?))
-    }
-
-    /// A u32 length of items of at least `item` bytes each, checked against what is left.
-    fn len(&mut self, item: usize) -> Result<usize> {
-        let n = u64::from(self.u32()?);
-        self.check_len(n, item)
-    }
-
-    fn check_len(&mut self, n: u64, item: usize) -> Result<usize> {
-        let left = (self.b.len() - self.at) as u64;
-        if n.saturating_mul(item as u64) > left {
-            bail!(
-                "a length field says {n} items at offset {} but only {left} bytes are left",
-                self.at
-            );
-        }
-        Ok(n as usize)
-    }
-
-    fn expansions(&mut self, n: usize) -> Result<ExactVec> {
-        if n > self.b.len() - self.at {
-            bail!(
-                "truncated: {n} sums expected, {} bytes left",
-                self.b.len() - self.at
-            );
-        }
-        let mut v = ExactVec::zeros(n);
-        for s in &mut v.sums {
-            *s = self.expansion()?;
-        }
-        Ok(v)
-    }
-
-    fn expansion(&mut self) -> Result<Expansion> {
-        let n = self.u8()? as usize;
-        if n > MAX_PARTS {
-            bail!("an exact sum with {n} components (at most {MAX_PARTS})");
-        }
-        let mut e = Expansion::default();
-        for _ in 0..n {
-            e.add(self.f64()?);
-        }
-        Ok(e)
-    }
-
-    fn sums(&mut self, spec: &crate::engine::EngineSpec) -> Result<Partial> {
-        let mut p = Partial::new(spec);
-        p.rows_read = self.u64()?;
-        p.rows_used = self.u64()?;
-        p.rows_ignored = self.u64()?;
-        p.background_rows = self.u64()?;
-        p.group_skipped = self.u64()?;
-        p.brier.1 = self.u64()?;
-        for v in p.class_rows.iter_mut().chain(p.correct.iter_mut()) {
-            *v = self.u64()?;
-        }
-        let mut skipped = Skipped::default();
-        for (count, locs) in &mut skipped.by_reason {
-            *count = self.u64()?;
-            let n = self.u8()? as usize;
-            if n > crate::engine::accum::SKIP_EXAMPLES {
-                bail!("{n} example locations for one skip reason");
-            }
-            for _ in 0..n {
-                let file = self.u32()?;
-                let at = match (self.u8()?, self.u64()?) {
-                    (0, x) => Loc::Row(x),
-                    (1, x) => Loc::Line(x),
-                    (u, _) => bail!("unknown location unit {u}"),
-                };
-                locs.push((file, at));
-            }
-        }
-        p.skipped = skipped;
-        let cells = self.expansions(p.cells.len())?;
-        let tails = self.expansions(p.tails.len())?;
-        let calib = self.expansions(3 * p.calib.len())?;
-        let brier = self.expansion()?;
-        p.set_exact(cells, tails, calib, brier);
-        if spec.multilabel {
-            p.pairs.several = self.u64()?;
-            for _ in 0..self.len(16)? {
-                let (a, b, n) = (self.u32()?, self.u32()?, self.u64()?);
-                if a >= b || b as usize >= spec.classes {
-                    bail!(
-                        "a class pair ({a}, {b}) outside the {} classes",
-                        spec.classes
-                    );
-                }
-                p.pairs.add(a, b, n);
-            }
-        }
-        Ok(p)
-    }
 }

@@ -229,15 +229,12 @@ fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) ->
     out.group_skipped = p.group_skipped;
     out.copies = p.copies;
     if let Some(g) = &p.groups {
-        let mut ng = crate::engine::accum::Groups::default();
-        for (k, part) in g.keys.iter().zip(&g.parts) {
+        let ng = g.keys().iter().zip(&g.parts).map(|(k, part)| {
             let mut part = part.clone();
             part.make_exact();
-            ng.index.insert(k.clone(), ng.parts.len());
-            ng.keys.push(k.clone());
-            ng.parts.push(remap_with(&part, old, new, map));
-        }
-        out.groups = Some(Box::new(ng));
+            (k.clone(), remap_with(&part, old, new, map))
+        });
+        out.groups = Some(Box::new(crate::engine::accum::Groups::from_pairs(ng)));
     }
     out
 }

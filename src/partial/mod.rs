@@ -7,6 +7,7 @@
 
 pub mod format;
 pub mod merge;
+mod read;
 
 use crate::engine::{EngineSpec, Partial};
 use crate::model::{Mode, ScoreKind, Term};
@@ -198,13 +199,9 @@ pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
     out.group_skipped = p.group_skipped;
     out.copies = p.copies;
     if let Some(g) = &p.groups {
-        let mut ng = crate::engine::accum::Groups::default();
-        for (k, part) in g.keys.iter().zip(&g.parts) {
-            ng.index.insert(k.clone(), ng.parts.len());
-            ng.keys.push(k.clone());
-            ng.parts.push(project(part, held, want));
-        }
-        out.groups = Some(Box::new(ng));
+        let pairs = g.keys().iter().zip(&g.parts);
+        let ng = pairs.map(|(k, part)| (k.clone(), project(part, held, want)));
+        out.groups = Some(Box::new(crate::engine::accum::Groups::from_pairs(ng)));
     }
     out
 }

@@ -11,7 +11,7 @@
 use super::{escape, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
-use crate::text::{alpha, AlphaText};
+use crate::text::{alpha, group_key, AlphaText};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -82,7 +82,7 @@ impl Exporter for CsvExporter {
                 for g in r.groups.iter().flatten() {
                     let from = rows.0.len();
                     stats(&mut rows, &g.report);
-                    keyed(&mut rows, &name_cell(&g.key), from);
+                    keyed(&mut rows, &name_cell(&group_key(g.key.as_deref())), from);
                 }
                 r.groups.is_some()
             }
@@ -91,7 +91,7 @@ impl Exporter for CsvExporter {
                 for g in r.groups.iter().flatten() {
                     let from = rows.0.len();
                     compare(&mut rows, &g.report);
-                    keyed(&mut rows, &name_cell(&g.key), from);
+                    keyed(&mut rows, &name_cell(&group_key(g.key.as_deref())), from);
                 }
                 r.groups.is_some()
             }

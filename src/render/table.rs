@@ -3,7 +3,7 @@
 
 use super::{cell_name, human, Exporter, Style};
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
-use crate::text::{alpha, percent, AlphaText, Percent};
+use crate::text::{alpha, group_key, percent, AlphaText, Percent};
 use anyhow::Result;
 use comfy_table::{
     presets, Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
@@ -19,7 +19,11 @@ impl Exporter for TableExporter {
             Report::Stats(r) => {
                 let mut out = stats(r, style);
                 for g in r.groups.iter().flatten() {
-                    out.push_str(&group_heading(style, &g.key, &g.report.input));
+                    out.push_str(&group_heading(
+                        style,
+                        &group_key(g.key.as_deref()),
+                        &g.report.input,
+                    ));
                     out.push_str(&stats(&g.report, style));
                 }
                 out
@@ -27,7 +31,11 @@ impl Exporter for TableExporter {
             Report::Compare(r) => {
                 let mut out = compare(r, style);
                 for g in r.groups.iter().flatten() {
-                    out.push_str(&group_heading(style, &g.key, &g.report.input));
+                    out.push_str(&group_heading(
+                        style,
+                        &group_key(g.key.as_deref()),
+                        &g.report.input,
+                    ));
                     out.push_str(&compare(&g.report, style));
                 }
                 out

@@ -132,8 +132,8 @@ pub struct CompareReport {
 /// One group of `--by`: the value of the grouping column and its comparison.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CompareGroup {
-    /// The value of the `--by` column ("(null)" for nulls).
-    pub key: String,
+    /// The value of the `--by` column as text; null for the rows where it is null.
+    pub key: Option<String>,
     /// The comparison on the rows with that value.
     #[serde(flatten)]
     pub report: CompareReport,

@@ -304,8 +304,8 @@ pub struct StatsReport {
 /// One group of `--by`: the value of the grouping column and its whole report.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct StatsGroup {
-    /// The value of the `--by` column ("(null)" for nulls).
-    pub key: String,
+    /// The value of the `--by` column as text; null for the rows where it is null.
+    pub key: Option<String>,
     /// The report of the rows with that value.
     #[serde(flatten)]
     pub report: StatsReport,

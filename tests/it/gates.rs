@@ -297,7 +297,7 @@ fn recommend_and_by_slices_can_be_gated() {
         .as_ref()
         .unwrap()
         .iter()
-        .find(|g| g.key == "small")
+        .find(|g| g.key.as_deref() == Some("small"))
         .unwrap();
     assert_eq!(
         text(&out.stderr),

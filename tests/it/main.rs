@@ -36,6 +36,7 @@ mod robust_fuzz;
 mod robust_input;
 mod robust_lines;
 mod robust_meaning;
+mod robust_null_keys;
 mod robust_output;
 mod robust_parquet_meta;
 mod robust_props;

@@ -40,7 +40,7 @@ fn a_carriage_return_inside_quotes_is_kept_as_written() {
         .groups
         .unwrap()
         .iter()
-        .map(|g| (g.key.clone(), g.report.input.rows_used))
+        .map(|g| (g.key.clone().unwrap(), g.report.input.rows_used))
         .collect();
     keys.sort();
     assert_eq!(keys, vec![("x\ny".into(), 1), ("x\ry".into(), 2)]);

@@ -13,6 +13,7 @@ mod table;
 
 use super::{Exporter, Style};
 use crate::report::{CompareReport, InputInfo, RecommendReport, Report, StatsReport};
+use crate::text::group_key;
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -31,17 +32,23 @@ impl Exporter for HtmlExporter {
             Report::Stats(r) => {
                 stats(&mut body, r, 2)?;
                 for g in r.groups.iter().flatten() {
-                    group(&mut body, &g.key, &g.report.input, |out| {
-                        stats(out, &g.report, 3)
-                    })?;
+                    group(
+                        &mut body,
+                        &group_key(g.key.as_deref()),
+                        &g.report.input,
+                        |out| stats(out, &g.report, 3),
+                    )?;
                 }
             }
             Report::Compare(r) => {
                 compare(&mut body, r, 2)?;
                 for g in r.groups.iter().flatten() {
-                    group(&mut body, &g.key, &g.report.input, |out| {
-                        compare(out, &g.report, 3)
-                    })?;
+                    group(
+                        &mut body,
+                        &group_key(g.key.as_deref()),
+                        &g.report.input,
+                        |out| compare(out, &g.report, 3),
+                    )?;
                 }
             }
             Report::Recommend(r) => recommend(&mut body, r)?,

@@ -6,7 +6,7 @@
 use super::{escape, human, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, InputInfo, RecommendReport, Report};
-use crate::text::{alpha, percent, AlphaText, Percent};
+use crate::text::{alpha, group_key, percent, AlphaText, Percent};
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -25,7 +25,7 @@ impl Exporter for MarkdownExporter {
                     out.push('\n');
                     out.push_str(&stats(
                         &g.report,
-                        &group_title("stats", &g.report.input, &g.key),
+                        &group_title("stats", &g.report.input, &group_key(g.key.as_deref())),
                     ));
                 }
                 out
@@ -36,7 +36,7 @@ impl Exporter for MarkdownExporter {
                     out.push('\n');
                     out.push_str(&compare(
                         &g.report,
-                        &group_title("compare", &g.report.input, &g.key),
+                        &group_title("compare", &g.report.input, &group_key(g.key.as_deref())),
                     ));
                 }
                 out
