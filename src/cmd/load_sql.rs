@@ -56,7 +56,7 @@ pub fn load_sums<T>(
     if opts.by.is_none() {
         // As with partial results: the groups are reported when asked for.
         partial.groups = None;
-    } else if partial.groups.as_ref().map_or(0, |g| g.keys.len()) > opts.max_groups {
+    } else if partial.groups.as_ref().map_or(0, |g| g.len()) > opts.max_groups {
         return Err(crate::input::decode::too_many_groups(
             &shown,
             opts.by.as_deref().unwrap_or_default(),

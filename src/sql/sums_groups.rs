@@ -40,30 +40,25 @@ pub(super) fn key_of(
     }
 }
 
-/// The text a direct run groups a NULL value under.
-fn direct_key(key: &Option<String>) -> String {
-    match key {
-        Some(k) => k.clone(),
-        None => "(null)".to_string(),
-    }
-}
-
 /// The whole and its `--by` groups from the rows of `s`, whose terms are `map`.
 pub(super) fn grouped(s: &Sums, spec: &EngineSpec, map: &[usize]) -> Result<Partial> {
     let mut whole = Partial::new(spec);
     let mut groups = crate::engine::accum::Groups::default();
+    // Groups in the order the table first shows them; a NULL key is the null group.
+    let mut rows: Vec<Vec<&SumsRow>> = Vec::new();
     for r in &s.rows {
-        groups.slot(&direct_key(&r.key), spec);
-    }
-    let mut rows: Vec<Vec<&SumsRow>> = vec![Vec::new(); groups.keys.len()];
-    for r in &s.rows {
-        let i = groups.index[&direct_key(&r.key)];
+        let i = groups.slot(r.key.as_deref(), spec);
+        if rows.len() <= i {
+            rows.resize_with(i + 1, Vec::new);
+        }
         rows[i].push(r);
     }
-    let keys = &groups.keys;
+    let keys = groups.keys().to_vec();
     for (part, (key, rows)) in groups.parts.iter_mut().zip(keys.iter().zip(rows)) {
-        s.add_rows(part, rows.into_iter(), spec, map)
-            .map_err(|e| anyhow!("--by group {key:?}: {e}"))?;
+        s.add_rows(part, rows.into_iter(), spec, map).map_err(|e| {
+            let key = crate::text::escape(&crate::text::group_key(key.as_deref()));
+            anyhow!("--by group {key}: {e}")
+        })?;
         // A direct run counts a group's skipped rows in the group and their
         // reasons in the whole alone.
         for (w, g) in whole
