@@ -303,18 +303,34 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], targets: &[u8], x: &[f64], acc: &mut Pa
             let n = lab.len() * k;
             let mut scored = 0;
             for (r, &l) in lab.iter().enumerate() {
-                let used = l >= 0 || l == BACKGROUND || l == MULTI;
-                scored += used as u64 * k as u64;
                 let at = (c * rows + r) * k;
-                for j in 0..k {
-                    let pos = if l == MULTI {
-                        targets[at + j] == 1
-                    } else {
-                        l == j as i32
-                    };
-                    codes[r * k + j] = if used { pos as i32 } else { -1 };
-                    groups[r * k + j] = (2 * j + pos as usize) as u32;
+                let (cs, gs) = (&mut codes[r * k..][..k], &mut groups[r * k..][..k]);
+                // One branch-free loop per kind of row, so each vectorises.
+                if l == MULTI {
+                    for (j, ((c, g), &t)) in cs
+                        .iter_mut()
+                        .zip(gs.iter_mut())
+                        .zip(&targets[at..at + k])
+                        .enumerate()
+                    {
+                        let pos = (t == 1) as u32;
+                        *c = pos as i32;
+                        *g = 2 * j as u32 + pos;
+                    }
+                } else if l >= 0 || l == BACKGROUND {
+                    for (j, (c, g)) in cs.iter_mut().zip(gs.iter_mut()).enumerate() {
+                        let pos = (l == j as i32) as u32;
+                        *c = pos as i32;
+                        *g = 2 * j as u32 + pos;
+                    }
+                } else {
+                    cs.fill(-1);
+                    for (j, g) in gs.iter_mut().enumerate() {
+                        *g = 2 * j as u32;
+                    }
+                    continue;
                 }
+                scored += k as u64;
             }
             acc.brier.1 += scored;
             let xs = &x[c * rows * k..c * rows * k + n];

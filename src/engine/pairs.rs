@@ -1,14 +1,16 @@
 //! Co-occurrence counts of multi-label targets: how many rows hold each pair
 //! of positive classes. Integer counts, so merging is exact in any order.
 
+use super::groups::Fnv;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Rows per unordered pair of positive classes `(a, b)`, `a < b`; pairs that
 /// never occur are absent.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pairs {
     /// `(a << 32 | b)` → rows holding both classes.
-    counts: HashMap<u64, u64>,
+    counts: HashMap<u64, u64, BuildHasherDefault<Fnv>>,
     /// Rows with more than one positive class.
     pub several: u64,
 }
@@ -16,18 +18,31 @@ pub struct Pairs {
 impl Pairs {
     /// Counts every pair of positive classes of one row's multi-hot target.
     pub fn add_row(&mut self, t: &[u8]) {
-        let mut pos = t
-            .iter()
-            .enumerate()
-            .filter(|(_, &v)| v == 1)
-            .map(|(j, _)| j);
-        // Most rows hold one or two positives: no list is built for them.
-        let Some(first) = pos.next() else { return };
-        let rest: Vec<usize> = pos.collect();
-        self.several += !rest.is_empty() as u64;
-        for (i, &a) in std::iter::once(&first).chain(&rest).enumerate() {
-            for &b in &rest[i..] {
-                self.add(a as u32, b as u32, 1);
+        // The positives go to a buffer on the stack: rows hold few of them,
+        // and this runs once per row.
+        let mut buf = [0u32; 32];
+        let mut n = 0;
+        let mut heap = Vec::new();
+        for (j, _) in t.iter().enumerate().filter(|(_, &v)| v == 1) {
+            if n < buf.len() {
+                buf[n] = j as u32;
+            } else {
+                if heap.is_empty() {
+                    heap.extend_from_slice(&buf);
+                }
+                heap.push(j as u32);
+            }
+            n += 1;
+        }
+        let pos = if heap.is_empty() {
+            &buf[..n]
+        } else {
+            &heap[..]
+        };
+        self.several += (pos.len() > 1) as u64;
+        for (i, &a) in pos.iter().enumerate() {
+            for &b in &pos[i + 1..] {
+                self.add(a, b, 1);
             }
         }
     }

@@ -284,6 +284,7 @@ pub fn arrow_targets(
                     anyhow!("{}: the label column {name:?} holds lists of {}; multi-label targets are lists of class ids (integers) or class names", src.display(), values.data_type())
                 })?)
             };
+            let nums = nums.as_ref().map(|v| v.as_primitive::<Float64Type>());
             for i in 0..n {
                 if a.is_null(i) {
                     fail(
@@ -305,8 +306,8 @@ pub fn arrow_targets(
                             "class id in the list is null",
                             "null".into(),
                         ))
-                    } else if let Some(v) = &nums {
-                        let x = v.as_primitive::<Float64Type>().value(at);
+                    } else if let Some(v) = nums {
+                        let x = v.value(at);
                         if x.fract() == 0.0 && x >= 0.0 && x < k as f64 {
                             Ok(x as usize)
                         } else {
