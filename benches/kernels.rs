@@ -92,6 +92,15 @@ fn multi_batch(mode: Mode, k: usize) -> Batch {
     b
 }
 
+/// What `recommend` accumulates for the same grid: the tails, the calibration bins, and
+/// (`moments`) the second moments behind its share intervals.
+fn recommend_spec(mut s: EngineSpec, moments: bool) -> EngineSpec {
+    s.tails = true;
+    s.calib = true;
+    s.moments = moments;
+    s
+}
+
 fn run(c: &mut Criterion, group: &str, cases: Vec<(String, EngineSpec, Batch)>) {
     let mut g = c.benchmark_group(group);
     for (name, spec, batch) in &cases {
@@ -118,7 +127,15 @@ fn binary(c: &mut Criterion) {
         let one = spec(Mode::Binary, kind, 2, stats_terms(), false);
         let grid = spec(Mode::Binary, kind, 2, grid_terms(), true);
         cases.push((format!("{kname}/stats_g2"), one, batch.clone()));
-        cases.push((format!("{kname}/compare_5g_tails"), grid, batch));
+        cases.push((
+            format!("{kname}/compare_5g_tails"),
+            grid.clone(),
+            batch.clone(),
+        ));
+        for (name, m) in [("recommend_5g", false), ("recommend_5g_moments", true)] {
+            let s = recommend_spec(grid.clone(), m);
+            cases.push((format!("{kname}/{name}"), s, batch.clone()));
+        }
     }
     run(c, "kernel_binary", cases);
 }
@@ -131,7 +148,17 @@ fn softmax(c: &mut Criterion) {
         cases.push((format!("logit/k{k}/stats_g2"), one, batch.clone()));
         if k >= 100 {
             let grid = spec(Mode::Softmax, ScoreKind::Logits, k, grid_terms(), true);
-            cases.push((format!("logit/k{k}/compare_5g_tails"), grid, batch));
+            cases.push((
+                format!("logit/k{k}/compare_5g_tails"),
+                grid.clone(),
+                batch.clone(),
+            ));
+            if k == 100 {
+                for (name, m) in [("recommend_5g", false), ("recommend_5g_moments", true)] {
+                    let s = recommend_spec(grid.clone(), m);
+                    cases.push((format!("logit/k{k}/{name}"), s, batch.clone()));
+                }
+            }
         }
     }
     run(c, "kernel_softmax", cases);
@@ -140,11 +167,16 @@ fn softmax(c: &mut Criterion) {
 fn sigmoid_ovr(c: &mut Criterion) {
     let k = 80;
     let s = spec(Mode::Sigmoid, ScoreKind::Logits, k, stats_terms(), false);
-    let cases = vec![(
-        format!("logit/k{k}/stats_g2"),
-        s,
-        multi_batch(Mode::Sigmoid, k),
-    )];
+    let batch = multi_batch(Mode::Sigmoid, k);
+    let mut cases = vec![(format!("logit/k{k}/stats_g2"), s, batch.clone())];
+    let grid = spec(Mode::Sigmoid, ScoreKind::Logits, k, grid_terms(), true);
+    for (name, m) in [("recommend_5g", false), ("recommend_5g_moments", true)] {
+        cases.push((
+            format!("logit/k{k}/{name}"),
+            recommend_spec(grid.clone(), m),
+            batch.clone(),
+        ));
+    }
     run(c, "kernel_sigmoid", cases);
 }
 

@@ -101,7 +101,7 @@ pub fn count_share(k: f64, n: f64) -> String {
 /// Why a report read from `format` ("partial", "sql_sums") has no share intervals.
 pub fn unavailable(format: &str) -> String {
     match format {
-        "sql_sums" => "the sums table of flcli sql holds no squared sums".into(),
+        "sql_sums" => "the sums table comes from an older flcli sql query, without squared sums; run the query this flcli sql prints again".into(),
         _ => "the partial results were written without squared sums (by an older flcli partial, or merged with such a file); write them again with this flcli partial".into(),
     }
 }

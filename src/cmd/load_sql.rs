@@ -47,9 +47,9 @@ pub fn load_sums<T>(
         targets: None,
     };
     let (mut spec, extra) = plan(&input, &s.classes)?;
-    // The query sums no squares: a sums table reads as a partial without
-    // second moments, and recommend says its share intervals are unavailable.
-    spec.moments = false;
+    // A table from an older query has no squared sums: it reads as a partial
+    // without second moments, and recommend says its share intervals are unavailable.
+    spec.moments &= s.moments;
     let mut partial = sums
         .to_partial(&spec)
         .map_err(|e| anyhow!("{shown}: {e}"))?;

@@ -66,7 +66,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         tails: true,
         calib: true,
         multilabel: false,
-        moments: false,
+        moments: true,
     };
     let sums_spec = SumsSpec {
         flcli_sums: SUMS_VERSION,
@@ -87,6 +87,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         background: a.background,
         positive: a.positive.clone(),
         by: a.by.clone(),
+        moments: spec.moments,
     };
     let target = Target {
         table: a.table.clone(),

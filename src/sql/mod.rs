@@ -94,6 +94,12 @@ fn sums(spec: &EngineSpec) -> Vec<(String, String)> {
         v.push((format!("SUM(loss{j})"), format!("loss{j}")));
         v.push((format!("SUM(grad{j})"), format!("grad{j}")));
     }
+    if spec.moments {
+        for j in 0..spec.terms.len() {
+            v.push((format!("SUM(loss{j} * loss{j})"), format!("loss_sq{j}")));
+            v.push((format!("SUM(grad{j} * grad{j})"), format!("grad_sq{j}")));
+        }
+    }
     v
 }
 

@@ -88,6 +88,10 @@ pub struct SumsSpec {
     /// (`by_key`, `by_null`). Absent without `--by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// Whether the table has the `loss_sq_J` / `grad_sq_J` columns (per term Σloss² and
+    /// Σ|gradient|², recommend's share intervals); absent from older tables, which have not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moments: bool,
 }
 
 impl SumsSpec {
@@ -104,7 +108,7 @@ impl SumsSpec {
             tails: true,
             calib: true,
             multilabel: false,
-            moments: false,
+            moments: self.moments,
         }
     }
 

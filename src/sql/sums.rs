@@ -40,6 +40,10 @@ pub struct SumsRow {
     pub grad: Vec<f64>,
     /// The `--by` value the row sums over (`None`: NULL); `None` without `--by`.
     pub key: Option<String>,
+    /// Σloss² per term (tables with second moments; empty otherwise).
+    pub loss_sq: Vec<f64>,
+    /// Σgradient² per term (tables with second moments; empty otherwise).
+    pub grad_sq: Vec<f64>,
 }
 
 /// A sums table: its spec and its rows.
@@ -106,6 +110,13 @@ fn from_table((names, rows): Table) -> Result<Sums> {
         .map(|j| col(&format!("grad{j}")))
         .collect::<Result<Vec<_>>>()?;
     let keys = super::sums_groups::key_columns(&spec, &col)?;
+    let mt = if spec.moments { nt } else { 0 };
+    let lsc = (0..mt)
+        .map(|j| col(&format!("loss_sq{j}")))
+        .collect::<Result<Vec<_>>>()?;
+    let gsc = (0..mt)
+        .map(|j| col(&format!("grad_sq{j}")))
+        .collect::<Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let cell = |k: usize| r.get(k).cloned().flatten();
@@ -141,6 +152,8 @@ fn from_table((names, rows): Table) -> Result<Sums> {
             loss: lc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
             grad: gc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
             key: super::sums_groups::key_of(keys, r, i)?,
+            loss_sq: lsc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
+            grad_sq: gsc.iter().map(|&k| num(k)).collect::<Result<_>>()?,
         });
     }
     Ok(Sums { spec, rows: out })
@@ -220,6 +233,14 @@ impl Sums {
                     for (j, &m) in map.iter().enumerate() {
                         c[3 + 2 * j] += r.loss[m];
                         c[4 + 2 * j] += r.grad[m];
+                    }
+                    // Second moments when both the report and the table have them.
+                    if spec.moments && self.spec.moments {
+                        let nt = map.len();
+                        for (j, &m) in map.iter().enumerate() {
+                            c[3 + 2 * nt + 2 * j] += r.loss_sq[m];
+                            c[4 + 2 * nt + 2 * j] += r.grad_sq[m];
+                        }
                     }
                 }
                 "tail" => {

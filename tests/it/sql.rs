@@ -544,6 +544,25 @@ fn reports_from_a_sums_table_are_those_of_a_direct_run() {
                 &["not broken down by any column", "flcli sql --by"],
             );
         }
+        if i == 3 {
+            // A table from a query without squared sums (its spec without "moments") still
+            // reads; recommend says the share intervals are unavailable, and why.
+            let text = std::fs::read_to_string(&sums).unwrap();
+            assert!(
+                text.contains(r#",""moments"":true"#),
+                "the CSV spec says moments"
+            );
+            let old = w.write("old.csv", text.replace(r#",""moments"":true"#, ""));
+            let rec = report("recommend", &[old.as_os_str()]);
+            let d = &rec["evidence"]["decision"];
+            assert!(d["ce_easy_grad_share_interval"].is_null());
+            let why = d["share_intervals_unavailable"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(why.contains("older flcli sql query"), "{why}");
+            let fresh = report("recommend", &[sums.as_os_str()]);
+            assert!(fresh["evidence"]["decision"]["ce_easy_grad_share_interval"].is_array());
+        }
         if i == 0 {
             // A flag for reading data files is refused, not silently ignored.
             let mut bad = flcli();
