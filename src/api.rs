@@ -46,12 +46,18 @@ pub fn report(args: &[String], memory: Option<Memory>) -> Result<String, String>
                 Report::Recommend(cmd::recommend::evaluate(&a, &g)?)
             }
             _ => bail!(
-                "the library runs stats, compare, recommend and partial; got {:?}",
-                args.first()
+                "the library runs stats, compare, recommend and partial; got {}",
+                first_word(args)
             ),
         };
         JsonExporter.render(&report, g.style)
     })
+}
+
+/// The subcommand named in `args`, quoted for a message.
+fn first_word(args: &[String]) -> String {
+    args.first()
+        .map_or_else(|| "no subcommand".into(), |a| crate::text::quoted(a))
 }
 
 /// Runs `partial` with `args` (as [`report`]'s, without `-o`) and returns the
@@ -61,8 +67,8 @@ pub fn partial(args: &[String], memory: Option<Memory>) -> Result<PartialResult,
         let (cli, g) = parse(args, memory.is_some(), true)?;
         let Command::Partial(mut a) = cli.command else {
             bail!(
-                "partial() runs the partial subcommand, got {:?}",
-                args.first()
+                "partial() runs the partial subcommand, got {}",
+                first_word(args)
             );
         };
         if a.out.as_os_str() != NO_FILE {

@@ -5,6 +5,7 @@ use super::recommend::{Ctx, Rule};
 use super::recommend_text::{minority_share, r3, setting};
 use crate::model::{Mode, VariantKind};
 use crate::report::compare::{Alternative, Decision, Variant};
+use crate::text::quoted;
 use crate::text::{percent, Percent};
 use anyhow::Result;
 
@@ -140,8 +141,8 @@ pub(crate) fn alternatives(cx: &Ctx, d: &Decision, gamma: f64) -> Result<Vec<Alt
             Rule::Table(_) => "RetinaNet's α-γ pairing",
         };
         out.push(alt(cx, v, rule, format!(
-            "{what} at the same γ: the smallest class ({:?}) would hold {} of the loss instead of {}.",
-            cx.inp.imbalance.minority,
+            "{what} at the same γ: the smallest class ({}) would hold {} of the loss instead of {}.",
+            quoted(&cx.inp.imbalance.minority),
             percent(minority_share(cx, v), Percent::Prose),
             percent(minority_share(cx, base), Percent::Prose)
         ))?);

@@ -6,6 +6,7 @@ use super::share_ci::{count_share, with_ci};
 use crate::model::Mode;
 use crate::report::compare::{Decision, Variant};
 use crate::report::Num;
+use crate::text::quoted;
 use crate::text::{percent, Percent};
 use anyhow::Result;
 
@@ -74,17 +75,17 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                 "All classes have the same number of rows (1:1)".to_string()
             }
             Some(r) => format!(
-                "The classes are imbalanced {}:1 ({}; largest {:?}, smallest {:?} with {} of the rows{})",
+                "The classes are imbalanced {}:1 ({}; largest {}, smallest {} with {} of the rows{})",
                 r3(r),
                 im.severity,
-                im.majority,
-                im.minority,
+                quoted(&im.majority),
+                quoted(&im.minority),
                 count_share(im.counts.iter().min().map_or(0.0, |&k| k as f64), im.counts.iter().sum::<u64>() as f64),
                 interval(cx)
             ),
             None => format!(
-                "Class {:?} has no rows, so the imbalance is unbounded",
-                im.minority
+                "Class {} has no rows, so the imbalance is unbounded",
+                quoted(&im.minority)
             ),
         };
         return match cx.rule {
@@ -99,10 +100,10 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                             .map_or("–".into(), r3)
                     };
                     format!(
-                        " ({:?} gets {}, {:?} gets {})",
-                        im.majority,
+                        " ({} gets {}, {} gets {})",
+                        quoted(&im.majority),
                         at(&im.majority),
-                        im.minority,
+                        quoted(&im.minority),
                         at(&im.minority)
                     )
                 });
@@ -114,7 +115,7 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                             .iter()
                             .zip(&im.effective_number)
                             .filter(|(_, &e)| e == 0.0)
-                            .map(|(c, _)| format!("{:?}", c.name))
+                            .map(|(c, _)| quoted(&c.name))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -126,7 +127,7 @@ fn imbalance_sentence(cx: &Ctx) -> String {
                             .iter()
                             .zip(&im.counts)
                             .filter(|(_, &n)| n > 0 && n < m)
-                            .map(|(c, n)| format!("{:?} ({n})", c.name))
+                            .map(|(c, n)| format!("{} ({n})", quoted(&c.name)))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -386,5 +387,8 @@ pub(crate) fn close_call(flag: &str, from: f64, to: f64, variant: &str) -> Strin
     } else {
         &to
     };
-    format!("A close call: with {flag} {to} instead of {from} the answer would be {variant:?}.")
+    format!(
+        "A close call: with {flag} {to} instead of {from} the answer would be {}.",
+        quoted(variant)
+    )
 }

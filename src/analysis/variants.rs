@@ -11,6 +11,7 @@ use crate::engine::Partial;
 use crate::model::{Alpha, Mode, Term, VariantKind};
 use crate::report::compare::{BucketShare, ClassShare, CurvePoint, Curves, PosNeg, Variant};
 use crate::report::num;
+use crate::text::quoted;
 use anyhow::{bail, Result};
 
 /// A loss to evaluate.
@@ -67,9 +68,9 @@ pub fn parse_named(s: &str) -> Result<Named> {
     } else {
         args.split(',')
             .map(|x| {
-                x.trim()
-                    .parse::<f64>()
-                    .map_err(|_| anyhow::anyhow!("--variant {s:?}: {x:?} is not a number"))
+                x.trim().parse::<f64>().map_err(|_| {
+                    anyhow::anyhow!("--variant {}: {} is not a number", quoted(s), quoted(x))
+                })
             })
             .collect::<Result<_>>()?
     };
@@ -84,7 +85,7 @@ pub fn parse_named(s: &str) -> Result<Named> {
             Named::Cb(*b, *g, *m as u64)
         }
         ("poly1", [e]) if *e >= -1.0 => Named::Poly1(*e),
-        _ => bail!("--variant {s:?} is not one of: flsd53, asl:GP,GN (γ ≥ 0), cb:BETA[,GAMMA[,MIN]] (0 ≤ β < 1, MIN a count ≥ 1), poly1:EPS (ε ≥ -1)"),
+        _ => bail!("--variant {} is not one of: flsd53, asl:GP,GN (γ ≥ 0), cb:BETA[,GAMMA[,MIN]] (0 ≤ β < 1, MIN a count ≥ 1), poly1:EPS (ε ≥ -1)", quoted(s)),
     };
     Ok(v)
 }

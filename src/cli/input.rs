@@ -104,6 +104,9 @@ fn parse_bytes(s: &str) -> Result<u64, String> {
         .and_then(|n| n.checked_mul(1 << shift))
         .filter(|&n| n > 0)
         .ok_or_else(|| {
-            format!("expected a positive byte count such as 1048576, 512K, 64M or 2G, got {s:?}")
+            format!(
+                "expected a positive byte count such as 1048576, 512K, 64M or 2G, got {}",
+                crate::text::quoted(s)
+            )
         })
 }

@@ -19,6 +19,7 @@
 //! an error (exit 2): a gate that cannot be evaluated must never pass silently.
 
 use super::gate_select::{describe, select};
+use crate::text::quoted;
 use anyhow::Result;
 use serde_json::Value;
 use std::fmt;
@@ -84,7 +85,11 @@ impl fmt::Display for Step {
         match self {
             Step::Key(k) => write!(f, ".{k}"),
             Step::Select(s) => write!(f, "[{s}]"),
-            Step::Name(s) => write!(f, "[{s:?}]"),
+            // As the expression writes it (`\` before `"` and `\`), terminal-safe.
+            Step::Name(s) => {
+                let s = s.replace('\\', "\\\\").replace('"', "\\\"");
+                write!(f, "[\"{}\"]", crate::text::escape(&s))
+            }
             Step::Index(i) => write!(f, "[#{i}]"),
         }
     }
@@ -122,7 +127,8 @@ fn is_op_char(c: char) -> bool {
 /// The error for expression `e`, with the syntax reminder.
 fn syntax(e: &str, why: &str) -> anyhow::Error {
     anyhow::anyhow!(
-        "--fail-if {e:?}: {why}; expected PATH OP NUMBER, e.g. 'totals.focal_mean > 0.05' or 'classes[cat].accuracy < 0.8' (OP: < <= > >= == !=)"
+        "--fail-if {}: {why}; expected PATH OP NUMBER, e.g. 'totals.focal_mean > 0.05' or 'classes[cat].accuracy < 0.8' (OP: < <= > >= == !=)",
+        quoted(e)
     )
 }
 
@@ -162,7 +168,10 @@ impl Gate {
                 Some(c) => {
                     return Err(syntax(
                         text,
-                        &format!("unexpected {c:?} where a field name or [ was expected"),
+                        &format!(
+                            "unexpected {} where a field name or [ was expected",
+                            quoted(&c.to_string())
+                        ),
                     ))
                 }
                 None => return Err(syntax(text, "no comparison")),
@@ -175,7 +184,11 @@ impl Gate {
                 Some(c) => {
                     return Err(syntax(
                         text,
-                        &format!("unexpected {c:?} after {}", path[path.len() - 1]),
+                        &format!(
+                            "unexpected {} after {}",
+                            quoted(&c.to_string()),
+                            path[path.len() - 1]
+                        ),
                     ))
                 }
                 None => return Err(syntax(text, "no comparison")),
@@ -207,7 +220,7 @@ impl Gate {
             .parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| syntax(text, &format!("{num:?} is not a finite number")))?;
+            .ok_or_else(|| syntax(text, &format!("{} is not a finite number", quoted(num))))?;
         Ok(Gate {
             text: text.trim().to_string(),
             path_text,
@@ -224,8 +237,8 @@ impl Gate {
         for step in &self.path {
             cur = select(cur, step).map_err(|why| {
                 anyhow::anyhow!(
-                    "--fail-if {:?}: {} does not exist in this report: {why}",
-                    self.text,
+                    "--fail-if {}: {} does not exist in this report: {why}",
+                    quoted(&self.text),
                     format!("{walked}{step}").trim_start_matches('.')
                 )
             })?;
@@ -237,8 +250,8 @@ impl Gate {
         }
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "--fail-if {:?}: {} is {}, not a number, so the condition cannot be evaluated{}",
-                self.text,
+                "--fail-if {}: {} is {}, not a number, so the condition cannot be evaluated{}",
+                quoted(&self.text),
                 self.path_text,
                 describe(cur),
                 if cur.is_null() {

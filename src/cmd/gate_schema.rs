@@ -111,8 +111,8 @@ pub fn check(gate: &Gate, schema: &Value, command: &str) -> Result<()> {
     if let Err((at, why)) = walk(schema, start, &gate.path, 0) {
         let shown: String = gate.path[..=at].iter().map(|s| s.to_string()).collect();
         bail!(
-            "--fail-if {:?}: {} does not exist in the {command} report: {why} (see `flcli schema`)",
-            gate.text,
+            "--fail-if {}: {} does not exist in the {command} report: {why} (see `flcli schema`)",
+            crate::text::quoted(&gate.text),
             shown.trim_start_matches('.')
         );
     }

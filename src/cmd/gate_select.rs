@@ -26,7 +26,8 @@ pub(super) fn select<'a>(v: &'a Value, step: &Step) -> std::result::Result<&'a V
             match (step, s.parse::<i64>()) {
                 (Step::Select(_), Ok(i)) => index(a, i),
                 _ if named => Err(format!(
-                    "no element named {s:?}; names: {}{}",
+                    "no element named {}; names: {}{}",
+                    crate::text::quoted(s),
                     names(a),
                     if a.is_empty() {
                         String::new()
@@ -77,7 +78,7 @@ fn names(a: &[Value]) -> String {
     let all: Vec<String> = a
         .iter()
         .filter_map(label)
-        .map(|n| format!("{:?}", crate::text::escape(n)))
+        .map(crate::text::quoted)
         .collect();
     if all.len() > 12 {
         format!("{}, … ({} in all)", all[..12].join(", "), all.len())

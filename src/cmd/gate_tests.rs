@@ -172,10 +172,10 @@ fn syntax_errors() {
         ("classes[].accuracy < 1", "empty []"),
         ("classes[#x].accuracy < 1", "integer index"),
         ("classes[\"cat].accuracy < 1", "unterminated"),
-        ("classes[cat]accuracy < 1", "unexpected 'a' after [cat]"),
-        ("> 1", "unexpected '>'"),
+        ("classes[cat]accuracy < 1", "unexpected \"a\" after [cat]"),
+        ("> 1", "unexpected \">\""),
         ("", "no comparison"),
-        ("totals..x > 1", "unexpected '.'"),
+        ("totals..x > 1", "unexpected \".\""),
     ] {
         let err = Gate::parse(e).unwrap_err().to_string();
         assert!(err.contains(why), "{e:?}: {err}");

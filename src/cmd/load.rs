@@ -11,6 +11,7 @@ use crate::engine::{EngineSpec, Partial};
 use crate::input::{Dataset, InputOptions, Scores};
 use crate::model::{Mode, ScoreKind, Term};
 use crate::partial::PartialResult;
+use crate::text::quoted;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
@@ -154,13 +155,12 @@ pub fn load_partials<T>(
     check_partial_flags(opts, &h.spec, name)?;
     if opts.by.is_some() && opts.by != h.spec.by {
         bail!(
-            "--by {}: {name} {}; compute the partials with --by {} to break a report down by it",
-            opts.by.as_deref().unwrap_or_default(),
+            "--by {asked}: {name} {}; compute the partials with --by {asked} to break a report down by it",
             match &h.spec.by {
-                Some(b) => format!("is broken down by {b:?}"),
+                Some(b) => format!("is broken down by {}", quoted(b)),
                 None => "is not broken down by any column".into(),
             },
-            opts.by.as_deref().unwrap_or_default()
+            asked = quoted(opts.by.as_deref().unwrap_or_default()),
         );
     }
     let classes = h.about.classes.clone();
@@ -319,12 +319,22 @@ fn check_partial_flags(opts: &InputOptions, spec: &crate::partial::Spec, name: &
             bail!("{flag} applies to reading data files; {name} is a partial result, which records how its data was read (give the flag to flcli partial)");
         }
     }
+    if opts.positive != spec.positive {
+        let how = |v: &Option<String>| match v {
+            Some(v) => format!("with --positive {}", quoted(v)),
+            None => "without --positive".into(),
+        };
+        let fix = match &spec.positive {
+            Some(v) => format!("pass --positive {}", quoted(v)),
+            None => "drop --positive".into(),
+        };
+        bail!(
+            "{name} was computed {}; this run is {}: {fix} (or recompute the partial)",
+            how(&spec.positive),
+            how(&opts.positive)
+        );
+    }
     let same = [
-        (
-            "--positive",
-            format!("{:?}", opts.positive),
-            format!("{:?}", spec.positive),
-        ),
         (
             "--background",
             opts.background.to_string(),

@@ -106,13 +106,17 @@ fn check_by(opts: &InputOptions, spec: &crate::sql::SumsSpec, shown: &str) -> Re
     let Some(asked) = &opts.by else {
         return Ok(());
     };
+    let q = crate::text::quoted;
     match &spec.by {
         Some(held) if held == asked => Ok(()),
         Some(held) => bail!(
-            "--by {asked:?}: {shown} is a sums table broken down by {held:?}; pass --by {held:?}, or run the query of `flcli sql --by {asked:?}`"
+            "--by {a}: {shown} is a sums table broken down by {h}; pass --by {h}, or run the query of `flcli sql --by {a}`",
+            a = q(asked),
+            h = q(held)
         ),
         None => bail!(
-            "--by {asked:?}: {shown} is a sums table that is not broken down by any column; run the query of `flcli sql --by {asked:?}` to break the report down by it"
+            "--by {a}: {shown} is a sums table that is not broken down by any column; run the query of `flcli sql --by {a}` to break the report down by it",
+            a = q(asked)
         ),
     }
 }

@@ -22,6 +22,7 @@ use crate::input::{ColumnFlags, Dataset, InputOptions, Selector};
 use crate::model::{Alpha, Mode, ScoreKind};
 use crate::render::Style;
 use crate::report::{InputInfo, Report, SkipInfo};
+use crate::text::quoted;
 use anyhow::{bail, Result};
 pub use load::{load, InputDesc, Loaded};
 use std::io::{IsTerminal, Write};
@@ -49,7 +50,7 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
     let delimiter = match a.delimiter.as_str() {
         "\\t" | "tab" => b'\t',
         d if d.len() == 1 => d.as_bytes()[0],
-        d => bail!("--delimiter must be one byte (or \\t), got {d:?}"),
+        d => bail!("--delimiter must be one byte (or \\t), got {}", quoted(d)),
     };
     let scores = if let Some(c) = &a.prob {
         Some((ScoreKind::Probabilities, Selector::One(c.clone())))
@@ -121,10 +122,13 @@ fn class_names(list: Option<&str>) -> Result<Option<Vec<String>>> {
 pub fn parse_edges(s: &str) -> Result<Vec<f64>> {
     let edges = parse_list(s, "--buckets")?;
     if edges.len() < 2 || edges[0] != 0.0 || edges[edges.len() - 1] != 1.0 {
-        bail!("--buckets must start at 0 and end at 1 (got {s:?}), e.g. 0,0.5,0.9,1");
+        bail!(
+            "--buckets must start at 0 and end at 1 (got {}), e.g. 0,0.5,0.9,1",
+            quoted(s)
+        );
     }
     if edges.windows(2).any(|w| w[0] >= w[1]) {
-        bail!("--buckets must be strictly ascending (got {s:?})");
+        bail!("--buckets must be strictly ascending (got {})", quoted(s));
     }
     Ok(edges)
 }
@@ -137,7 +141,7 @@ pub fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
-                .ok_or_else(|| anyhow::anyhow!("{flag}: {x:?} is not a number (expected a comma-separated list such as 0,1,2)"))
+                .ok_or_else(|| anyhow::anyhow!("{flag}: {} is not a number (expected a comma-separated list such as 0,1,2)", quoted(x)))
         })
         .collect()
 }

@@ -143,8 +143,8 @@ pub fn evaluate(a: &RecommendArgs, g: &Global) -> Result<RecommendReport> {
         .find(|v| v.name == recommendation.variant)
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "the recommended variant {:?} is not in the evidence",
-                recommendation.variant
+                "the recommended variant {} is not in the evidence",
+                crate::text::quoted(&recommendation.variant)
             )
         })?;
     let reproduce = super::reproduce::reproduce(&a.input, &a.loss, a.cb_min_count, &input, chosen);

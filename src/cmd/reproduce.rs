@@ -149,6 +149,7 @@ fn compare_command(
 fn pytorch(mode: Mode, kind: ScoreKind, v: &Variant, eps: f64) -> String {
     let gamma = match v.kind {
         VariantKind::Flsd53 => "torch.where(p_t < 0.2, 5.0, 3.0)".to_string(),
+        // A Python float literal: Debug keeps the decimal point (`2.0`).
         _ => format!("{:?}", v.gamma.unwrap_or(0.0)),
     };
     let logits = match kind {

@@ -9,6 +9,7 @@ use crate::input::detect::{self, ColType, Column};
 use crate::input::{ColumnFlags, Dataset, InputOptions, Layout, Scores, Selector};
 use crate::model::{Alpha, ScoreKind, Term};
 use crate::sql::{self, SumsSpec, Target, TermSpec, SUMS_VERSION};
+use crate::text::quoted;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -139,7 +140,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
         let delimiter = match a.delimiter.as_str() {
             "\\t" | "tab" => b'\t',
             d if d.len() == 1 => d.as_bytes()[0],
-            d => bail!("--delimiter must be one byte (or \\t), got {d:?}"),
+            d => bail!("--delimiter must be one byte (or \\t), got {}", quoted(d)),
         };
         let ds = Dataset::open(&InputOptions {
             paths: vec![like.clone()],
@@ -190,10 +191,10 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
         Some((_, Selector::One(c))) => names.push(c.clone()),
         Some((_, Selector::Many(c))) => {
             if c.contains(['*', '?']) {
-                bail!("--probs/--logits {c:?}: a glob needs the table's column names; list the columns (a,b,c) or pass --like SAMPLE_FILE");
+                bail!("--probs/--logits {}: a glob needs the table's column names; list the columns (a,b,c) or pass --like SAMPLE_FILE", quoted(c));
             }
             if !c.contains(',') {
-                bail!("--probs/--logits {c:?}: one column is a list column, which flcli sql does not read; list one column per class (a,b,c)");
+                bail!("--probs/--logits {}: one column is a list column, which flcli sql does not read; list one column per class (a,b,c)", quoted(c));
             }
             names.extend(c.split(',').map(|s| s.trim().to_string()));
         }

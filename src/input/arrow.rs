@@ -17,6 +17,7 @@ use crate::engine::kernel::Batch;
 use crate::engine::Partial;
 use crate::model::SKIPPED;
 use crate::model::{Loc, SkipReason};
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
@@ -71,7 +72,7 @@ pub fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<us
         .map(|n| {
             schema
                 .index_of(&n)
-                .map_err(|_| anyhow!("{}: has no column {n:?}", src.display()))
+                .map_err(|_| anyhow!("{}: has no column {}", src.display(), quoted(&n)))
         })
         .collect()
 }
@@ -141,7 +142,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         }
         for n in &self.names {
             if rb.column_by_name(n).is_none() {
-                bail!("{}: has no column {n:?}", src.display());
+                bail!("{}: has no column {}", src.display(), quoted(n));
             }
         }
         decode(
@@ -159,7 +160,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
             Some(by) => {
                 let col = rb
                     .column_by_name(by)
-                    .ok_or_else(|| anyhow!("{}: has no column {by:?}", src.display()))?;
+                    .ok_or_else(|| anyhow!("{}: has no column {}", src.display(), quoted(by)))?;
                 let keys = group_keys(col, src, dec, acc)?;
                 dec.sink(&self.batch, Some(&keys), acc);
             }

@@ -75,5 +75,5 @@ impl Floats {
 /// `a` cast to f64 (unparsable text becomes null), or the error for a column that is not numeric.
 pub(super) fn to_f64(a: &ArrayRef, src: &Source, col: &str) -> Result<ArrayRef> {
     arrow_cast::cast(a, &DataType::Float64)
-        .map_err(|_| anyhow!("{}: column {col:?} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), a.data_type()))
+        .map_err(|_| anyhow!("{}: column {} has type {}, which is not numeric; name the score columns with --prob/--probs/--logit/--logits", src.display(), crate::text::quoted(col), a.data_type()))
 }

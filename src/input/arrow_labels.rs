@@ -102,9 +102,9 @@ pub fn label_codes(
             }
         }
         t => bail!(
-            "{}: label column {:?} has type {t}; flcli reads integer, float, boolean or string labels. Pick another column with --label",
+            "{}: label column {} has type {t}; flcli reads integer, float, boolean or string labels. Pick another column with --label",
             src.display(),
-            dec.label_col
+            crate::text::quoted(dec.label_col)
         ),
     }
     Ok(fails)

@@ -18,7 +18,7 @@ pub fn list_width(
         let rb = rb?;
         let a = rb
             .column_by_name(col)
-            .ok_or_else(|| anyhow!("no column {col:?}"))?;
+            .ok_or_else(|| anyhow!("no column {}", crate::text::quoted(col)))?;
         let (offsets, _) = list_parts(a)?;
         for i in 0..rb.num_rows() {
             if !a.is_null(i) {
@@ -32,8 +32,9 @@ pub fn list_width(
 /// The error for a list column with no non-null row.
 pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
     anyhow!(
-        "{}: the list column {col:?} has no non-null rows, so the number of classes is unknown",
-        src.display()
+        "{}: the list column {} has no non-null rows, so the number of classes is unknown",
+        src.display(),
+        crate::text::quoted(col)
     )
 }
 

@@ -117,7 +117,7 @@ impl Reader for CsvFile {
             targets: match &layout.targets {
                 None => Vec::new(),
                 Some(super::Targets::Columns(t)) => t.iter().map(|n| pos(n)).collect(),
-                Some(super::Targets::List(c) | super::Targets::MultiHot(c)) => bail!("{shown}: the label column {c:?} holds lists, which CSV cannot: give one 0/1 column per class with --targets, or save the dump as Parquet"),
+                Some(super::Targets::List(c) | super::Targets::MultiHot(c)) => bail!("{shown}: the label column {} holds lists, which CSV cannot: give one 0/1 column per class with --targets, or save the dump as Parquet", crate::text::quoted(c)),
             },
             by: opts.by.as_deref().map(pos),
         };

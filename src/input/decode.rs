@@ -7,7 +7,7 @@ use crate::engine::kernel::{self, Batch};
 use crate::engine::{EngineSpec, Partial};
 use crate::model::{Loc, SkipReason};
 use crate::model::{Mode, ScoreKind, IGNORED, SKIPPED};
-use crate::text::{escape, quoted};
+use crate::text::quoted;
 use anyhow::{anyhow, Result};
 
 /// Tolerance on softmax probability rows summing to 1.
@@ -328,7 +328,7 @@ impl<'a> Decoder<'a> {
 /// The error for a `--by` column with more distinct values than `--max-groups`.
 pub fn too_many_groups(file: &str, col: &str, max: usize) -> anyhow::Error {
     anyhow!(
-        "{file}: column {:?} has more than {max} distinct values, too many to break the report down by; pick a coarser column for --by (e.g. a split or a size bucket) or raise --max-groups",
-        escape(col)
+        "{file}: column {} has more than {max} distinct values, too many to break the report down by; pick a coarser column for --by (e.g. a split or a size bucket) or raise --max-groups",
+        quoted(col)
     )
 }

@@ -7,6 +7,7 @@ use super::detect_names::{
 };
 pub use super::targets::Targets;
 use crate::model::{Mode, ScoreKind};
+use crate::text::quoted;
 use anyhow::{bail, Result};
 
 /// The coarse type of a column, as far as detection cares.
@@ -122,7 +123,8 @@ fn detect_one(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
         Some(l) => {
             if !cols.iter().any(|c| &c.name == l) {
                 bail!(
-                    "no label column {l:?}; {}; pass --label with one of them",
+                    "no label column {}; {}; pass --label with one of them",
+                    quoted(l),
                     columns_found(cols)
                 );
             }
@@ -134,7 +136,7 @@ fn detect_one(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
                 let twins: Vec<String> = cols
                     .iter()
                     .filter(|d| d.name.eq_ignore_ascii_case(&c.name))
-                    .map(|d| format!("{:?}", d.name))
+                    .map(|d| quoted(&d.name))
                     .collect();
                 if twins.len() > 1 {
                     bail!(
@@ -142,7 +144,7 @@ fn detect_one(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
                         twins.join(" and ")
                     );
                 }
-                detected.push(format!("label column {:?}", c.name));
+                detected.push(format!("label column {}", quoted(&c.name)));
                 c.name.clone()
             }
             None => bail!(
@@ -210,7 +212,8 @@ fn require(cols: &[Column], name: &str) -> Result<()> {
         Ok(())
     } else {
         bail!(
-            "no column {name:?}; {}; name one of them with --prob/--logit (binary) or --probs/--logits (multi-class)",
+            "no column {}; {}; name one of them with --prob/--logit (binary) or --probs/--logits (multi-class)",
+            quoted(name),
             columns_found(cols)
         )
     }
@@ -240,7 +243,8 @@ fn select_many(cols: &[Column], sel: &str, label: &str) -> Result<(Scores, Optio
     };
     if names.is_empty() {
         bail!(
-            "the pattern {sel:?} matches no column; {}",
+            "the pattern {} matches no column; {}",
+            quoted(sel),
             columns_found(cols)
         );
     }
@@ -309,16 +313,16 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
         if let Some((c, kind)) = lists.first() {
             if let (Some((b, _)), false) = (binary.first(), want_multi) {
                 bail!(
-                    "both a binary score column {:?} and a list column of scores {:?} exist; pass --mode binary or --mode softmax (or name the column with --prob/--probs)",
-                    b.name,
-                    c.name
+                    "both a binary score column {} and a list column of scores {} exist; pass --mode binary or --mode softmax (or name the column with --prob/--probs)",
+                    quoted(&b.name),
+                    quoted(&c.name)
                 );
             }
             let classes = match c.ty {
                 ColType::List(Some(n)) => Some(numbered(n)),
                 _ => None,
             };
-            let note = format!("{} in list column {:?}", kind.as_str(), c.name);
+            let note = format!("{} in list column {}", kind.as_str(), quoted(&c.name));
             return Ok((
                 *kind,
                 Scores::List(c.name.clone()),
@@ -365,9 +369,9 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
     }
     if !groups.is_empty() && !binary.is_empty() {
         bail!(
-            "both a binary score column {:?} and multi-class score columns {}_* exist; {}; pass --mode binary or --mode softmax (or name the columns with --prob/--probs)",
-            binary[0].0.name,
-            groups[0].0,
+            "both a binary score column {} and multi-class score columns {} exist; {}; pass --mode binary or --mode softmax (or name the columns with --prob/--probs)",
+            quoted(&binary[0].0.name),
+            quoted(&format!("{}_*", groups[0].0)),
             columns_found(cols)
         );
     }
@@ -381,14 +385,14 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
             if let Some((d, k2)) = rest.first() {
                 if k2 == kind {
                     bail!(
-                        "two columns could hold the score, {:?} and {:?}; {}; pass --prob COL or --logit COL",
-                        c.name,
-                        d.name,
+                        "two columns could hold the score, {} and {}; {}; pass --prob COL or --logit COL",
+                        quoted(&c.name),
+                        quoted(&d.name),
                         columns_found(cols)
                     );
                 }
             }
-            let note = format!("{} in column {:?}", kind.as_str(), c.name);
+            let note = format!("{} in column {}", kind.as_str(), quoted(&c.name));
             Ok((*kind, Scores::Columns(vec![c.name.clone()]), None, Mode::Binary, note))
         }
     }

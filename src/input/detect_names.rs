@@ -215,8 +215,11 @@ pub(super) fn suggest(cols: &[Column], label: &str) -> Option<String> {
         .collect();
     if let [one] = rest.as_slice() {
         return Some(match one.ty {
-            ColType::List(_) => format!("--probs {:?} (or --logits)", one.name),
-            _ => format!("--prob {:?} (or --logit if it holds logits)", one.name),
+            ColType::List(_) => format!("--probs {} (or --logits)", quoted(&one.name)),
+            _ => format!(
+                "--prob {} (or --logit if it holds logits)",
+                quoted(&one.name)
+            ),
         });
     }
     let mut groups: Vec<(&str, usize)> = Vec::new();

@@ -185,8 +185,9 @@ impl Dataset {
             for need in needed_columns(&layout) {
                 if !cols.iter().any(|c| c.name == need) {
                     bail!(
-                        "{}: has no column {need:?}, which {} has; all files of one data set need the same columns",
+                        "{}: has no column {}, which {} has; all files of one data set need the same columns",
                         s.display(),
+                        crate::text::quoted(&need),
                         sources[0].display()
                     );
                 }

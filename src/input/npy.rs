@@ -18,6 +18,7 @@ use super::npz_zip::{self, Method};
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source, Targets};
 use crate::engine::Partial;
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -104,8 +105,8 @@ fn read_npy(shown: &str, path: &Path, h: &Handle) -> Result<Array> {
     };
     if a.header.data_offset + a.data_bytes() > size {
         bail!(
-            "{shown}: array {:?} of shape {} needs {} bytes of data but the file has {}; it is truncated (or still being written): save it again",
-            a.name,
+            "{shown}: array {} of shape {} needs {} bytes of data but the file has {}; it is truncated (or still being written): save it again",
+            quoted(&a.name),
             shape_text(&a.header.shape),
             a.data_bytes(),
             size.saturating_sub(a.header.data_offset)
@@ -146,7 +147,7 @@ impl Kind for Npz {
         for m in members.iter().filter(|m| m.name.ends_with(".npy")) {
             let name = m.name.trim_end_matches(".npy").to_string();
             let header = member_header(&mut file, m).map_err(|e| {
-                anyhow!("{shown}: array {name:?} is not a readable .npy member: {e}; save the arrays with np.savez as plain numeric arrays")
+                anyhow!("{shown}: array {} is not a readable .npy member: {e}; save the arrays with np.savez as plain numeric arrays", quoted(&name))
             })?;
             let body = match m.method {
                 Method::Stored => Body::Plain(m.offset + header.data_offset),
@@ -163,7 +164,7 @@ impl Kind for Npz {
                 body,
             };
             if a.header.data_offset + a.data_bytes() > m.size {
-                bail!("{shown}: array {:?} of shape {} needs {} bytes but its member holds {}; the archive is damaged: save it again", a.name, shape_text(&a.header.shape), a.data_bytes(), m.size);
+                bail!("{shown}: array {} of shape {} needs {} bytes but its member holds {}; the archive is damaged: save it again", quoted(&a.name), shape_text(&a.header.shape), a.data_bytes(), m.size);
             }
             arrays.push(a);
         }
@@ -211,7 +212,7 @@ impl NumpyFile {
             Some(p) => {
                 let l = open_npy(p)?;
                 if out.iter().any(|a| a.name == l.name) {
-                    bail!("{}: the labels array {:?} (--labels-npy) has the name of an array of {shown}; rename one of the files", l.shown, l.name);
+                    bail!("{}: the labels array {} (--labels-npy) has the name of an array of {shown}; rename one of the files", l.shown, quoted(&l.name));
                 }
                 out.push(l);
             }

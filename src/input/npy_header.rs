@@ -2,6 +2,7 @@
 //! gives the array's dtype, memory order and shape; and turning the raw
 //! little-endian elements of the dtypes flcli reads into numbers.
 
+use crate::text::quoted;
 use anyhow::{bail, Result};
 
 /// The magic bytes every `.npy` file (and every array in a `.npz`) starts with.
@@ -180,7 +181,7 @@ pub fn parse(bytes: &[u8]) -> Result<Header> {
         .map(|s| {
             s.trim_end_matches('L')
                 .parse::<u64>()
-                .map_err(|_| anyhow::anyhow!("field shape holds {s:?}, not a size"))
+                .map_err(|_| anyhow::anyhow!("field shape holds {}, not a size", quoted(s)))
         })
         .collect::<Result<Vec<u64>>>()?;
     // Sizes whose byte count does not fit in 64 bits cannot be a file's.
@@ -228,7 +229,10 @@ fn dtype(d: &str) -> Result<Dtype> {
         || (order == "|" && one_byte)
         || (order == "=" && cfg!(target_endian = "little"));
     if order == ">" && !one_byte {
-        bail!("field descr is {d:?}, big-endian; flcli reads little-endian arrays")
+        bail!(
+            "field descr is {}, big-endian; flcli reads little-endian arrays",
+            quoted(d)
+        )
     }
     let t = match code {
         "f2" => Dtype::Float(2),
@@ -244,12 +248,15 @@ fn dtype(d: &str) -> Result<Dtype> {
         "u8" => Dtype::Uint(8),
         "b1" => Dtype::Bool,
         c if c.starts_with('O') => {
-            bail!("field descr is {d:?}, an object array (Python objects); flcli reads numeric arrays")
+            bail!("field descr is {}, an object array (Python objects); flcli reads numeric arrays", quoted(d))
         }
-        _ => bail!("field descr is {d:?}, which flcli does not read (it reads float16/32/64 scores and integer or boolean labels)"),
+        _ => bail!("field descr is {}, which flcli does not read (it reads float16/32/64 scores and integer or boolean labels)", quoted(d)),
     };
     if !little && !one_byte {
-        bail!("field descr is {d:?}, not little-endian; flcli reads little-endian arrays");
+        bail!(
+            "field descr is {}, not little-endian; flcli reads little-endian arrays",
+            quoted(d)
+        );
     }
     Ok(t)
 }

@@ -12,6 +12,7 @@ use super::npy_stream::{Array, Elements};
 use super::reader::Span;
 use super::{InputOptions, Scores, Source, Targets};
 use crate::engine::Partial;
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::{ArrayRef, FixedSizeListArray, Float64Array, Int64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
@@ -58,7 +59,7 @@ impl Plan {
     ) -> Result<Plan> {
         let find = |name: &str, role: &str| {
             arrays.iter().find(|a| a.name == name).cloned().ok_or_else(|| {
-                anyhow!("{shown}: {name:?} is the leading index of the maps, not an array; it cannot be the {role}")
+                anyhow!("{shown}: {} is the leading index of the maps, not an array; it cannot be the {role}", quoted(name))
             })
         };
         let label = find(&layout.label, "label")?;
@@ -74,8 +75,8 @@ impl Plan {
         let scores = find(score_name, "scores")?;
         let field = |a: &Array| {
             format!(
-                "array {:?} of {} (shape {}, dtype {})",
-                a.name,
+                "array {} of {} (shape {}, dtype {})",
+                quoted(&a.name),
                 a.shown,
                 shape_text(&a.header.shape),
                 a.header.dtype.descr()
@@ -157,7 +158,10 @@ impl Plan {
             None => None,
             Some(b) => match arrays.iter().find(|a| a.name == b) {
                 None if b == IMAGE => Some((b.to_string(), By::Image)),
-                None => bail!("{shown}: has no array {b:?} to break the report down by (--by)"),
+                None => bail!(
+                    "{shown}: has no array {} to break the report down by (--by)",
+                    quoted(b)
+                ),
                 Some(a) => {
                     if a.header.shape != l[..1] || a.header.dtype.is_float() {
                         bail!("{shown}: --by {b}: {} is not one integer per example (shape ({},)); save a (N,) integer array, or use --by {IMAGE} for the leading index", field(a), l[0]);
@@ -317,9 +321,9 @@ impl Plan {
             decoder.accumulate(&rb, e, src, acc).map_err(|err| {
                 if self.per > 1 {
                     anyhow!(
-                        "{err} (row r of a map is the element np.unravel_index(r, {}) of {:?})",
+                        "{err} (row r of a map is the element np.unravel_index(r, {}) of {})",
                         shape_text(&self.label.header.shape),
-                        self.label.name
+                        quoted(&self.label.name)
                     )
                 } else {
                     err

@@ -187,8 +187,8 @@ impl<'a> Elements<'a> {
 /// The error for an array whose elements cannot be read.
 fn damaged(a: &Array, e: std::io::Error) -> anyhow::Error {
     anyhow!(
-        "{}: array {:?} cannot be read to its end ({e}); the file may be truncated or damaged: save it again",
+        "{}: array {} cannot be read to its end ({e}); the file may be truncated or damaged: save it again",
         a.shown,
-        a.name
+        crate::text::quoted(&a.name)
     )
 }

@@ -3,6 +3,7 @@
 //! with a few seeks; members are stored (`np.savez`) or deflated
 //! (`np.savez_compressed`).
 
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use std::io::{Read, Seek, SeekFrom};
 
@@ -121,20 +122,23 @@ pub fn members(f: &mut (impl Read + Seek), size: u64) -> Result<Vec<Member>> {
         }
         i += 46 + nl + xl + cl;
         if flags & 1 != 0 {
-            bail!("member {name:?} is encrypted");
+            bail!("member {} is encrypted", quoted(&name));
         }
         let method = match method {
             0 => Method::Stored,
             8 => Method::Deflated,
-            m => bail!("member {name:?} is compressed with zip method {m}; flcli reads stored and deflated members (np.savez, np.savez_compressed)"),
+            m => bail!("member {} is compressed with zip method {m}; flcli reads stored and deflated members (np.savez, np.savez_compressed)", quoted(&name)),
         };
         let h = read_at(f, local, 30)?;
         if u32_at(&h, 0) != 0x0403_4b50 {
-            bail!("member {name:?}'s local header is damaged");
+            bail!("member {}'s local header is damaged", quoted(&name));
         }
         let offset = local + 30 + u16_at(&h, 26) as u64 + u16_at(&h, 28) as u64;
         if offset.saturating_add(packed) > size {
-            bail!("member {name:?} ends past the end of the file (truncated?)");
+            bail!(
+                "member {} ends past the end of the file (truncated?)",
+                quoted(&name)
+            );
         }
         out.push(Member {
             name,

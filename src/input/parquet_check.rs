@@ -294,7 +294,10 @@ pub fn pages(
     for &rg in rgs {
         for &col in leaves {
             let cc = md.row_group(rg).column(col);
-            let place = format!("row group {rg}, column {:?}", cc.column_path().string());
+            let place = format!(
+                "row group {rg}, column {}",
+                crate::text::quoted(&cc.column_path().string())
+            );
             chunk_pages(h, cc).map_err(|e| damaged(shown, &place, e))?;
         }
     }

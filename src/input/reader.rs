@@ -73,8 +73,9 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
     /// The number of entries in the first non-null row of the list column `col`.
     fn list_width(&self, src: &Source, col: &str) -> Result<usize> {
         bail!(
-            "{}: column {col:?} would need to be a list of scores, which this format cannot hold; name the score columns with --probs/--logits",
-            src.display()
+            "{}: column {} would need to be a list of scores, which this format cannot hold; name the score columns with --probs/--logits",
+            src.display(),
+            crate::text::quoted(col)
         )
     }
 

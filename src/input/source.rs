@@ -227,7 +227,7 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     }
     let head = &head[..n];
     // The first four bytes, as messages show them.
-    let start = String::from_utf8_lossy(&head[..n.min(4)]);
+    let start = crate::text::quoted(&String::from_utf8_lossy(&head[..n.min(4)]));
     let formats = super::reader::FORMATS;
     let format = match forced {
         Some(f) if f.0.magic().is_some() && !f.0.sniff(head) => bail!(
@@ -240,7 +240,7 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
             Some(&f) => f,
             None => match formats.iter().find(|f| f.named(&name)) {
                 Some(f) if f.0.magic().is_some() => bail!(
-                    "{shown}: named {} but it is not a {} file (it starts with {start:?}); if it is {}, rename it or pass --input-format {}",
+                    "{shown}: named {} but it is not a {} file (it starts with {start}); if it is {}, rename it or pass --input-format {}",
                     f.0.extensions()[0],
                     f.0.title(),
                     Format::fallback().0.title(),

@@ -9,6 +9,7 @@ use super::detect::{ColType, Column, ColumnFlags, Layout, Scores};
 use super::detect_names::{columns_found, glob_match, split_suffix};
 use super::Source;
 use crate::model::{Mode, SkipReason, MULTI, SKIPPED};
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
@@ -61,12 +62,12 @@ pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> R
     }
     sigmoid_only(
         flags,
-        &format!("the label column {:?} holds lists: it", layout.label),
+        &format!("the label column {} holds lists: it", quoted(&layout.label)),
     )?;
     if layout.mode == Mode::Binary {
         bail!(
-            "the label column {:?} holds lists (multi-label targets), which need one score per class; pass --probs COLS or --logits COLS",
-            layout.label
+            "the label column {} holds lists (multi-label targets), which need one score per class; pass --probs COLS or --logits COLS",
+            quoted(&layout.label)
         );
     }
     layout.detected.retain(|d| !d.starts_with("mode "));
@@ -76,8 +77,8 @@ pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> R
         "holds lists of class ids"
     };
     layout.detected.push(format!(
-        "mode sigmoid, multi-label (the label column {:?} {what})",
-        layout.label
+        "mode sigmoid, multi-label (the label column {} {what})",
+        quoted(&layout.label)
     ));
     layout.mode = Mode::Sigmoid;
     let name = layout.label.clone();
@@ -98,7 +99,10 @@ pub fn target_columns(
     detect: impl Fn(&[Column], &ColumnFlags) -> Result<Layout>,
 ) -> Result<Layout> {
     if let Some(l) = &flags.label {
-        bail!("--targets names the target columns in place of a label column; drop --label {l:?}");
+        bail!(
+            "--targets names the target columns in place of a label column; drop --label {}",
+            quoted(l)
+        );
     }
     sigmoid_only(flags, "--targets")?;
     let listed = sel.contains(',') || !sel.contains(['*', '?']);
@@ -107,7 +111,8 @@ pub fn target_columns(
         for n in &v {
             if !cols.iter().any(|c| &c.name == n) {
                 bail!(
-                    "--targets: no column {n:?}; {}; name the 0/1 target columns, one per class",
+                    "--targets: no column {}; {}; name the 0/1 target columns, one per class",
+                    quoted(n),
                     columns_found(cols)
                 );
             }
@@ -121,7 +126,8 @@ pub fn target_columns(
     };
     if names.is_empty() {
         bail!(
-            "--targets: the pattern {sel:?} matches no column; {}",
+            "--targets: the pattern {} matches no column; {}",
+            quoted(sel),
             columns_found(cols)
         );
     }
@@ -183,7 +189,7 @@ pub fn target_columns(
 /// The column of `rb` named `name`, or an error naming the file.
 fn column<'r>(rb: &'r RecordBatch, name: &str, src: &Source) -> Result<&'r ArrayRef> {
     rb.column_by_name(name)
-        .ok_or_else(|| anyhow!("{}: has no target column {name:?}", src.display()))
+        .ok_or_else(|| anyhow!("{}: has no target column {}", src.display(), quoted(name)))
 }
 
 /// Row codes ([`MULTI`], or [`SKIPPED`] for an invalid target) and the
@@ -211,7 +217,7 @@ pub fn arrow_targets(
             for (j, name) in names.iter().enumerate() {
                 let a = column(rb, name, src)?;
                 let v = arrow_cast::cast(a, &DataType::Float64).map_err(|_| {
-                    anyhow!("{}: target column {name:?} has type {}, which is not 0/1; --targets names one 0/1 column per class", src.display(), a.data_type())
+                    anyhow!("{}: target column {} has type {}, which is not 0/1; --targets names one 0/1 column per class", src.display(), quoted(name), a.data_type())
                 })?;
                 let v = v.as_primitive::<Float64Type>();
                 let nulls = a.logical_nulls();
@@ -281,7 +287,7 @@ pub fn arrow_targets(
                 None
             } else {
                 Some(arrow_cast::cast(&values, &DataType::Float64).map_err(|_| {
-                    anyhow!("{}: the label column {name:?} holds lists of {}; multi-label targets are lists of class ids (integers) or class names", src.display(), values.data_type())
+                    anyhow!("{}: the label column {} holds lists of {}; multi-label targets are lists of class ids (integers) or class names", src.display(), quoted(name), values.data_type())
                 })?)
             };
             let nums = nums.as_ref().map(|v| v.as_primitive::<Float64Type>());

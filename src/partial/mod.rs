@@ -110,13 +110,16 @@ pub fn parse_term(s: &str) -> Result<Term> {
         x.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| anyhow::anyhow!("term {s:?} has no valid number"))
+            .ok_or_else(|| anyhow::anyhow!("term {} has no valid number", crate::text::quoted(s)))
     };
     Ok(match s.split_once(':') {
         None if s == "flsd53" => Term::Flsd53,
         Some(("pow", x)) => Term::Pow(num(x)?),
         Some(("poly1", x)) => Term::Poly1(num(x)?),
-        _ => bail!("unknown term {s:?} (expected pow:γ, flsd53 or poly1:ε)"),
+        _ => bail!(
+            "unknown term {} (expected pow:γ, flsd53 or poly1:ε)",
+            crate::text::quoted(s)
+        ),
     })
 }
 

@@ -120,7 +120,10 @@ impl Exporter for CsvExporter {
             for (k, v) in r {
                 // Columns are compile-time names: a miss is a bug the tests catch.
                 let i = header.iter().position(|h| h == k).ok_or_else(|| {
-                    anyhow::anyhow!("internal: CSV column {k:?} not in the header")
+                    anyhow::anyhow!(
+                        "internal: CSV column {} not in the header",
+                        crate::text::quoted(k)
+                    )
                 })?;
                 rec[i] = v.clone();
             }

@@ -43,8 +43,8 @@ fn lowest_first(points: &[CurvePoint]) -> Vec<(f64, f64)> {
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("drawing the plot failed: {e:?}")
+fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("drawing the plot failed: {e}")
 }
 
 fn curve_panel(

@@ -51,7 +51,11 @@ pub fn render(r: &RecommendReport, style: Style) -> String {
             let _ = writeln!(out, "  α[{}] = {}", cell_name(name, 24), human(w.as_f64()));
         }
     }
-    let _ = writeln!(out, "(evaluated as variant {:?})", rec.variant);
+    let _ = writeln!(
+        out,
+        "(evaluated as variant {})",
+        crate::text::quoted(&rec.variant)
+    );
     out.push('\n');
     let _ = writeln!(out, "{}", title(style, "Why"));
     for s in &rec.rationale {

@@ -115,7 +115,7 @@ pub fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
     };
     let label = match &i.targets {
         Some(t) => format!("multi-label targets {}", columns(t)),
-        None => format!("label {:?}", cell_name(&i.label_column, 40)),
+        None => format!("label \"{}\"", cell_name(&i.label_column, 40)),
     };
     let _ = writeln!(
         out,

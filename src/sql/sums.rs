@@ -7,6 +7,7 @@ use super::sums_file::{columns, is_parquet, read_csv, read_parquet, Table};
 use crate::engine::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::engine::Partial;
 use crate::model::{Mode, SkipReason};
+use crate::text::quoted;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::Path;
 
@@ -75,10 +76,12 @@ pub fn read(path: &Path) -> Result<Sums> {
 
 fn from_table((names, rows): Table) -> Result<Sums> {
     let col = |n: &str| -> Result<usize> {
-        names
-            .iter()
-            .position(|c| c == n)
-            .ok_or_else(|| anyhow!("no column {n:?}; a sums table has the columns of the query that `flcli sql` prints"))
+        names.iter().position(|c| c == n).ok_or_else(|| {
+            anyhow!(
+                "no column {}; a sums table has the columns of the query that `flcli sql` prints",
+                quoted(n)
+            )
+        })
     };
     let spec_col = col(SPEC_COLUMN)?;
     let first = rows
@@ -128,8 +131,9 @@ fn from_table((names, rows): Table) -> Result<Sums> {
                 None => Ok(0.0),
                 Some(s) => s.trim().parse::<f64>().map_err(|_| {
                     anyhow!(
-                        "row {i} (0-based), column {:?}: {s:?} is not a number",
-                        names[k]
+                        "row {i} (0-based), column {}: {} is not a number",
+                        quoted(&names[k]),
+                        quoted(&s)
                     )
                 }),
             }
@@ -194,7 +198,7 @@ impl Sums {
             .iter()
             .map(|t| {
                 have.terms.iter().position(|x| x == t).ok_or_else(|| {
-                    anyhow!("the sums table has no loss term for {t:?}; run `flcli sql` again with it (--gamma LIST, --variant)")
+                    anyhow!("the sums table has no loss term for {}; run `flcli sql` again with it (--gamma LIST, --variant)", quoted(&crate::partial::term_name(*t)))
                 })
             })
             .collect::<Result<_>>()?;
@@ -221,7 +225,7 @@ impl Sums {
         let k = spec.classes;
         let tw = 1 + spec.terms.len();
         for r in rows {
-            let bad = || anyhow!("section {:?} has no key {}", r.section, r.idx);
+            let bad = || anyhow!("section {} has no key {}", quoted(&r.section), r.idx);
             let i = usize::try_from(r.idx).ok();
             match r.section.as_str() {
                 "cell" => {
@@ -262,7 +266,10 @@ impl Sums {
                     p.brier.0 += r.brier;
                 }
                 "row" => self.add_row(p, r, k)?,
-                other => bail!("unknown section {other:?} (cell, tail, calib or row)"),
+                other => bail!(
+                    "unknown section {} (cell, tail, calib or row)",
+                    quoted(other)
+                ),
             }
         }
         p.brier.1 = match spec.mode {

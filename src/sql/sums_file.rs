@@ -109,6 +109,7 @@ pub(super) fn read_parquet(path: &Path, shown: &str) -> Result<Table> {
                         if a.is_null(i) {
                             None
                         } else if *float {
+                            // Text that parses back to the same f64 (Debug keeps `.0`).
                             Some(format!(
                                 "{:?}",
                                 a.as_primitive::<arrow_array::types::Float64Type>().value(i)

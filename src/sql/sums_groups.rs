@@ -34,8 +34,8 @@ pub(super) fn key_of(
         Some("1") | Some("1.0") | Some("true") => Ok(None),
         Some("0") | Some("0.0") | Some("false") => Ok(Some(cell(key).unwrap_or_default())),
         other => bail!(
-            "row {i} (0-based), column \"by_null\": {:?} is not 0 or 1",
-            other.unwrap_or("")
+            "row {i} (0-based), column \"by_null\": {} is not 0 or 1",
+            crate::text::quoted(other.unwrap_or(""))
         ),
     }
 }

@@ -146,3 +146,43 @@ fn messages_listing_columns_stay_readable_for_huge_names_and_many_columns() {
     assert_mentions(&e, &["columns found (500)", "\"c39\"", "and 460 more"]);
     assert!(!e.contains("\"c40\""), "{e}");
 }
+
+#[test]
+fn flag_values_naming_missing_columns_are_quoted_cut_and_escaped_once() {
+    let wd = Workdir::new();
+    let csv = wd.write("d.csv", "label,prob,g\n0,0.2,a\n1,0.7,b\n");
+    let pq = wd.write_parquet(
+        "d.parquet",
+        vec![("label", i64s(vec![0, 1])), ("prob", f64s(vec![0.2, 0.7]))],
+        10,
+    );
+    // A name with an escape sequence, a quote and a backslash, 100 KB long
+    // (about the most one command-line argument may hold).
+    let name = format!("\x1b[31m\"q\\{}", "n".repeat(100_000));
+    let chars = format!("({} characters)", name.chars().count());
+    let cut = "\"\\u{1b}[31m\"q\\nnn";
+    let check = |flag: &str, file: &std::path::Path, also: &[&str]| {
+        let e = stats_err(&[flag.as_ref(), name.as_ref(), file.as_os_str()]);
+        assert_mentions(&e, &[cut, &chars]);
+        assert_mentions(&e, also);
+        assert!(!e.contains('\x1b'), "a raw escape: {flag}");
+        assert!(!e.contains("\\\\"), "escaped twice: {flag}");
+        assert!(!e.contains("\\\""), "Rust's debug quoting: {flag}");
+        assert!(e.len() < 2000, "{flag}: {} bytes of message", e.len());
+    };
+    for f in [&csv, &pq] {
+        check("--prob", f, &["no column", "--prob"]);
+        check("--label", f, &["no label column", "--label"]);
+        check("--probs", f, &["no column", "--probs"]);
+    }
+    check("--by", &csv, &["d.csv"]);
+    check("--by", &pq, &["d.parquet", "has no column"]);
+    // A --fail-if expression is quoted the same way.
+    let e = stats_err(&[
+        "--fail-if".as_ref(),
+        format!("{name} > 1").as_ref(),
+        csv.as_os_str(),
+    ]);
+    assert_mentions(&e, &["--fail-if \"\\u{1b}[31m\"q\\nnn"]);
+    assert!(e.len() < 2000, "--fail-if: {} bytes of message", e.len());
+}
