@@ -356,16 +356,24 @@ fn multi_row(cx: &Ctx, t: &[u8], x: &[f64], acc: &mut Partial) {
         ScoreKind::Logits => 0.0,
     };
     acc.rows_used += 1;
-    let mut any = false;
-    for (j, (&tj, &xj)) in t.iter().zip(x).enumerate() {
-        if tj == 1 {
-            any = true;
-            acc.class_rows[j] += 1;
-            acc.correct[j] += (xj >= cut) as u64;
-        }
+    // Branch-free (targets are 0/1, checked when read): positives are not
+    // predictable, and this runs for every class of every row.
+    let k = t.len();
+    let (rows, right) = (&mut acc.class_rows[..k], &mut acc.correct[..k]);
+    let (mut any, mut mask) = (0u8, 0u64);
+    for (j, (((&tj, &xj), r), c)) in t.iter().zip(x).zip(rows).zip(right).enumerate() {
+        let pos = u64::from(tj == 1);
+        any |= tj;
+        mask |= pos << (j & 63);
+        *r += pos;
+        *c += pos & u64::from(xj >= cut);
     }
-    if any {
-        acc.pairs.add_row(t);
+    if any != 0 {
+        if k <= 64 {
+            acc.pairs.add_mask(mask);
+        } else {
+            acc.pairs.add_row(t);
+        }
     } else {
         acc.background_rows += 1;
     }

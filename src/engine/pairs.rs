@@ -47,6 +47,26 @@ impl Pairs {
         }
     }
 
+    /// [`Pairs::add_row`] for a row of at most 64 classes given as a bit mask
+    /// of its positive classes (bit `j`: class `j`).
+    pub fn add_mask(&mut self, mask: u64) {
+        if mask.count_ones() < 2 {
+            return;
+        }
+        self.several += 1;
+        let mut rest = mask;
+        while rest != 0 {
+            let a = rest.trailing_zeros();
+            rest &= rest - 1;
+            let mut others = rest;
+            while others != 0 {
+                let b = others.trailing_zeros();
+                others &= others - 1;
+                self.add(a, b, 1);
+            }
+        }
+    }
+
     /// Adds `n` rows to the pair `(a, b)`, `a < b`.
     pub fn add(&mut self, a: u32, b: u32, n: u64) {
         *self.counts.entry((a as u64) << 32 | b as u64).or_insert(0) += n;
@@ -116,6 +136,11 @@ mod tests {
         p.add_row(&[0, 0, 0, 0]);
         assert_eq!(p.sorted(), vec![(0, 2, 1), (0, 3, 1), (2, 3, 2)]);
         assert_eq!(p.top(1), vec![(2, 3, 2)]);
+        let mut m = Pairs::default();
+        for row in [0b1101u64, 0b1100, 0b0010, 0] {
+            m.add_mask(row);
+        }
+        assert_eq!(m, p);
         let mut q = Pairs::default();
         q.add_row(&[1, 0, 1, 0]);
         q.merge(&p);
