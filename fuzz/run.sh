@@ -13,7 +13,7 @@ secs="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(csv parquet parquet_patch fail_if partial)
+    targets=(csv parquet parquet_patch fail_if partial npy npz)
 fi
 export RUSTC_BOOTSTRAP=1
 # FUZZ_TARGET_DIR keeps the ASan build outside the checkout, so a fresh clone reuses it.
@@ -25,7 +25,7 @@ cargo fuzz build -O "${td[@]}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Inputs per second each target reached here under ASan (2 cores, loaded): the fixed budgets.
-declare -A rate=([csv]=100 [parquet]=180 [parquet_patch]=60 [fail_if]=400 [partial]=100)
+declare -A rate=([csv]=100 [parquet]=180 [parquet_patch]=60 [fail_if]=400 [partial]=100 [npy]=75 [npz]=100)
 for t in "${targets[@]}"; do
     mkdir -p "$work/$t"
     budget=(-max_total_time="$secs")
