@@ -34,15 +34,19 @@ pub struct SqlArgs {
     /// Binary: the probability column.
     #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
     pub prob: Option<String>,
-    /// Multi-class probability columns: a comma list (a glob needs --like).
+    /// Multi-class probability columns: a comma list, or one list column (a glob needs --like).
     #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
     pub probs: Option<String>,
     /// Binary: the logit column.
     #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
     pub logit: Option<String>,
-    /// Multi-class logit columns: a comma list (a glob needs --like).
+    /// Multi-class logit columns: a comma list, or one list column (a glob needs --like).
     #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
     pub logits: Option<String>,
+    /// Names for the classes, in score order (comma list): the classes of a list column
+    /// (--probs/--logits COL) without --like, or names for numbered score columns.
+    #[arg(long, value_name = "NAMES", help_heading = "Input")]
+    pub class_names: Option<String>,
     /// Binary: the label value that is positive, for string labels.
     #[arg(long, value_name = "VALUE", help_heading = "Input")]
     pub positive: Option<String>,

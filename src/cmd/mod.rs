@@ -101,7 +101,7 @@ pub fn input_options(a: &InputArgs) -> Result<InputOptions> {
 }
 
 /// `--class-names a,b,c`: non-empty, distinct names.
-fn class_names(list: Option<&str>) -> Result<Option<Vec<String>>> {
+pub(super) fn class_names(list: Option<&str>) -> Result<Option<Vec<String>>> {
     let Some(list) = list else { return Ok(None) };
     let names: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
     if names.iter().any(String::is_empty) {

@@ -33,10 +33,12 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         bail!("--table is empty; pass what the query reads, e.g. --table my_schema.predictions");
     }
     let (layout, classes) = layout(a)?;
-    let Scores::Columns(scores) = &layout.scores else {
-        bail!(
-            "the scores are in a list column; flcli sql reads one column per class: select the list's elements as columns in --table, e.g. (SELECT label, probs[1] AS p_0, probs[2] AS p_1 FROM t)"
-        );
+    let (scores, list) = match &layout.scores {
+        Scores::Columns(c) => (c.clone(), None),
+        Scores::List(c) => (
+            (0..classes.len()).map(|i| format!("{c}[{i}]")).collect(),
+            Some(c.clone()),
+        ),
     };
     let mut terms: Vec<Term> = Vec::new();
     let placeholder_counts = vec![1; classes.len()];
@@ -76,7 +78,8 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         mode: spec.mode,
         score_kind: spec.kind,
         label_column: layout.label.clone(),
-        score_columns: scores.clone(),
+        // A list column appears once, as in a direct run's report.
+        score_columns: list.clone().map_or_else(|| scores.clone(), |c| vec![c]),
         classes: classes.clone(),
         eps: spec.eps,
         edges: spec.edges.clone(),
@@ -95,7 +98,8 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         mode: spec.mode,
         kind: spec.kind,
         label: layout.label.clone(),
-        scores: scores.clone(),
+        scores,
+        list,
         classes,
         positive: a.positive.clone(),
         background: a.background,
@@ -157,7 +161,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             labels_npy: None,
             channels_last: false,
             max_line: crate::input::line_cap::DEFAULT_MAX_LINE,
-            class_names: None,
+            class_names: super::class_names(a.class_names.as_deref())?,
         })?;
         if let Some(t) = &ds.layout.targets {
             bail!(
@@ -186,29 +190,51 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             missing.join(", ")
         );
     }
-    let mut names = vec![flags.label.clone().unwrap_or_default()];
+    let names_given = super::class_names(a.class_names.as_deref())?;
+    let mut cols = vec![Column {
+        name: flags.label.clone().unwrap_or_default(),
+        ty: ColType::Scalar,
+    }];
+    let scalar = |name: &str| Column {
+        name: name.trim().to_string(),
+        ty: ColType::Scalar,
+    };
     match &flags.scores {
-        Some((_, Selector::One(c))) => names.push(c.clone()),
+        Some((_, Selector::One(c))) => cols.push(scalar(c)),
         Some((_, Selector::Many(c))) => {
             if c.contains(['*', '?']) {
                 bail!("--probs/--logits {}: a glob needs the table's column names; list the columns (a,b,c) or pass --like SAMPLE_FILE", quoted(c));
             }
-            if !c.contains(',') {
-                bail!("--probs/--logits {}: one column is a list column, which flcli sql does not read; list one column per class (a,b,c)", quoted(c));
+            if c.contains(',') {
+                cols.extend(c.split(',').map(scalar));
+            } else {
+                // One name: a list column, whose length flcli cannot see.
+                let Some(n) = &names_given else {
+                    bail!("--probs/--logits {}: one column is a list column of every class's score; pass --class-names with one name per element (in order) so that flcli knows the classes, or --like SAMPLE_FILE, or list one column per class (a,b,c)", quoted(c));
+                };
+                cols.push(Column {
+                    name: c.clone(),
+                    ty: ColType::List(Some(n.len())),
+                });
             }
-            names.extend(c.split(',').map(|s| s.trim().to_string()));
         }
         None => {}
     }
-    let cols: Vec<Column> = names
-        .into_iter()
-        .map(|name| Column {
-            name,
-            ty: ColType::Scalar,
-        })
-        .collect();
     let layout = detect::detect(&cols, &flags)?;
-    let classes = layout.classes.clone().unwrap_or_default();
+    let mut classes = layout.classes.clone().unwrap_or_default();
+    if let Some(names) = names_given {
+        if layout.mode == crate::model::Mode::Binary {
+            bail!("--class-names names the classes of softmax and sigmoid scores; in binary mode say which label is positive with --positive");
+        }
+        if names.len() != classes.len() {
+            bail!(
+                "--class-names gives {} names for {} score columns; give one name per score column, in their order",
+                names.len(),
+                classes.len()
+            );
+        }
+        classes = names;
+    }
     if layout.mode != crate::model::Mode::Binary && classes.len() < 2 {
         bail!(
             "{} mode needs at least 2 score columns",

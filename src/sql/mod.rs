@@ -14,6 +14,7 @@ mod by;
 pub mod dialect;
 mod elem;
 mod keys;
+mod lists;
 pub mod rows;
 pub mod spec;
 pub mod sums;
@@ -37,8 +38,10 @@ pub struct Target {
     pub kind: ScoreKind,
     /// The label column.
     pub label: String,
-    /// The score columns, in class order.
+    /// The score columns, in class order (with `list`: its elements, for their count).
     pub scores: Vec<String>,
+    /// The list column that holds every class's score, if the scores are in one.
+    pub list: Option<String>,
     /// Class names in class order.
     pub classes: Vec<String>,
     /// The positive label value (binary, string labels).

@@ -3,6 +3,7 @@
 //! decide them under `--skip-invalid`.
 
 use super::dialect::Dialect;
+use super::lists;
 use super::Target;
 use crate::model::{Mode, ScoreKind, SkipReason};
 
@@ -39,11 +40,14 @@ fn labels_of(t: &Target) -> Labels {
 pub fn source(d: Dialect, t: &Target) -> String {
     let mut cols = vec![format!("{} AS lab", d.ident(&t.label))];
     for (k, s) in t.scores.iter().enumerate() {
-        cols.push(format!(
-            "CAST({} AS {}) AS s{k}",
-            d.ident(s),
-            d.double_type()
-        ));
+        let x = match &t.list {
+            Some(l) => lists::element(d, &d.ident(l), k),
+            None => d.ident(s),
+        };
+        cols.push(format!("CAST({x} AS {}) AS s{k}", d.double_type()));
+    }
+    if let Some(l) = &t.list {
+        cols.push(format!("{} AS slen", lists::length(d, &d.ident(l))));
     }
     format!(
         "SELECT {}{} FROM {} AS flcli_t",
@@ -126,6 +130,11 @@ pub fn status(d: Dialect, t: &Target) -> String {
         format!("WHEN lab IS NULL THEN {}", r(SkipReason::Null)),
         format!("WHEN code IS NULL THEN {}", r(SkipReason::UnknownLabel)),
     ];
+    if t.list.is_some() {
+        // A NULL list, then one of another length than the classes, as the readers check them.
+        w.push(format!("WHEN slen IS NULL THEN {}", r(SkipReason::Null)));
+        w.push(format!("WHEN slen <> {k} THEN {}", r(SkipReason::BadShape)));
+    }
     let nulls: Vec<String> = (0..k).map(|i| format!("s{i} IS NULL")).collect();
     w.push(format!(
         "WHEN {} THEN {}",

@@ -46,6 +46,7 @@ mod schema;
 mod segmentation;
 mod simd;
 mod sql;
+mod sql_layouts;
 mod tables;
 mod terminal;
 

@@ -9,6 +9,7 @@
 //! python `FLCLI_SQL_PYTHON` names (.ci/run creates it). Without it the
 //! engine tests say so loudly and pass, except under CI=true, where they fail.
 
+use crate::sql_layouts::{with_groups, with_lists};
 use crate::support::{assert_mentions, fails, fixture, flcli, ok, rel, Workdir};
 use flcli::engine::{EngineSpec, Partial};
 use flcli::input::{ColumnFlags, Dataset, InputOptions, Selector};
@@ -41,6 +42,25 @@ struct Case {
     flags: &'static [&'static str],
     /// `--by` this column of the file with group columns added (see [`with_groups`]).
     by: Option<&'static str>,
+    /// The scores of the file in one list column (see [`with_lists`]).
+    lists: Lists,
+}
+
+/// Whether a case reads the fixture's scores as one list column.
+#[derive(Clone, Copy, PartialEq)]
+enum Lists {
+    /// One column per class, as in the fixture.
+    No,
+    /// A fixed-size list column.
+    Fixed,
+    /// A variable-size list column with invalid rows, read with --skip-invalid.
+    Invalid,
+}
+
+impl Case {
+    fn skip(&self) -> bool {
+        self.lists == Lists::Invalid
+    }
 }
 
 const CASES: &[Case] = &[
@@ -48,106 +68,92 @@ const CASES: &[Case] = &[
         file: "detection.parquet",
         flags: &["--logit", "logit", "--label", "label"],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "detection.parquet",
         flags: &["--prob", "prob", "--label", "label"],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "longtail.parquet",
         flags: &[],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "longtail_logits.parquet",
         flags: &[],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "animals.parquet",
         flags: &[],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "sigmoid.parquet",
         flags: &["--mode", "sigmoid"],
         by: None,
+        lists: Lists::No,
     },
     Case {
         file: "detection.parquet",
         flags: &["--logit", "logit", "--label", "label"],
         by: Some("split"),
+        lists: Lists::No,
     },
     Case {
         file: "sigmoid.parquet",
         flags: &["--mode", "sigmoid"],
         by: Some("shard"),
+        lists: Lists::No,
     },
     Case {
         file: "animals.parquet",
         flags: &[],
         by: Some("split"),
+        lists: Lists::No,
+    },
+    Case {
+        file: "longtail_logits.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::Fixed,
+    },
+    Case {
+        file: "sigmoid.parquet",
+        flags: &["--mode", "sigmoid"],
+        by: None,
+        lists: Lists::Fixed,
+    },
+    Case {
+        file: "animals.parquet",
+        flags: &["--class-names", "cat,dog,bird,fish"],
+        by: None,
+        lists: Lists::Fixed,
+    },
+    Case {
+        file: "longtail.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::Invalid,
     },
 ];
 
-/// The fixture `c.file` with two group columns added when `c.by` is set:
-/// `split` (text: NULL every 7th row, and the values "(null)" and "" besides
-/// "train" and "val") and `shard` (integers with NULL every 5th row).
+/// The fixture `c.file`, with group columns added when `c.by` is set, with
+/// its scores in a list column when `c.lists` says so.
 fn case_file(w: &Workdir, c: &Case) -> PathBuf {
     let file = fixture(c.file);
-    if c.by.is_none() {
-        return file;
+    match (c.by, c.lists) {
+        (Some(_), _) => with_groups(w, &file),
+        (None, Lists::Fixed) => with_lists(w, &file, false),
+        (None, Lists::Invalid) => with_lists(w, &file, true),
+        (None, Lists::No) => file,
     }
-    with_groups(w, &file)
-}
-
-fn with_groups(w: &Workdir, file: &Path) -> PathBuf {
-    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-    use std::sync::Arc;
-    let name = format!(
-        "grouped_{}",
-        file.file_name().and_then(|n| n.to_str()).expect("a name")
-    );
-    let out = w.path(&name);
-    if out.exists() {
-        return out;
-    }
-    let f = std::fs::File::open(file).expect("open fixture");
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
-        .expect("parquet")
-        .build()
-        .expect("reader");
-    let mut batches = Vec::new();
-    let mut row = 0usize;
-    for b in reader {
-        let b = b.expect("batch");
-        let n = b.num_rows();
-        let split: Vec<Option<&str>> = (row..row + n)
-            .map(|i| match (i % 7, i % 5) {
-                (0, _) => None,
-                (_, 0) => Some("(null)"),
-                (_, 1) => Some(""),
-                (_, 2) | (_, 3) => Some("train"),
-                _ => Some("val"),
-            })
-            .collect();
-        let shard: Vec<Option<i64>> = (row..row + n)
-            .map(|i| (i % 5 != 0).then_some((i % 3) as i64 - 1))
-            .collect();
-        row += n;
-        let mut cols: Vec<(String, ArrayRef)> = b
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .zip(b.columns().iter().cloned())
-            .collect();
-        cols.push(("split".into(), Arc::new(StringArray::from(split))));
-        cols.push(("shard".into(), Arc::new(Int64Array::from(shard))));
-        batches.push(RecordBatch::try_from_iter(cols).expect("batch"));
-    }
-    crate::support::write_batches(w.root(), &name, &batches, None)
 }
 
 /// Extra terms, so every way of computing a term runs: integer, half-integer
@@ -190,6 +196,7 @@ fn run_py(py: &Path, args: &[&std::ffi::OsStr]) {
 /// The direct pass over `file` with the settings of the sums table.
 fn direct(file: &Path, flags: &[&str], by: Option<&str>, spec: &EngineSpec, skip: bool) -> Partial {
     let mut cols = ColumnFlags::default();
+    let mut class_names = None;
     let mut it = flags.iter();
     while let Some(f) = it.next() {
         let v = it.next().expect("a value").to_string();
@@ -197,6 +204,7 @@ fn direct(file: &Path, flags: &[&str], by: Option<&str>, spec: &EngineSpec, skip
             "--logit" => cols.scores = Some((ScoreKind::Logits, Selector::One(v))),
             "--prob" => cols.scores = Some((ScoreKind::Probabilities, Selector::One(v))),
             "--label" => cols.label = Some(v),
+            "--class-names" => class_names = Some(v.split(',').map(String::from).collect()),
             "--mode" => {
                 cols.mode = Some(if v == "sigmoid" {
                     Mode::Sigmoid
@@ -222,7 +230,7 @@ fn direct(file: &Path, flags: &[&str], by: Option<&str>, spec: &EngineSpec, skip
         labels_npy: None,
         channels_last: false,
         max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
-        class_names: None,
+        class_names,
     })
     .expect("open");
     let mut p = ds.pass(spec, &|_| {}).expect("pass");
@@ -382,7 +390,7 @@ fn duckdb_and_datafusion_give_the_sums_of_a_direct_pass() {
                 format!("{engine}{i}.parquet")
             };
             let file = case_file(&w, c);
-            check_engine(&py, &w, engine, &file, c.flags, c.by, false, &out);
+            check_engine(&py, &w, engine, &file, c.flags, c.by, c.skip(), &out);
         }
     }
 }
@@ -407,13 +415,13 @@ fn run_jobs(engine: &str) {
             res.display(),
             file.display()
         ));
-        results.push((file, c.flags, c.by, res));
+        results.push((file, c.flags, c.by, c.skip(), res));
     }
     let list = w.write(&format!("{engine}-jobs.tsv"), jobs);
     run_py(&py, &[engine.as_ref(), list.as_os_str()]);
     let mut worst: f64 = 0.0;
-    for (file, flags, by, res) in &results {
-        worst = worst.max(verify(engine, file, flags, *by, false, res));
+    for (file, flags, by, skip, res) in &results {
+        worst = worst.max(verify(engine, file, flags, *by, *skip, res));
     }
     eprintln!("{engine}: largest relative difference over every layout {worst:e}");
 }
@@ -483,15 +491,17 @@ fn reports_from_a_sums_table_are_those_of_a_direct_run() {
         } else {
             format!("s{i}.parquet")
         };
-        check_engine(&py, &w, "duckdb", &file, c.flags, c.by, false, &out);
+        check_engine(&py, &w, "duckdb", &file, c.flags, c.by, c.skip(), &out);
         let sums = w.path(&out);
-        let by: Vec<&str> = c.by.map(|b| vec!["--by", b]).unwrap_or_default();
+        let mut by: Vec<&str> = c.by.map(|b| vec!["--by", b]).unwrap_or_default();
+        let skip: &[&str] = if c.skip() { &["--skip-invalid"] } else { &[] };
+        by.extend(skip);
         // recommend has no --by: a table summed by a column gives its whole report.
         let runs = [
             ("stats", &by[..]),
             ("compare", &by[..]),
-            ("recommend", &[][..]),
-            ("stats", &[][..]),
+            ("recommend", skip),
+            ("stats", skip),
         ];
         for (cmd, by) in runs {
             let mut direct: Vec<&std::ffi::OsStr> = vec![file.as_os_str()];
@@ -501,7 +511,11 @@ fn reports_from_a_sums_table_are_those_of_a_direct_run() {
             on_sums.extend(by.iter().map(std::ffi::OsStr::new));
             let got = report(cmd, &on_sums);
             assert_eq!(got["input"]["format"], "sql_sums", "{cmd} {}", c.file);
-            assert_eq!(got["groups"].is_array(), !by.is_empty(), "{cmd} {by:?}");
+            assert_eq!(
+                got["groups"].is_array(),
+                by.contains(&"--by"),
+                "{cmd} {by:?}"
+            );
             crate::support::assert_json_close(
                 &comparable(got),
                 &comparable(want),
@@ -679,12 +693,38 @@ fn without_like_the_columns_and_mode_are_required() {
     ]);
     let (q, _) = ok(&mut c);
     assert!(q.contains("\"a\"") && q.contains("flcli_spec"), "{q}");
+    // One name is a list column: its classes come from --class-names (or --like).
+    let list = ["--label", "y", "--probs", "p", "--mode", "softmax"];
+    let mut c = flcli();
+    c.args(["sql", "--dialect", "duckdb", "--table", "t"])
+        .args(list);
+    assert_mentions(&fails(&mut c), &["list column", "--class-names", "--like"]);
+    let mut c = flcli();
+    c.args(["sql", "--dialect", "duckdb", "--table", "t"])
+        .args(list)
+        .args(["--class-names", "cat,dog"]);
+    let (q, _) = ok(&mut c);
+    assert!(q.contains("\"p\"[2]") && !q.contains("\"p\"[3]"), "{q}");
+    assert!(q.contains("'cat'") && q.contains("len(\"p\")"), "{q}");
 }
 
 /// The query of every dialect for one layout per mode, so a change to the SQL is a reviewed change.
 #[test]
 fn snapshots_of_the_query_per_dialect() {
-    let layouts: [(&str, &[&str]); 4] = [
+    let layouts: [(&str, &[&str]); 5] = [
+        (
+            "softmax_list",
+            &[
+                "--label",
+                "label",
+                "--logits",
+                "logits",
+                "--mode",
+                "softmax",
+                "--class-names",
+                "0,1,2",
+            ],
+        ),
         (
             "binary",
             &["--label", "label", "--logit", "logit", "--mode", "binary"],

@@ -63,6 +63,14 @@ PG_TYPES = {
 }
 
 
+def pg_type(t):
+    """A PostgreSQL column type for an Arrow type: lists as arrays of their elements' type."""
+    import pyarrow as pa
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return pg_type(t.value_type) + "[]"
+    return PG_TYPES[str(t)]
+
+
 def pg_bindir():
     import glob
     import os
@@ -113,7 +121,7 @@ def postgres(jobs_file):
                 for spec in tables:
                     name, path = spec.strip().split("=", 1)
                     t = pq.read_table(path)
-                    cols = ", ".join(f'"{f.name}" {PG_TYPES[str(f.type)]}' for f in t.schema)
+                    cols = ", ".join(f'"{f.name}" {pg_type(f.type)}' for f in t.schema)
                     con.execute(f'DROP TABLE IF EXISTS "{name}"')
                     con.execute(f'CREATE TABLE "{name}" ({cols})')
                     names = ", ".join(f'"{f.name}"' for f in t.schema)
