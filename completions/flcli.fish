@@ -250,9 +250,10 @@ softmax\t'One true class per row, K score columns forming a distribution'
 sigmoid\t'One-vs-rest over K classes (RetinaNet)'"
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l label -d 'The label column. Required without --like' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l prob -d 'Binary: the probability column' -r
-complete -c flcli -n "__fish_flcli_using_subcommand sql" -l probs -d 'Multi-class probability columns: a comma list (a glob needs --like)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l probs -d 'Multi-class probability columns: a comma list, or one list column (a glob needs --like)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logit -d 'Binary: the logit column' -r
-complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logits -d 'Multi-class logit columns: a comma list (a glob needs --like)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l logits -d 'Multi-class logit columns: a comma list, or one list column (a glob needs --like)' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l class-names -d 'Names for the classes, in score order (comma list): the classes of a list column (--probs/--logits COL) without --like, or names for numbered score columns' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l positive -d 'Binary: the label value that is positive, for string labels' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l background -d 'Sigmoid: the label value meaning "background" (negative for every class)' -r
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -l ignore-index -d 'Rows with this label are counted as ignored (PyTorch\'s ignore_index)' -r
