@@ -127,3 +127,17 @@ def test_merge_and_reports_on_partials(tmp_path):
 def test_threads_keyword():
     t = pq.read_table(FIXTURES / "animals.parquet")
     assert flcli.stats(t, threads=1) == flcli.stats(t)
+
+
+def test_a_null_by_value_is_a_group_of_its_own_keyed_none(tmp_path):
+    table = pa.table({
+        "label": [0, 1, 0, 1, 1],
+        "prob": [0.2, 0.7, 0.4, 0.6, 0.9],
+        "g": [None, "(null)", None, "a", "(null)"],
+    })
+    path = tmp_path / "keys.parquet"
+    pq.write_table(table, path)
+    got = flcli.stats(table, by="g")
+    assert [g["key"] for g in got["groups"]] == [None, "(null)", "a"]
+    assert [g["input"]["rows_read"] for g in got["groups"]] == [2, 2, 1]
+    assert without_input(got) == without_input(cli_json("stats", path, "--by", "g"))
