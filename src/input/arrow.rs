@@ -67,14 +67,23 @@ pub fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<us
         Scores::List(c) => names.push(c.clone()),
     }
     names.extend(dec.by.map(String::from));
+    let at = by_name(schema);
     names
         .into_iter()
         .map(|n| {
-            schema
-                .index_of(&n)
-                .map_err(|_| anyhow!("{}: has no column {}", src.display(), quoted(&n)))
+            at.get(n.as_str())
+                .copied()
+                .ok_or_else(|| anyhow!("{}: has no column {}", src.display(), quoted(&n)))
         })
         .collect()
+}
+
+/// Column name → index (the first column of a name, as `Schema::index_of`),
+/// found in one pass: a dump may have tens of thousands of score columns,
+/// and looking each up by a scan would be quadratic.
+fn by_name(schema: &Schema) -> std::collections::HashMap<&str, usize> {
+    let fields = schema.fields().iter().enumerate().rev();
+    fields.map(|(i, f)| (f.name().as_str(), i)).collect()
 }
 
 /// Turns record batches into engine batches and accumulates them, reusing
@@ -140,13 +149,17 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
             }
             return Ok(());
         }
+        let at_name = by_name(rb.schema_ref());
+        let mut cols = Vec::with_capacity(self.names.len());
         for n in &self.names {
-            if rb.column_by_name(n).is_none() {
-                bail!("{}: has no column {}", src.display(), quoted(n));
+            match at_name.get(n.as_str()) {
+                Some(&i) => cols.push(rb.column(i).clone()),
+                None => bail!("{}: has no column {}", src.display(), quoted(n)),
             }
         }
         decode(
             rb,
+            &cols,
             &self.names,
             self.list,
             at,
@@ -179,6 +192,7 @@ pub(super) fn shown(a: &ArrayRef, i: usize) -> String {
 #[allow(clippy::too_many_arguments)]
 fn decode(
     rb: &RecordBatch,
+    cols: &[ArrayRef],
     names: &[String],
     list: bool,
     at: &dyn Fn(usize) -> Loc,
@@ -197,11 +211,9 @@ fn decode(
     let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
         Default::default();
     if list {
-        let a = rb
-            .column_by_name(&names[1])
-            .expect("checked by accumulate_at");
+        let a = &cols[1];
         if dense_list(a, w, &mut batch.scores) {
-            return finish(rb, names, at, src, dec, acc, batch, bad);
+            return finish(rb, cols, at, src, dec, acc, batch, bad);
         }
         batch.scores.resize(n * w, 0.0);
         let (offsets, values) = list_parts(a)?;
@@ -225,12 +237,11 @@ fn decode(
             }
         }
     } else {
-        let mut cols = Vec::with_capacity(w);
-        for name in &names[1..] {
-            let a = rb.column_by_name(name).expect("checked by accumulate_at");
-            cols.push(Floats::of(a, src, name)?);
+        let mut floats = Vec::with_capacity(w);
+        for (a, name) in cols[1..].iter().zip(&names[1..]) {
+            floats.push(Floats::of(a, src, name)?);
         }
-        if let [one] = &cols[..] {
+        if let [one] = &floats[..] {
             one.extend_into(&mut batch.scores);
         } else {
             batch.scores.resize(n * w, 0.0);
@@ -239,14 +250,13 @@ fn decode(
             const BLOCK: usize = 256;
             for r0 in (0..n).step_by(BLOCK) {
                 let r1 = n.min(r0 + BLOCK);
-                for (j, v) in cols.iter().enumerate() {
+                for (j, v) in floats.iter().enumerate() {
                     v.scatter(r0..r1, j, w, &mut batch.scores);
                 }
             }
         }
-        for (j, name) in names[1..].iter().enumerate() {
-            let orig = rb.column_by_name(name).expect("checked by accumulate_at");
-            let v = cols[j].array();
+        for (j, orig) in cols[1..].iter().enumerate() {
+            let v = floats[j].array();
             if v.null_count() > 0 {
                 // The cast also turns unparsable text into null: tell the two apart.
                 let orig_nulls = orig.logical_nulls();
@@ -262,14 +272,14 @@ fn decode(
             }
         }
     }
-    finish(rb, names, at, src, dec, acc, batch, bad)
+    finish(rb, cols, at, src, dec, acc, batch, bad)
 }
 
 /// Label codes (or targets), then the row-by-row checks when the batch needs them.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     rb: &RecordBatch,
-    names: &[String],
+    cols: &[ArrayRef],
     at: &dyn Fn(usize) -> Loc,
     src: &Source,
     dec: &Decoder,
@@ -286,9 +296,7 @@ fn finish(
             fails
         }
         None => {
-            let labels = rb
-                .column_by_name(&names[0])
-                .expect("checked by accumulate_at");
+            let labels = &cols[0];
             let fails = label_codes(labels, src, dec, &mut batch.labels)?;
             let col = dec.label_col.to_string();
             let fails = fails.into_iter().map(|(i, f)| (i, col.clone(), f));

@@ -109,7 +109,14 @@ impl Reader for CsvFile {
         let Scores::Columns(sc) = &layout.scores else {
             bail!("{shown}: list-typed score columns exist only in Parquet; name the CSV score columns with --probs/--logits");
         };
-        let pos = |n: &str| cols.iter().position(|c| c.name == n).unwrap_or(0);
+        // By name through a map: a dump may have tens of thousands of score columns.
+        let at: std::collections::HashMap<&str, usize> = cols
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, c)| (c.name.as_str(), i))
+            .collect();
+        let pos = |n: &str| at.get(n).copied().unwrap_or(0);
         self.index = CsvIndex {
             width: cols.len(),
             label: pos(&layout.label),
