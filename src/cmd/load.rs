@@ -9,7 +9,7 @@
 use super::{run_pass, Global};
 use crate::engine::{EngineSpec, Partial};
 use crate::input::{Dataset, InputOptions, Scores};
-use crate::model::{Mode, ScoreKind, Term};
+use crate::model::{Mode, ScoreKind};
 use crate::partial::PartialResult;
 use crate::text::quoted;
 use anyhow::{bail, Context, Result};
@@ -152,7 +152,7 @@ pub fn load_partials<T>(
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
 ) -> Result<(Loaded, T)> {
     let h = &merged.header;
-    check_partial_flags(opts, &h.spec, name)?;
+    super::load_checks::check_partial_flags(opts, &h.spec, name)?;
     if opts.by.is_some() && opts.by != h.spec.by {
         bail!(
             "--by {asked}: {name} {}; compute the partials with --by {asked} to break a report down by it",
@@ -178,7 +178,7 @@ pub fn load_partials<T>(
     };
     let held = h.spec.engine(classes.len())?;
     let (mut want, extra) = plan(&input, &classes)?;
-    check_covers(&held, &want, h, name)?;
+    super::load_checks::check_covers(&held, &want, h, name)?;
     // Partials written without second moments still serve: the report says
     // what they cannot give (recommend's share intervals).
     want.moments &= held.moments;
@@ -301,106 +301,4 @@ pub fn merge_files(paths: &[PathBuf]) -> Result<(PartialResult, String)> {
     let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
     let names = names.join(", ");
     Ok((m.finish(), names))
-}
-
-/// Refuses the flags that only apply to reading data files, and checks the
-/// label settings against those the partials were computed under.
-fn check_partial_flags(opts: &InputOptions, spec: &crate::partial::Spec, name: &str) -> Result<()> {
-    let c = &opts.columns;
-    for (flag, given) in [
-        ("--label", c.label.is_some()),
-        ("--targets", c.targets.is_some()),
-        ("--prob/--probs/--logit/--logits", c.scores.is_some()),
-        ("--mode", c.mode.is_some()),
-        ("--input-format", opts.format.is_some()),
-        ("--skip-invalid", opts.skip_invalid),
-    ] {
-        if given {
-            bail!("{flag} applies to reading data files; {name} is a partial result, which records how its data was read (give the flag to flcli partial)");
-        }
-    }
-    if opts.positive != spec.positive {
-        let how = |v: &Option<String>| match v {
-            Some(v) => format!("with --positive {}", quoted(v)),
-            None => "without --positive".into(),
-        };
-        let fix = match &spec.positive {
-            Some(v) => format!("pass --positive {}", quoted(v)),
-            None => "drop --positive".into(),
-        };
-        bail!(
-            "{name} was computed {}; this run is {}: {fix} (or recompute the partial)",
-            how(&spec.positive),
-            how(&opts.positive)
-        );
-    }
-    let same = [
-        (
-            "--background",
-            opts.background.to_string(),
-            spec.background.to_string(),
-        ),
-        (
-            "--ignore-index",
-            opts.ignore_index.to_string(),
-            spec.ignore_index.to_string(),
-        ),
-    ];
-    for (flag, asked, held) in same {
-        if asked != held {
-            bail!("{name} was computed with {flag} {held}; this run asks for {asked}: pass {flag} {held} (or recompute the partial)");
-        }
-    }
-    Ok(())
-}
-
-/// Checks that sums held under `held` can answer for `want`.
-fn check_covers(
-    held: &EngineSpec,
-    want: &EngineSpec,
-    h: &crate::partial::Header,
-    name: &str,
-) -> Result<()> {
-    if held.eps != want.eps {
-        bail!(
-            "{name} was computed with --eps {}; this run asks for {}: pass --eps {}",
-            held.eps,
-            want.eps,
-            held.eps
-        );
-    }
-    if held.edges != want.edges {
-        let show = |e: &[f64]| e.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
-        bail!(
-            "{name} was computed with --buckets {}; this run asks for {}: pass --buckets {}",
-            show(&held.edges),
-            show(&want.edges),
-            show(&held.edges)
-        );
-    }
-    if held.easy != want.easy {
-        bail!(
-            "{name} was computed with --easy {}; this run asks for {}: pass --easy {}",
-            held.easy,
-            want.easy,
-            held.easy
-        );
-    }
-    for &t in &want.terms {
-        if held.term_index(t).is_none() {
-            let what = match t {
-                Term::Pow(x) => format!("γ = {x}"),
-                t => format!("the term {}", crate::partial::term_name(t)),
-            };
-            bail!(
-                "{name} holds no sums for {what}; it holds γ {} (terms {}). Ask for those, or recompute the partials with flcli partial --gamma/--variant",
-                h.spec.gammas().join(", "),
-                h.spec.terms.join(", ")
-            );
-        }
-    }
-    if (want.tails && !held.tails) || (want.calib && !held.calib) {
-        bail!("{name} was computed without the tail histograms or calibration bins this report needs; recompute it with this flcli's partial command");
-    }
-    Ok(())
 }

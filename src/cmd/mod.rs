@@ -7,6 +7,7 @@ pub mod gate;
 pub mod gate_schema;
 mod gate_select;
 pub mod load;
+mod load_checks;
 mod load_sql;
 pub mod merge;
 pub mod out;

@@ -2,8 +2,8 @@
 
 pub use super::detect_names::glob_match;
 use super::detect_names::{
-    columns_found, find_ci, group_classes, kind_of_prefix, score_groups, suggest, LABEL_NAMES,
-    LIST_LOGIT_NAMES, LIST_PROB_NAMES, LOGIT_NAMES, PROB_NAMES, WEAK_PROB_NAMES,
+    columns_found, find_ci, group_classes, kind_of_prefix, require, score_groups, suggest,
+    LABEL_NAMES, LIST_LOGIT_NAMES, LIST_PROB_NAMES, LOGIT_NAMES, PROB_NAMES, WEAK_PROB_NAMES,
 };
 pub use super::targets::Targets;
 use crate::model::{Mode, ScoreKind};
@@ -205,18 +205,6 @@ fn detect_one(cols: &[Column], flags: &ColumnFlags) -> Result<Layout> {
         detected,
         targets: None,
     })
-}
-
-fn require(cols: &[Column], name: &str) -> Result<()> {
-    if cols.iter().any(|c| c.name == name) {
-        Ok(())
-    } else {
-        bail!(
-            "no column {}; {}; name one of them with --prob/--logit (binary) or --probs/--logits (multi-class)",
-            quoted(name),
-            columns_found(cols)
-        )
-    }
 }
 
 /// `--probs`/`--logits`: a list column, a comma list, or a glob.

@@ -280,3 +280,16 @@ pub(super) fn refuse_text_lists(cols: &[Column], flags: &ColumnFlags) -> Result<
     }
     Ok(())
 }
+
+/// Fails unless a column is named `name` exactly.
+pub(super) fn require(cols: &[Column], name: &str) -> Result<()> {
+    if cols.iter().any(|c| c.name == name) {
+        Ok(())
+    } else {
+        bail!(
+            "no column {}; {}; name one of them with --prob/--logit (binary) or --probs/--logits (multi-class)",
+            quoted(name),
+            columns_found(cols)
+        )
+    }
+}
