@@ -8,6 +8,26 @@ use crate::model::Term;
 use crate::text::quoted;
 use anyhow::{bail, Result};
 
+/// The first flag given that only says how to read data files: the column
+/// flags, `--mode` and `--input-format`, then `extra` (what else the caller's
+/// kind of input fixed when it was made). Partial results and sums tables
+/// record how their rows were read, so such a flag would do nothing there.
+pub(super) fn reading_flag(
+    opts: &InputOptions,
+    extra: &[(&'static str, bool)],
+) -> Option<&'static str> {
+    let c = &opts.columns;
+    let common = [
+        ("--label", c.label.is_some()),
+        ("--targets", c.targets.is_some()),
+        ("--prob/--probs/--logit/--logits", c.scores.is_some()),
+        ("--mode", c.mode.is_some()),
+        ("--input-format", opts.format.is_some()),
+    ];
+    let mut all = common.iter().chain(extra);
+    all.find(|(_, given)| *given).map(|(flag, _)| *flag)
+}
+
 /// Refuses the flags that only apply to reading data files, and checks the
 /// label settings against those the partials were computed under.
 pub(super) fn check_partial_flags(
@@ -15,18 +35,8 @@ pub(super) fn check_partial_flags(
     spec: &crate::partial::Spec,
     name: &str,
 ) -> Result<()> {
-    let c = &opts.columns;
-    for (flag, given) in [
-        ("--label", c.label.is_some()),
-        ("--targets", c.targets.is_some()),
-        ("--prob/--probs/--logit/--logits", c.scores.is_some()),
-        ("--mode", c.mode.is_some()),
-        ("--input-format", opts.format.is_some()),
-        ("--skip-invalid", opts.skip_invalid),
-    ] {
-        if given {
-            bail!("{flag} applies to reading data files; {name} is a partial result, which records how its data was read (give the flag to flcli partial)");
-        }
+    if let Some(flag) = reading_flag(opts, &[("--skip-invalid", opts.skip_invalid)]) {
+        bail!("{flag} applies to reading data files; {name} is a partial result, which records how its data was read (give the flag to flcli partial)");
     }
     if opts.positive != spec.positive {
         let how = |v: &Option<String>| match v {

@@ -83,20 +83,13 @@ pub fn load_sums<T>(
 /// Refuses the flags that say how to read data files: the query fixed how the
 /// rows were read, and a flag given here would silently do nothing.
 fn refuse_reading_flags(opts: &InputOptions, shown: &str) -> Result<()> {
-    let c = &opts.columns;
-    for (flag, given) in [
-        ("--label", c.label.is_some()),
-        ("--targets", c.targets.is_some()),
-        ("--prob/--probs/--logit/--logits", c.scores.is_some()),
-        ("--mode", c.mode.is_some()),
-        ("--input-format", opts.format.is_some()),
+    let extra = [
         ("--labels-npy", opts.labels_npy.is_some()),
         ("--channels-last", opts.channels_last),
         ("--class-names", opts.class_names.is_some()),
-    ] {
-        if given {
-            bail!("{flag} applies to reading data files; {shown} is a sums table, whose query fixed how the rows were read (give the flag to flcli sql)");
-        }
+    ];
+    if let Some(flag) = super::load_checks::reading_flag(opts, &extra) {
+        bail!("{flag} applies to reading data files; {shown} is a sums table, whose query fixed how the rows were read (give the flag to flcli sql)");
     }
     Ok(())
 }
