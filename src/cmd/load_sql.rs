@@ -44,7 +44,7 @@ pub fn load_sums<T>(
         score_columns: s.score_columns.clone(),
         detected: Vec::new(),
         by: opts.by.clone(),
-        targets: None,
+        targets: s.multilabel.then(|| vec![s.label_column.clone()]),
     };
     let (mut spec, extra) = plan(&input, &s.classes)?;
     // A table from an older query has no squared sums: it reads as a partial

@@ -6,6 +6,7 @@ use crate::analysis::variants;
 use crate::cli::SqlArgs;
 use crate::engine::EngineSpec;
 use crate::input::detect::{self, ColType, Column};
+use crate::input::targets::Targets;
 use crate::input::{ColumnFlags, Dataset, InputOptions, Layout, Scores, Selector};
 use crate::model::{Alpha, ScoreKind, Term};
 use crate::sql::{self, SumsSpec, Target, TermSpec, SUMS_VERSION};
@@ -33,6 +34,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         bail!("--table is empty; pass what the query reads, e.g. --table my_schema.predictions");
     }
     let (layout, classes) = layout(a)?;
+    let multilabel = layout.targets.is_some();
     let (scores, list) = match &layout.scores {
         Scores::Columns(c) => (c.clone(), None),
         Scores::List(c) => (
@@ -68,7 +70,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         terms,
         tails: true,
         calib: true,
-        multilabel: false,
+        multilabel,
         moments: true,
     };
     let sums_spec = SumsSpec {
@@ -92,6 +94,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         positive: a.positive.clone(),
         by: a.by.clone(),
         moments: spec.moments,
+        multilabel,
     };
     let target = Target {
         table: a.table.clone(),
@@ -105,6 +108,7 @@ pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         background: a.background,
         ignore_index: a.ignore_index,
         by: a.by.clone(),
+        multilabel,
     };
     let q = sql::query(
         a.dialect,
@@ -163,12 +167,13 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             max_line: crate::input::line_cap::DEFAULT_MAX_LINE,
             class_names: super::class_names(a.class_names.as_deref())?,
         })?;
-        if let Some(t) = &ds.layout.targets {
-            bail!(
-                "{}: the targets are multi-label ({}), and flcli sql sums one label per row; run flcli stats (or flcli partial and merge) on the files instead",
+        match &ds.layout.targets {
+            None | Some(Targets::List(_)) => {}
+            Some(t) => bail!(
+                "{}: the targets are 0/1 columns ({}); flcli sql reads multi-label targets as one list column of positive class ids: make that column (e.g. a list of the ids whose target is 1) or run flcli stats (or flcli partial and merge) on the files instead",
                 crate::text::escape(&like.display().to_string()),
                 t.columns().join(", ")
-            );
+            ),
         }
         return Ok((ds.layout.clone(), ds.classes.clone()));
     }

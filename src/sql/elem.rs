@@ -25,7 +25,9 @@ pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<
     let k = t.scores.len();
     let mut layers = Vec::new();
     let counted = format!("st = {COUNTED}");
-    if t.mode == Mode::Sigmoid {
+    if t.multilabel {
+        layers.extend(super::multi::elements(d, t));
+    } else if t.mode == Mode::Sigmoid {
         // Row level first: whether the labelled class has the top score.
         let m = format!(
             "GREATEST({})",

@@ -15,11 +15,13 @@ pub mod dialect;
 mod elem;
 mod keys;
 mod lists;
+mod multi;
 pub mod rows;
 pub mod spec;
 pub mod sums;
 mod sums_file;
 mod sums_groups;
+mod sums_multi;
 
 use crate::engine::plan::Plan;
 use crate::engine::EngineSpec;
@@ -52,6 +54,8 @@ pub struct Target {
     pub ignore_index: i64,
     /// The `--by` column, whose values get their own sums.
     pub by: Option<String>,
+    /// Multi-label targets: the label column holds a list of positive class ids.
+    pub multilabel: bool,
 }
 
 /// One `SELECT` layer of the query.
@@ -113,10 +117,19 @@ pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> Stri
         .terms
         .iter()
         .any(|&x| matches!(Plan::of(x), Plan::General(_)));
+    let code = match t.multilabel {
+        true => multi::code(d, t),
+        false => rows::code(d, t),
+    };
     let mut layers = vec![
-        Layer::cols(vec![(rows::code(d, t), "code")]),
+        Layer::cols(vec![(code, "code")]),
         Layer::cols(vec![(rows::status(d, t), "st")]),
     ];
+    if t.multilabel {
+        layers.push(multi::positives(d, t));
+    }
+    // The step whose rows are the table's, with their status (and positives).
+    let row_step = format!("flcli_l{}", layers.len());
     match t.mode {
         Mode::Softmax => layers.extend(elem::softmax(d, t, spec, need_lnq)),
         _ => layers.extend(elem::binary(d, t, spec, need_lnq)),
@@ -152,20 +165,53 @@ pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> Stri
         .iter()
         .map(|(e, n)| format!("    {e} AS {n}"))
         .collect();
+    // The key of each grouping set and the section its rows make.
+    let mut sections = vec![
+        ("ck", "cell"),
+        ("tk", "tail"),
+        ("kk", "calib"),
+        ("rk", "row"),
+    ];
+    if t.multilabel {
+        sections.push(("mk", "pos"));
+        ctes.extend(multi::pair_ctes(d, t, &row_step));
+    }
+    let grouped: Vec<&str> = sections.iter().map(|s| s.0).collect();
+    let (pk, pairs) = match t.multilabel {
+        true => (
+            format!(" {} AS pk,", d.as_int("NULL")),
+            format!("\n{}", multi::pair_branch(t, grouped.len(), aggs.len() - 1)),
+        ),
+        false => (String::new(), String::new()),
+    };
     ctes.push(format!(
-        "flcli_sums AS (\n  SELECT {}ck, tk, kk, rk,\n{}\n  FROM {last}\n  GROUP BY {}\n)",
+        "flcli_sums AS (\n  SELECT {}{},{pk}\n{}\n  FROM {last}\n  GROUP BY {}{pairs}\n)",
         by::grouped(t),
+        grouped.join(", "),
         aggs.join(",\n"),
-        by::grouping_sets(t, &["ck", "tk", "kk", "rk"])
+        by::grouping_sets(t, &grouped)
     ));
+    if t.multilabel {
+        sections.push(("pk", "pair"));
+    }
+    let keys: Vec<&str> = sections.iter().map(|s| s.0).collect();
+    let (whens, last_section) = sections.split_at(sections.len() - 1);
+    let whens: Vec<String> = whens
+        .iter()
+        .map(|(k, s)| format!("WHEN {k} IS NOT NULL THEN '{s}' "))
+        .collect();
+    let present: Vec<String> = keys.iter().map(|k| format!("{k} IS NOT NULL")).collect();
     let out: Vec<String> = sums(spec).into_iter().map(|(_, n)| n).collect();
     format!(
-        "WITH\n{}\nSELECT\n  {} AS flcli_spec,\n  CASE WHEN ck IS NOT NULL THEN 'cell' WHEN tk IS NOT NULL THEN 'tail' WHEN kk IS NOT NULL THEN 'calib' ELSE 'row' END AS section,\n  {} AS idx,\n{}  {}\nFROM flcli_sums\nWHERE ck IS NOT NULL OR tk IS NOT NULL OR kk IS NOT NULL OR rk IS NOT NULL\nORDER BY {}\n",
+        "WITH\n{}\nSELECT\n  {} AS flcli_spec,\n  CASE {}ELSE '{}' END AS section,\n  {} AS idx,\n{}  {}\nFROM flcli_sums\nWHERE {}\nORDER BY {}\n",
         ctes.join(",\n"),
         d.string(spec_json),
-        d.as_int("COALESCE(ck, tk, kk, rk)"),
+        whens.concat(),
+        last_section[0].1,
+        d.as_int(&format!("COALESCE({})", keys.join(", "))),
         by::out_cols(t),
         out.join(",\n  "),
+        present.join(" OR "),
         by::order(t)
     )
 }

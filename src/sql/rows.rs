@@ -126,10 +126,16 @@ pub fn code(d: Dialect, t: &Target) -> String {
 pub fn status(d: Dialect, t: &Target) -> String {
     let r = reason_code;
     let k = t.scores.len();
-    let mut w = vec![
-        format!("WHEN lab IS NULL THEN {}", r(SkipReason::Null)),
-        format!("WHEN code IS NULL THEN {}", r(SkipReason::UnknownLabel)),
-    ];
+    let mut w = vec![format!("WHEN lab IS NULL THEN {}", r(SkipReason::Null))];
+    if t.multilabel {
+        // The code of the list's first invalid class id (0: none).
+        w.push("WHEN code <> 0 THEN code".into());
+    } else {
+        w.push(format!(
+            "WHEN code IS NULL THEN {}",
+            r(SkipReason::UnknownLabel)
+        ));
+    }
     if t.list.is_some() {
         // A NULL list, then one of another length than the classes, as the readers check them.
         w.push(format!("WHEN slen IS NULL THEN {}", r(SkipReason::Null)));
@@ -141,7 +147,9 @@ pub fn status(d: Dialect, t: &Target) -> String {
         nulls.join(" OR "),
         r(SkipReason::Null)
     ));
-    w.push(format!("WHEN code = -2 THEN {IGNORED}"));
+    if !t.multilabel {
+        w.push(format!("WHEN code = -2 THEN {IGNORED}"));
+    }
     for i in 0..k {
         let s = format!("s{i}");
         w.push(format!("WHEN {} THEN {}", d.is_nan(&s), r(SkipReason::Nan)));

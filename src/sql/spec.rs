@@ -92,6 +92,10 @@ pub struct SumsSpec {
     /// Σ|gradient|², recommend's share intervals); absent from older tables, which have not.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub moments: bool,
+    /// Multi-label targets: `label_column` holds lists of positive class ids, and
+    /// the table has the `pos` and `pair` sections. Absent for single-label tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multilabel: bool,
 }
 
 impl SumsSpec {
@@ -107,7 +111,7 @@ impl SumsSpec {
             terms: self.terms.iter().map(|&t| t.into()).collect(),
             tails: true,
             calib: true,
-            multilabel: false,
+            multilabel: self.multilabel,
             moments: self.moments,
         }
     }
@@ -138,6 +142,12 @@ impl SumsSpec {
             bail!(
                 "the flcli_spec value has {} bucket edges and {k} classes for {} mode",
                 s.edges.len(),
+                s.mode.as_str()
+            );
+        }
+        if s.multilabel && s.mode != Mode::Sigmoid {
+            bail!(
+                "the flcli_spec value says multi-label targets in {} mode (they are sigmoid)",
                 s.mode.as_str()
             );
         }

@@ -266,6 +266,7 @@ impl Sums {
                     p.brier.0 += r.brier;
                 }
                 "row" => self.add_row(p, r, k)?,
+                "pos" | "pair" if self.spec.multilabel => super::sums_multi::add(p, r, k)?,
                 other => bail!(
                     "unknown section {} (cell, tail, calib or row)",
                     quoted(other)
@@ -290,6 +291,9 @@ impl Sums {
             -1 if self.spec.mode == Mode::Sigmoid => {
                 p.rows_used += r.n;
                 p.background_rows += r.n;
+            }
+            x if self.spec.multilabel && super::sums_multi::is_row_key(x) => {
+                super::sums_multi::add_rows(p, x, r.n)
             }
             IGNORED => p.rows_ignored += r.n,
             x if x < -10 && x >= -10 - SkipReason::ALL.len() as i64 => {

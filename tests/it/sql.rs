@@ -9,7 +9,7 @@
 //! python `FLCLI_SQL_PYTHON` names (.ci/run creates it). Without it the
 //! engine tests say so loudly and pass, except under CI=true, where they fail.
 
-use crate::sql_layouts::{with_groups, with_lists};
+use crate::sql_layouts::{with_bad_targets, with_groups, with_lists};
 use crate::support::{assert_mentions, fails, fixture, flcli, ok, rel, Workdir};
 use flcli::engine::{EngineSpec, Partial};
 use flcli::input::{ColumnFlags, Dataset, InputOptions, Selector};
@@ -55,11 +55,19 @@ enum Lists {
     Fixed,
     /// A variable-size list column with invalid rows, read with --skip-invalid.
     Invalid,
+    /// Multi-label targets with invalid ids (see [`with_bad_targets`]), read
+    /// with --skip-invalid; the scores in their columns.
+    BadTargets,
+    /// [`Lists::BadTargets`] with the scores in a fixed-size list column.
+    BadTargetsFixed,
 }
 
 impl Case {
     fn skip(&self) -> bool {
-        self.lists == Lists::Invalid
+        matches!(
+            self.lists,
+            Lists::Invalid | Lists::BadTargets | Lists::BadTargetsFixed
+        )
     }
 }
 
@@ -142,6 +150,36 @@ const CASES: &[Case] = &[
         by: None,
         lists: Lists::Invalid,
     },
+    Case {
+        file: "multilabel.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::No,
+    },
+    Case {
+        file: "multilabel_probs.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::No,
+    },
+    Case {
+        file: "multilabel.parquet",
+        flags: &[],
+        by: Some("split"),
+        lists: Lists::No,
+    },
+    Case {
+        file: "multilabel.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::BadTargets,
+    },
+    Case {
+        file: "multilabel.parquet",
+        flags: &[],
+        by: None,
+        lists: Lists::BadTargetsFixed,
+    },
 ];
 
 /// The fixture `c.file`, with group columns added when `c.by` is set, with
@@ -152,6 +190,8 @@ fn case_file(w: &Workdir, c: &Case) -> PathBuf {
         (Some(_), _) => with_groups(w, &file),
         (None, Lists::Fixed) => with_lists(w, &file, false),
         (None, Lists::Invalid) => with_lists(w, &file, true),
+        (None, Lists::BadTargets) => with_bad_targets(w, &file),
+        (None, Lists::BadTargetsFixed) => with_lists(w, &with_bad_targets(w, &file), false),
         (None, Lists::No) => file,
     }
 }
@@ -267,6 +307,15 @@ fn assert_same(got: &Partial, want: &Partial, what: &str) {
     }
     assert_eq!(got.brier.1, want.brier.1, "{what}: scored items");
     assert_eq!(got.class_rows, want.class_rows, "{what}: class rows");
+    assert_eq!(
+        got.pairs.sorted(),
+        want.pairs.sorted(),
+        "{what}: class pairs"
+    );
+    assert_eq!(
+        got.pairs.several, want.pairs.several,
+        "{what}: rows with several positives"
+    );
     assert_eq!(got.correct, want.correct, "{what}: correct");
     assert_eq!(
         (
@@ -693,6 +742,31 @@ fn invalid_rows_are_counted_by_reason_and_stop_the_report_without_skip_invalid()
 }
 
 #[test]
+fn multi_label_rows_are_skipped_for_their_first_invalid_id() {
+    let Some(py) = python() else { return };
+    let w = Workdir::new();
+    let file = with_bad_targets(&w, &fixture("multilabel.parquet"));
+    for engine in ["duckdb", "datafusion"] {
+        let out = format!("ml_{engine}.parquet");
+        check_engine(&py, &w, engine, &file, &[], None, true, &out);
+        // Row 10 holds a NULL id before an unknown one, row 12 after one: one
+        // null and one unknown_label, whatever else either list holds.
+        let mut c = flcli();
+        c.args(["stats", "-q"]).arg(w.path(&out));
+        assert_mentions(
+            &fails(&mut c),
+            &[
+                "7 invalid row",
+                "2 null",
+                "1 nan",
+                "4 unknown_label",
+                "--skip-invalid",
+            ],
+        );
+    }
+}
+
+#[test]
 fn without_like_the_columns_and_mode_are_required() {
     let mut c = flcli();
     c.args(["sql", "--dialect", "duckdb", "--table", "t", "--label", "y"]);
@@ -796,5 +870,48 @@ fn snapshots_of_the_query_per_dialect() {
             let (q, _) = ok(&mut c);
             insta::assert_snapshot!(format!("sql_{d}_{name}"), q);
         }
+        // Multi-label targets (a list of class ids, three score columns), detected from a sample.
+        let w = Workdir::new();
+        let like = w.write_parquet(
+            "ml.parquet",
+            vec![
+                (
+                    "labels",
+                    std::sync::Arc::new(arrow_array::ListArray::from_iter_primitive::<
+                        arrow_array::types::Int64Type,
+                        _,
+                        _,
+                    >(vec![Some(vec![Some(0), Some(2)])]))
+                        as arrow_array::ArrayRef,
+                ),
+                (
+                    "logit_0",
+                    std::sync::Arc::new(arrow_array::Float64Array::from(vec![0.5])),
+                ),
+                (
+                    "logit_1",
+                    std::sync::Arc::new(arrow_array::Float64Array::from(vec![-1.0])),
+                ),
+                (
+                    "logit_2",
+                    std::sync::Arc::new(arrow_array::Float64Array::from(vec![2.0])),
+                ),
+            ],
+            1,
+        );
+        let mut c = flcli();
+        c.args([
+            "sql",
+            "--dialect",
+            d,
+            "--table",
+            "preds",
+            "--gamma",
+            "0,2",
+            "--like",
+        ])
+        .arg(&like);
+        let (q, _) = ok(&mut c);
+        insta::assert_snapshot!(format!("sql_{d}_multilabel"), q);
     }
 }

@@ -47,12 +47,14 @@ pub fn with_groups(w: &Workdir, file: &Path) -> PathBuf {
             .map(|i| (i % 5 != 0).then_some((i % 3) as i64 - 1))
             .collect();
         row += n;
+        // The fixture's own columns of these names give way to the derived ones.
         let mut cols: Vec<(String, ArrayRef)> = b
             .schema()
             .fields()
             .iter()
             .map(|f| f.name().clone())
             .zip(b.columns().iter().cloned())
+            .filter(|(n, _)| n != "split" && n != "shard")
             .collect();
         cols.push(("split".into(), Arc::new(StringArray::from(split))));
         cols.push(("shard".into(), Arc::new(Int64Array::from(shard))));
@@ -123,6 +125,76 @@ pub fn with_lists(w: &Workdir, file: &Path, invalid: bool) -> PathBuf {
             .map(|j| (names[j].clone(), b.column(j).clone()))
             .collect();
         cols.push((list_name.to_string(), list));
+        batches.push(RecordBatch::try_from_iter(cols).expect("batch"));
+    }
+    crate::support::write_batches(w.root(), &name, &batches, None)
+}
+
+/// `file` (the multi-label fixture: a `labels` list of class ids and `logit_*`
+/// columns) with invalid and awkward targets: a NULL list (row 5), an empty
+/// list (6, valid: no positive), an unknown id (8), a NULL id before an
+/// unknown one (10) and after one (12), a negative id (14), a repeated id
+/// (15), an unknown id in a row with a NaN score (16, skipped for the id) and
+/// an empty list with a NaN score (17, skipped for the score).
+pub fn with_bad_targets(w: &Workdir, file: &Path) -> PathBuf {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_array::{ArrayRef, Float64Array, ListArray};
+    use std::sync::Arc;
+    let name = format!(
+        "badtargets_{}",
+        file.file_name().and_then(|n| n.to_str()).expect("a name")
+    );
+    let out = w.path(&name);
+    if out.exists() {
+        return out;
+    }
+    let mut batches = Vec::new();
+    let mut row = 0usize;
+    for b in read(file) {
+        let n = b.num_rows();
+        let schema = b.schema();
+        let labels = b.column_by_name("labels").expect("labels").as_list::<i32>();
+        let lists: Vec<Option<Vec<Option<i64>>>> = (0..n)
+            .map(|i| {
+                let v: Vec<Option<i64>> =
+                    labels.value(i).as_primitive::<Int64Type>().iter().collect();
+                match row + i {
+                    5 => None,
+                    6 | 17 => Some(vec![]),
+                    8 => Some(vec![Some(1), Some(9)]),
+                    10 => Some(vec![Some(0), None, Some(7)]),
+                    12 => Some(vec![Some(7), None]),
+                    14 => Some(vec![Some(-1)]),
+                    15 => Some(vec![Some(2), Some(2), Some(3)]),
+                    16 => Some(vec![Some(6)]),
+                    _ => Some(v),
+                }
+            })
+            .collect();
+        let nan_at = |j: usize, col: &ArrayRef| -> ArrayRef {
+            let v = col.as_primitive::<Float64Type>();
+            Arc::new(Float64Array::from_iter_values((0..n).map(|i| {
+                match (row + i, j) {
+                    (16, 0) | (17, 1) => f64::NAN,
+                    _ => v.value(i),
+                }
+            })))
+        };
+        let mut cols: Vec<(String, ArrayRef)> = Vec::new();
+        for (f, c) in schema.fields().iter().zip(b.columns()) {
+            let name = f.name().clone();
+            let col = match name.as_str() {
+                "labels" => Arc::new(ListArray::from_iter_primitive::<Int64Type, _, _>(
+                    lists.clone(),
+                )) as ArrayRef,
+                "logit_0" => nan_at(0, c),
+                "logit_1" => nan_at(1, c),
+                _ => c.clone(),
+            };
+            cols.push((name, col));
+        }
+        row += n;
         batches.push(RecordBatch::try_from_iter(cols).expect("batch"));
     }
     crate::support::write_batches(w.root(), &name, &batches, None)
