@@ -170,7 +170,7 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
         match &ds.layout.targets {
             None | Some(Targets::List(_)) => {}
             Some(t) => bail!(
-                "{}: the targets are 0/1 columns ({}); flcli sql reads multi-label targets as one list column of positive class ids: make that column (e.g. a list of the ids whose target is 1) or run flcli stats (or flcli partial and merge) on the files instead",
+                "{}: the multi-label targets are 0/1 values per class ({}); flcli sql reads multi-label targets as one list column of positive class ids: make that column (e.g. a list of the ids whose target is 1) or run flcli stats (or flcli partial and merge) on the files instead",
                 crate::text::escape(&like.display().to_string()),
                 t.columns().join(", ")
             ),
