@@ -7,7 +7,8 @@
 
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::cmd::{self, Global};
-pub use crate::input::memory::{ArrowData, Memory, MEMORY_PATH};
+pub use crate::input::memory::MEMORY_PATH;
+pub use crate::input::memory::{ArrowData, Memory};
 pub use crate::partial::PartialResult;
 use crate::render::{Exporter, JsonExporter, Style};
 use crate::report::Report;

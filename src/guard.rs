@@ -15,7 +15,7 @@ thread_local! {
 }
 
 /// Runs `f`; a panic inside it becomes an error about `file`.
-pub fn catch<T>(file: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn catch<T>(file: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     quiet_hook();
     DEPTH.with(|d| d.set(d.get() + 1));
     // The reader's state is dropped with the error, never used again: unwind safety holds.

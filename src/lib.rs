@@ -2,6 +2,8 @@
 //! prediction dump. The binary is a thin shell over [`run`]; tests and
 //! benches call the modules directly.
 
+#![deny(missing_docs)]
+
 pub mod analysis;
 pub mod api;
 pub mod cli;
@@ -21,9 +23,9 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 /// Exit code: a requested check failed.
-pub const EXIT_CHECK_FAILED: i32 = 1;
+pub(crate) const EXIT_CHECK_FAILED: i32 = 1;
 /// Exit code: any error.
-pub const EXIT_ERROR: i32 = 2;
+pub(crate) const EXIT_ERROR: i32 = 2;
 
 /// Whether an error chain ends in a broken pipe (the reader went away: exit quietly).
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -60,7 +60,7 @@ pub enum Alpha {
 
 impl Alpha {
     /// The α as JSON: null, a number, or a list.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         match self {
             Alpha::None => serde_json::Value::Null,
             Alpha::Scalar(a) => serde_json::json!(a),
@@ -69,7 +69,7 @@ impl Alpha {
     }
 
     /// A short label for tables: `none`, `0.25`, `[0.1, …]`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Alpha::None => "none".into(),
             Alpha::Scalar(a) => format!("{a}"),
@@ -90,33 +90,17 @@ pub enum Term {
     Poly1(f64),
 }
 
-impl Term {
-    /// The γ in force for an element with probability `pt`.
-    #[inline(always)]
-    pub fn gamma_at(self, pt: f64) -> f64 {
-        match self {
-            Term::Pow(g) => g,
-            Term::Flsd53 => {
-                if pt < 0.2 {
-                    5.0
-                } else {
-                    3.0
-                }
-            }
-            Term::Poly1(_) => 0.0,
-        }
-    }
-}
+impl Term {}
 
 /// Label code for a sigmoid background row (negative for every class).
 pub const BACKGROUND: i32 = -1;
 /// Label code for a row with the ignore index.
-pub const IGNORED: i32 = -2;
+pub(crate) const IGNORED: i32 = -2;
 /// Label code for a row skipped under `--skip-invalid`.
-pub const SKIPPED: i32 = -3;
+pub(crate) const SKIPPED: i32 = -3;
 /// Label code for a multi-label row: its positive classes are in the batch's
 /// multi-hot targets ([`crate::engine::kernel::Batch::targets`]).
-pub const MULTI: i32 = -4;
+pub(crate) const MULTI: i32 = -4;
 
 /// Where a row sits in its file: Parquet rows are 0-based, CSV lines 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -158,7 +142,7 @@ pub enum SkipReason {
 
 impl SkipReason {
     /// All reasons, in report order.
-    pub const ALL: [SkipReason; 7] = [
+    pub(crate) const ALL: [SkipReason; 7] = [
         SkipReason::Null,
         SkipReason::Nan,
         SkipReason::OutOfRange,
@@ -169,7 +153,7 @@ impl SkipReason {
     ];
 
     /// The key used in reports.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SkipReason::Null => "null",
             SkipReason::Nan => "nan",

@@ -21,7 +21,7 @@ use std::sync::{Mutex, Once};
 
 /// Where a file flcli writes ends up, decided before any data is read.
 #[derive(Clone, Debug)]
-pub struct OutFile {
+pub(crate) struct OutFile {
     /// The flag that named it (`-o`, `--plot`), for messages.
     flag: &'static str,
     /// The path as given.
@@ -44,7 +44,7 @@ impl OutFile {
     /// Checks `path` for `flag`: its folder exists, it is not a directory,
     /// socket or block device, and a file can be created next to it when it
     /// is to be replaced.
-    pub fn check(flag: &'static str, path: &Path) -> Result<OutFile> {
+    pub(crate) fn check(flag: &'static str, path: &Path) -> Result<OutFile> {
         let dest = plan(flag, path)?;
         if let Dest::Replace(target) = &dest {
             // Fail now, not after a long pass, if the folder is not writable.
@@ -64,13 +64,16 @@ impl OutFile {
     }
 
     /// The path as the user gave it.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.given
     }
 
     /// Errors if this output is one of `inputs` (by canonical path or, on
     /// Unix, by inode, which also catches hard links).
-    pub fn refuse_inputs<'a>(&self, inputs: impl IntoIterator<Item = &'a Path>) -> Result<()> {
+    pub(crate) fn refuse_inputs<'a>(
+        &self,
+        inputs: impl IntoIterator<Item = &'a Path>,
+    ) -> Result<()> {
         let Dest::Replace(target) = &self.dest else {
             return Ok(());
         };
@@ -94,7 +97,7 @@ impl OutFile {
     }
 
     /// Whether `self` and `other` would write the same file.
-    pub fn same_as(&self, other: &OutFile) -> bool {
+    pub(crate) fn same_as(&self, other: &OutFile) -> bool {
         match (&self.dest, &other.dest) {
             (Dest::Replace(a), Dest::Replace(b)) => a == b,
             _ => false,
@@ -103,7 +106,7 @@ impl OutFile {
 
     /// Writes `bytes`: atomically over a regular or missing file, straight
     /// into a device or FIFO.
-    pub fn write(&self, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, bytes: &[u8]) -> Result<()> {
         let ctx = || {
             format!(
                 "{} {}: cannot write the file",
@@ -389,6 +392,6 @@ fn cleanup_on_signal() {
 
 /// Prints one line on stderr; a closed or full stderr is ignored, so the
 /// exit code stays the one the run earned.
-pub fn eprint_line(args: std::fmt::Arguments) {
+pub(crate) fn eprint_line(args: std::fmt::Arguments) {
     let _ = writeln!(std::io::stderr().lock(), "{args}");
 }

@@ -13,7 +13,7 @@ fn unsafe_char(c: char) -> bool {
 
 /// Escapes control characters and bidirectional overrides so text from data
 /// cannot move the cursor, change colours or reorder a line on a terminal.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     if !s.chars().any(unsafe_char) {
         return s.to_string();
     }
@@ -30,11 +30,11 @@ pub fn escape(s: &str) -> String {
 
 /// Longest text from the data (a name, a value) quoted whole in a message,
 /// in characters: a 10 MB header name must leave a readable message.
-pub const QUOTED_CHARS: usize = 200;
+pub(crate) const QUOTED_CHARS: usize = 200;
 
 /// `s` in double quotes for a message: cut to [`QUOTED_CHARS`] characters
 /// (saying how long it was) and escaped once, as [`escape`] does.
-pub fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     let n = s.chars().count();
     if n <= QUOTED_CHARS {
         return format!("\"{}\"", escape(s));
@@ -48,7 +48,7 @@ pub fn quoted(s: &str) -> String {
 /// that could be taken for it or for nothing (`(null)`, the empty string, or
 /// one that starts with `"`) is shown in double quotes with `"` and `\`
 /// backslash-escaped. Every other string is shown as it is.
-pub fn group_key(key: Option<&str>) -> std::borrow::Cow<'_, str> {
+pub(crate) fn group_key(key: Option<&str>) -> std::borrow::Cow<'_, str> {
     match key {
         None => "(null)".into(),
         Some(k) if k.is_empty() || k == "(null)" || k.starts_with('"') => {
@@ -59,7 +59,7 @@ pub fn group_key(key: Option<&str>) -> std::borrow::Cow<'_, str> {
 }
 
 /// Like [`escape`] but keeps newlines and tabs, for multi-line messages.
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     s.split('\n')
         .map(|line| line.split('\t').map(escape).collect::<Vec<_>>().join("\t"))
         .collect::<Vec<_>>()
@@ -99,7 +99,7 @@ pub fn percent(x: Option<f64>, place: Percent) -> String {
 
 /// Where an α from a report is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AlphaText {
+pub(crate) enum AlphaText {
     /// A CSV cell: `none`, `0.25`, or every per-class value joined with `;`.
     Csv,
     /// A table for people: `none`, `0.25`, `[1.0,2.0]`, or the first two of a
@@ -108,7 +108,7 @@ pub enum AlphaText {
 }
 
 /// Formats a report's α (`null`, a number or a per-class list).
-pub fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
+pub(crate) fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
     use serde_json::Value;
     match (a, place) {
         (Value::Null, _) => "none".into(),
@@ -127,7 +127,7 @@ pub fn alpha(a: &serde_json::Value, place: AlphaText) -> String {
 /// for list items). A word longer than a line stays whole, and a relation
 /// (`γ = 0`, `p_t ≥ 0.9`) stays on one line: a number is never parted from
 /// what it says.
-pub fn wrap(s: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(s: &str, width: usize, first: &str, rest: &str) -> String {
     const GLUE: [&str; 7] = ["=", "≥", "≤", "<", ">", "→", "×"];
     let mut units: Vec<String> = Vec::new();
     let mut glue_next = false;

@@ -19,7 +19,7 @@ const EXACT_UP_TO: u64 = 500;
 
 /// The `q`-quantile (e.g. 0.95) of the ECE a calibrated model shows on bins
 /// like `bins`; `None` when no bin holds an item.
-pub fn calibrated_ece_quantile(bins: &[ReliabilityBin], q: f64) -> Option<f64> {
+pub(crate) fn calibrated_ece_quantile(bins: &[ReliabilityBin], q: f64) -> Option<f64> {
     let total: u64 = bins.iter().map(|b| b.count).sum();
     if total == 0 {
         return None;

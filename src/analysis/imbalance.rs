@@ -8,7 +8,7 @@ use crate::model::Mode;
 use crate::report::{num, Imbalance, MultiLabel, PairCount, Weights};
 
 /// Cui et al.'s effective number of samples, (1 - β^n) / (1 - β).
-pub fn effective_number(n: u64, beta: f64) -> f64 {
+pub(crate) fn effective_number(n: u64, beta: f64) -> f64 {
     if beta >= 1.0 {
         n as f64
     } else {
@@ -38,7 +38,7 @@ pub fn severity(ratio: Option<f64>) -> &'static str {
 }
 
 /// Imbalance statistics.
-pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) -> Imbalance {
+pub(crate) fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) -> Imbalance {
     let counts = class_counts(p);
     let k = counts.len();
     let total: u64 = counts.iter().sum();
@@ -138,7 +138,7 @@ pub fn imbalance(spec: &EngineSpec, p: &Partial, names: &[String], beta: f64) ->
 }
 
 /// How many of the most frequent class pairs a report lists.
-pub const TOP_PAIRS: usize = 10;
+pub(crate) const TOP_PAIRS: usize = 10;
 
 /// Positive rates, label cardinality and the most frequent co-occurring pairs.
 fn multilabel(p: &Partial, names: &[String]) -> MultiLabel {

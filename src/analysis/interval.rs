@@ -6,11 +6,11 @@ use crate::report::compare::ClassFrequency;
 use crate::report::Imbalance;
 
 /// z of a two-sided 95% normal interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
+pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 
 /// Wilson's score interval for a binomial proportion `k / n` (better than the normal
 /// approximation near 0 and 1, where imbalance lives); `None` when `n` is 0.
-pub fn wilson(k: f64, n: f64, z: f64) -> Option<(f64, f64)> {
+pub(crate) fn wilson(k: f64, n: f64, z: f64) -> Option<(f64, f64)> {
     if n <= 0.0 || !(0.0..=n).contains(&k) {
         return None;
     }
@@ -24,7 +24,7 @@ pub fn wilson(k: f64, n: f64, z: f64) -> Option<(f64, f64)> {
 
 /// The 95% interval of the ratio `large : small` of two counts, from Wilson's interval for
 /// the smaller side's share of the pair; `None` when the smaller side is empty (unbounded).
-pub fn ratio_interval(large: f64, small: f64) -> Option<(f64, f64)> {
+pub(crate) fn ratio_interval(large: f64, small: f64) -> Option<(f64, f64)> {
     if small <= 0.0 {
         return None;
     }
@@ -35,7 +35,7 @@ pub fn ratio_interval(large: f64, small: f64) -> Option<(f64, f64)> {
 
 /// Every class's frequency and its Wilson interval: its share of the counted rows (binary,
 /// softmax) or of the rows used (sigmoid, where a row may have several positives or none).
-pub fn class_frequencies(
+pub(crate) fn class_frequencies(
     mode: Mode,
     im: &Imbalance,
     names: &[String],

@@ -25,7 +25,7 @@ pub const RETINANET_ALPHA: [[f64; 2]; 7] = [
 ];
 
 /// The α values a binary/sigmoid grid holds besides `none`: every α of Table 1b.
-pub const TABLE_ALPHAS: [f64; 3] = [0.25, 0.5, 0.75];
+pub(crate) const TABLE_ALPHAS: [f64; 3] = [0.25, 0.5, 0.75];
 
 /// Table 1b's α for `gamma`: the α of the largest tabulated γ not above it.
 pub fn retinanet_alpha(gamma: f64) -> f64 {
@@ -187,7 +187,7 @@ fn share(x: Num) -> f64 {
 
 /// The γ preferred while the evidence allows: RetinaNet's best on COCO (Table 1b, γ = 2 with
 /// α = .25), and the value most focal-loss users train with.
-pub const PRIOR_GAMMA: f64 = 2.0;
+pub(crate) const PRIOR_GAMMA: f64 = 2.0;
 
 /// The γ the gradient argument asks for, by a score rather than the first γ that passes:
 /// among the γ > 0 whose easy-gradient share meets the target, the one whose share lies in
@@ -223,7 +223,7 @@ pub(crate) fn passing(cx: &Ctx) -> Result<Vec<(f64, f64)>> {
 }
 
 /// Relative change of a threshold within which a changed answer is a close call.
-pub const SENSITIVITY: f64 = 0.1;
+pub(crate) const SENSITIVITY: f64 = 0.1;
 
 /// Decides the loss, γ and α, with the rationale, the runner-ups, and the
 /// thresholds whose small change (±[`SENSITIVITY`]) would change the answer.

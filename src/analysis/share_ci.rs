@@ -20,9 +20,9 @@ use crate::text::{percent, Percent};
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct ShareInterval {
     /// Of the share of Σ|∂loss/∂logit| from easy elements.
-    pub grad: Option<[f64; 2]>,
+    pub(crate) grad: Option<[f64; 2]>,
     /// Of the share of the loss from easy elements.
-    pub loss: Option<[f64; 2]>,
+    pub(crate) loss: Option<[f64; 2]>,
 }
 
 /// The intervals of a grid's variants, or why there are none.
@@ -35,7 +35,7 @@ pub enum ShareCis {
 }
 
 /// The delta-method interval of A / T (see the module doc); `None` when T is not positive.
-pub fn delta_interval(a: f64, t: f64, easy_sq: f64, hard_sq: f64) -> Option<[f64; 2]> {
+pub(crate) fn delta_interval(a: f64, t: f64, easy_sq: f64, hard_sq: f64) -> Option<[f64; 2]> {
     if t.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
@@ -46,7 +46,11 @@ pub fn delta_interval(a: f64, t: f64, easy_sq: f64, hard_sq: f64) -> Option<[f64
 }
 
 /// The intervals of every variant of `defs` on sums with second moments.
-pub fn share_intervals(spec: &EngineSpec, p: &Partial, defs: &[VariantDef]) -> Vec<ShareInterval> {
+pub(crate) fn share_intervals(
+    spec: &EngineSpec,
+    p: &Partial,
+    defs: &[VariantDef],
+) -> Vec<ShareInterval> {
     let nt = spec.terms.len();
     defs.iter()
         .map(|d| {
@@ -80,7 +84,7 @@ pub fn share_intervals(spec: &EngineSpec, p: &Partial, defs: &[VariantDef]) -> V
 }
 
 /// A share with its interval: "62.0% (95% CI 55.0–69.0%)", or the share alone without one.
-pub fn with_ci(share: Num, ci: Option<[f64; 2]>) -> String {
+pub(crate) fn with_ci(share: Num, ci: Option<[f64; 2]>) -> String {
     let p = percent(share, Percent::Prose);
     match ci {
         Some([lo, hi]) => format!(
@@ -93,13 +97,13 @@ pub fn with_ci(share: Num, ci: Option<[f64; 2]>) -> String {
 }
 
 /// A count's share of `n` with its Wilson interval: "1.2% (95% CI 0.4–3.5%)".
-pub fn count_share(k: f64, n: f64) -> String {
+pub(crate) fn count_share(k: f64, n: f64) -> String {
     let ci = super::interval::wilson(k, n, super::interval::Z95);
     with_ci((n > 0.0).then(|| k / n), ci.map(|(a, b)| [a, b]))
 }
 
 /// Why a report read from `format` ("partial", "sql_sums") has no share intervals.
-pub fn unavailable(format: &str) -> String {
+pub(crate) fn unavailable(format: &str) -> String {
     match format {
         "sql_sums" => "the sums table comes from an older flcli sql query, without squared sums; run the query this flcli sql prints again".into(),
         _ => "the partial results were written without squared sums (by an older flcli partial, or merged with such a file); write them again with this flcli partial".into(),

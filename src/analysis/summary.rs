@@ -7,31 +7,31 @@ use crate::model::{Alpha, Mode};
 use crate::report::{num, BucketRow, Calibration, ClassRow, ReliabilityBin, Totals};
 
 /// Field offsets inside a cell.
-pub const COUNT: usize = 0;
+pub(crate) const COUNT: usize = 0;
 /// Σ p_t.
-pub const SUM_PT: usize = 1;
+pub(crate) const SUM_PT: usize = 1;
 /// Σ CE.
-pub const SUM_CE: usize = 2;
+pub(crate) const SUM_CE: usize = 2;
 /// Σ w·CE of term `j`.
-pub fn term_loss(j: usize) -> usize {
+pub(crate) fn term_loss(j: usize) -> usize {
     3 + 2 * j
 }
 /// Σ |gradient| of term `j`.
-pub fn term_grad(j: usize) -> usize {
+pub(crate) fn term_grad(j: usize) -> usize {
     4 + 2 * j
 }
 
 /// Σ (w·CE)² of term `j` of `terms` (cells with second moments only).
-pub fn term_loss_sq(j: usize, terms: usize) -> usize {
+pub(crate) fn term_loss_sq(j: usize, terms: usize) -> usize {
     3 + 2 * terms + 2 * j
 }
 /// Σ |gradient|² of term `j` of `terms` (cells with second moments only).
-pub fn term_grad_sq(j: usize, terms: usize) -> usize {
+pub(crate) fn term_grad_sq(j: usize, terms: usize) -> usize {
     4 + 2 * terms + 2 * j
 }
 
 /// Sums `field` over the cells of group `g` that match `bucket` / `easy` (None = all).
-pub fn group_sum(
+pub(crate) fn group_sum(
     spec: &EngineSpec,
     p: &Partial,
     g: usize,
@@ -56,7 +56,7 @@ pub fn group_sum(
 }
 
 /// α_t per group: binary/sigmoid α for positives, 1-α for negatives; softmax α[class].
-pub fn alpha_per_group(spec: &EngineSpec, alpha: &Alpha) -> Vec<f64> {
+pub(crate) fn alpha_per_group(spec: &EngineSpec, alpha: &Alpha) -> Vec<f64> {
     (0..spec.groups())
         .map(|g| {
             let (c, pos) = spec.group_class(g);
@@ -76,7 +76,7 @@ pub fn alpha_per_group(spec: &EngineSpec, alpha: &Alpha) -> Vec<f64> {
 }
 
 /// The groups that make up class `c`.
-pub fn class_groups(spec: &EngineSpec, c: usize) -> Vec<usize> {
+pub(crate) fn class_groups(spec: &EngineSpec, c: usize) -> Vec<usize> {
     match spec.mode {
         Mode::Sigmoid => vec![2 * c, 2 * c + 1],
         _ => vec![c],
@@ -84,12 +84,12 @@ pub fn class_groups(spec: &EngineSpec, c: usize) -> Vec<usize> {
 }
 
 /// Class counts as used for imbalance (sigmoid: positive rows).
-pub fn class_counts(p: &Partial) -> Vec<u64> {
+pub(crate) fn class_counts(p: &Partial) -> Vec<u64> {
     p.class_rows.clone()
 }
 
 /// Per-class rows of the stats report, for loss term `term` weighted by `alpha`.
-pub fn classes(
+pub(crate) fn classes(
     spec: &EngineSpec,
     p: &Partial,
     names: &[String],
@@ -161,7 +161,12 @@ pub fn classes(
 }
 
 /// Per-bucket rows of the stats report.
-pub fn buckets(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Vec<BucketRow> {
+pub(crate) fn buckets(
+    spec: &EngineSpec,
+    p: &Partial,
+    term: usize,
+    alpha: &Alpha,
+) -> Vec<BucketRow> {
     let a = alpha_per_group(spec, alpha);
     let nb = spec.buckets();
     let per_bucket: Vec<(f64, f64, f64)> = (0..nb)
@@ -198,7 +203,7 @@ pub fn buckets(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Ve
 /// Whether every scored element's probability sat at 0 or 1 (at the clamp ε or 1 − ε): the
 /// scores are hard predictions, not probabilities. Read off the sums (each cell's Σp_t is its
 /// count times ε or times 1 − ε), so it holds for partial results and SQL sums as well.
-pub fn hard_predictions(spec: &EngineSpec, p: &Partial) -> bool {
+pub(crate) fn hard_predictions(spec: &EngineSpec, p: &Partial) -> bool {
     if spec.kind != crate::model::ScoreKind::Probabilities {
         return false;
     }
@@ -224,7 +229,7 @@ pub fn hard_predictions(spec: &EngineSpec, p: &Partial) -> bool {
 }
 
 /// Number of positive elements (softmax: all elements).
-pub fn positives(spec: &EngineSpec, p: &Partial) -> u64 {
+pub(crate) fn positives(spec: &EngineSpec, p: &Partial) -> u64 {
     (0..spec.groups())
         .filter(|&g| spec.group_class(g).1)
         .map(|g| group_sum(spec, p, g, None, None, COUNT) as u64)
@@ -232,7 +237,7 @@ pub fn positives(spec: &EngineSpec, p: &Partial) -> u64 {
 }
 
 /// Whole-dataset totals.
-pub fn totals(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Totals {
+pub(crate) fn totals(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Totals {
     let a = alpha_per_group(spec, alpha);
     let (mut n, mut ce, mut fl) = (0.0, 0.0, 0.0);
     for (g, ag) in a.iter().enumerate() {
@@ -258,7 +263,7 @@ pub fn totals(spec: &EngineSpec, p: &Partial, term: usize, alpha: &Alpha) -> Tot
 }
 
 /// Calibration from the confidence bins.
-pub fn calibration(spec: &EngineSpec, p: &Partial) -> Calibration {
+pub(crate) fn calibration(spec: &EngineSpec, p: &Partial) -> Calibration {
     let n: f64 = p.calib.iter().map(|b| b[0]).sum();
     let (mut ece, mut mce, mut gap) = (0.0f64, 0.0f64, 0.0f64);
     let mut reliability = Vec::with_capacity(CALIB_BINS);

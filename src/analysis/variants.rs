@@ -18,24 +18,24 @@ use anyhow::{bail, Result};
 #[derive(Clone, Debug, PartialEq)]
 pub struct VariantDef {
     /// Display name.
-    pub name: String,
+    pub(crate) name: String,
     /// The family: focal (including ce), flsd53, asl, cb or poly1.
-    pub kind: VariantKind,
+    pub(crate) kind: VariantKind,
     /// γ for the report (None where it varies).
-    pub gamma: Option<f64>,
+    pub(crate) gamma: Option<f64>,
     /// Term for positive targets (softmax: every element).
-    pub pos: Term,
+    pub(crate) pos: Term,
     /// Term for negative targets.
-    pub neg: Term,
+    pub(crate) neg: Term,
     /// The α setting.
-    pub alpha: Alpha,
+    pub(crate) alpha: Alpha,
     /// Class-balanced weights (replace α when set): one per class.
-    pub class_weights: Option<Vec<f64>>,
+    pub(crate) class_weights: Option<Vec<f64>>,
 }
 
 /// A named variant as given to `--variant`, before the data's counts are known.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Named {
+pub(crate) enum Named {
     /// `flsd53`.
     Flsd53,
     /// `asl:GP,GN`.
@@ -61,7 +61,7 @@ impl std::fmt::Display for Named {
 }
 
 /// Parses a `--variant` value.
-pub fn parse_named(s: &str) -> Result<Named> {
+pub(crate) fn parse_named(s: &str) -> Result<Named> {
     let (name, args) = s.split_once(':').unwrap_or((s, ""));
     let nums: Vec<f64> = if args.is_empty() {
         Vec::new()
@@ -114,7 +114,7 @@ pub fn focal(gamma: f64, alpha: &Alpha) -> VariantDef {
 }
 
 /// Turns a named variant into a definition, given the class counts and the grid's first α.
-pub fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
+pub(crate) fn resolve(n: &Named, counts: &[u64], alpha: &Alpha) -> VariantDef {
     match *n {
         Named::Flsd53 => VariantDef {
             name: "flsd53".into(),
@@ -264,7 +264,7 @@ fn share_at(c: &Option<Vec<CurvePoint>>, f: f64) -> Option<f64> {
 }
 
 /// Evaluates every variant on a finished pass whose terms are `terms_for(defs)`.
-pub fn evaluate(
+pub(crate) fn evaluate(
     spec: &EngineSpec,
     p: &Partial,
     names: &[String],
@@ -372,4 +372,4 @@ pub fn evaluate(
 }
 
 /// How the hardest-fraction shares are computed, for the report.
-pub const TAIL_METHOD: &str = "per polarity, a 640-bin histogram of p_t (8 bins per octave of min(p_t, 1-p_t), down to 2^-40), hardest (lowest p_t) first, linear within a bin; shares are of the unweighted loss within a polarity (α is constant there in binary and sigmoid)";
+pub(crate) const TAIL_METHOD: &str = "per polarity, a 640-bin histogram of p_t (8 bins per octave of min(p_t, 1-p_t), down to 2^-40), hardest (lowest p_t) first, linear within a bin; shares are of the unweighted loss within a polarity (α is constant there in binary and sigmoid)";

@@ -10,67 +10,67 @@ use std::path::PathBuf;
 pub struct InputArgs {
     /// Prediction files (CSV, CSV.gz, Parquet, Arrow IPC, JSON Lines, NumPy .npz/.npy), directories of shards, or - for CSV on stdin.
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Force the input format instead of detecting it from magic bytes and extension.
     #[arg(long, value_enum, help_heading = "Input")]
-    pub input_format: Option<Format>,
+    pub(crate) input_format: Option<Format>,
     /// CSV field delimiter (one byte; \t for tab).
     #[arg(long, short = 'd', default_value = ",", help_heading = "Input")]
-    pub delimiter: String,
+    pub(crate) delimiter: String,
     /// binary, softmax or sigmoid (one-vs-rest, as RetinaNet). Default: detected.
     #[arg(long, value_enum, help_heading = "Input")]
-    pub mode: Option<ModeArg>,
+    pub(crate) mode: Option<ModeArg>,
     /// The label column. Default: the first of label, labels, target, y, y_true, gt, class, class_id, category.
     #[arg(long, value_name = "COL", help_heading = "Input")]
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// Multi-label: one 0/1 target column per class, a comma list or a glob ('y_*'), in place of a label column.
     #[arg(long, value_name = "COLS", help_heading = "Input")]
-    pub targets: Option<String>,
+    pub(crate) targets: Option<String>,
     /// Binary: the probability column.
     #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
-    pub prob: Option<String>,
+    pub(crate) prob: Option<String>,
     /// Multi-class probability columns: a comma list, a glob ('p_*'), or one list column.
     #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
-    pub probs: Option<String>,
+    pub(crate) probs: Option<String>,
     /// Binary: the logit column.
     #[arg(long, value_name = "COL", group = "scores", help_heading = "Input")]
-    pub logit: Option<String>,
+    pub(crate) logit: Option<String>,
     /// Multi-class logit columns: a comma list, a glob ('logit_*'), or one list column.
     #[arg(long, value_name = "COLS", group = "scores", help_heading = "Input")]
-    pub logits: Option<String>,
+    pub(crate) logits: Option<String>,
     /// Binary: the label value that is positive, for string labels.
     #[arg(long, value_name = "VALUE", help_heading = "Input")]
-    pub positive: Option<String>,
+    pub(crate) positive: Option<String>,
     /// Sigmoid: the label value meaning "background" (negative for every class).
     #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
-    pub background: i64,
+    pub(crate) background: i64,
     /// Rows with this label are skipped and counted (PyTorch's ignore_index).
     #[arg(long, default_value_t = -100, allow_negative_numbers = true, value_name = "V", help_heading = "Input")]
-    pub ignore_index: i64,
+    pub(crate) ignore_index: i64,
     /// Skip invalid rows (counted by reason) instead of stopping at the first one.
     #[arg(long, help_heading = "Input")]
-    pub skip_invalid: bool,
+    pub(crate) skip_invalid: bool,
     /// Input handed over in memory by a program calling the library (never a flag).
     #[arg(skip)]
-    pub memory: Option<crate::input::memory::Memory>,
+    pub(crate) memory: Option<crate::input::memory::Memory>,
     /// NumPy: the .npy file of labels that goes with a .npy file of scores.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Input")]
-    pub labels_npy: Option<PathBuf>,
+    pub(crate) labels_npy: Option<PathBuf>,
     /// Names for the classes of softmax or sigmoid scores, in score-column order (comma list),
     /// when the labels are names and the columns are numbered (prob_0, prob_1, ...).
     #[arg(long, value_name = "NAMES", help_heading = "Input")]
-    pub class_names: Option<String>,
+    pub(crate) class_names: Option<String>,
     /// NumPy score maps: the class axis is the last one, (N, d1, ..., K), not the second.
     #[arg(long, help_heading = "Input")]
-    pub channels_last: bool,
+    pub(crate) channels_last: bool,
     /// The longest CSV line read, in bytes (K, M, G: 1024s); a longer line is an error, so that a damaged file cannot fill memory.
     #[arg(long, default_value = "64M", value_parser = parse_bytes, value_name = "BYTES", help_heading = "Input")]
-    pub max_line_bytes: u64,
+    pub(crate) max_line_bytes: u64,
 }
 
 /// `--mode` values.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ModeArg {
+pub(crate) enum ModeArg {
     /// One label (0/1) and one score column.
     Binary,
     /// One true class per row, K score columns forming a distribution.

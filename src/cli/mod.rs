@@ -5,11 +5,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use std::path::PathBuf;
 
 mod input;
-pub use input::{InputArgs, ModeArg};
+pub(crate) use input::{InputArgs, ModeArg};
 mod partial;
-pub use partial::{MergeArgs, PartialArgs};
+pub(crate) use partial::{MergeArgs, PartialArgs};
 mod sql;
-pub use sql::SqlArgs;
+pub(crate) use sql::SqlArgs;
 
 /// Class imbalance, cross-entropy and focal loss from a model's prediction dump.
 ///
@@ -21,13 +21,13 @@ pub use sql::SqlArgs;
 pub struct Cli {
     /// When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Drop the notes and the progress bar on stderr (errors still print).
     #[arg(long, short, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Worker threads (default: all cores). Output is bit-identical for any value.
     #[arg(long, short = 'j', global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -118,6 +118,7 @@ pub struct SumArgs {
 /// weighs classes when a report is built.
 #[derive(Args, Debug, Clone)]
 pub struct LossArgs {
+    /// The settings the sums are accumulated under.
     #[command(flatten)]
     pub sums: SumArgs,
     /// β of the effective number of samples (Cui et al. 2019).
@@ -128,18 +129,18 @@ pub struct LossArgs {
         value_name = "β",
         help_heading = "Loss"
     )]
-    pub beta: f64,
+    pub(crate) beta: f64,
 }
 
 /// Output settings shared by every report command.
 #[derive(Args, Debug, Clone)]
-pub struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Output format. Default: from the extension of -o (.json, .md, .csv, .html), else table.
     #[arg(long, value_enum, value_name = "FORMAT", help_heading = "Output")]
-    pub output: Option<OutputFormat>,
+    pub(crate) output: Option<OutputFormat>,
     /// Short for --output json.
     #[arg(long, conflicts_with = "output", help_heading = "Output")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Write the report to FILE instead of stdout, atomically (a temporary file in the same
     /// folder, then a rename): a failed run leaves no partial report behind.
     #[arg(
@@ -149,20 +150,20 @@ pub struct OutputArgs {
         value_hint = ValueHint::FilePath,
         help_heading = "Output"
     )]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Exit 1 if EXPR holds on the JSON report, e.g. 'totals.focal_mean > 0.05' or
     /// 'classes[cat].accuracy < 0.8' (repeatable; see the README, "CI gates").
     #[arg(long = "fail-if", value_name = "EXPR", help_heading = "Output")]
-    pub fail_if: Vec<String>,
+    pub(crate) fail_if: Vec<String>,
 }
 
 /// `--by` and its limit (stats and compare).
 #[derive(Args, Debug, Clone, Default)]
-pub struct ByArgs {
+pub(crate) struct ByArgs {
     /// Break the whole report down by the values of this column (e.g. the data split, an
     /// object-size bucket, a source data set): one section per value.
     #[arg(long, value_name = "COL", help_heading = "Output")]
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// The most distinct --by values allowed (a guard against grouping by an ID column).
     #[arg(
         long,
@@ -170,12 +171,12 @@ pub struct ByArgs {
         value_name = "N",
         help_heading = "Output"
     )]
-    pub max_groups: usize,
+    pub(crate) max_groups: usize,
 }
 
 /// Report formats.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Tables for people.
     Table,
     /// One JSON document (the versioned contract).
@@ -192,8 +193,10 @@ pub enum OutputFormat {
 /// `flcli stats`.
 #[derive(Args, Debug, Clone)]
 pub struct StatsArgs {
+    /// What to read and how.
     #[command(flatten)]
     pub input: InputArgs,
+    /// The loss settings.
     #[command(flatten)]
     pub loss: LossArgs,
     /// Focusing parameter γ ≥ 0 (0 with --alpha none is cross-entropy).
@@ -215,18 +218,20 @@ pub struct StatsArgs {
         value_name = "α",
         help_heading = "Loss"
     )]
-    pub alpha: Option<String>,
+    pub(crate) alpha: Option<String>,
     #[command(flatten)]
-    pub by: ByArgs,
+    pub(crate) by: ByArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// `flcli compare`.
 #[derive(Args, Debug, Clone)]
 pub struct CompareArgs {
+    /// What to read and how.
     #[command(flatten)]
     pub input: InputArgs,
+    /// The loss settings.
     #[command(flatten)]
     pub loss: LossArgs,
     /// γ values of the grid, comma-separated.
@@ -255,20 +260,20 @@ pub struct CompareArgs {
     /// Also write an SVG: cumulative-loss curves (positives, negatives; one per γ, as RetinaNet's
     /// Figure 4) and the reliability diagram. Written atomically; never onto an input file.
     #[arg(long, value_name = "FILE.svg", value_hint = ValueHint::FilePath, help_heading = "Output")]
-    pub plot: Option<PathBuf>,
+    pub(crate) plot: Option<PathBuf>,
     #[command(flatten)]
-    pub by: ByArgs,
+    pub(crate) by: ByArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }
 
 /// `flcli recommend`.
 #[derive(Args, Debug, Clone)]
 pub struct RecommendArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    pub loss: LossArgs,
+    pub(crate) loss: LossArgs,
     /// γ values weighed (0 and --calibration-gamma are always added). Binary/sigmoid: each with
     /// α none, 0.25, 0.5, 0.75; softmax: with α none and class-balanced; plus flsd53.
     #[arg(
@@ -279,7 +284,7 @@ pub struct RecommendArgs {
         value_name = "LIST",
         help_heading = "Method"
     )]
-    pub gamma: String,
+    pub(crate) gamma: String,
     /// Target: the largest acceptable share of the gradient (Σ|∂loss/∂logit|) from easy elements.
     /// Of the γ that meet it, focal loss gets the one nearest RetinaNet's γ = 2 whose share stays
     /// at or above --min-easy-grad-share.
@@ -290,7 +295,7 @@ pub struct RecommendArgs {
         value_name = "SHARE",
         help_heading = "Method"
     )]
-    pub max_easy_grad_share: f64,
+    pub(crate) max_easy_grad_share: f64,
     /// The floor of the gradient target band: a γ that pushes the easy elements' share of the
     /// gradient below it all but silences them, so a smaller γ is preferred. Default: a fiftieth
     /// of --max-easy-grad-share (1%).
@@ -300,7 +305,7 @@ pub struct RecommendArgs {
         value_name = "SHARE",
         help_heading = "Method"
     )]
-    pub min_easy_grad_share: Option<f64>,
+    pub(crate) min_easy_grad_share: Option<f64>,
     /// On data less imbalanced than --min-imbalance, focal loss also needs easy elements to hold
     /// more than this share of cross-entropy's loss.
     #[arg(
@@ -310,7 +315,7 @@ pub struct RecommendArgs {
         value_name = "SHARE",
         help_heading = "Method"
     )]
-    pub max_easy_loss_share: f64,
+    pub(crate) max_easy_loss_share: f64,
     /// Majority:minority ratio from which α is used: RetinaNet's α-γ pairing (binary, sigmoid;
     /// between negative and positive elements) or class-balanced weights (softmax; between classes).
     #[arg(
@@ -320,7 +325,7 @@ pub struct RecommendArgs {
         value_name = "RATIO",
         help_heading = "Method"
     )]
-    pub min_imbalance: f64,
+    pub(crate) min_imbalance: f64,
     /// ECE (15 bins) above which an overconfident model argues for focal loss (Mukhoti et al. 2020).
     #[arg(
         long,
@@ -329,7 +334,7 @@ pub struct RecommendArgs {
         value_name = "ECE",
         help_heading = "Method"
     )]
-    pub max_ece: f64,
+    pub(crate) max_ece: f64,
     /// The least γ recommended for an overconfident model (Mukhoti et al. 2020 used γ = 3).
     #[arg(
         long,
@@ -338,11 +343,11 @@ pub struct RecommendArgs {
         value_name = "γ",
         help_heading = "Method"
     )]
-    pub calibration_gamma: f64,
+    pub(crate) calibration_gamma: f64,
     /// Softmax: classes with fewer rows than this (but some) get the class-balanced weight of
     /// a class with this many, since a count that small says little about a class's frequency.
     #[arg(long, default_value_t = 10, value_name = "N", help_heading = "Method")]
-    pub cb_min_count: u64,
+    pub(crate) cb_min_count: u64,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub(crate) output: OutputArgs,
 }

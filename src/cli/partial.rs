@@ -8,9 +8,9 @@ use std::path::PathBuf;
 #[derive(Args, Debug, Clone)]
 pub struct PartialArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    pub sums: SumArgs,
+    pub(crate) sums: SumArgs,
     /// γ values to keep sums for, comma-separated (0, 2 and 3, which recommend always weighs,
     /// are added). The default covers the defaults of stats, compare and recommend.
     #[arg(
@@ -21,12 +21,12 @@ pub struct PartialArgs {
         value_name = "LIST",
         help_heading = "Loss"
     )]
-    pub gamma: String,
+    pub(crate) gamma: String,
     /// Named variants to keep sums for: flsd53, asl:GP,GN, cb:BETA[,GAMMA[,MIN]], poly1:EPS (repeatable).
     #[arg(long, value_name = "VARIANT", help_heading = "Loss")]
-    pub variant: Vec<String>,
+    pub(crate) variant: Vec<String>,
     #[command(flatten)]
-    pub by: ByArgs,
+    pub(crate) by: ByArgs,
     /// The partial result to write (FILE.flp), atomically.
     #[arg(
         long = "out",
@@ -36,7 +36,7 @@ pub struct PartialArgs {
         value_hint = ValueHint::FilePath,
         help_heading = "Output"
     )]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 }
 
 /// `flcli merge`.
@@ -44,7 +44,7 @@ pub struct PartialArgs {
 pub struct MergeArgs {
     /// Partial results (.flp files written by flcli partial or flcli merge).
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// The merged partial result to write (FILE.flp), atomically.
     #[arg(
         long = "out",
@@ -54,5 +54,5 @@ pub struct MergeArgs {
         value_hint = ValueHint::FilePath,
         help_heading = "Output"
     )]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 }

@@ -16,7 +16,7 @@ use crate::report::{CompareGroup, CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
 
 /// Runs `flcli compare`; returns the exit code.
-pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
     let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
     let opts = super::input_options_by(&a.input, &a.by)?;
     let mut plot_out = None;
@@ -51,7 +51,7 @@ pub fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
 }
 
 /// The `--plot` destination, checked (see [`crate::outfile`]).
-pub fn plot_file(path: &std::path::Path) -> Result<crate::outfile::OutFile> {
+pub(crate) fn plot_file(path: &std::path::Path) -> Result<crate::outfile::OutFile> {
     if path.as_os_str() == "-" {
         anyhow::bail!("--plot needs a file name (FILE.svg), not -");
     }
@@ -60,7 +60,7 @@ pub fn plot_file(path: &std::path::Path) -> Result<crate::outfile::OutFile> {
 
 /// The α settings of a grid.
 #[derive(Clone, Debug)]
-pub enum Alphas {
+pub(crate) enum Alphas {
     /// The mode's default α.
     Default,
     /// `--alpha` as given (parsed once the mode is known): `;`-separated items.
@@ -73,13 +73,13 @@ pub enum Alphas {
 #[derive(Clone, Debug)]
 pub struct Grid {
     /// γ values.
-    pub gammas: Vec<f64>,
+    pub(crate) gammas: Vec<f64>,
     /// α settings; see [`Alphas`].
-    pub alphas: Alphas,
+    pub(crate) alphas: Alphas,
     /// Named variants.
-    pub named: Vec<Named>,
+    pub(crate) named: Vec<Named>,
     /// The `--variant` strings.
-    pub named_text: Vec<String>,
+    pub(crate) named_text: Vec<String>,
 }
 
 impl Grid {
@@ -105,7 +105,7 @@ impl Grid {
     }
 
     /// The α settings for `mode`.
-    pub fn alphas(&self, mode: Mode, classes: usize) -> Result<Vec<Alpha>> {
+    pub(crate) fn alphas(&self, mode: Mode, classes: usize) -> Result<Vec<Alpha>> {
         let list = match &self.alphas {
             Alphas::Default => return Ok(vec![parse_alpha(None, mode, classes)?]),
             Alphas::Values(v) => return Ok(v.clone()),
@@ -131,9 +131,9 @@ pub struct Done {
     /// The report.
     pub report: CompareReport,
     /// The sums it was built from (without the `--by` groups).
-    pub loaded: Loaded,
+    pub(crate) loaded: Loaded,
     /// The variants of `report.variants`, in order.
-    pub defs: Vec<VariantDef>,
+    pub(crate) defs: Vec<VariantDef>,
 }
 
 /// Reads the input, telling the user on stderr what was detected, and
@@ -151,7 +151,7 @@ pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> 
 /// lighter without); `moments`: whether it uses the second moments (recommend's
 /// share intervals; the sums may still lack them, see [`Loaded::spec`]). `grid_for` gives the grid once the input is described,
 /// before anything is summed.
-pub fn evaluate_with(
+pub(crate) fn evaluate_with(
     opts: &InputOptions,
     loss: &LossArgs,
     calibration: bool,

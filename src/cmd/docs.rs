@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use std::io::Write;
 
 /// A completion script for `shell`, as committed in `completions/`.
-pub fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+pub(crate) fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "flcli", &mut buf);
@@ -58,7 +58,7 @@ fn bash_files_first(script: &str, files: &[String]) -> String {
 }
 
 /// `flcli completions SHELL`, written whole (a closed pipe is an error, not a panic).
-pub fn completions(shell: clap_complete::Shell) -> Result<i32> {
+pub(crate) fn completions(shell: clap_complete::Shell) -> Result<i32> {
     std::io::stdout()
         .lock()
         .write_all(&completion_script(shell))?;
@@ -81,7 +81,7 @@ fn demote(roff: &[u8]) -> String {
 /// list of commands), then one section per command with its synopsis,
 /// description (with its example) and flags. One page, so `man flcli`
 /// documents every flag.
-pub fn man_page() -> Result<String> {
+pub(crate) fn man_page() -> Result<String> {
     // `flcli help` needs no page of its own.
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
@@ -109,7 +109,7 @@ pub fn man_page() -> Result<String> {
 }
 
 /// `flcli man`.
-pub fn man() -> Result<i32> {
+pub(crate) fn man() -> Result<i32> {
     std::io::stdout().lock().write_all(man_page()?.as_bytes())?;
     Ok(0)
 }

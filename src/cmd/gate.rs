@@ -26,7 +26,7 @@ use std::fmt;
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     /// `<`
     Lt,
     /// `<=`
@@ -42,20 +42,8 @@ pub enum Op {
 }
 
 impl Op {
-    /// The operator as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Lt => "<",
-            Op::Le => "<=",
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Eq => "==",
-            Op::Ne => "!=",
-        }
-    }
-
     /// Whether `a OP b` holds.
-    pub fn holds(self, a: f64, b: f64) -> bool {
+    pub(crate) fn holds(self, a: f64, b: f64) -> bool {
         match self {
             Op::Lt => a < b,
             Op::Le => a <= b,
@@ -69,7 +57,7 @@ impl Op {
 
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     /// `.key`: an object field.
     Key(String),
     /// `[text]`: a name (or object key), else an index.
@@ -99,24 +87,24 @@ impl fmt::Display for Step {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Gate {
     /// The expression as given.
-    pub text: String,
+    pub(crate) text: String,
     /// The path as given (trimmed).
-    pub path_text: String,
+    pub(crate) path_text: String,
     /// The path.
-    pub path: Vec<Step>,
+    pub(crate) path: Vec<Step>,
     /// The operator.
-    pub op: Op,
+    pub(crate) op: Op,
     /// The threshold.
-    pub value: f64,
+    pub(crate) value: f64,
 }
 
 /// The outcome of one gate on one report.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The value found at the path.
-    pub actual: f64,
+    pub(crate) actual: f64,
     /// Whether the condition holds, i.e. the gate failed.
-    pub failed: bool,
+    pub(crate) failed: bool,
 }
 
 /// Characters that end a path (the start of the operator).
@@ -231,7 +219,7 @@ impl Gate {
     }
 
     /// Evaluates the gate on a JSON report. Errors say what the path reached and what exists there.
-    pub fn eval(&self, root: &Value) -> Result<Outcome> {
+    pub(crate) fn eval(&self, root: &Value) -> Result<Outcome> {
         let mut cur = root;
         let mut walked = String::new();
         for step in &self.path {
@@ -314,13 +302,13 @@ fn parse_bracket(chars: &[char], mut i: usize, text: &str) -> Result<(Step, usiz
 }
 
 /// Parses every expression; the first bad one is the error.
-pub fn parse_all(exprs: &[String]) -> Result<Vec<Gate>> {
+pub(crate) fn parse_all(exprs: &[String]) -> Result<Vec<Gate>> {
     exprs.iter().map(|e| Gate::parse(e)).collect()
 }
 
 /// The error returned when at least one gate failed: maps to exit code 1.
 #[derive(Debug)]
-pub struct ChecksFailed(pub usize);
+pub(crate) struct ChecksFailed(pub usize);
 
 impl fmt::Display for ChecksFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -331,12 +319,12 @@ impl fmt::Display for ChecksFailed {
 impl std::error::Error for ChecksFailed {}
 
 /// Evaluates every gate; any gate that cannot be evaluated is an error, else the outcomes in order.
-pub fn eval_all(gates: &[Gate], report: &Value) -> Result<Vec<Outcome>> {
+pub(crate) fn eval_all(gates: &[Gate], report: &Value) -> Result<Vec<Outcome>> {
     gates.iter().map(|g| g.eval(report)).collect()
 }
 
 /// The stderr line for a gate's outcome.
-pub fn message(g: &Gate, o: &Outcome) -> String {
+pub(crate) fn message(g: &Gate, o: &Outcome) -> String {
     if o.failed {
         format!(
             "check failed: {} (actual {} = {})",

@@ -20,43 +20,43 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputDesc {
     /// The files read, in order, as given or found in directories (`-` for stdin).
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// "parquet", "csv", "mixed", "partial", or "sql_sums".
-    pub format: String,
+    pub(crate) format: String,
     /// The data files the rows came from (the skip locations index into it).
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// Binary, softmax or sigmoid.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Probabilities or logits.
-    pub score_kind: ScoreKind,
+    pub(crate) score_kind: ScoreKind,
     /// The label column.
-    pub label_column: String,
+    pub(crate) label_column: String,
     /// The score columns in class order (a list column appears once).
-    pub score_columns: Vec<String>,
+    pub(crate) score_columns: Vec<String>,
     /// What was detected rather than given on the command line.
-    pub detected: Vec<String>,
+    pub(crate) detected: Vec<String>,
     /// The `--by` column, if any.
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// Multi-label: the target columns (a list column of class ids once).
-    pub targets: Option<Vec<String>>,
+    pub(crate) targets: Option<Vec<String>>,
 }
 
 /// The sums over every input row, with what the reports need to describe them.
 #[derive(Clone, Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Where the rows came from.
-    pub input: InputDesc,
+    pub(crate) input: InputDesc,
     /// Class names in class order.
-    pub classes: Vec<String>,
+    pub(crate) classes: Vec<String>,
     /// What was accumulated.
-    pub spec: EngineSpec,
+    pub(crate) spec: EngineSpec,
     /// The sums (with the `--by` groups, sorted by key, until [`Loaded::take_groups`]).
-    pub partial: Partial,
+    pub(crate) partial: Partial,
 }
 
 impl Loaded {
     /// Detaches the `--by` groups, sorted by key (empty without `--by`).
-    pub fn take_groups(&mut self) -> Vec<(crate::engine::accum::GroupKey, Partial)> {
+    pub(crate) fn take_groups(&mut self) -> Vec<(crate::engine::accum::GroupKey, Partial)> {
         match self.partial.groups.take() {
             Some(g) => g.into_pairs(),
             None => Vec::new(),
@@ -66,7 +66,7 @@ impl Loaded {
 
 /// The kinds of input the report commands accept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputKind {
+pub(crate) enum InputKind {
     /// Prediction dumps (Parquet, CSV, directories of them, stdin).
     Data,
     /// Partial results written by `flcli partial` or `flcli merge`.
@@ -77,7 +77,7 @@ pub enum InputKind {
 
 impl InputKind {
     /// What `paths` are: all partial results, or data (one kind per run).
-    pub fn of(paths: &[PathBuf]) -> Result<InputKind> {
+    pub(crate) fn of(paths: &[PathBuf]) -> Result<InputKind> {
         if super::load_sql::is_sums_input(paths)? {
             return Ok(InputKind::SqlSums);
         }
@@ -102,7 +102,7 @@ impl InputKind {
 /// names are known, nothing is summed yet): it checks the command's flags
 /// against them and returns the engine settings to accumulate under, plus
 /// anything of its own it wants back (parsed α settings, say).
-pub fn load<T>(
+pub(crate) fn load<T>(
     opts: &InputOptions,
     g: &Global,
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
@@ -145,7 +145,7 @@ pub fn load<T>(
 
 /// Merges partial results and lays their sums out as `plan` asks (a subset
 /// of what they hold); the sums are rounded.
-pub fn load_partials<T>(
+pub(crate) fn load_partials<T>(
     opts: &InputOptions,
     merged: PartialResult,
     name: &str,
@@ -242,7 +242,7 @@ pub fn describe(ds: &Dataset) -> InputDesc {
 
 /// The paths among `paths` that are partial results (regular files that
 /// start with the partial-file magic bytes).
-pub fn partial_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub(crate) fn partial_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" || !p.is_file() {
@@ -281,7 +281,7 @@ fn read_partial_file(p: &std::path::Path) -> Result<(String, Vec<u8>)> {
 /// Merges partial files holding one of them in memory at a time: their
 /// headers first (which fix the merged classes), then each one's sums.
 /// Returns the merged result and the files' names for messages.
-pub fn merge_files(paths: &[PathBuf]) -> Result<(PartialResult, String)> {
+pub(crate) fn merge_files(paths: &[PathBuf]) -> Result<(PartialResult, String)> {
     let mut headers = Vec::with_capacity(paths.len());
     for p in paths {
         let (name, bytes) = read_partial_file(p)?;

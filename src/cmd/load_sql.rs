@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Result};
 use std::path::PathBuf;
 
 /// Whether `paths` is one sums table (an error if a sums table comes with other files).
-pub fn is_sums_input(paths: &[PathBuf]) -> Result<bool> {
+pub(crate) fn is_sums_input(paths: &[PathBuf]) -> Result<bool> {
     let n = paths.iter().filter(|p| sums::is_sums_file(p)).count();
     match (n, paths.len()) {
         (0, _) => Ok(false),
@@ -22,7 +22,7 @@ pub fn is_sums_input(paths: &[PathBuf]) -> Result<bool> {
 }
 
 /// Reads the sums table of `opts` and lays its sums out as `plan` asks.
-pub fn load_sums<T>(
+pub(crate) fn load_sums<T>(
     opts: &InputOptions,
     plan: impl FnOnce(&InputDesc, &[String]) -> Result<(EngineSpec, T)>,
 ) -> Result<(Loaded, T)> {

@@ -6,7 +6,7 @@ use crate::cli::MergeArgs;
 use anyhow::Result;
 
 /// Runs `flcli merge`; returns the exit code.
-pub fn run(a: &MergeArgs, g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &MergeArgs, g: &Global) -> Result<i32> {
     let out = super::partial::out_file(&a.out)?;
     out.refuse_inputs(a.files.iter().map(|p| p.as_path()))?;
     let (merged, _) = super::load::merge_files(&a.files)?;

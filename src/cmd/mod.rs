@@ -2,19 +2,19 @@
 //! options and loss settings, running the pass, and writing the report.
 
 pub mod compare;
-pub mod docs;
+pub(crate) mod docs;
 pub mod gate;
 pub mod gate_schema;
 mod gate_select;
 pub mod load;
 mod load_checks;
 mod load_sql;
-pub mod merge;
-pub mod out;
-pub mod partial;
-pub mod recommend;
+pub(crate) mod merge;
+pub(crate) mod out;
+pub(crate) mod partial;
+pub(crate) mod recommend;
 mod reproduce;
-pub mod sql;
+pub(crate) mod sql;
 pub mod stats;
 
 use crate::cli::{InputArgs, LossArgs, OutputArgs, SumArgs};
@@ -25,7 +25,7 @@ use crate::render::Style;
 use crate::report::{InputInfo, Report, SkipInfo};
 use crate::text::quoted;
 use anyhow::{bail, Result};
-pub use load::{load, InputDesc, Loaded};
+pub(crate) use load::{load, InputDesc, Loaded};
 use std::io::{IsTerminal, Write};
 
 /// Settings that apply to every command.
@@ -39,7 +39,7 @@ pub struct Global {
 
 impl Global {
     /// Prints a note on stderr unless `--quiet`.
-    pub fn note(&self, msg: &str) {
+    pub(crate) fn note(&self, msg: &str) {
         if !self.quiet {
             crate::outfile::eprint_line(format_args!("flcli: {msg}"));
         }
@@ -135,7 +135,7 @@ pub fn parse_edges(s: &str) -> Result<Vec<f64>> {
 }
 
 /// Parses a comma-separated list of numbers.
-pub fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
+pub(crate) fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
     s.split(',')
         .map(|x| {
             x.trim()
@@ -148,7 +148,7 @@ pub fn parse_list(s: &str, flag: &str) -> Result<Vec<f64>> {
 }
 
 /// Checks a γ given with `flag`.
-pub fn check_gamma(flag: &str, g: f64) -> Result<f64> {
+pub(crate) fn check_gamma(flag: &str, g: f64) -> Result<f64> {
     if !(g >= 0.0 && g.is_finite()) {
         bail!("{flag} must be a finite number ≥ 0 (γ), got {g}");
     }
@@ -156,7 +156,7 @@ pub fn check_gamma(flag: &str, g: f64) -> Result<f64> {
 }
 
 /// Parses one α setting for `mode` with `classes` classes; `None` gives the mode's default.
-pub fn parse_alpha(s: Option<&str>, mode: Mode, classes: usize) -> Result<Alpha> {
+pub(crate) fn parse_alpha(s: Option<&str>, mode: Mode, classes: usize) -> Result<Alpha> {
     let Some(s) = s.map(str::trim) else {
         return Ok(match mode {
             Mode::Softmax => Alpha::None,
@@ -188,7 +188,7 @@ pub fn parse_alpha(s: Option<&str>, mode: Mode, classes: usize) -> Result<Alpha>
 }
 
 /// The α convention in words, for the report.
-pub fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
+pub(crate) fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
     match (mode, alpha) {
         (_, Alpha::None) => "none: no α weighting (α_t = 1)".into(),
         (Mode::Softmax, _) => "per class: α_t = α[true class] (softmax)".into(),
@@ -201,17 +201,17 @@ pub fn alpha_convention(mode: Mode, alpha: &Alpha) -> String {
 }
 
 /// The sums' settings, checked: the probability clamp, the bucket edges and the easy threshold.
-pub struct SumSettings {
+pub(crate) struct SumSettings {
     /// Probability clamp ε.
-    pub eps: f64,
+    pub(crate) eps: f64,
     /// Bucket edges over p_t.
-    pub edges: Vec<f64>,
+    pub(crate) edges: Vec<f64>,
     /// p_t at or above which an element is easy.
-    pub easy: f64,
+    pub(crate) easy: f64,
 }
 
 /// Checks `--eps`, `--buckets` and `--easy`, shared by every command that runs the engine.
-pub fn sum_settings(s: &SumArgs) -> Result<SumSettings> {
+pub(crate) fn sum_settings(s: &SumArgs) -> Result<SumSettings> {
     if !(s.eps > 0.0 && s.eps < 0.5) {
         bail!("--eps must lie in (0, 0.5), got {}", s.eps);
     }
@@ -234,7 +234,7 @@ pub fn engine_spec(input: &InputDesc, classes: usize, loss: &LossArgs) -> Result
 }
 
 /// The engine settings for `classes` classes from the sums' flags alone (no report weights).
-pub fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<EngineSpec> {
+pub(crate) fn sums_spec(input: &InputDesc, classes: usize, sums: &SumArgs) -> Result<EngineSpec> {
     let s = sum_settings(sums)?;
     Ok(EngineSpec {
         mode: input.mode,
@@ -278,7 +278,7 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
 }
 
 /// Runs the pass with a progress spinner on a terminal; the sums are left exact.
-pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> {
+pub(crate) fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> {
     let bar = if !g.quiet && std::io::stderr().is_terminal() {
         progress_bar(ds.sources.iter().map(|s| s.reader.rows()).sum())
     } else {
@@ -291,7 +291,7 @@ pub fn run_pass(ds: &Dataset, spec: &EngineSpec, g: &Global) -> Result<Partial> 
 }
 
 /// Tells the user on stderr what was detected.
-pub fn note_detection(input: &InputDesc, g: &Global) {
+pub(crate) fn note_detection(input: &InputDesc, g: &Global) {
     if !input.detected.is_empty() {
         g.note(&format!(
             "detected {}",
@@ -301,7 +301,7 @@ pub fn note_detection(input: &InputDesc, g: &Global) {
 }
 
 /// The `input` object of every report: `l`'s description with `p`'s counts.
-pub fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
+pub(crate) fn input_info(l: &Loaded, p: &Partial, alpha: &Alpha) -> InputInfo {
     use crate::model::{Loc, SkipReason};
     let skipped = SkipReason::ALL
         .iter()
@@ -366,12 +366,12 @@ fn warnings(l: &Loaded, p: &Partial) -> Vec<String> {
 
 /// Renders `report` in the requested format, writes it to stdout or `-o`,
 /// and applies `--fail-if` (see [`out::emit`]).
-pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
+pub(crate) fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
     out::emit(report, out, g)
 }
 
 /// `flcli schema`: the JSON Schema of every report, from the report types.
-pub fn schema() -> Result<i32> {
+pub(crate) fn schema() -> Result<i32> {
     let mut s = serde_json::to_string_pretty(&crate::report::schema::json_schema())?;
     s.push('\n');
     std::io::stdout().lock().write_all(s.as_bytes())?;
@@ -379,7 +379,7 @@ pub fn schema() -> Result<i32> {
 }
 
 /// Input options with `--by` applied.
-pub fn input_options_by(a: &InputArgs, by: &crate::cli::ByArgs) -> Result<InputOptions> {
+pub(crate) fn input_options_by(a: &InputArgs, by: &crate::cli::ByArgs) -> Result<InputOptions> {
     let mut o = input_options(a)?;
     if by.max_groups == 0 {
         bail!("--max-groups must be at least 1");

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The format to render: `--json`, else `--output`, else from the extension of `-o`, else table.
-pub fn format(out: &OutputArgs) -> OutputFormat {
+pub(crate) fn format(out: &OutputArgs) -> OutputFormat {
     if out.json {
         return OutputFormat::Json;
     }
@@ -36,7 +36,7 @@ pub fn format(out: &OutputArgs) -> OutputFormat {
 }
 
 /// The exporter of a format.
-pub fn exporter(f: OutputFormat) -> Box<dyn Exporter> {
+pub(crate) fn exporter(f: OutputFormat) -> Box<dyn Exporter> {
     match f {
         OutputFormat::Json => Box::new(JsonExporter),
         OutputFormat::Table => Box::new(crate::render::table::TableExporter),
@@ -53,7 +53,7 @@ fn out_file(out: &OutputArgs) -> Option<&Path> {
 
 /// Checks the output flags of a report command before any data is read, so
 /// that a typo in `--fail-if` or an unwritable `-o` or `--plot` costs nothing.
-pub fn preflight(command: &Command) -> Result<()> {
+pub(crate) fn preflight(command: &Command) -> Result<()> {
     let (name, out, inputs) = match command {
         Command::Stats(a) => ("stats", &a.output, &a.input.files),
         Command::Compare(a) => ("compare", &a.output, &a.input.files),
@@ -107,7 +107,7 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 /// the gates on stderr. A gate that cannot be evaluated is an error before
 /// anything is written; a gate that holds gives [`ChecksFailed`] (exit 1)
 /// after the full report is written.
-pub fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
+pub(crate) fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> {
     let input = match report {
         Report::Stats(r) => &r.input,
         Report::Compare(r) => &r.input,

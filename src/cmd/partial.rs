@@ -16,7 +16,7 @@ use anyhow::{bail, Result};
 const RECOMMEND_GAMMAS: [f64; 3] = [0.0, crate::analysis::recommend::PRIOR_GAMMA, 3.0];
 
 /// Runs `flcli partial`; returns the exit code.
-pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
     let out = out_file(&a.out)?;
     out.refuse_inputs(a.input.files.iter().map(|p| p.as_path()))?;
     if let Some(p) = super::load::partial_inputs(&a.input.files)?.first() {
@@ -33,7 +33,7 @@ pub fn run(a: &PartialArgs, g: &Global) -> Result<i32> {
 }
 
 /// Reads the data files (or the in-memory data) of `a` into a partial result.
-pub fn compute(a: &PartialArgs, g: &Global) -> Result<PartialResult> {
+pub(crate) fn compute(a: &PartialArgs, g: &Global) -> Result<PartialResult> {
     compute_with(a, g, |_| Ok(()))
 }
 
@@ -117,7 +117,7 @@ fn compute_with(
 }
 
 /// Checks `-o` for a partial result (a file name; not stdout).
-pub fn out_file(path: &std::path::Path) -> Result<OutFile> {
+pub(crate) fn out_file(path: &std::path::Path) -> Result<OutFile> {
     if path.as_os_str() == "-" {
         bail!("-o needs a file name (OUT.flp), not -: a partial result is binary");
     }
@@ -125,7 +125,7 @@ pub fn out_file(path: &std::path::Path) -> Result<OutFile> {
 }
 
 /// Writes `r` to `out` and says so on stderr.
-pub fn write(out: &OutFile, r: &PartialResult, g: &Global) -> Result<()> {
+pub(crate) fn write(out: &OutFile, r: &PartialResult, g: &Global) -> Result<()> {
     out.write(&partial::encode(r)?)?;
     g.note(&format!(
         "wrote {}",

@@ -73,13 +73,13 @@ fn gammas(a: &RecommendArgs, t: &Targets) -> Result<Vec<f64>> {
 }
 
 /// Runs `flcli recommend`; returns the exit code.
-pub fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &RecommendArgs, g: &Global) -> Result<i32> {
     emit(&Report::Recommend(evaluate(a, g)?), &a.output, g)?;
     Ok(0)
 }
 
 /// Reads the input and builds the recommendation with its evidence.
-pub fn evaluate(a: &RecommendArgs, g: &Global) -> Result<RecommendReport> {
+pub(crate) fn evaluate(a: &RecommendArgs, g: &Global) -> Result<RecommendReport> {
     let targets = targets(a)?;
     let gammas = gammas(a, &targets)?;
     let opts = super::input_options(&a.input)?;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// Both forms for the recommended variant `v` of a run with these flags.
 /// `cb_min` is the least count of the class-balanced weights.
-pub fn reproduce(
+pub(crate) fn reproduce(
     input: &InputArgs,
     loss: &LossArgs,
     cb_min: u64,

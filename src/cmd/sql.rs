@@ -27,7 +27,7 @@ const RECOMMEND_TERMS: [Term; 7] = [
 ];
 
 /// Runs `flcli sql`; returns the exit code.
-pub fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
     let sums = sum_settings(&a.sums)?;
     let grid = Grid::parse(&a.gamma, None, &a.variant)?;
     if a.table.trim().is_empty() {

@@ -10,7 +10,7 @@ use crate::report::{Params, Report, StatsGroup, StatsReport, SCHEMA_VERSION};
 use anyhow::Result;
 
 /// Runs `flcli stats`; returns the exit code.
-pub fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
+pub(crate) fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
     let report = evaluate(a, g)?;
     emit(&Report::Stats(report), &a.output, g)?;
     Ok(0)
@@ -47,7 +47,13 @@ pub fn evaluate(a: &StatsArgs, g: &Global) -> Result<StatsReport> {
 
 /// The stats report of the sums `p` (all of `l`'s, or one `--by` group's),
 /// accumulated under `l.spec` whose term 0 is `Pow(gamma)`.
-pub fn build(l: &Loaded, p: &Partial, gamma: f64, alpha: &Alpha, loss: &LossArgs) -> StatsReport {
+pub(crate) fn build(
+    l: &Loaded,
+    p: &Partial,
+    gamma: f64,
+    alpha: &Alpha,
+    loss: &LossArgs,
+) -> StatsReport {
     let spec = &l.spec;
     StatsReport {
         schema_version: SCHEMA_VERSION,

@@ -67,7 +67,7 @@ fn grow(parts: &mut [f64], n: usize, x: f64) -> usize {
 impl Expansion {
     /// Adds `x` exactly.
     #[inline]
-    pub fn add(&mut self, x: f64) {
+    pub(crate) fn add(&mut self, x: f64) {
         if x == 0.0 {
             return;
         }
@@ -98,14 +98,14 @@ impl Expansion {
     }
 
     /// Adds every component of `other` (so its exact value).
-    pub fn add_all(&mut self, other: &Expansion) {
+    pub(crate) fn add_all(&mut self, other: &Expansion) {
         for &x in other.parts() {
             self.add(x);
         }
     }
 
     /// The components, smallest magnitude first (for serialising).
-    pub fn parts(&self) -> &[f64] {
+    pub(crate) fn parts(&self) -> &[f64] {
         match &self.heap {
             Some(v) => v,
             None => &self.inline[..self.len as usize],
@@ -113,7 +113,7 @@ impl Expansion {
     }
 
     /// The exact value rounded to the nearest double (ties to even).
-    pub fn round(&self) -> f64 {
+    pub(crate) fn round(&self) -> f64 {
         let p = self.parts();
         let mut n = p.len();
         if n == 0 {
@@ -151,33 +151,33 @@ impl Expansion {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExactVec {
     /// One expansion per value.
-    pub sums: Vec<Expansion>,
+    pub(crate) sums: Vec<Expansion>,
 }
 
 impl ExactVec {
     /// `n` zero sums.
-    pub fn zeros(n: usize) -> ExactVec {
+    pub(crate) fn zeros(n: usize) -> ExactVec {
         ExactVec {
             sums: vec![Expansion::default(); n],
         }
     }
 
     /// Adds `xs[i]` to sum `i`; `xs` may be shorter than the sums.
-    pub fn add_f64(&mut self, xs: &[f64]) {
+    pub(crate) fn add_f64(&mut self, xs: &[f64]) {
         for (s, &x) in self.sums.iter_mut().zip(xs) {
             s.add(x);
         }
     }
 
     /// Adds `other`'s sums, value by value.
-    pub fn add_exact(&mut self, other: &ExactVec) {
+    pub(crate) fn add_exact(&mut self, other: &ExactVec) {
         for (s, o) in self.sums.iter_mut().zip(&other.sums) {
             s.add_all(o);
         }
     }
 
     /// Each sum, rounded once, into `out`.
-    pub fn round_into(&self, out: &mut [f64]) {
+    pub(crate) fn round_into(&self, out: &mut [f64]) {
         for (o, s) in out.iter_mut().zip(&self.sums) {
             *o = s.round();
         }

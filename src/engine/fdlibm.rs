@@ -17,7 +17,7 @@ const LG7: f64 = 1.479_819_860_511_658_591e-1;
 
 /// Natural log of a positive normal `x` (fdlibm's algorithm, < 1 ulp), branch-free.
 #[inline(always)]
-pub fn ln(x: f64) -> f64 {
+pub(crate) fn ln(x: f64) -> f64 {
     let bits = x.to_bits();
     // Reduce x to [√2/2, √2): k is the exponent after moving the mantissa there.
     let hx = (bits >> 32).wrapping_add(0x3ff0_0000 - 0x3fe6_a09e);
@@ -39,7 +39,7 @@ pub fn ln(x: f64) -> f64 {
 
 /// ln(1 + e) for e in [0, 1], with the rounding of 1 + e corrected.
 #[inline(always)]
-pub fn ln1p(e: f64) -> f64 {
+pub(crate) fn ln1p(e: f64) -> f64 {
     let u = 1.0 + e;
     ln(u) + (e - (u - 1.0)) / u
 }
@@ -53,7 +53,7 @@ const P5: f64 = 4.138_136_797_057_238_460_39e-8;
 
 /// e^x for x ≤ 0 (fdlibm's algorithm, < 1 ulp); x below -700 is treated as -700.
 #[inline(always)]
-pub fn exp_neg(x: f64) -> f64 {
+pub(crate) fn exp_neg(x: f64) -> f64 {
     let x = x.max(-700.0);
     // Round to nearest with the 1.5·2^52 trick: vectorises, unlike f64::round.
     const SHIFT: f64 = 6_755_399_441_055_744.0;

@@ -3,9 +3,9 @@
 
 use super::accum::Partial;
 
-use super::plan::{tail_bin, Ctx, Elem, Plan};
+use super::plan::{tail_bin, Ctx, Elem};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
-use crate::model::{Mode, Term};
+use crate::model::Mode;
 
 /// Decoded, validated rows: class codes and row-major scores.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,15 +17,15 @@ pub struct Batch {
     pub scores: Vec<f64>,
     /// Multi-label input: `labels.len() * width` 0/1 targets, row-major (the
     /// rows labelled [`crate::model::MULTI`] read theirs here); empty otherwise.
-    pub targets: Vec<u8>,
+    pub(crate) targets: Vec<u8>,
 }
 
 /// A binary element from a logit `x` for a target that is positive or not.
 ///
 /// log-sigmoid is computed as `-(max(-z,0) + ln1p(e^{-|z|}))`: no overflow, no clamp.
 /// The scalar, std-math statement of what the vectorised path in [`super::fast`] computes.
-#[inline(always)]
-pub fn from_logit(x: f64, positive: bool) -> Elem {
+#[cfg(test)]
+pub(crate) fn from_logit(x: f64, positive: bool) -> Elem {
     let z = if positive { x } else { -x };
     let e = (-z.abs()).exp();
     let l = e.ln_1p();
@@ -49,8 +49,8 @@ pub fn from_logit(x: f64, positive: bool) -> Elem {
 
 /// A binary element from a probability `p` of the positive class, clamped to `[eps, 1-eps]`.
 /// The scalar statement of what the vectorised path in [`super::fast`] computes.
-#[inline(always)]
-pub fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
+#[cfg(test)]
+pub(crate) fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
     let p = p.clamp(eps, 1.0 - eps);
     let (pt, q) = if positive { (p, 1.0 - p) } else { (1.0 - p, p) };
     Elem {
@@ -62,15 +62,17 @@ pub fn from_prob(p: f64, positive: bool, eps: f64) -> Elem {
 }
 
 /// `q^γ`, without `powf` for integer and half-integer γ.
-#[inline(always)]
-pub fn modulate(q: f64, ln_q: f64, gamma: f64) -> f64 {
+#[cfg(test)]
+pub(crate) fn modulate(q: f64, ln_q: f64, gamma: f64) -> f64 {
+    use super::plan::Plan;
+    use crate::model::Term;
     let lq = if ln_q.is_nan() { q.ln() } else { ln_q };
     Plan::of(Term::Pow(gamma)).weight(q, lq, 0.0).0
 }
 
 /// Adds one element of group `g` to `acc`.
 #[inline(always)]
-pub fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
+pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
     let spec = cx.spec;
     // Only a general γ needs ln(1-p_t); computing it here (not inside the term
     // loop) keeps the compiler from hoisting a `ln` call for every element.

@@ -10,21 +10,21 @@
 //! exactly ([`exact`]), so the result is bit-identical whatever the thread
 //! count, the merge order, or how units are spread over files and partial results.
 
-pub mod accum;
-pub mod exact;
+pub(crate) mod accum;
+pub(crate) mod exact;
 pub(crate) mod fast;
 pub(crate) mod fdlibm;
-pub mod groups;
+pub(crate) mod groups;
 pub mod kernel;
 pub(crate) mod keys;
 pub(crate) mod lanes;
-pub mod pairs;
-pub mod plan;
-pub mod schedule;
+pub(crate) mod pairs;
+pub(crate) mod plan;
+pub(crate) mod schedule;
 pub(crate) mod simd;
 pub(crate) mod soa;
 pub(crate) mod softmax;
-pub mod spec;
+pub(crate) mod spec;
 pub(crate) mod terms;
 
 pub use accum::Partial;

@@ -17,7 +17,7 @@ pub struct Pairs {
 
 impl Pairs {
     /// Counts every pair of positive classes of one row's multi-hot target.
-    pub fn add_row(&mut self, t: &[u8]) {
+    pub(crate) fn add_row(&mut self, t: &[u8]) {
         // The positives go to a buffer on the stack: rows hold few of them,
         // and this runs once per row.
         let mut buf = [0u32; 32];
@@ -49,7 +49,7 @@ impl Pairs {
 
     /// [`Pairs::add_row`] for a row of at most 64 classes given as a bit mask
     /// of its positive classes (bit `j`: class `j`).
-    pub fn add_mask(&mut self, mask: u64) {
+    pub(crate) fn add_mask(&mut self, mask: u64) {
         if mask.count_ones() < 2 {
             return;
         }
@@ -68,12 +68,12 @@ impl Pairs {
     }
 
     /// Adds `n` rows to the pair `(a, b)`, `a < b`.
-    pub fn add(&mut self, a: u32, b: u32, n: u64) {
+    pub(crate) fn add(&mut self, a: u32, b: u32, n: u64) {
         *self.counts.entry((a as u64) << 32 | b as u64).or_insert(0) += n;
     }
 
     /// Adds every count of `other`.
-    pub fn merge(&mut self, other: &Pairs) {
+    pub(crate) fn merge(&mut self, other: &Pairs) {
         self.several += other.several;
         for (&k, &n) in &other.counts {
             *self.counts.entry(k).or_insert(0) += n;
@@ -92,7 +92,7 @@ impl Pairs {
     }
 
     /// The `top` most frequent pairs, most frequent first, ties by class indices.
-    pub fn top(&self, top: usize) -> Vec<(u32, u32, u64)> {
+    pub(crate) fn top(&self, top: usize) -> Vec<(u32, u32, u64)> {
         let mut v = self.sorted();
         v.sort_by(|x, y| y.2.cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
         v.truncate(top);
@@ -100,7 +100,7 @@ impl Pairs {
     }
 
     /// The counts with class `i` renamed `map[i]` (pairs stay ordered `a < b`).
-    pub fn remap(&self, map: &[usize]) -> Pairs {
+    pub(crate) fn remap(&self, map: &[usize]) -> Pairs {
         let mut out = Pairs {
             several: self.several,
             ..Pairs::default()
@@ -113,13 +113,8 @@ impl Pairs {
     }
 
     /// Number of distinct pairs seen.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.counts.len()
-    }
-
-    /// Whether no pair was seen.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
     }
 }
 

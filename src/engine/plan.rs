@@ -7,20 +7,20 @@ use crate::model::Term;
 
 /// The quantities of one element that every statistic is built from.
 #[derive(Clone, Copy, Debug)]
-pub struct Elem {
+pub(crate) struct Elem {
     /// Probability of the true target.
-    pub pt: f64,
+    pub(crate) pt: f64,
     /// `1 - pt`, computed without cancellation.
-    pub q: f64,
+    pub(crate) q: f64,
     /// `ln pt` (so CE = `-ln_pt`).
-    pub ln_pt: f64,
+    pub(crate) ln_pt: f64,
     /// `ln q`, exact where the input allows it, else `NaN` meaning "derive it".
-    pub ln_q: f64,
+    pub(crate) ln_q: f64,
 }
 
 /// How a term's modulating factor is computed, decided once per pass, not per element.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Plan {
+pub(crate) enum Plan {
     /// γ = 0: the factor is 1.
     One,
     /// Integer γ: repeated multiplication.
@@ -46,7 +46,7 @@ fn powu(q: f64, n: u32) -> f64 {
 
 impl Plan {
     /// The plan for a term.
-    pub fn of(t: Term) -> Plan {
+    pub(crate) fn of(t: Term) -> Plan {
         match t {
             Term::Flsd53 => Plan::Flsd53,
             Term::Poly1(e) => Plan::Poly1(e),
@@ -62,7 +62,7 @@ impl Plan {
     /// The modulating factor and the γ in force for an element; `ln_q` must be
     /// exact for [`Plan::General`] and is ignored otherwise.
     #[inline(always)]
-    pub fn weight(self, q: f64, ln_q: f64, pt: f64) -> (f64, f64) {
+    pub(crate) fn weight(self, q: f64, ln_q: f64, pt: f64) -> (f64, f64) {
         match self {
             Plan::One => (1.0, 0.0),
             Plan::Int(n) => (powu(q, n), n as f64),
@@ -88,7 +88,7 @@ impl Plan {
 
     /// The loss and |∂loss/∂logit| of an element for this term.
     #[inline(always)]
-    pub fn loss_grad(self, e: &Elem, ce: f64) -> (f64, f64) {
+    pub(crate) fn loss_grad(self, e: &Elem, ce: f64) -> (f64, f64) {
         match self {
             // |∂/∂x| of CE + ε(1-p_t) = (1-p_t)(1 + ε p_t)
             Plan::Poly1(eps) => (ce + eps * e.q, e.q * (1.0 + eps * e.pt)),
@@ -127,7 +127,7 @@ fn side_key(x: f64) -> u64 {
 /// Bin of the fine p_t histogram, ascending in p_t: the hard half by p_t,
 /// the easy half by 1 - p_t, so both tails keep their resolution.
 #[inline(always)]
-pub fn tail_bin(pt: f64, q: f64) -> usize {
+pub(crate) fn tail_bin(pt: f64, q: f64) -> usize {
     let low = pt <= q;
     let k = side_key(if low { pt } else { q });
     (if low { k } else { TAIL_BINS as u64 - 1 - k }) as usize
@@ -145,7 +145,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// Precomputes the term plans for `spec`.
-    pub fn new(spec: &'a EngineSpec) -> Ctx<'a> {
+    pub(crate) fn new(spec: &'a EngineSpec) -> Ctx<'a> {
         Ctx {
             spec,
             plans: spec.terms.iter().map(|&t| Plan::of(t)).collect(),

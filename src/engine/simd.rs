@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 /// Instruction sets of the element path, in increasing order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     /// Baseline x86-64 (SSE2) or another architecture.
     None,
     /// AVX2.
@@ -16,7 +16,7 @@ pub enum Level {
 }
 
 /// The level in force: what the CPU supports, capped by `FLCLI_SIMD`.
-pub fn level() -> Level {
+pub(crate) fn level() -> Level {
     static LEVEL: OnceLock<Level> = OnceLock::new();
     *LEVEL.get_or_init(|| {
         let cap = match std::env::var("FLCLI_SIMD").as_deref() {

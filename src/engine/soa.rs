@@ -2,46 +2,46 @@
 //! vector math, read by the keys, the terms and the scatter into the sums.
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
-pub const SUB: usize = 256;
+pub(crate) const SUB: usize = 256;
 
 /// Scratch arrays of one sub-batch, filled by [`prepare`].
 pub struct Soa {
     /// Probability of the true target.
-    pub pt: [f64; SUB],
+    pub(crate) pt: [f64; SUB],
     /// 1 - p_t, without cancellation where the input allows.
-    pub q: [f64; SUB],
+    pub(crate) q: [f64; SUB],
     /// Cross-entropy, -ln p_t.
-    pub ce: [f64; SUB],
+    pub(crate) ce: [f64; SUB],
     /// ln(1 - p_t), filled only when a term needs it.
-    pub lnq: [f64; SUB],
+    pub(crate) lnq: [f64; SUB],
     /// Probability of the positive class.
-    pub p: [f64; SUB],
+    pub(crate) p: [f64; SUB],
     /// Per term, [`SUB`] losses then [`SUB`] gradients.
-    pub terms: Vec<f64>,
+    pub(crate) terms: Vec<f64>,
     /// The squares of `terms`, laid out alike (empty unless the pass keeps second moments).
-    pub sq: Vec<f64>,
+    pub(crate) sq: Vec<f64>,
     /// Cell index (group, bucket, easy flag) in the Partial's cell order.
-    pub cell: [u32; SUB],
+    pub(crate) cell: [u32; SUB],
     /// Tail bin, polarity included.
-    pub tail: [u32; SUB],
+    pub(crate) tail: [u32; SUB],
     /// Calibration bin.
-    pub cal: [u32; SUB],
+    pub(crate) cal: [u32; SUB],
     /// Confidence, max(p, 1 - p).
-    pub conf: [f64; SUB],
+    pub(crate) conf: [f64; SUB],
     /// 1 where the prediction (p ≥ 0.5) is right, else 0.
-    pub ok: [f64; SUB],
+    pub(crate) ok: [f64; SUB],
     /// Brier term (p - y)².
-    pub brier: [f64; SUB],
+    pub(crate) brier: [f64; SUB],
     /// All 1: the count field of every row.
-    pub ones: [f64; SUB],
+    pub(crate) ones: [f64; SUB],
     /// All 0: the padding of rows.
-    pub zeros: [f64; SUB],
+    pub(crate) zeros: [f64; SUB],
     /// Binary rows: negatives, positives, correct negatives, correct positives, ignored.
-    pub rows: [u32; 5],
+    pub(crate) rows: [u32; 5],
     /// Elements that count (code 0 or 1).
-    pub counted: usize,
+    pub(crate) counted: usize,
     /// Each element's copy of the sums (see [`Lanes::add`]).
-    pub lane: [u32; SUB],
+    pub(crate) lane: [u32; SUB],
 }
 
 impl Soa {

@@ -3,9 +3,9 @@
 use crate::model::{Mode, ScoreKind, Term};
 
 /// Number of fine p_t bins per polarity used for the cumulative-loss curves.
-pub const TAIL_BINS: usize = 640;
+pub(crate) const TAIL_BINS: usize = 640;
 /// Number of equal-width confidence bins for calibration (ECE, as torchmetrics).
-pub const CALIB_BINS: usize = 15;
+pub(crate) const CALIB_BINS: usize = 15;
 
 /// Everything a pass over the data needs to know.
 #[derive(Clone, Debug)]
@@ -40,7 +40,7 @@ pub struct EngineSpec {
 
 impl EngineSpec {
     /// Number of score columns per row (1 in binary).
-    pub fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         match self.mode {
             Mode::Binary => 1,
             _ => self.classes,
@@ -48,7 +48,7 @@ impl EngineSpec {
     }
 
     /// Number of accumulator groups: (class, polarity) pairs that can occur.
-    pub fn groups(&self) -> usize {
+    pub(crate) fn groups(&self) -> usize {
         match self.mode {
             Mode::Binary => 2,
             Mode::Softmax => self.classes,
@@ -57,7 +57,7 @@ impl EngineSpec {
     }
 
     /// The class a group belongs to and whether its elements are positive.
-    pub fn group_class(&self, g: usize) -> (usize, bool) {
+    pub(crate) fn group_class(&self, g: usize) -> (usize, bool) {
         match self.mode {
             Mode::Binary => (g, g == 1),
             Mode::Softmax => (g, true),
@@ -66,24 +66,12 @@ impl EngineSpec {
     }
 
     /// Number of difficulty buckets.
-    pub fn buckets(&self) -> usize {
+    pub(crate) fn buckets(&self) -> usize {
         self.edges.len() - 1
     }
 
-    /// The bucket of `pt`: `[lower, upper)`, the last one closed.
-    #[inline(always)]
-    pub fn bucket_of(&self, pt: f64) -> usize {
-        let n = self.edges.len() - 1;
-        // Edges are few (8 by default): a linear scan beats a binary search.
-        let mut b = 0;
-        while b + 1 < n && pt >= self.edges[b + 1] {
-            b += 1;
-        }
-        b
-    }
-
     /// Index of the term `Pow(g)`, if accumulated.
-    pub fn term_index(&self, t: Term) -> Option<usize> {
+    pub(crate) fn term_index(&self, t: Term) -> Option<usize> {
         self.terms.iter().position(|&x| x == t)
     }
 }

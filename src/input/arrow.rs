@@ -9,7 +9,7 @@ use super::arrow_groups::group_keys;
 use super::arrow_labels::label_codes;
 use super::arrow_lists::dense_list;
 pub(super) use super::arrow_lists::list_parts;
-pub use super::arrow_lists::{list_width, no_list_width};
+pub(crate) use super::arrow_lists::{list_width, no_list_width};
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
 use super::{Scores, Source};
@@ -25,20 +25,20 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
 /// Rows per decoded batch.
-pub const BATCH_ROWS: usize = 64 * 1024;
+pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 /// Scores per batch at most (wide sigmoid / softmax rows get fewer rows per batch).
-pub const BATCH_SCORES: usize = 1 << 20;
+pub(crate) const BATCH_SCORES: usize = 1 << 20;
 
 /// Consecutive row groups or record batches are joined into one unit until it holds this many rows.
 pub const UNIT_ROWS: u64 = 512 * 1024;
 
 /// Rows per batch for rows of `width` scores: [`BATCH_ROWS`], fewer for wide rows.
-pub fn batch_rows(width: usize) -> usize {
+pub(crate) fn batch_rows(width: usize) -> usize {
     (BATCH_SCORES / width.max(1)).clamp(1024, BATCH_ROWS)
 }
 
 /// A schema's top-level columns.
-pub fn columns(schema: &Schema) -> Vec<Column> {
+pub(crate) fn columns(schema: &Schema) -> Vec<Column> {
     schema
         .fields()
         .iter()
@@ -58,7 +58,7 @@ pub fn columns(schema: &Schema) -> Vec<Column> {
 
 /// Positions in `schema` of the columns a pass reads (label, scores, `--by`),
 /// for a reader that projects.
-pub fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<usize>> {
+pub(crate) fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result<Vec<usize>> {
     let mut names = dec
         .targets
         .map_or(vec![dec.label_col.to_string()], |t| t.columns());
@@ -88,7 +88,7 @@ fn by_name(schema: &Schema) -> std::collections::HashMap<&str, usize> {
 
 /// Turns record batches into engine batches and accumulates them, reusing
 /// its buffers from one record batch to the next.
-pub struct BatchDecoder<'d, 'a> {
+pub(crate) struct BatchDecoder<'d, 'a> {
     dec: &'d Decoder<'a>,
     /// The label column, then the score columns (one list column, or one per class).
     names: Vec<String>,
@@ -98,7 +98,7 @@ pub struct BatchDecoder<'d, 'a> {
 
 impl<'d, 'a> BatchDecoder<'d, 'a> {
     /// A decoder of the columns `dec` names.
-    pub fn new(dec: &'d Decoder<'a>) -> BatchDecoder<'d, 'a> {
+    pub(crate) fn new(dec: &'d Decoder<'a>) -> BatchDecoder<'d, 'a> {
         let mut names = vec![dec.label_col.to_string()];
         let list = match dec.scores {
             Scores::Columns(c) => {
@@ -120,7 +120,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
 
     /// Validates and accumulates `rb`, whose first row is row `first_row`
     /// (0-based) of `src`.
-    pub fn accumulate(
+    pub(crate) fn accumulate(
         &mut self,
         rb: &RecordBatch,
         first_row: u64,
@@ -132,7 +132,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
 
     /// As [`Self::accumulate`], with row `i` of `rb` located at `at(i)`
     /// (a reader of text lines gives line numbers).
-    pub fn accumulate_at(
+    pub(crate) fn accumulate_at(
         &mut self,
         rb: &RecordBatch,
         src: &Source,

@@ -14,12 +14,12 @@ use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 
 /// An invalid label: its row in the batch, the skip reason, the problem and the value.
-pub type LabelFail = (usize, (SkipReason, &'static str, String));
+pub(crate) type LabelFail = (usize, (SkipReason, &'static str, String));
 
 /// Appends the label codes of a label array of any supported type to `out`
 /// (the engine batch's own buffer, so they are written once), and returns the
 /// invalid labels ([`SKIPPED`] in the codes) in row order, for the caller to report.
-pub fn label_codes(
+pub(crate) fn label_codes(
     a: &ArrayRef,
     src: &Source,
     dec: &Decoder,

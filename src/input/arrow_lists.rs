@@ -10,7 +10,7 @@ use arrow_schema::DataType;
 
 /// The number of entries in the first non-null row of the list column `col`
 /// of `batches`, or `None` if it has no non-null row.
-pub fn list_width(
+pub(crate) fn list_width(
     batches: impl Iterator<Item = Result<RecordBatch>>,
     col: &str,
 ) -> Result<Option<usize>> {
@@ -30,7 +30,7 @@ pub fn list_width(
 }
 
 /// The error for a list column with no non-null row.
-pub fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
+pub(crate) fn no_list_width(src: &Source, col: &str) -> anyhow::Error {
     anyhow!(
         "{}: the list column {} has no non-null rows, so the number of classes is unknown",
         src.display(),

@@ -19,7 +19,6 @@ use std::sync::{Arc, Mutex};
 
 /// Nominal bytes per parallel CSV unit (independent of the thread count).
 pub const CHUNK_BYTES: u64 = 8 << 20;
-pub use super::record::{parse_f64, BATCH_ROWS};
 
 /// A CSV reader of a whole file or stream, capped at `--max-line-bytes` per record.
 pub(super) struct Stream {
@@ -30,7 +29,7 @@ pub(super) struct Stream {
 
 /// The CSV format: text with a header row, optionally gzip-compressed; the
 /// fallback for files no other format claims, and the format of stdin.
-pub struct Csv;
+pub(crate) struct Csv;
 
 impl Kind for Csv {
     fn name(&self) -> &'static str {
@@ -61,7 +60,7 @@ impl Kind for Csv {
 
 /// One CSV file, stdin or pipe.
 #[derive(Default)]
-pub struct CsvFile {
+pub(crate) struct CsvFile {
     /// Gzip-compressed (known from the first bytes of a regular file).
     gzip: bool,
     /// Where the needed columns sit in this file's header.

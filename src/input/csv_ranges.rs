@@ -20,7 +20,7 @@ const READ_BYTES: usize = 256 << 10;
 /// The byte ranges of a plain CSV file. A range's `first` is the data's
 /// first line; its own is known once the ranges before it have counted
 /// theirs (see [`read_range`]).
-pub fn units(src: &Source, delimiter: u8, max_line: u64) -> Result<Vec<Span>> {
+pub(crate) fn units(src: &Source, delimiter: u8, max_line: u64) -> Result<Vec<Span>> {
     let (data_start, first) = data_start(src, delimiter)?;
     Ok(plan(src, data_start, max_line)?
         .into_iter()
@@ -128,7 +128,7 @@ fn scan_range(src: &Source, start: u64, end: u64) -> Result<Option<u64>> {
 /// the lines of the ranges before it. An error, which ends the pass, gets its
 /// real line number here, by counting the lines before the range. A quote
 /// anywhere before the error, or in the range, is a [`Restart`].
-pub fn read_range(
+pub(crate) fn read_range(
     src: &Source,
     idx: &CsvIndex,
     start: u64,

@@ -11,10 +11,10 @@ use crate::text::quoted;
 use anyhow::{anyhow, Result};
 
 /// Tolerance on softmax probability rows summing to 1.
-pub const ROW_SUM_TOLERANCE: f64 = 1e-3;
+pub(crate) const ROW_SUM_TOLERANCE: f64 = 1e-3;
 
 /// Why a label is invalid: the skip reason, the problem in words, and the value.
-pub fn label_problem(e: LabelError) -> (SkipReason, &'static str, String) {
+pub(crate) fn label_problem(e: LabelError) -> (SkipReason, &'static str, String) {
     match e {
         LabelError::Unknown(v) => (
             SkipReason::UnknownLabel,
@@ -30,34 +30,34 @@ pub fn label_problem(e: LabelError) -> (SkipReason, &'static str, String) {
 }
 
 /// Turns raw values into validated labels and scores, or errors / skips.
-pub struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     /// The engine settings.
-    pub spec: &'a EngineSpec,
+    pub(crate) spec: &'a EngineSpec,
     /// The label mapping.
-    pub labels: &'a LabelMap,
+    pub(crate) labels: &'a LabelMap,
     /// `--skip-invalid`.
-    pub skip: bool,
+    pub(crate) skip: bool,
     /// Label column name.
-    pub label_col: &'a str,
+    pub(crate) label_col: &'a str,
     /// Where the scores are.
-    pub scores: &'a Scores,
+    pub(crate) scores: &'a Scores,
     /// Multi-label targets, if any.
-    pub targets: Option<&'a super::Targets>,
+    pub(crate) targets: Option<&'a super::Targets>,
     /// Score column names, one per score (a list column is shown as `col[i]`).
-    pub score_cols: Vec<String>,
+    pub(crate) score_cols: Vec<String>,
     /// CSV delimiter.
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
     /// The `--by` column.
-    pub by: Option<&'a str>,
+    pub(crate) by: Option<&'a str>,
     /// The most distinct `--by` values allowed.
-    pub max_groups: usize,
+    pub(crate) max_groups: usize,
     /// `--max-line-bytes`: the longest CSV line read.
-    pub max_line: u64,
+    pub(crate) max_line: u64,
 }
 
 impl<'a> Decoder<'a> {
     /// A decoder for `ds` and `spec`.
-    pub fn new(ds: &'a Dataset, spec: &'a EngineSpec) -> Decoder<'a> {
+    pub(crate) fn new(ds: &'a Dataset, spec: &'a EngineSpec) -> Decoder<'a> {
         let score_cols = match &ds.layout.scores {
             Scores::Columns(c) => c.clone(),
             Scores::List(c) => (0..spec.width()).map(|i| format!("{c}[{i}]")).collect(),
@@ -78,7 +78,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// The `--by` group of a key in `acc` (added if new), or an error past `--max-groups`.
-    pub fn group_of(&self, src: &Source, key: Option<&str>, acc: &mut Partial) -> Result<usize> {
+    pub(crate) fn group_of(
+        &self,
+        src: &Source,
+        key: Option<&str>,
+        acc: &mut Partial,
+    ) -> Result<usize> {
         let g = acc.groups.get_or_insert_with(Default::default);
         let i = g.slot(key, self.spec);
         if g.len() > self.max_groups {
@@ -92,7 +97,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Accumulates a decoded batch: into `acc`, or split by `groups` (one entry per row) under `--by`.
-    pub fn sink(&self, batch: &Batch, groups: Option<&[usize]>, acc: &mut Partial) {
+    pub(crate) fn sink(&self, batch: &Batch, groups: Option<&[usize]>, acc: &mut Partial) {
         let Some(groups) = groups else {
             kernel::accumulate(self.spec, batch, acc);
             return;
@@ -141,7 +146,7 @@ impl<'a> Decoder<'a> {
 
     /// Reports an invalid value: a counted skip under `--skip-invalid`, else an error.
     #[allow(clippy::too_many_arguments)]
-    pub fn invalid(
+    pub(crate) fn invalid(
         &self,
         src: &Source,
         at: Loc,
@@ -214,7 +219,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Maps a label result, recording a skip or returning an error when invalid.
-    pub fn label(
+    pub(crate) fn label(
         &self,
         r: Result<i32, LabelError>,
         src: &Source,
@@ -235,7 +240,7 @@ impl<'a> Decoder<'a> {
     /// (probabilities in [0, 1], logits finite; NaN fails both). Softmax
     /// probabilities also need their row sums checked: those go row by row.
     #[inline]
-    pub fn batch_is_valid(&self, scores: &[f64]) -> bool {
+    pub(crate) fn batch_is_valid(&self, scores: &[f64]) -> bool {
         match self.spec.kind {
             ScoreKind::Probabilities if self.spec.mode == Mode::Softmax => false,
             ScoreKind::Probabilities => scores
@@ -249,7 +254,7 @@ impl<'a> Decoder<'a> {
     #[inline]
     /// Checks a row's scores; `raw` gives score `i` as written in the file
     /// (`1e400`, not the `inf` it parses to), for text formats.
-    pub fn check_row(
+    pub(crate) fn check_row(
         &self,
         label: i32,
         row: &[f64],
@@ -326,7 +331,7 @@ impl<'a> Decoder<'a> {
 }
 
 /// The error for a `--by` column with more distinct values than `--max-groups`.
-pub fn too_many_groups(file: &str, col: &str, max: usize) -> anyhow::Error {
+pub(crate) fn too_many_groups(file: &str, col: &str, max: usize) -> anyhow::Error {
     anyhow!(
         "{file}: column {} has more than {max} distinct values, too many to break the report down by; pick a coarser column for --by (e.g. a split or a size bucket) or raise --max-groups",
         quoted(col)

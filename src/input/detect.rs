@@ -1,11 +1,11 @@
 //! Column detection: which column is the label, which hold scores, which mode.
 
-pub use super::detect_names::glob_match;
+pub(crate) use super::detect_names::glob_match;
 use super::detect_names::{
     columns_found, find_ci, group_classes, kind_of_prefix, require, score_groups, suggest,
     LABEL_NAMES, LIST_LOGIT_NAMES, LIST_PROB_NAMES, LOGIT_NAMES, PROB_NAMES, WEAK_PROB_NAMES,
 };
-pub use super::targets::Targets;
+pub(crate) use super::targets::Targets;
 use crate::model::{Mode, ScoreKind};
 use crate::text::quoted;
 use anyhow::{bail, Result};
@@ -51,7 +51,7 @@ pub enum Scores {
 
 impl Scores {
     /// The score columns in words, for messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let q = |c: &String| crate::text::quoted(c);
         match self {
             Scores::Columns(c) if c.len() == 1 => format!("the column {}", q(&c[0])),
@@ -94,17 +94,17 @@ pub struct Layout {
     /// Binary, softmax or sigmoid.
     pub mode: Mode,
     /// Probabilities or logits.
-    pub kind: ScoreKind,
+    pub(crate) kind: ScoreKind,
     /// Label column name.
     pub label: String,
     /// Score columns.
     pub scores: Scores,
     /// Class names in class order; `None` when a list column's width is not known yet.
-    pub classes: Option<Vec<String>>,
+    pub(crate) classes: Option<Vec<String>>,
     /// What was detected rather than given, for the stderr note.
-    pub detected: Vec<String>,
+    pub(crate) detected: Vec<String>,
     /// Multi-label targets (sigmoid mode), if the label is not one class per row.
-    pub targets: Option<Targets>,
+    pub(crate) targets: Option<Targets>,
 }
 
 /// Picks label (or multi-label targets), scores and mode from the columns and the user's flags.

@@ -101,7 +101,7 @@ pub(super) fn find_ci<'a>(cols: &'a [Column], names: &[&str]) -> Vec<&'a Column>
 }
 
 /// Matches `name` against a glob with `*` and `?`.
-pub fn glob_match(pattern: &str, name: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     let (mut pi, mut ni, mut star, mut mark) = (0, 0, None, 0);

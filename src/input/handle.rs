@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 /// A regular file opened once, with its size and modification time at opening.
 #[derive(Clone, Debug)]
-pub struct Handle {
+pub(crate) struct Handle {
     file: Arc<File>,
     size: u64,
     mtime: Option<SystemTime>,
@@ -21,7 +21,7 @@ pub struct Handle {
 
 impl Handle {
     /// Takes over an opened file, noting its size and modification time.
-    pub fn new(file: File) -> io::Result<Handle> {
+    pub(crate) fn new(file: File) -> io::Result<Handle> {
         let meta = file.metadata()?;
         Ok(Handle {
             size: meta.len(),
@@ -31,13 +31,13 @@ impl Handle {
     }
 
     /// The file's size when it was opened; reads stop there.
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         self.size
     }
 
     /// A reader of bytes `start..end` (cut at the size at opening), with
     /// its own position: readers on other threads do not disturb it.
-    pub fn at(&self, start: u64, end: u64) -> At {
+    pub(crate) fn at(&self, start: u64, end: u64) -> At {
         At {
             file: self.file.clone(),
             pos: start,
@@ -47,7 +47,7 @@ impl Handle {
 
     /// Fails, naming the file (`shown`), when its size or modification time
     /// differ from those at opening: a report would mix two versions of it.
-    pub fn check(&self, shown: &str) -> Result<()> {
+    pub(crate) fn check(&self, shown: &str) -> Result<()> {
         let meta = self.file.metadata();
         let (size, mtime) = match &meta {
             Ok(m) => (m.len(), m.modified().ok()),
@@ -80,7 +80,7 @@ fn read_at(file: &File, buf: &mut [u8], pos: u64) -> io::Result<usize> {
 
 /// A positioned reader over part of a [`Handle`]'s file.
 #[derive(Debug)]
-pub struct At {
+pub(crate) struct At {
     file: Arc<File>,
     pos: u64,
     end: u64,
@@ -162,7 +162,7 @@ impl parquet::file::reader::ChunkReader for Handle {
 /// Debug builds only: once the inputs are opened and their headers read,
 /// says so on stderr and waits `FLCLI_TEST_STALL_AFTER_OPEN_MS`, so a test
 /// can change or replace a file at a known point before its rows are read.
-pub fn stall_for_tests() {
+pub(crate) fn stall_for_tests() {
     #[cfg(debug_assertions)]
     if let Some(ms) = std::env::var("FLCLI_TEST_STALL_AFTER_OPEN_MS")
         .ok()

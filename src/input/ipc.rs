@@ -20,7 +20,7 @@ use arrow_schema::{ArrowError, SchemaRef};
 use std::io::{BufReader, Seek, SeekFrom};
 
 /// The Arrow IPC format, file or stream (told apart by their first bytes).
-pub struct Ipc;
+pub(crate) struct Ipc;
 
 impl Kind for Ipc {
     fn name(&self) -> &'static str {
@@ -83,7 +83,7 @@ type Batches = (
 
 /// One Arrow IPC file or stream.
 #[derive(Debug)]
-pub struct IpcFile {
+pub(crate) struct IpcFile {
     /// The stream format (read front to back), else the file format.
     stream: bool,
     /// Rows of each record batch.

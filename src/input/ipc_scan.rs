@@ -11,7 +11,7 @@ use std::io::{Read, Seek, SeekFrom};
 const MAX_META: u64 = 64 << 20;
 
 /// A damaged file: what is wrong, in words.
-pub type Damage = String;
+pub(crate) type Damage = String;
 
 fn read_at(f: &mut At, pos: u64, buf: &mut [u8]) -> Result<(), Damage> {
     f.seek(SeekFrom::Start(pos))
@@ -105,7 +105,7 @@ fn message_at(
 }
 
 /// The row count of every record batch of an IPC stream of `size` bytes.
-pub fn scan_stream(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
+pub(crate) fn scan_stream(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
     let mut rows = Vec::new();
     let mut pos = 0;
     while let Some((next, r)) = message_at(f, pos, size, size)? {
@@ -117,7 +117,7 @@ pub fn scan_stream(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
 
 /// The row count of every record batch of an IPC file of `size` bytes,
 /// from its footer (whose blocks are checked against the file).
-pub fn scan_file(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
+pub(crate) fn scan_file(f: &mut At, size: u64) -> Result<Vec<u64>, Damage> {
     let mut tail = [0u8; 10];
     if size < 18 {
         return Err("the file is too short to hold a footer".into());

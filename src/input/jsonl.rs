@@ -24,7 +24,7 @@ use std::sync::Arc;
 const INFER_LINES: usize = 1000;
 
 /// The JSON Lines format.
-pub struct JsonLines;
+pub(crate) struct JsonLines;
 
 impl Kind for JsonLines {
     fn name(&self) -> &'static str {
@@ -52,7 +52,7 @@ impl Kind for JsonLines {
 
 /// One JSON Lines file.
 #[derive(Debug)]
-pub struct JsonlFile {
+pub(crate) struct JsonlFile {
     gzip: bool,
     /// Every column found in the first lines, in order of appearance.
     schema: SchemaRef,

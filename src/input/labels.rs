@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 /// Why a label value could not be mapped.
 #[derive(Clone, Debug, PartialEq)]
-pub enum LabelError {
+pub(crate) enum LabelError {
     /// A well-formed value that is not one of the classes.
     Unknown(String),
     /// Not a number, boolean or class name.
@@ -16,7 +16,7 @@ pub enum LabelError {
 
 /// Turns raw label values into class indices or the special codes.
 #[derive(Clone, Debug)]
-pub struct LabelMap {
+pub(crate) struct LabelMap {
     mode: Mode,
     classes: usize,
     by_name: HashMap<String, i32>,
@@ -44,7 +44,7 @@ const OTHERS: usize = 20;
 
 impl LabelMap {
     /// A map for `names` (class names in class order).
-    pub fn new(
+    pub(crate) fn new(
         mode: Mode,
         names: &[String],
         positive: Option<String>,
@@ -94,7 +94,7 @@ impl LabelMap {
 
     /// The error for a `--positive` value that matched no row, listing the
     /// label values seen (`files` names the inputs).
-    pub fn unmatched_positive(&self, files: &str) -> Option<anyhow::Error> {
+    pub(crate) fn unmatched_positive(&self, files: &str) -> Option<anyhow::Error> {
         let p = self.positive.as_ref()?;
         let seen = self.others.read().unwrap_or_else(|p| p.into_inner());
         let more = if seen.len() >= OTHERS { ", …" } else { "" };
@@ -106,7 +106,7 @@ impl LabelMap {
     }
 
     /// What a valid label looks like, for error hints.
-    pub fn expected(&self) -> String {
+    pub(crate) fn expected(&self) -> String {
         let mut names: Vec<(&String, &i32)> = self.by_name.iter().collect();
         names.sort_by_key(|(_, &i)| i);
         let list: Vec<&str> = names.iter().take(12).map(|(n, _)| n.as_str()).collect();
@@ -131,7 +131,7 @@ impl LabelMap {
     /// The class of an integer label when classes are 0..K-1, without errors or
     /// special values; `None` means "ask [`LabelMap::map_int`]".
     #[inline(always)]
-    pub fn fast_int(&self, v: i64) -> Option<i32> {
+    pub(crate) fn fast_int(&self, v: i64) -> Option<i32> {
         (self.numeric
             && self.positive.is_none()
             && v >= 0
@@ -143,7 +143,7 @@ impl LabelMap {
 
     /// Whether [`LabelMap::fast_int`] maps every one of `vs` to itself.
     /// Branch-free 64-bit integer operations that vectorise even on plain x86-64.
-    pub fn all_fast_int(&self, vs: &[i64]) -> bool {
+    pub(crate) fn all_fast_int(&self, vs: &[i64]) -> bool {
         let k = self.classes as i64;
         let inside = |v: i64| (0..k).contains(&v);
         let special =
@@ -159,7 +159,7 @@ impl LabelMap {
     }
 
     /// Maps an integer label.
-    pub fn map_int(&self, v: i64) -> Result<i32, LabelError> {
+    pub(crate) fn map_int(&self, v: i64) -> Result<i32, LabelError> {
         if v == self.ignore {
             return Ok(IGNORED);
         }
@@ -191,7 +191,7 @@ impl LabelMap {
     }
 
     /// Maps a floating-point label; integral values (`1.0`) count as integers.
-    pub fn map_float(&self, v: f64) -> Result<i32, LabelError> {
+    pub(crate) fn map_float(&self, v: f64) -> Result<i32, LabelError> {
         if v.is_finite() && v == v.trunc() && v.abs() < 9.0e15 {
             self.map_int(v as i64)
         } else {
@@ -200,7 +200,7 @@ impl LabelMap {
     }
 
     /// Maps a boolean label (binary mode only: true is positive).
-    pub fn map_bool(&self, b: bool) -> Result<i32, LabelError> {
+    pub(crate) fn map_bool(&self, b: bool) -> Result<i32, LabelError> {
         match self.mode {
             Mode::Binary => Ok(b as i32),
             _ => Err(LabelError::Unknown(b.to_string())),
@@ -208,7 +208,7 @@ impl LabelMap {
     }
 
     /// Maps a label given as text: a class name, a number, or a boolean.
-    pub fn map_str(&self, raw: &str) -> Result<i32, LabelError> {
+    pub(crate) fn map_str(&self, raw: &str) -> Result<i32, LabelError> {
         let s = raw.trim();
         if let Some(p) = &self.positive {
             if s == p {
@@ -250,13 +250,8 @@ impl LabelMap {
     }
 
     /// The `--background` value (a class of its own only in sigmoid mode).
-    pub fn background(&self) -> i64 {
+    pub(crate) fn background(&self) -> i64 {
         self.background
-    }
-
-    /// Number of classes.
-    pub fn classes(&self) -> usize {
-        self.classes
     }
 }
 

@@ -17,9 +17,9 @@ const SLACK: u64 = 2 << 20;
 
 /// A line longer than the cap.
 #[derive(Debug)]
-pub struct TooLong {
+pub(crate) struct TooLong {
     /// The cap in bytes.
-    pub cap: u64,
+    pub(crate) cap: u64,
 }
 
 impl std::fmt::Display for TooLong {
@@ -33,7 +33,7 @@ impl std::error::Error for TooLong {}
 /// Counts the bytes handed to the parser since the last record ended
 /// ([`Capped::counter`], reset by the reader after each record) and fails
 /// once they pass the cap.
-pub struct Capped<R> {
+pub(crate) struct Capped<R> {
     inner: R,
     since: Arc<AtomicU64>,
     cap: u64,
@@ -41,7 +41,7 @@ pub struct Capped<R> {
 
 impl<R: Read> Capped<R> {
     /// Caps `inner` at `cap` bytes per record.
-    pub fn new(inner: R, cap: u64) -> Capped<R> {
+    pub(crate) fn new(inner: R, cap: u64) -> Capped<R> {
         Capped {
             inner,
             since: Arc::new(AtomicU64::new(0)),
@@ -50,7 +50,7 @@ impl<R: Read> Capped<R> {
     }
 
     /// The count to reset (store 0) each time a record is complete.
-    pub fn counter(&self) -> Arc<AtomicU64> {
+    pub(crate) fn counter(&self) -> Arc<AtomicU64> {
         self.since.clone()
     }
 }
@@ -67,7 +67,7 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// The cap, if `e` is a [`TooLong`] error.
-pub fn cap_of(e: &csv::Error) -> Option<u64> {
+pub(crate) fn cap_of(e: &csv::Error) -> Option<u64> {
     match e.kind() {
         csv::ErrorKind::Io(io) => io
             .get_ref()
@@ -78,7 +78,7 @@ pub fn cap_of(e: &csv::Error) -> Option<u64> {
 }
 
 /// The error for a line from `line` on longer than `cap` bytes in `shown`.
-pub fn error(shown: &str, line: u64, cap: u64) -> anyhow::Error {
+pub(crate) fn error(shown: &str, line: u64, cap: u64) -> anyhow::Error {
     anyhow::anyhow!(
         "{shown}: line {line}: the line (or the quoted record starting there) is longer than {cap} bytes, the --max-line-bytes cap; the file may be damaged or not CSV. If its lines really are that long, raise --max-line-bytes"
     )

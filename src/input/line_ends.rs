@@ -15,7 +15,7 @@ use std::io::{self, Read};
 /// if the stream does not end in one. A `\r` inside a quoted field is data,
 /// kept as it is (quotes are `"`, and `""` inside a quoted field is a quote:
 /// toggling twice leaves the state as it was).
-pub struct LineEnds<R> {
+pub(crate) struct LineEnds<R> {
     inner: R,
     /// The last byte handed out was a `\r` turned into `\n`: drop a leading `\n`.
     after_cr: bool,
@@ -29,7 +29,7 @@ pub struct LineEnds<R> {
 
 impl<R: Read> LineEnds<R> {
     /// Wraps `inner`.
-    pub fn new(inner: R) -> LineEnds<R> {
+    pub(crate) fn new(inner: R) -> LineEnds<R> {
         LineEnds {
             inner,
             after_cr: false,
@@ -103,7 +103,7 @@ impl<R: Read> Read for LineEnds<R> {
 /// count before it (`start_line`, the record's own position stamp) and the
 /// record's bytes. Valid for input read through [`LineEnds`].
 #[inline]
-pub fn record_line(start_line: u64, end_line: u64, record: &[u8]) -> u64 {
+pub(crate) fn record_line(start_line: u64, end_line: u64, record: &[u8]) -> u64 {
     // Fast path: a one-line record right after the previous one.
     if end_line == start_line + 1 {
         return start_line;
@@ -115,7 +115,11 @@ pub fn record_line(start_line: u64, end_line: u64, record: &[u8]) -> u64 {
 /// Where the data after a CSV header really starts, from the parser's raw
 /// position after the header (`byte`, `line`): a header ended by `\r` leaves the
 /// parser before the `\n` of `\r\n` and with the line not yet counted.
-pub fn after_header(file: &super::handle::Handle, byte: u64, line: u64) -> io::Result<(u64, u64)> {
+pub(crate) fn after_header(
+    file: &super::handle::Handle,
+    byte: u64,
+    line: u64,
+) -> io::Result<(u64, u64)> {
     if byte == 0 {
         return Ok((byte, line));
     }

@@ -13,7 +13,7 @@ use super::{InputOptions, Source};
 use crate::engine::Partial;
 use crate::partial::PartialResult;
 use anyhow::{bail, Result};
-use arrow_array::{Array, RecordBatch};
+use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, SchemaRef};
 use std::sync::Arc;
 
@@ -63,23 +63,14 @@ impl ArrowData {
     }
 
     /// The rows held.
-    pub fn rows(&self) -> u64 {
+    pub(crate) fn rows(&self) -> u64 {
         self.batches.iter().map(|b| b.num_rows() as u64).sum()
-    }
-
-    /// The bytes of the buffers the batches hold (for the progress bar).
-    fn bytes(&self) -> u64 {
-        self.batches
-            .iter()
-            .flat_map(|b| b.columns())
-            .map(|c| c.get_array_memory_size() as u64)
-            .sum()
     }
 }
 
 /// The format of in-memory Arrow data; not in [`super::reader::FORMATS`]:
 /// no file is ever opened as this format.
-pub struct InMemory;
+pub(crate) struct InMemory;
 
 impl Kind for InMemory {
     fn name(&self) -> &'static str {
@@ -103,11 +94,10 @@ impl Kind for InMemory {
 }
 
 /// The one source of in-memory Arrow data.
-pub fn source(data: &Arc<ArrowData>) -> Source {
+pub(crate) fn source(data: &Arc<ArrowData>) -> Source {
     Source {
         path: MEMORY_PATH.into(),
         format: Format(&InMemory),
-        size: data.bytes(),
         pipe: false,
         reader: Box::new(MemoryReader(data.clone())),
         // Nothing to reopen or to check for changes while it is read.

@@ -2,7 +2,7 @@
 //! streaming validated batches into the loss engine, one unit of work at a
 //! time (the engine's scheduler runs the units and merges them in order).
 
-pub mod arrow;
+pub(crate) mod arrow;
 mod arrow_floats;
 mod arrow_groups;
 mod arrow_labels;
@@ -10,38 +10,39 @@ mod arrow_lists;
 pub mod csv;
 mod csv_ranges;
 mod csv_targets;
-pub mod decode;
+pub(crate) mod decode;
 pub mod detect;
 mod detect_names;
-pub mod handle;
-pub mod ipc;
+pub(crate) mod handle;
+pub(crate) mod ipc;
 mod ipc_scan;
-pub mod jsonl;
-pub mod labels;
+pub(crate) mod jsonl;
+pub(crate) mod labels;
 pub mod line_cap;
-pub mod line_ends;
-pub mod memory;
-pub mod npy;
+pub(crate) mod line_ends;
+pub(crate) mod memory;
+pub(crate) mod npy;
 mod npy_header;
 mod npy_plan;
 mod npy_stream;
 mod npz_zip;
 pub mod parquet;
 mod parquet_check;
-pub mod reader;
-pub mod record;
-pub mod source;
-pub mod split;
-pub mod targets;
+pub(crate) mod reader;
+pub(crate) mod record;
+pub(crate) mod source;
+pub(crate) mod split;
+pub(crate) mod targets;
 mod thrift;
 
 use crate::engine::{schedule, EngineSpec, Partial};
 use crate::model::Loc;
 use anyhow::{bail, Result};
-pub use detect::{ColumnFlags, Layout, Scores, Selector, Targets};
-pub use labels::LabelMap;
-pub use reader::{Format, Span};
-pub use source::Source;
+pub use detect::{ColumnFlags, Scores, Selector};
+pub(crate) use detect::{Layout, Targets};
+pub(crate) use labels::LabelMap;
+pub(crate) use reader::{Format, Span};
+pub(crate) use source::Source;
 
 /// Everything about the input that the user can set.
 #[derive(Clone, Debug)]
@@ -82,24 +83,24 @@ pub struct InputOptions {
 #[derive(Debug)]
 pub struct Dataset {
     /// The data files, in order.
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     /// Columns, mode and score kind.
-    pub layout: Layout,
+    pub(crate) layout: Layout,
     /// Class names in class order.
     pub classes: Vec<String>,
     /// The label mapping.
-    pub labels: LabelMap,
+    pub(crate) labels: LabelMap,
     /// The options it was opened with.
-    pub opts: InputOptions,
+    pub(crate) opts: InputOptions,
 }
 
 /// One independent piece of work; see [`Dataset::units`].
 #[derive(Clone, Debug)]
 pub struct Unit {
     /// Index into the sources.
-    pub src: usize,
+    pub(crate) src: usize,
     /// The part of the file, as its reader counts.
-    pub span: Span,
+    pub(crate) span: Span,
 }
 
 impl Dataset {
@@ -355,15 +356,10 @@ impl Dataset {
         }
         lines
     }
-
-    /// Total input size in bytes (for the progress bar); 0 when unknown.
-    pub fn total_bytes(&self) -> u64 {
-        self.sources.iter().map(|s| s.size).sum()
-    }
 }
 
 /// The columns a layout reads.
-pub fn needed_columns(layout: &Layout) -> Vec<String> {
+pub(crate) fn needed_columns(layout: &Layout) -> Vec<String> {
     let mut v = vec![layout.label.clone()];
     if let Some(t) = &layout.targets {
         v = t.columns();

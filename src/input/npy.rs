@@ -24,13 +24,13 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// The virtual column that numbers the images of a map (its leading axis), for `--by image`.
-pub const IMAGE: &str = "image";
+pub(crate) const IMAGE: &str = "image";
 
 /// One `.npy` array.
-pub struct Npy;
+pub(crate) struct Npy;
 
 /// A `.npz` archive of `.npy` arrays.
-pub struct Npz;
+pub(crate) struct Npz;
 
 impl Kind for Npy {
     fn name(&self) -> &'static str {
@@ -65,7 +65,7 @@ impl Kind for Npy {
 }
 
 /// The array of the `.npy` file at `path`, named after the file's stem.
-pub fn open_npy(path: &Path) -> Result<Array> {
+pub(crate) fn open_npy(path: &Path) -> Result<Array> {
     let shown = crate::text::escape(&path.display().to_string());
     let f = std::fs::File::open(path).map_err(|e| anyhow!("{shown}: cannot open: {e}"))?;
     let h = Handle::new(f).map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
@@ -180,7 +180,7 @@ impl Kind for Npz {
 }
 
 /// `(2, 3)` as numpy prints a shape.
-pub fn shape_text(shape: &[u64]) -> String {
+pub(crate) fn shape_text(shape: &[u64]) -> String {
     match shape {
         [one] => format!("({one},)"),
         s => format!(
@@ -195,7 +195,7 @@ pub fn shape_text(shape: &[u64]) -> String {
 
 /// One opened `.npy` or `.npz` file.
 #[derive(Debug)]
-pub struct NumpyFile {
+pub(crate) struct NumpyFile {
     /// Its arrays (read through the source's handle).
     arrays: Vec<Array>,
     /// A `.npy` file (one array), else a `.npz` archive.

@@ -6,11 +6,11 @@ use crate::text::quoted;
 use anyhow::{bail, Result};
 
 /// The magic bytes every `.npy` file (and every array in a `.npz`) starts with.
-pub const MAGIC: &[u8] = b"\x93NUMPY";
+pub(crate) const MAGIC: &[u8] = b"\x93NUMPY";
 
 /// The element types flcli reads (little-endian, or single bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dtype {
+pub(crate) enum Dtype {
     /// `<f2`, `<f4`, `<f8`: a float of this many bytes.
     Float(u8),
     /// `|i1`, `<i2`, `<i4`, `<i8`.
@@ -23,7 +23,7 @@ pub enum Dtype {
 
 impl Dtype {
     /// Bytes per element.
-    pub fn size(self) -> usize {
+    pub(crate) fn size(self) -> usize {
         match self {
             Dtype::Float(n) | Dtype::Int(n) | Dtype::Uint(n) => n as usize,
             Dtype::Bool => 1,
@@ -31,12 +31,12 @@ impl Dtype {
     }
 
     /// Whether the elements are floats.
-    pub fn is_float(self) -> bool {
+    pub(crate) fn is_float(self) -> bool {
         matches!(self, Dtype::Float(_))
     }
 
     /// Appends the elements in `raw` as floats (scores).
-    pub fn floats(self, raw: &[u8], out: &mut Vec<f64>) {
+    pub(crate) fn floats(self, raw: &[u8], out: &mut Vec<f64>) {
         let n = self.size();
         match self {
             Dtype::Float(2) => out.extend(
@@ -62,7 +62,7 @@ impl Dtype {
     /// Appends the elements in `raw` as integers (labels); a `u8` past
     /// `i64::MAX` (no label of a real data set) becomes `i64::MIN`, which is
     /// never a class, the background or the ignore index's usual values.
-    pub fn ints(self, raw: &[u8], out: &mut Vec<i64>) {
+    pub(crate) fn ints(self, raw: &[u8], out: &mut Vec<i64>) {
         let n = self.size();
         let mut word: [u8; 8];
         for b in raw.chunks_exact(n) {
@@ -90,7 +90,7 @@ impl Dtype {
     }
 
     /// The dtype as numpy spells it.
-    pub fn descr(self) -> String {
+    pub(crate) fn descr(self) -> String {
         match self {
             Dtype::Float(n) => format!("<f{n}"),
             Dtype::Int(1) => "|i1".into(),
@@ -106,28 +106,23 @@ impl Dtype {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
     /// The element type.
-    pub dtype: Dtype,
+    pub(crate) dtype: Dtype,
     /// The shape (C order).
-    pub shape: Vec<u64>,
+    pub(crate) shape: Vec<u64>,
     /// Bytes before the first element.
-    pub data_offset: u64,
+    pub(crate) data_offset: u64,
 }
 
 impl Header {
     /// Elements in the array.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.shape.iter().product()
-    }
-
-    /// Whether the array has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
 /// The length of the whole header (magic to the end of the dict), from its
 /// first 12 bytes, or an error in words when they are not an `.npy` start.
-pub fn header_len(head: &[u8]) -> Result<u64> {
+pub(crate) fn header_len(head: &[u8]) -> Result<u64> {
     if head.len() < 10 || !head.starts_with(MAGIC) {
         bail!("does not start with the .npy magic bytes \\x93NUMPY");
     }
@@ -143,7 +138,7 @@ pub fn header_len(head: &[u8]) -> Result<u64> {
 /// Parses a whole header (`bytes` from the magic to the end of the dict).
 /// Errors say what is wrong in words, for the caller to prefix with the file
 /// and array and to follow with what to do.
-pub fn parse(bytes: &[u8]) -> Result<Header> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<Header> {
     let data_offset = header_len(bytes)?;
     let start = if bytes[6] == 1 { 10 } else { 12 };
     let Some(dict) = bytes.get(start..data_offset as usize) else {

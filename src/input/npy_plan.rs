@@ -33,7 +33,7 @@ enum By {
 
 /// The arrays a pass reads and how they line up.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     label: Array,
     scores: Array,
     by: Option<(String, By)>,
@@ -51,7 +51,7 @@ pub struct Plan {
 
 impl Plan {
     /// Checks `arrays` against `layout` and plans the reading.
-    pub fn new(
+    pub(crate) fn new(
         shown: &str,
         arrays: Vec<Array>,
         layout: &Layout,
@@ -191,7 +191,7 @@ impl Plan {
     }
 
     /// Parts of about [`UNIT_ROWS`] elements when every array can be sought in, else one unit.
-    pub fn units(&self, whole: bool) -> Vec<Span> {
+    pub(crate) fn units(&self, whole: bool) -> Vec<Span> {
         let n = self.elements();
         let seek = self.label.seekable()
             && self.scores.seekable()
@@ -210,7 +210,13 @@ impl Plan {
     }
 
     /// Reads the label elements of `span` and their scores into `acc`.
-    pub fn read(&self, src: &Source, span: &Span, dec: &Decoder, acc: &mut Partial) -> Result<()> {
+    pub(crate) fn read(
+        &self,
+        src: &Source,
+        span: &Span,
+        dec: &Decoder,
+        acc: &mut Partial,
+    ) -> Result<()> {
         let (e0, e1) = match *span {
             Span::Part { start, end, .. } => (start, end),
             Span::Whole => (0, self.elements()),

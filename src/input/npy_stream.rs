@@ -13,7 +13,7 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 
 /// Where an array's bytes are.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Body {
+pub(crate) enum Body {
     /// As they are, the first element at this file offset.
     Plain(u64),
     /// A deflated zip member starting at `at`, `packed` bytes long, whose
@@ -28,21 +28,21 @@ pub enum Body {
 
 /// One array of an input file.
 #[derive(Clone, Debug)]
-pub struct Array {
+pub(crate) struct Array {
     /// Its name: the `.npz` member without `.npy`, or the `.npy` file's stem.
-    pub name: String,
+    pub(crate) name: String,
     /// The file that holds it when it is not the source's own (`--labels-npy`).
-    pub handle: Option<Handle>,
+    pub(crate) handle: Option<Handle>,
     /// The file as shown in messages.
-    pub shown: String,
+    pub(crate) shown: String,
     /// Its header.
-    pub header: Header,
+    pub(crate) header: Header,
     /// Where its elements are.
-    pub body: Body,
+    pub(crate) body: Body,
 }
 
 /// Reads the header of the array in `member` of the archive `f`.
-pub fn member_header(f: &mut At, m: &Member) -> Result<Header> {
+pub(crate) fn member_header(f: &mut At, m: &Member) -> Result<Header> {
     let mut head = Vec::new();
     match m.method {
         Method::Stored => {
@@ -69,12 +69,12 @@ pub fn member_header(f: &mut At, m: &Member) -> Result<Header> {
 
 impl Array {
     /// Bytes of the elements the header promises.
-    pub fn data_bytes(&self) -> u64 {
+    pub(crate) fn data_bytes(&self) -> u64 {
         self.header.len() * self.header.dtype.size() as u64
     }
 
     /// Whether its elements can be sought to (not deflated).
-    pub fn seekable(&self) -> bool {
+    pub(crate) fn seekable(&self) -> bool {
         matches!(self.body, Body::Plain(_))
     }
 }
@@ -88,7 +88,7 @@ enum Cursor {
 }
 
 /// Reads runs of one array's elements.
-pub struct Elements<'a> {
+pub(crate) struct Elements<'a> {
     array: &'a Array,
     file: &'a Handle,
     cursors: Vec<Cursor>,
@@ -96,7 +96,7 @@ pub struct Elements<'a> {
 
 impl<'a> Elements<'a> {
     /// A reader of `array`, whose file is `file` unless the array has its own.
-    pub fn new(array: &'a Array, file: &'a Handle) -> Elements<'a> {
+    pub(crate) fn new(array: &'a Array, file: &'a Handle) -> Elements<'a> {
         Elements {
             file: array.handle.as_ref().unwrap_or(file),
             array,
@@ -113,7 +113,7 @@ impl<'a> Elements<'a> {
     }
 
     /// Appends the raw bytes of elements `start..start + n` to `out`.
-    pub fn read(&mut self, start: u64, n: usize, out: &mut Vec<u8>) -> Result<()> {
+    pub(crate) fn read(&mut self, start: u64, n: usize, out: &mut Vec<u8>) -> Result<()> {
         let size = self.array.header.dtype.size() as u64;
         let bytes = n * size as usize;
         let at = out.len();

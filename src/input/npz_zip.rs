@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 /// How a member's bytes are kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
+pub(crate) enum Method {
     /// As they are (`np.savez`): elements can be sought to.
     Stored,
     /// Deflated (`np.savez_compressed`): read front to back.
@@ -18,17 +18,17 @@ pub enum Method {
 
 /// One member of the archive.
 #[derive(Clone, Debug)]
-pub struct Member {
+pub(crate) struct Member {
     /// Its name in the archive (`logits.npy`).
-    pub name: String,
+    pub(crate) name: String,
     /// Stored or deflated.
-    pub method: Method,
+    pub(crate) method: Method,
     /// Where its (possibly compressed) bytes start in the file.
-    pub offset: u64,
+    pub(crate) offset: u64,
     /// Its size in the file.
-    pub packed: u64,
+    pub(crate) packed: u64,
     /// Its size once inflated.
-    pub size: u64,
+    pub(crate) size: u64,
 }
 
 fn u16_at(b: &[u8], i: usize) -> u16 {
@@ -53,7 +53,7 @@ fn read_at(f: &mut (impl Read + Seek), at: u64, n: usize) -> Result<Vec<u8>> {
 
 /// The members of the zip archive `f` of `size` bytes. Errors say in words
 /// what is wrong, for the caller to prefix with the file name.
-pub fn members(f: &mut (impl Read + Seek), size: u64) -> Result<Vec<Member>> {
+pub(crate) fn members(f: &mut (impl Read + Seek), size: u64) -> Result<Vec<Member>> {
     // The end record is in the last 22 + 65535 (its comment) bytes.
     let tail_len = size.min(22 + 65535);
     let tail = read_at(f, size - tail_len, tail_len as usize)?;

@@ -16,10 +16,10 @@ use parquet::arrow::arrow_reader::{
 };
 use parquet::arrow::ProjectionMask;
 
-pub use super::arrow::{BATCH_ROWS, BATCH_SCORES, UNIT_ROWS};
+pub use super::arrow::UNIT_ROWS;
 
 /// The Apache Parquet format.
-pub struct Parquet;
+pub(crate) struct Parquet;
 
 impl Kind for Parquet {
     fn name(&self) -> &'static str {
@@ -52,7 +52,7 @@ impl Kind for Parquet {
 
 /// The top-level column names of the Parquet file at `path`, read from its
 /// footer once the sizes the footer states are checked.
-pub fn column_names(path: &std::path::Path) -> Result<Vec<String>> {
+pub(crate) fn column_names(path: &std::path::Path) -> Result<Vec<String>> {
     let shown = crate::text::escape(&path.display().to_string());
     let file = std::fs::File::open(path).map_err(|e| anyhow!("{shown}: cannot open: {e}"))?;
     let h = Handle::new(file).map_err(|e| anyhow!("{shown}: cannot read: {e}"))?;
@@ -69,7 +69,7 @@ pub fn column_names(path: &std::path::Path) -> Result<Vec<String>> {
 /// A reader of every row of the small Parquet file at `path` (a sums table),
 /// once its footer and page headers are checked and its row count is at most
 /// `max_rows`: a damaged or huge file fails before anything is allocated.
-pub fn small_file(
+pub(crate) fn small_file(
     path: &std::path::Path,
     max_rows: i64,
 ) -> Result<ParquetRecordBatchReaderBuilder<Handle>> {
@@ -92,7 +92,7 @@ pub fn small_file(
 }
 
 /// Reads and checks a Parquet footer (fails fast on truncated files: only the footer is read).
-pub fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
+pub(crate) fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
     ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| {
         anyhow!("{shown}: not a readable Parquet file ({e}); it may be truncated or still being written. Wait for the writer to finish, or re-export the file")
     })
@@ -100,7 +100,7 @@ pub fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetadata> {
 
 /// One Parquet file, with its footer read once when it was opened.
 #[derive(Debug)]
-pub struct ParquetFile {
+pub(crate) struct ParquetFile {
     meta: ArrowReaderMetadata,
 }
 

@@ -16,7 +16,7 @@ use std::io::BufReader;
 /// Largest page flcli decompresses: writers cut pages at about 1 MiB, so
 /// this is far above any real page yet keeps a lying header from asking
 /// for gigabytes.
-pub const MAX_PAGE: i64 = 64 << 20;
+pub(crate) const MAX_PAGE: i64 = 64 << 20;
 
 fn damaged(shown: &str, at: &str, what: String) -> anyhow::Error {
     anyhow!("{shown}: the Parquet metadata is damaged: {at}: {what}; re-export the file, or leave it out")
@@ -31,7 +31,7 @@ fn int(v: &Value) -> Option<i64> {
 
 /// Checks the footer of a file of `h.size()` bytes (a file that does not end
 /// with `PAR1` is left to the Parquet reader, whose message says so).
-pub fn footer(shown: &str, h: &Handle) -> Result<()> {
+pub(crate) fn footer(shown: &str, h: &Handle) -> Result<()> {
     let size = h.size();
     let mut tail = [0u8; 8];
     if size < 12 || std::io::Read::read_exact(&mut h.at(size - 8, size), &mut tail).is_err() {
@@ -284,7 +284,7 @@ fn page_header(c: &mut Compact) -> Result<Page, String> {
 
 /// Checks the page headers of the column chunks of row groups `rgs` and
 /// leaf columns `leaves`, reading only the headers.
-pub fn pages(
+pub(crate) fn pages(
     shown: &str,
     h: &Handle,
     md: &ParquetMetaData,

@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 /// Every format flcli reads, in the order they are tried on a file's first
 /// bytes. The last one is the fallback for files no magic bytes or extension
 /// claims, and the only one read from stdin and pipes.
-pub static FORMATS: &[Format] = &[
+pub(crate) static FORMATS: &[Format] = &[
     Format(&super::parquet::Parquet),
     Format(&super::ipc::Ipc),
     Format(&super::npy::Npy),
@@ -24,7 +24,7 @@ pub static FORMATS: &[Format] = &[
 ];
 
 /// A file format: how to recognise its files and open them.
-pub trait Kind: Sync {
+pub(crate) trait Kind: Sync {
     /// The `--input-format` value, also the name reports give the format.
     fn name(&self) -> &'static str;
     /// One line for `--help`.
@@ -54,7 +54,7 @@ pub trait Kind: Sync {
 }
 
 /// One opened input file, as its format reads it.
-pub trait Reader: Send + Sync + std::fmt::Debug {
+pub(crate) trait Reader: Send + Sync + std::fmt::Debug {
     /// The file's top-level columns.
     fn columns(&self, src: &Source, opts: &InputOptions) -> Result<Vec<Column>>;
 
@@ -103,7 +103,7 @@ pub trait Reader: Send + Sync + std::fmt::Debug {
 
 /// The part of a file one unit reads, in the reader's own terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Span {
+pub(crate) enum Span {
     /// The whole file, front to back.
     Whole,
     /// Pieces `start..end` (row groups, record batches, bytes: the reader's
@@ -123,9 +123,9 @@ pub enum Span {
 /// quoted field may hold the newline a cut was made at): the pass reads the
 /// file again as one [`Span::Whole`] unit. Never shown to the user.
 #[derive(Debug)]
-pub struct Restart {
+pub(crate) struct Restart {
     /// The file.
-    pub path: std::path::PathBuf,
+    pub(crate) path: std::path::PathBuf,
 }
 
 impl std::fmt::Display for Restart {
@@ -142,28 +142,28 @@ impl std::error::Error for Restart {}
 
 /// A file format flcli reads (an entry of [`FORMATS`]).
 #[derive(Clone, Copy)]
-pub struct Format(pub &'static dyn Kind);
+pub struct Format(pub(crate) &'static dyn Kind);
 
 impl Format {
     /// The `--input-format` value and the name reports give the format.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         self.0.name()
     }
 
     /// The format read from stdin, pipes and files nothing else claims.
-    pub fn fallback() -> Format {
+    pub(crate) fn fallback() -> Format {
         *FORMATS.last().expect("at least one format")
     }
 
     /// Every extension of every format.
-    pub fn all_extensions() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn all_extensions() -> impl Iterator<Item = &'static str> {
         FORMATS
             .iter()
             .flat_map(|f| f.0.extensions().iter().copied())
     }
 
     /// Whether the file name `name` (lower case) ends with one of this format's extensions.
-    pub fn named(self, name: &str) -> bool {
+    pub(crate) fn named(self, name: &str) -> bool {
         self.0.extensions().iter().any(|e| name.ends_with(e))
     }
 }

@@ -12,24 +12,24 @@ use anyhow::Result;
 
 /// Positions of the needed columns in one CSV file's header.
 #[derive(Clone, Debug, Default)]
-pub struct CsvIndex {
+pub(crate) struct CsvIndex {
     /// Number of fields in the header.
-    pub width: usize,
+    pub(crate) width: usize,
     /// Label field.
-    pub label: usize,
+    pub(crate) label: usize,
     /// Score fields, in class order.
-    pub scores: Vec<usize>,
+    pub(crate) scores: Vec<usize>,
     /// Multi-label 0/1 target fields, in class order (empty: one label per row).
-    pub targets: Vec<usize>,
+    pub(crate) targets: Vec<usize>,
     /// The `--by` field, if any.
-    pub by: Option<usize>,
+    pub(crate) by: Option<usize>,
 }
 
 /// Rows per batch handed to the kernels.
-pub const BATCH_ROWS: usize = 32 * 1024;
+pub(crate) const BATCH_ROWS: usize = 32 * 1024;
 
 /// The fields of one record, however it was split.
-pub trait Fields {
+pub(crate) trait Fields {
     /// Number of fields.
     fn count(&self) -> usize;
     /// Field `i`'s bytes (`i < count()`).
@@ -54,13 +54,13 @@ impl Fields for csv::ByteRecord {
 }
 
 /// A line split by [`super::split::split`]: offsets into a buffer.
-pub struct SplitLine<'a> {
+pub(crate) struct SplitLine<'a> {
     /// The buffer.
-    pub buf: &'a [u8],
+    pub(crate) buf: &'a [u8],
     /// The line's bytes, without terminator.
-    pub line: (usize, usize),
+    pub(crate) line: (usize, usize),
     /// The fields.
-    pub fields: &'a [(usize, usize)],
+    pub(crate) fields: &'a [(usize, usize)],
 }
 
 impl Fields for SplitLine<'_> {
@@ -80,7 +80,7 @@ impl Fields for SplitLine<'_> {
 }
 
 /// Collects validated rows into batches and hands full ones to the kernels.
-pub struct Rows<'d, 'a> {
+pub(crate) struct Rows<'d, 'a> {
     dec: &'d Decoder<'a>,
     idx: CsvIndex,
     batch: Batch,
@@ -91,7 +91,7 @@ pub struct Rows<'d, 'a> {
 
 impl<'d, 'a> Rows<'d, 'a> {
     /// Empty batches for the columns at `idx`.
-    pub fn new(idx: &CsvIndex, dec: &'d Decoder<'a>) -> Rows<'d, 'a> {
+    pub(crate) fn new(idx: &CsvIndex, dec: &'d Decoder<'a>) -> Rows<'d, 'a> {
         Rows {
             dec,
             idx: idx.clone(),
@@ -104,7 +104,7 @@ impl<'d, 'a> Rows<'d, 'a> {
 
     /// Adds the record that starts on `line`.
     #[inline]
-    pub fn push(
+    pub(crate) fn push(
         &mut self,
         rec: &impl Fields,
         line: u64,
@@ -150,7 +150,7 @@ impl<'d, 'a> Rows<'d, 'a> {
     }
 
     /// Hands the rows collected so far to the kernels.
-    pub fn flush(&mut self, acc: &mut Partial) {
+    pub(crate) fn flush(&mut self, acc: &mut Partial) {
         if self.batch.labels.is_empty() {
             return;
         }
@@ -290,7 +290,7 @@ fn small_uint(raw: &[u8]) -> Option<i64> {
 
 /// Parses a number, allowing surrounding spaces: Rust's `f64` grammar and value.
 #[inline]
-pub fn parse_f64(raw: &[u8]) -> Option<f64> {
+pub(crate) fn parse_f64(raw: &[u8]) -> Option<f64> {
     // Fast path for plain decimals (`0.25`, `-1.5e-05`): lexical parses the
     // bytes as they are (no UTF-8 check, no trim) and, like Rust's parser, rounds
     // correctly, so the value is the same. Its grammar is only trusted where it

@@ -9,42 +9,40 @@ use std::path::{Path, PathBuf};
 
 /// One input file, or stdin.
 #[derive(Debug)]
-pub struct Source {
+pub(crate) struct Source {
     /// The path; `-` means stdin.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its format.
-    pub format: Format,
-    /// Size in bytes (0 for stdin).
-    pub size: u64,
+    pub(crate) format: Format,
     /// A pipe or device (`<(zcat x.csv)`, a FIFO): read once, front to back, like stdin.
-    pub pipe: bool,
+    pub(crate) pipe: bool,
     /// The format's reader of this file.
-    pub reader: Box<dyn Reader>,
+    pub(crate) reader: Box<dyn Reader>,
     /// The regular file, opened once: every read goes through it (`None` for
     /// stdin and pipes, which are opened when they are read).
-    pub handle: Option<Handle>,
+    pub(crate) handle: Option<Handle>,
 }
 
 impl Source {
     /// Whether this is stdin.
-    pub fn is_stdin(&self) -> bool {
+    pub(crate) fn is_stdin(&self) -> bool {
         self.path.as_os_str() == "-"
     }
 
     /// Whether this can only be read once, front to back (stdin, a pipe, a device).
-    pub fn is_stream(&self) -> bool {
+    pub(crate) fn is_stream(&self) -> bool {
         self.is_stdin() || self.pipe
     }
 
     /// The handle of a regular file; an error for stdin and pipes.
-    pub fn handle(&self) -> Result<&Handle> {
+    pub(crate) fn handle(&self) -> Result<&Handle> {
         self.handle.as_ref().ok_or_else(|| {
             anyhow::anyhow!("{}: is a stream, read front to back once", self.display())
         })
     }
 
     /// The path as shown in messages, with control characters escaped.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         if self.is_stdin() {
             "<stdin>".into()
         } else {
@@ -89,7 +87,7 @@ fn is_data_file(p: &Path) -> bool {
 }
 
 /// Expands directories into their data files (sorted by name) and checks each file.
-pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> {
+pub(crate) fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -103,7 +101,6 @@ pub fn expand(paths: &[PathBuf], forced: Option<Format>) -> Result<Vec<Source>> 
             out.push(Source {
                 path: p.clone(),
                 format,
-                size: 0,
                 pipe: false,
                 reader: format.0.open_stream(),
                 handle: None,
@@ -197,7 +194,6 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
         return Ok(Source {
             path: p.to_path_buf(),
             format,
-            size: 0,
             pipe: true,
             reader: format.0.open_stream(),
             handle: None,
@@ -255,7 +251,6 @@ fn classify(p: &Path, forced: Option<Format>) -> Result<Source> {
     Ok(Source {
         path: p.to_path_buf(),
         format,
-        size,
         pipe: false,
         reader,
         handle: Some(handle),

@@ -66,7 +66,7 @@ fn masks64(w: &[u8; 64], delim: u8) -> (u64, u64) {
 /// line consumed. Returns how many bytes were consumed: up to the start of an
 /// unterminated last line unless `eof`, when everything is. `delim` must not be
 /// `\n` or `\r`.
-pub fn split<E>(
+pub(crate) fn split<E>(
     buf: &[u8],
     eof: bool,
     delim: u8,

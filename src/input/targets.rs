@@ -18,7 +18,7 @@ use arrow_schema::DataType;
 
 /// Where the multi-label targets of a layout are.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Targets {
+pub(crate) enum Targets {
     /// The label column holds a list of positive class ids per row.
     List(String),
     /// One 0/1 column per class, in class (score-column) order.
@@ -29,7 +29,7 @@ pub enum Targets {
 
 impl Targets {
     /// The target columns (a list column once).
-    pub fn columns(&self) -> Vec<String> {
+    pub(crate) fn columns(&self) -> Vec<String> {
         match self {
             Targets::List(c) | Targets::MultiHot(c) => vec![c.clone()],
             Targets::Columns(c) => c.clone(),
@@ -38,7 +38,7 @@ impl Targets {
 }
 
 /// An invalid target: its row in the batch, its column, the skip reason, the problem and the value.
-pub type TargetFail = (usize, String, (SkipReason, &'static str, String));
+pub(crate) type TargetFail = (usize, String, (SkipReason, &'static str, String));
 
 fn sigmoid_only(flags: &ColumnFlags, what: &str) -> Result<()> {
     match flags.mode {
@@ -52,7 +52,11 @@ fn sigmoid_only(flags: &ColumnFlags, what: &str) -> Result<()> {
 
 /// A layout detected with an ordinary label column becomes multi-label when
 /// that column holds lists (of positive class ids).
-pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> Result<Layout> {
+pub(crate) fn list_label(
+    cols: &[Column],
+    flags: &ColumnFlags,
+    mut layout: Layout,
+) -> Result<Layout> {
     let Some(ty) = cols.iter().find(|c| c.name == layout.label).map(|c| &c.ty) else {
         return Ok(layout);
     };
@@ -92,7 +96,7 @@ pub fn list_label(cols: &[Column], flags: &ColumnFlags, mut layout: Layout) -> R
 
 /// `--targets SEL`: the 0/1 target columns (a comma list or a glob), the
 /// scores detected among the other columns, and the targets put in score order.
-pub fn target_columns(
+pub(crate) fn target_columns(
     cols: &[Column],
     flags: &ColumnFlags,
     sel: &str,
@@ -194,7 +198,7 @@ fn column<'r>(rb: &'r RecordBatch, name: &str, src: &Source) -> Result<&'r Array
 
 /// Row codes ([`MULTI`], or [`SKIPPED`] for an invalid target) and the
 /// multi-hot rows of `rb` into `out`, with the invalid targets in row order.
-pub fn arrow_targets(
+pub(crate) fn arrow_targets(
     rb: &RecordBatch,
     t: &Targets,
     src: &Source,

@@ -11,16 +11,16 @@ use std::io::Read;
 const MAX_DEPTH: usize = 32;
 
 /// A Thrift compact-protocol reader over at most `left` bytes of `r`.
-pub struct Compact<'a> {
+pub(crate) struct Compact<'a> {
     r: &'a mut dyn Read,
     /// Bytes that may still be read.
-    pub left: u64,
+    pub(crate) left: u64,
     depth: usize,
 }
 
 /// A field's value, as the walkers need it: integers are kept, anything else skipped.
 #[derive(Debug)]
-pub enum Value {
+pub(crate) enum Value {
     /// Any integer type.
     Int(i64),
     /// A boolean (its value is in the field header; not needed by the walkers).
@@ -34,11 +34,11 @@ pub enum Value {
 }
 
 /// The compact type of a structure element.
-pub const STRUCT: u8 = 12;
+pub(crate) const STRUCT: u8 = 12;
 
 impl<'a> Compact<'a> {
     /// Reads from `r`, of which at most `left` bytes belong to the structure.
-    pub fn new(r: &'a mut dyn Read, left: u64) -> Compact<'a> {
+    pub(crate) fn new(r: &'a mut dyn Read, left: u64) -> Compact<'a> {
         Compact { r, left, depth: 0 }
     }
 
@@ -90,7 +90,7 @@ impl<'a> Compact<'a> {
     }
 
     /// Enters a structure (fields are read with [`Compact::field`] until it returns `None`).
-    pub fn enter(&mut self) -> Result<(), String> {
+    pub(crate) fn enter(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err("its structures nest too deep".into());
@@ -100,7 +100,7 @@ impl<'a> Compact<'a> {
 
     /// The next field of the current structure: its id and value, or `None`
     /// at the structure's end (which leaves it).
-    pub fn field(&mut self, last: &mut i16) -> Result<Option<(i16, Value)>, String> {
+    pub(crate) fn field(&mut self, last: &mut i16) -> Result<Option<(i16, Value)>, String> {
         let h = self.byte()?;
         if h == 0 {
             self.depth -= 1;
@@ -118,7 +118,7 @@ impl<'a> Compact<'a> {
     }
 
     /// A value of compact type `ty` (1 and 2 are the booleans of a field header).
-    pub fn value(&mut self, ty: u8) -> Result<Value, String> {
+    pub(crate) fn value(&mut self, ty: u8) -> Result<Value, String> {
         Ok(match ty {
             1 | 2 => Value::Bool,
             3 => Value::Int(i64::from(self.byte()? as i8)),
@@ -170,14 +170,14 @@ impl<'a> Compact<'a> {
     }
 
     /// Skips a value of compact type `ty`, nested structures and lists included.
-    pub fn skip(&mut self, ty: u8) -> Result<(), String> {
+    pub(crate) fn skip(&mut self, ty: u8) -> Result<(), String> {
         let v = self.value(ty)?;
         self.skip_value(v)
     }
 
     /// Skips one element of a list or map of compact type `ty` (a boolean
     /// element is a byte of its own, unlike a boolean field).
-    pub fn skip_elem(&mut self, ty: u8) -> Result<(), String> {
+    pub(crate) fn skip_elem(&mut self, ty: u8) -> Result<(), String> {
         match ty {
             1 | 2 => self.skip_bytes(1),
             _ => self.skip(ty),
@@ -185,7 +185,7 @@ impl<'a> Compact<'a> {
     }
 
     /// Skips the rest of a structure just entered by a [`Value::Struct`].
-    pub fn skip_struct(&mut self) -> Result<(), String> {
+    pub(crate) fn skip_struct(&mut self) -> Result<(), String> {
         self.enter()?;
         let mut last = 0;
         while let Some((_, v)) = self.field(&mut last)? {
@@ -195,7 +195,7 @@ impl<'a> Compact<'a> {
     }
 
     /// Skips what is left of a value `field` returned.
-    pub fn skip_value(&mut self, v: Value) -> Result<(), String> {
+    pub(crate) fn skip_value(&mut self, v: Value) -> Result<(), String> {
         match v {
             Value::Struct => self.skip_struct(),
             Value::List(et, n) => {

@@ -24,22 +24,22 @@ use crate::model::Loc;
 use anyhow::{bail, Context, Result};
 
 /// The first bytes of every partial file.
-pub const MAGIC: [u8; 8] = *b"\x89FLP\r\n\x1a\n";
+pub(crate) const MAGIC: [u8; 8] = *b"\x89FLP\r\n\x1a\n";
 /// The format version written: 1, or 2 for multi-label sums (which add the
 /// co-occurrence counts, see [`write_sums`]).
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 /// The version of partial files with multi-label sums.
-pub const VERSION_MULTILABEL: u32 = 2;
+pub(crate) const VERSION_MULTILABEL: u32 = 2;
 /// The version of partial files whose cells hold second moments (`Spec::moments`;
 /// multi-label or not, as the header says). Readers of versions 1 and 2 refuse it
 /// rather than misread the longer cells.
-pub const VERSION_MOMENTS: u32 = 3;
+pub(crate) const VERSION_MOMENTS: u32 = 3;
 
 /// The version of partial files whose `--by` keys include the text `(null)`
 /// (the settings, multi-label or moments, are as the header says). Versions 1
 /// to 3 write a null key as that text, so they cannot hold both; version 4
 /// writes a null key as the length [`NULL_KEY`] and the text as itself.
-pub const VERSION_NULL_KEYS: u32 = 4;
+pub(crate) const VERSION_NULL_KEYS: u32 = 4;
 /// The key length that stands for a null `--by` key in version 4.
 pub(super) const NULL_KEY: u32 = u32::MAX;
 /// How versions 1 to 3 write a null `--by` key (and read it back as null).
@@ -69,7 +69,7 @@ fn settings_version(spec: &super::Spec) -> u32 {
 pub(super) const MAX_PARTS: usize = 48;
 
 /// Whether `head` (a file's first bytes) starts like a partial file.
-pub fn is_partial(head: &[u8]) -> bool {
+pub(crate) fn is_partial(head: &[u8]) -> bool {
     head.starts_with(&MAGIC)
 }
 
@@ -184,7 +184,7 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<PartialResult> {
 
 /// Only the header of a partial result's bytes (checked as [`decode`] checks
 /// it), for a merge that reads its parts' sums one at a time.
-pub fn decode_header(bytes: &[u8], name: &str) -> Result<Header> {
+pub(crate) fn decode_header(bytes: &[u8], name: &str) -> Result<Header> {
     header_inner(bytes).map(|(h, _)| h).with_context(|| {
         format!("{name}: not a readable flcli partial result; write it again with flcli partial or flcli merge")
     })

@@ -29,7 +29,7 @@ pub fn merge(parts: &[(String, PartialResult)]) -> Result<PartialResult> {
 /// A merge that takes its parts one at a time, so that merging many partial
 /// files holds one of them in memory at once: it is set up from every part's
 /// header (which fixes the classes), then each part is added in order.
-pub struct Merger {
+pub(crate) struct Merger {
     header: Header,
     about: Vec<About>,
     files: Vec<String>,
@@ -39,7 +39,7 @@ pub struct Merger {
 
 impl Merger {
     /// Checks that the parts' settings agree and lays out the merged classes.
-    pub fn new(headers: &[(String, Header)]) -> Result<Merger> {
+    pub(crate) fn new(headers: &[(String, Header)]) -> Result<Merger> {
         let Some((first_name, first)) = headers.first() else {
             bail!("nothing to merge");
         };
@@ -64,7 +64,7 @@ impl Merger {
     }
 
     /// Adds the next part (the one whose header came next in [`Merger::new`]).
-    pub fn add(&mut self, p: &PartialResult) -> Result<()> {
+    pub(crate) fn add(&mut self, p: &PartialResult) -> Result<()> {
         if self.about.get(self.added) != Some(&p.header.about) {
             bail!("a part was added out of the order of its header");
         }
@@ -93,7 +93,7 @@ impl Merger {
     }
 
     /// The merged result.
-    pub fn finish(mut self) -> PartialResult {
+    pub(crate) fn finish(mut self) -> PartialResult {
         self.total.sort_groups();
         let mut score_columns: Vec<String> = Vec::new();
         for a in &self.about {

@@ -5,8 +5,8 @@
 //! The byte format is in [`format`] (and `docs/partial.md`); matching classes
 //! by name and checking that two partials can be merged is in [`merge`].
 
-pub mod format;
-pub mod merge;
+pub(crate) mod format;
+pub(crate) mod merge;
 mod read;
 
 use crate::engine::{EngineSpec, Partial};
@@ -14,41 +14,43 @@ use crate::model::{Mode, ScoreKind, Term};
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
-pub use format::{decode, decode_header, encode, is_partial, MAGIC};
-pub use merge::{merge, Merger};
+pub use format::{decode, encode};
+pub(crate) use format::{decode_header, is_partial};
+pub use merge::merge;
+pub(crate) use merge::Merger;
 
 /// The settings a partial result was computed under: two partials merge only
 /// when these are equal (class names aside: they are matched by name).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
     /// binary, softmax or sigmoid.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// probabilities or logits.
-    pub score_kind: ScoreKind,
+    pub(crate) score_kind: ScoreKind,
     /// The probability clamp ε (`--eps`).
-    pub eps: f64,
+    pub(crate) eps: f64,
     /// Difficulty bucket edges over p_t (`--buckets`).
-    pub bucket_edges: Vec<f64>,
+    pub(crate) bucket_edges: Vec<f64>,
     /// p_t at or above which an element is easy (`--easy`).
-    pub easy: f64,
+    pub(crate) easy: f64,
     /// The modulating terms summed, as `pow:γ`, `flsd53` or `poly1:ε`, in sum order.
-    pub terms: Vec<String>,
+    pub(crate) terms: Vec<String>,
     /// Whether the fine p_t histograms (cumulative-loss curves) are kept.
-    pub tails: bool,
+    pub(crate) tails: bool,
     /// Whether the calibration bins are kept.
-    pub calib: bool,
+    pub(crate) calib: bool,
     /// The `--by` column, if the sums are broken down by one.
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// `--positive`.
-    pub positive: Option<String>,
+    pub(crate) positive: Option<String>,
     /// `--background`.
-    pub background: i64,
+    pub(crate) background: i64,
     /// `--ignore-index`.
-    pub ignore_index: i64,
+    pub(crate) ignore_index: i64,
     /// Multi-label targets: the sums also hold the co-occurrence counts
     /// (absent from the header of one-label-per-row partials).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub multilabel: bool,
+    pub(crate) multilabel: bool,
     /// Each cell also holds, per term, Σloss² and Σ|∂/∂x|² (recommend's share
     /// intervals; format version 3). Absent from the header of partials without them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -61,25 +63,25 @@ pub struct About {
     /// Class names in class order (the order of the sums).
     pub classes: Vec<String>,
     /// The label column.
-    pub label_column: String,
+    pub(crate) label_column: String,
     /// The score columns in class order.
-    pub score_columns: Vec<String>,
+    pub(crate) score_columns: Vec<String>,
     /// What was detected rather than given.
-    pub detected: Vec<String>,
+    pub(crate) detected: Vec<String>,
     /// The data files the rows came from, in order; skip locations index into it.
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// "parquet", "csv" or "mixed".
-    pub format: String,
+    pub(crate) format: String,
     /// Multi-label: the target columns (a list column once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<String>>,
+    pub(crate) targets: Option<Vec<String>>,
 }
 
 /// The header of a partial file, stored as JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// The flcli version that wrote it (for people; not checked).
-    pub writer: String,
+    pub(crate) writer: String,
     /// What the sums mean.
     pub spec: Spec,
     /// Where they came from.
@@ -96,7 +98,7 @@ pub struct PartialResult {
 }
 
 /// A term as the header spells it.
-pub fn term_name(t: Term) -> String {
+pub(crate) fn term_name(t: Term) -> String {
     match t {
         Term::Pow(g) => format!("pow:{g}"),
         Term::Flsd53 => "flsd53".into(),
@@ -105,7 +107,7 @@ pub fn term_name(t: Term) -> String {
 }
 
 /// The term `s` names (see [`term_name`]).
-pub fn parse_term(s: &str) -> Result<Term> {
+pub(crate) fn parse_term(s: &str) -> Result<Term> {
     let num = |x: &str| {
         x.parse::<f64>()
             .ok()
@@ -146,7 +148,7 @@ impl Spec {
     }
 
     /// The γ values whose `(1-p_t)^γ` sums are held, for messages.
-    pub fn gammas(&self) -> Vec<String> {
+    pub(crate) fn gammas(&self) -> Vec<String> {
         self.terms
             .iter()
             .filter_map(|t| t.strip_prefix("pow:").map(str::to_string))

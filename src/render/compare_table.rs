@@ -13,7 +13,7 @@ const GLYPHS: &[char] = &['█', '▓', '▒', '░', '▚', '▞', '▖', '·',
 const BAR: usize = 48;
 
 /// The compare report as tables and bars.
-pub fn render(r: &CompareReport, style: Style) -> String {
+pub(crate) fn render(r: &CompareReport, style: Style) -> String {
     let mut out = String::new();
     input_lines(&mut out, &r.input);
     out.push('\n');

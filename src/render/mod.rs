@@ -2,20 +2,20 @@
 //! turn a [`Report`] into text. Exporters only format; every number they
 //! print was computed before they were called.
 
-pub mod compare_table;
+pub(crate) mod compare_table;
 pub mod csv;
-pub mod html;
+pub(crate) mod html;
 pub mod markdown;
-pub mod multilabel;
-pub mod plot;
-pub mod recommend_table;
-pub mod table;
+pub(crate) mod multilabel;
+pub(crate) mod plot;
+pub(crate) mod recommend_table;
+pub(crate) mod table;
 
 use crate::report::Report;
 use anyhow::Result;
 use std::io::IsTerminal;
 
-pub use crate::text::{escape, escape_text};
+pub(crate) use crate::text::escape;
 
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -42,7 +42,7 @@ pub struct Style {
 
 impl Style {
     /// Decides colour from the flag, the terminal and the environment.
-    pub fn detect(choice: ColorChoice) -> Style {
+    pub(crate) fn detect(choice: ColorChoice) -> Style {
         let tty = std::io::stdout().is_terminal();
         let mut style = Style::decide(
             choice,
@@ -84,7 +84,7 @@ impl Style {
 
     /// The style for a file written with `-o`: a file is not a terminal, so
     /// colour only when asked for outright.
-    pub fn for_file(self) -> Style {
+    pub(crate) fn for_file(self) -> Style {
         Style {
             color: self.choice == ColorChoice::Always,
             width: 80,
@@ -100,7 +100,7 @@ pub trait Exporter {
 }
 
 /// `--output json`: one pretty-printed JSON document.
-pub struct JsonExporter;
+pub(crate) struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
@@ -111,7 +111,7 @@ impl Exporter for JsonExporter {
 }
 
 /// Formats a number for people: 4 significant digits, scientific when tiny or huge.
-pub fn human(x: Option<f64>) -> String {
+pub(crate) fn human(x: Option<f64>) -> String {
     match x {
         None => "–".into(),
         Some(0.0) => "0".into(),
@@ -124,7 +124,7 @@ pub fn human(x: Option<f64>) -> String {
 }
 
 /// Shortens a name from data for a table cell (JSON keeps it whole).
-pub fn cell_name(s: &str, max: usize) -> String {
+pub(crate) fn cell_name(s: &str, max: usize) -> String {
     let s = escape(s);
     if s.chars().count() <= max {
         s

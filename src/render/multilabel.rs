@@ -7,23 +7,23 @@ use crate::report::{MultiLabel, Num};
 use crate::text::{percent, Percent};
 
 /// What each format draws.
-pub struct View {
+pub(crate) struct View {
     /// One sentence: cardinality, rows with several positives, distinct pairs.
-    pub summary: String,
+    pub(crate) summary: String,
     /// Header of the per-class table.
-    pub rate_header: [&'static str; 3],
+    pub(crate) rate_header: [&'static str; 3],
     /// Per class: name, positive rows, positive rate.
-    pub rates: Vec<(String, u64, Num)>,
+    pub(crate) rates: Vec<(String, u64, Num)>,
     /// What the pair table holds (the top pairs, of how many).
-    pub pairs_caption: String,
+    pub(crate) pairs_caption: String,
     /// Header of the pair table.
-    pub pair_header: [&'static str; 4],
+    pub(crate) pair_header: [&'static str; 4],
     /// Per pair, most frequent first: class, class, rows, share of rows.
-    pub pairs: Vec<(String, String, u64, Num)>,
+    pub(crate) pairs: Vec<(String, String, u64, Num)>,
 }
 
 /// The view of `ml` for classes `names` with `counts` positive rows each.
-pub fn view(ml: &MultiLabel, names: &[String], counts: &[u64]) -> View {
+pub(crate) fn view(ml: &MultiLabel, names: &[String], counts: &[u64]) -> View {
     let card = ml
         .label_cardinality
         .map_or("–".into(), |c| super::human(Some(c)));
@@ -54,6 +54,6 @@ pub fn view(ml: &MultiLabel, names: &[String], counts: &[u64]) -> View {
 }
 
 /// A rate as a table cell.
-pub fn rate(x: Num) -> String {
+pub(crate) fn rate(x: Num) -> String {
     percent(x, Percent::Cell)
 }

@@ -173,7 +173,7 @@ fn reliability_panel(area: &Area, c: &Calibration) -> Result<()> {
 }
 
 /// The SVG document for a comparison and its calibration.
-pub fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
+pub(crate) fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
     draw(3, |panels| {
         curve_panel(&panels[0], &r.variants, r.input.mode, true, true)?;
         curve_panel(&panels[1], &r.variants, r.input.mode, false, false)?;
@@ -182,7 +182,7 @@ pub fn svg(r: &CompareReport, c: &Calibration) -> Result<String> {
 }
 
 /// Figure 4 alone: cumulative loss of positives and of negatives, one curve per γ.
-pub fn curves_svg(variants: &[Variant], mode: Mode) -> Result<String> {
+pub(crate) fn curves_svg(variants: &[Variant], mode: Mode) -> Result<String> {
     draw(2, |panels| {
         curve_panel(&panels[0], variants, mode, true, true)?;
         curve_panel(&panels[1], variants, mode, false, false)
@@ -190,7 +190,7 @@ pub fn curves_svg(variants: &[Variant], mode: Mode) -> Result<String> {
 }
 
 /// The reliability diagram alone.
-pub fn reliability_svg(c: &Calibration) -> Result<String> {
+pub(crate) fn reliability_svg(c: &Calibration) -> Result<String> {
     draw(1, |panels| reliability_panel(&panels[0], c))
 }
 

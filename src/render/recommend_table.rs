@@ -33,7 +33,7 @@ pub(crate) fn answer(
 }
 
 /// The recommend report in plain words, then the evidence grid.
-pub fn render(r: &RecommendReport, style: Style) -> String {
+pub(crate) fn render(r: &RecommendReport, style: Style) -> String {
     let mut out = String::new();
     input_lines(&mut out, &r.input);
     out.push('\n');

@@ -11,7 +11,7 @@ use comfy_table::{
 use std::fmt::Write;
 
 /// `--output table` (the default).
-pub struct TableExporter;
+pub(crate) struct TableExporter;
 
 impl Exporter for TableExporter {
     fn render(&self, report: &Report, style: Style) -> Result<String> {
@@ -46,7 +46,7 @@ impl Exporter for TableExporter {
 }
 
 /// A table with flcli's look: header row, right-aligned numbers, as wide as [`Style::width`].
-pub fn new_table(style: Style, header: &[&str]) -> Table {
+pub(crate) fn new_table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -75,7 +75,7 @@ pub fn new_table(style: Style, header: &[&str]) -> Table {
 }
 
 /// The heading of one `--by` section.
-pub fn group_heading(style: Style, key: &str, input: &crate::report::InputInfo) -> String {
+pub(crate) fn group_heading(style: Style, key: &str, input: &crate::report::InputInfo) -> String {
     let by = input.by.as_deref().unwrap_or("group");
     format!(
         "\n{}\n",
@@ -87,7 +87,7 @@ pub fn group_heading(style: Style, key: &str, input: &crate::report::InputInfo) 
 }
 
 /// A section title.
-pub fn title(style: Style, s: &str) -> String {
+pub(crate) fn title(style: Style, s: &str) -> String {
     if style.color {
         format!("\x1b[1m{s}\x1b[0m")
     } else {
@@ -96,7 +96,7 @@ pub fn title(style: Style, s: &str) -> String {
 }
 
 /// The lines describing the input, shared by every command.
-pub fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
+pub(crate) fn input_lines(out: &mut String, i: &crate::report::InputInfo) {
     let paths: Vec<String> = i.paths.iter().map(|p| super::escape(p)).collect();
     let _ = writeln!(out, "Input    {} ({})", paths.join(", "), i.format);
     // Column names come from the data: escaped, and shortened like class names.

@@ -11,17 +11,17 @@ pub struct CompareParams {
     /// γ values of the grid.
     pub gammas: Vec<f64>,
     /// α values of the grid (null = none, number, or per-class list).
-    pub alphas: Vec<serde_json::Value>,
+    pub(crate) alphas: Vec<serde_json::Value>,
     /// Named variants added with `--variant`.
-    pub variants: Vec<String>,
+    pub(crate) variants: Vec<String>,
     /// Probability clamp ε.
-    pub eps: f64,
+    pub(crate) eps: f64,
     /// Difficulty bucket edges over p_t.
-    pub bucket_edges: Vec<f64>,
+    pub(crate) bucket_edges: Vec<f64>,
     /// p_t at or above which an element is easy.
-    pub easy: f64,
+    pub(crate) easy: f64,
     /// How the hardest-fraction shares were computed.
-    pub tail_method: String,
+    pub(crate) tail_method: String,
 }
 
 /// A class's part of a variant's loss.
@@ -32,20 +32,20 @@ pub struct ClassShare {
     /// Σ loss over the class's elements.
     pub loss_sum: f64,
     /// loss_sum / the variant's loss_sum.
-    pub share: Num,
+    pub(crate) share: Num,
 }
 
 /// A bucket's part of a variant's loss.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct BucketShare {
     /// Lower p_t edge.
-    pub lower: f64,
+    pub(crate) lower: f64,
     /// Upper p_t edge.
-    pub upper: f64,
+    pub(crate) upper: f64,
     /// Σ loss in the bucket.
-    pub loss_sum: f64,
+    pub(crate) loss_sum: f64,
     /// loss_sum / the variant's loss_sum.
-    pub share: Num,
+    pub(crate) share: Num,
 }
 
 /// A share for positive and negative elements separately.
@@ -61,9 +61,9 @@ pub struct PosNeg {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CurvePoint {
     /// Fraction of elements, hardest first.
-    pub fraction: f64,
+    pub(crate) fraction: f64,
     /// Their share of the loss.
-    pub loss_share: f64,
+    pub(crate) loss_share: f64,
 }
 
 /// One loss of the grid, evaluated on the data.
@@ -113,7 +113,7 @@ pub struct Curves {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CompareReport {
     /// Version of this contract (1).
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// "compare".
     pub command: String,
     /// What was read.
@@ -124,7 +124,7 @@ pub struct CompareReport {
     pub variants: Vec<Variant>,
     /// Calibration of the scores (as in `stats`), kept only where the report draws a
     /// reliability diagram (`--plot`, `--output html`); null otherwise, so the pass stays lean.
-    pub calibration: Option<Calibration>,
+    pub(crate) calibration: Option<Calibration>,
     /// `--by COL`: the same comparison for each value of COL (sorted by value), else null.
     pub groups: Option<Vec<CompareGroup>>,
 }
@@ -133,7 +133,7 @@ pub struct CompareReport {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct CompareGroup {
     /// The value of the `--by` column as text; null for the rows where it is null.
-    pub key: Option<String>,
+    pub(crate) key: Option<String>,
     /// The comparison on the rows with that value.
     #[serde(flatten)]
     pub report: CompareReport,
@@ -143,15 +143,15 @@ pub struct CompareGroup {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Alternative {
     /// "focal" or "cross_entropy".
-    pub loss: String,
+    pub(crate) loss: String,
     /// γ (null where it varies with p_t, as in flsd53).
-    pub gamma: Num,
+    pub(crate) gamma: Num,
     /// α as in [`Recommendation::alpha`].
-    pub alpha: serde_json::Value,
+    pub(crate) alpha: serde_json::Value,
     /// The evaluated variant of `evidence.variants` this setting is (its `name`).
     pub variant: String,
     /// Why it is a runner-up, with the numbers behind it.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// What to train with.
@@ -225,17 +225,17 @@ pub struct Decision {
     /// The 95% interval of `ce_easy_grad_share` (delta method over elements); the gradient
     /// argument holds only when all of it is above `max_easy_grad_share`. Null when
     /// unavailable (see `share_intervals_unavailable`) or undefined.
-    pub ce_easy_grad_share_interval: Option<[f64; 2]>,
+    pub(crate) ce_easy_grad_share_interval: Option<[f64; 2]>,
     /// The 95% interval of `ce_easy_loss_share`, weighed as the gradient's against
     /// `max_easy_loss_share`.
-    pub ce_easy_loss_share_interval: Option<[f64; 2]>,
+    pub(crate) ce_easy_loss_share_interval: Option<[f64; 2]>,
     /// Why the share intervals are unavailable (sums without second moments: a sums table,
     /// or partials written without them); the rule then weighs the point values. Null when
     /// they are available.
-    pub share_intervals_unavailable: Option<String>,
+    pub(crate) share_intervals_unavailable: Option<String>,
     /// Every class's frequency with its 95% Wilson interval (binary and softmax: its share of
     /// the rows; sigmoid: the share of rows where it is positive).
-    pub class_frequencies: Vec<ClassFrequency>,
+    pub(crate) class_frequencies: Vec<ClassFrequency>,
     /// Whether the gradient argument for focal loss holds.
     pub gradient_argument: bool,
     /// Smallest γ of the grid that meets the easy-gradient target (0 when not needed).
@@ -253,15 +253,15 @@ pub struct Decision {
 
 /// One class's frequency in the data, with its 95% interval at this size.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct ClassFrequency {
+pub(crate) struct ClassFrequency {
     /// The class name.
-    pub class: String,
+    pub(crate) class: String,
     /// Its rows (sigmoid: positive rows).
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// rows / the rows it is a share of; null when there are none.
-    pub frequency: Num,
+    pub(crate) frequency: Num,
     /// Wilson's score interval of `frequency`; null when there are no rows.
-    pub interval: Option<[f64; 2]>,
+    pub(crate) interval: Option<[f64; 2]>,
 }
 
 /// What `recommend` weighed.
@@ -283,13 +283,13 @@ pub struct Evidence {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct RecommendReport {
     /// Version of this contract (1).
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// "recommend".
-    pub command: String,
+    pub(crate) command: String,
     /// What was read.
-    pub input: InputInfo,
+    pub(crate) input: InputInfo,
     /// Grid settings.
-    pub params: CompareParams,
+    pub(crate) params: CompareParams,
     /// The answer.
     pub recommendation: Recommendation,
     /// The numbers behind it.
@@ -308,5 +308,5 @@ pub struct Reproduce {
     /// sets `loss` to the recommended variant's `loss_mean`, given float64 `logits` (or `probs`)
     /// and `targets` (binary: 0/1; softmax: class indices; sigmoid: one-hot (N, K), background
     /// rows all zero), ignored rows left out.
-    pub pytorch: String,
+    pub(crate) pytorch: String,
 }

@@ -10,16 +10,17 @@ use crate::model::{Mode, ScoreKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use compare::{CompareGroup, CompareReport, RecommendReport, Recommendation, Variant};
+pub(crate) use compare::{CompareGroup, Variant};
+pub use compare::{CompareReport, RecommendReport, Recommendation};
 
 /// Version of the JSON contract.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// A `f64` that is `null` in JSON when it cannot be computed (never NaN).
-pub type Num = Option<f64>;
+pub(crate) type Num = Option<f64>;
 
 /// Keeps only finite numbers.
-pub fn num(x: f64) -> Num {
+pub(crate) fn num(x: f64) -> Num {
     x.is_finite().then_some(x)
 }
 
@@ -70,13 +71,13 @@ pub struct InputInfo {
     /// What was detected rather than given on the command line.
     pub detected: Vec<String>,
     /// The α convention in force, in words.
-    pub alpha_convention: String,
+    pub(crate) alpha_convention: String,
     /// The `--by` column, or null.
     pub by: Option<String>,
     /// What about the data makes the numbers doubtful (also printed on stderr), e.g. scores
     /// that are hard 0/1 predictions rather than probabilities.
     #[serde(default)]
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// Multi-label targets: the 0/1 target columns, or the list column of class ids; null otherwise.
     #[serde(default)]
     pub targets: Option<Vec<String>>,
@@ -94,9 +95,9 @@ pub struct Params {
     /// Difficulty bucket edges over p_t.
     pub bucket_edges: Vec<f64>,
     /// β of the effective number of samples.
-    pub beta: f64,
+    pub(crate) beta: f64,
     /// p_t at or above which an element counts as easy.
-    pub easy: f64,
+    pub(crate) easy: f64,
 }
 
 /// Per-class figures.
@@ -122,7 +123,7 @@ pub struct ClassRow {
     pub focal_mean: Num,
     /// ce_sum / Σ ce_sum over all classes (null when that is 0).
     #[serde(default)]
-    pub ce_share: Num,
+    pub(crate) ce_share: Num,
     /// focal_sum / Σ focal_sum over all classes (null when that is 0).
     #[serde(default)]
     pub focal_share: Num,
@@ -199,7 +200,7 @@ pub struct PairCount {
     /// Rows where both are positive.
     pub rows: u64,
     /// rows / rows used.
-    pub share: Num,
+    pub(crate) share: Num,
 }
 
 /// One difficulty bucket of p_t.
@@ -246,15 +247,15 @@ pub struct Totals {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ReliabilityBin {
     /// Lower confidence edge.
-    pub lower: f64,
+    pub(crate) lower: f64,
     /// Upper confidence edge.
-    pub upper: f64,
+    pub(crate) upper: f64,
     /// Items in the bin.
-    pub count: u64,
+    pub(crate) count: u64,
     /// Mean top-label confidence.
-    pub mean_confidence: Num,
+    pub(crate) mean_confidence: Num,
     /// Share of items whose top label is right.
-    pub accuracy: Num,
+    pub(crate) accuracy: Num,
 }
 
 /// Calibration of the top-label confidence (15 equal-width bins).

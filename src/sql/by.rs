@@ -16,7 +16,7 @@ const KEY: &str = "gk";
 
 /// The group key column of the first step (`, CAST(col AS string) AS gk`), or
 /// nothing without `--by`.
-pub fn source_col(d: Dialect, t: &Target) -> String {
+pub(crate) fn source_col(d: Dialect, t: &Target) -> String {
     match &t.by {
         Some(col) => format!(", CAST({} AS {}) AS {KEY}", d.ident(col), d.string_type()),
         None => String::new(),
@@ -24,7 +24,7 @@ pub fn source_col(d: Dialect, t: &Target) -> String {
 }
 
 /// The grouping sets over the section keys, each with the group key.
-pub fn grouping_sets(t: &Target, section_keys: &[&str]) -> String {
+pub(crate) fn grouping_sets(t: &Target, section_keys: &[&str]) -> String {
     let sets: Vec<String> = section_keys
         .iter()
         .map(|k| match t.by {
@@ -36,7 +36,7 @@ pub fn grouping_sets(t: &Target, section_keys: &[&str]) -> String {
 }
 
 /// The group key among the grouped columns (`gk, `), or nothing.
-pub fn grouped(t: &Target) -> &'static str {
+pub(crate) fn grouped(t: &Target) -> &'static str {
     match t.by {
         Some(_) => "gk, ",
         None => "",
@@ -44,7 +44,7 @@ pub fn grouped(t: &Target) -> &'static str {
 }
 
 /// The sums table's group columns (`by_key`, `by_null`) after `idx`, or nothing.
-pub fn out_cols(t: &Target) -> String {
+pub(crate) fn out_cols(t: &Target) -> String {
     match t.by {
         Some(_) => {
             format!("  {KEY} AS by_key,\n  CASE WHEN {KEY} IS NULL THEN 1 ELSE 0 END AS by_null,\n")
@@ -55,7 +55,7 @@ pub fn out_cols(t: &Target) -> String {
 
 /// The ORDER BY of the sums table: one group's rows together, NULL key first
 /// in every engine (by `by_null`, not the engines' differing NULL order).
-pub fn order(t: &Target) -> &'static str {
+pub(crate) fn order(t: &Target) -> &'static str {
     match t.by {
         Some(_) => "by_null DESC, by_key, section, idx",
         None => "section, idx",

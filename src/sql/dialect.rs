@@ -5,7 +5,7 @@ use clap::ValueEnum;
 
 /// The SQL engines `flcli sql` writes for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// DuckDB.
     Duckdb,
     /// Spark SQL (Databricks).
@@ -22,7 +22,7 @@ pub enum Dialect {
 
 impl Dialect {
     /// The name used in the spec and the docs.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Dialect::Duckdb => "duckdb",
             Dialect::Spark => "spark",
@@ -34,7 +34,7 @@ impl Dialect {
     }
 
     /// A quoted identifier.
-    pub fn ident(self, name: &str) -> String {
+    pub(crate) fn ident(self, name: &str) -> String {
         match self {
             Dialect::Spark | Dialect::Bigquery => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -42,7 +42,7 @@ impl Dialect {
     }
 
     /// A string literal.
-    pub fn string(self, s: &str) -> String {
+    pub(crate) fn string(self, s: &str) -> String {
         match self {
             // Backslash escapes: a quote and a backslash need one.
             Dialect::Spark | Dialect::Bigquery => {
@@ -67,7 +67,7 @@ impl Dialect {
     /// A double literal that parses to exactly `v`: Rust's shortest round-trip
     /// digits in scientific notation, which every engine reads as a double
     /// (PostgreSQL reads it as numeric, hence the cast).
-    pub fn float(self, v: f64) -> String {
+    pub(crate) fn float(self, v: f64) -> String {
         let s = format!("{v:e}");
         let s = if v < 0.0 { format!("({s})") } else { s };
         match self {
@@ -77,7 +77,7 @@ impl Dialect {
     }
 
     /// The 64-bit integer type.
-    pub fn int_type(self) -> &'static str {
+    pub(crate) fn int_type(self) -> &'static str {
         match self {
             Dialect::Bigquery => "INT64",
             _ => "BIGINT",
@@ -85,7 +85,7 @@ impl Dialect {
     }
 
     /// The double type.
-    pub fn double_type(self) -> &'static str {
+    pub(crate) fn double_type(self) -> &'static str {
         match self {
             Dialect::Bigquery => "FLOAT64",
             Dialect::Postgres => "DOUBLE PRECISION",
@@ -94,7 +94,7 @@ impl Dialect {
     }
 
     /// The string type.
-    pub fn string_type(self) -> &'static str {
+    pub(crate) fn string_type(self) -> &'static str {
         match self {
             Dialect::Bigquery => "STRING",
             Dialect::Spark => "STRING",
@@ -104,7 +104,7 @@ impl Dialect {
 
     /// Whether `x` is NaN (`x <> x` does not work: several engines treat NaN as
     /// equal to itself).
-    pub fn is_nan(self, x: &str) -> String {
+    pub(crate) fn is_nan(self, x: &str) -> String {
         match self {
             Dialect::Duckdb | Dialect::Datafusion | Dialect::Spark => format!("isnan({x})"),
             Dialect::Trino => format!("is_nan({x})"),
@@ -114,7 +114,7 @@ impl Dialect {
     }
 
     /// A FROM item that yields one row per class index 0..k, in column `col`.
-    pub fn indices(self, k: usize, col: &str) -> String {
+    pub(crate) fn indices(self, k: usize, col: &str) -> String {
         let list: Vec<String> = (0..k).map(|i| i.to_string()).collect();
         match self {
             Dialect::Bigquery => format!("UNNEST([{}]) AS {col}", list.join(", ")),
@@ -135,7 +135,7 @@ impl Dialect {
     /// the expression tree grows exponentially with the steps (6,000 rows ran
     /// for half an hour in 5 GB). `OFFSET 0` stops the pull-up and still
     /// streams the rows, where `MATERIALIZED` would store each step.
-    pub fn step_fence(self) -> &'static str {
+    pub(crate) fn step_fence(self) -> &'static str {
         match self {
             Dialect::Postgres => "\n  OFFSET 0",
             _ => "",
@@ -143,7 +143,7 @@ impl Dialect {
     }
 
     /// An integer-valued expression as the 64-bit integer type.
-    pub fn as_int(self, x: &str) -> String {
+    pub(crate) fn as_int(self, x: &str) -> String {
         format!("CAST({x} AS {})", self.int_type())
     }
 }

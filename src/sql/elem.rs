@@ -20,7 +20,7 @@ fn clamp(d: Dialect, x: &str, eps: f64) -> String {
 
 /// Layers from the checked rows (`st`, `code`, `s0..`) to elements with
 /// `grp, pol, counted, pt, q, ce, lnq, conf, ok, brier, top, rk` (binary, sigmoid).
-pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<Layer> {
+pub(crate) fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<Layer> {
     let one = d.float(1.0);
     let k = t.scores.len();
     let mut layers = Vec::new();
@@ -132,7 +132,7 @@ pub fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<
 
 /// Layers from the checked rows to softmax elements (one per row), with the
 /// same columns as [`binary`].
-pub fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<Layer> {
+pub(crate) fn softmax(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) -> Vec<Layer> {
     let k = t.scores.len();
     let one = d.float(1.0);
     let zero = d.float(0.0);

@@ -52,7 +52,7 @@ fn count_at_or_below(d: Dialect, x: &str, edges: &[f64], first: usize) -> String
 
 /// Layers adding `ck` (cell), `tk` (tail bin) and `kk` (calibration bin), NULL
 /// for elements that do not count.
-pub fn keys(d: Dialect, spec: &EngineSpec) -> Vec<Layer> {
+pub(crate) fn keys(d: Dialect, spec: &EngineSpec) -> Vec<Layer> {
     let nb = spec.buckets();
     let b = count_at_or_below(d, "pt", &spec.edges[1..nb], 0);
     let tail_x = "CASE WHEN pt <= q THEN pt ELSE q END";
@@ -90,7 +90,7 @@ fn powu(n: u32) -> String {
 }
 
 /// Each term's loss and gradient columns, `loss{j}` and `grad{j}`.
-pub fn terms(d: Dialect, spec: &EngineSpec) -> Layer {
+pub(crate) fn terms(d: Dialect, spec: &EngineSpec) -> Layer {
     let mut v = Vec::new();
     let one = d.float(1.0);
     let grad = |w: &str, g: f64| format!("{w} * (q + {} * pt * ce)", d.float(g));

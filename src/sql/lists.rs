@@ -8,7 +8,7 @@
 use super::dialect::Dialect;
 
 /// Element `i` (0-based) of the list `col` (an expression), NULL past the end.
-pub fn element(d: Dialect, col: &str, i: usize) -> String {
+pub(crate) fn element(d: Dialect, col: &str, i: usize) -> String {
     match d {
         // 1-based subscripts that give NULL out of range.
         Dialect::Duckdb | Dialect::Postgres | Dialect::Datafusion => format!("{col}[{}]", i + 1),
@@ -20,7 +20,7 @@ pub fn element(d: Dialect, col: &str, i: usize) -> String {
 }
 
 /// The number of elements of the list `col`, NULL for a NULL list.
-pub fn length(d: Dialect, col: &str) -> String {
+pub(crate) fn length(d: Dialect, col: &str) -> String {
     let n = match d {
         Dialect::Duckdb => format!("len({col})"),
         Dialect::Postgres | Dialect::Trino => format!("cardinality({col})"),
@@ -34,7 +34,7 @@ pub fn length(d: Dialect, col: &str) -> String {
 
 /// Whether the list `col` holds the class id `j` (an integer expression):
 /// true or false for a list without NULL elements, the only lists read.
-pub fn member(d: Dialect, col: &str, j: &str) -> String {
+pub(crate) fn member(d: Dialect, col: &str, j: &str) -> String {
     match d {
         Dialect::Duckdb => format!("list_contains({col}, {j})"),
         Dialect::Spark => format!("array_contains({col}, {j})"),
@@ -49,7 +49,7 @@ pub fn member(d: Dialect, col: &str, j: &str) -> String {
 /// row, 0 if every id is valid: `null` for a NULL id, `unknown` for one that
 /// is not an integer in 0..k-1, as the readers decide a row by its first
 /// invalid id. Each form keeps the list's order.
-pub fn first_bad(d: Dialect, col: &str, k: usize, null: i64, unknown: i64) -> String {
+pub(crate) fn first_bad(d: Dialect, col: &str, k: usize, null: i64, unknown: i64) -> String {
     let x = "flcli_x";
     let valid = format!("{x} >= 0 AND {x} <= {} AND {x} = FLOOR({x})", k - 1);
     let bad = format!("{x} IS NULL OR NOT ({valid})");

@@ -11,13 +11,13 @@
 //! the engine's) and the order of the sums differ.
 
 mod by;
-pub mod dialect;
+pub(crate) mod dialect;
 mod elem;
 mod keys;
 mod lists;
 mod multi;
-pub mod rows;
-pub mod spec;
+pub(crate) mod rows;
+pub(crate) mod spec;
 pub mod sums;
 mod sums_file;
 mod sums_groups;
@@ -26,41 +26,41 @@ mod sums_multi;
 use crate::engine::plan::Plan;
 use crate::engine::EngineSpec;
 use crate::model::{Mode, ScoreKind};
-pub use dialect::Dialect;
-pub use spec::{SumsSpec, TermSpec, SUMS_VERSION};
+pub(crate) use dialect::Dialect;
+pub(crate) use spec::{SumsSpec, TermSpec, SUMS_VERSION};
 
 /// What the query reads: the table and its columns, and how labels map to classes.
 #[derive(Clone, Debug)]
-pub struct Target {
+pub(crate) struct Target {
     /// The table expression after `FROM` (a name, a table function, or a subquery).
-    pub table: String,
+    pub(crate) table: String,
     /// Binary, softmax or sigmoid.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Probabilities or logits.
-    pub kind: ScoreKind,
+    pub(crate) kind: ScoreKind,
     /// The label column.
-    pub label: String,
+    pub(crate) label: String,
     /// The score columns, in class order (with `list`: its elements, for their count).
-    pub scores: Vec<String>,
+    pub(crate) scores: Vec<String>,
     /// The list column that holds every class's score, if the scores are in one.
-    pub list: Option<String>,
+    pub(crate) list: Option<String>,
     /// Class names in class order.
-    pub classes: Vec<String>,
+    pub(crate) classes: Vec<String>,
     /// The positive label value (binary, string labels).
-    pub positive: Option<String>,
+    pub(crate) positive: Option<String>,
     /// The background label (sigmoid).
-    pub background: i64,
+    pub(crate) background: i64,
     /// The ignore index.
-    pub ignore_index: i64,
+    pub(crate) ignore_index: i64,
     /// The `--by` column, whose values get their own sums.
-    pub by: Option<String>,
+    pub(crate) by: Option<String>,
     /// Multi-label targets: the label column holds a list of positive class ids.
-    pub multilabel: bool,
+    pub(crate) multilabel: bool,
 }
 
 /// One `SELECT` layer of the query.
 #[derive(Clone, Debug)]
-pub struct Layer {
+pub(crate) struct Layer {
     /// A FROM item joined to the previous layer (one row per class index).
     join: Option<String>,
     /// New columns: expression and name.
@@ -112,7 +112,7 @@ fn sums(spec: &EngineSpec) -> Vec<(String, String)> {
 
 /// The query for `d` that computes the sums of `spec` over `t`, with `spec_json`
 /// in its constant `flcli_spec` column.
-pub fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> String {
+pub(crate) fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) -> String {
     let need_lnq = spec
         .terms
         .iter()

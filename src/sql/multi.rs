@@ -13,16 +13,16 @@ use super::{Layer, Target};
 use crate::model::{ScoreKind, SkipReason};
 
 /// The row key of a counted row with exactly one positive class.
-pub const ROW_ONE: i64 = -3;
+pub(crate) const ROW_ONE: i64 = -3;
 /// The row key of a counted row with several positive classes.
-pub const ROW_SEVERAL: i64 = -4;
+pub(crate) const ROW_SEVERAL: i64 = -4;
 /// The row key of a counted row with no positive class: background, as in
 /// single-label sigmoid mode.
-pub const ROW_NONE: i64 = -1;
+pub(crate) const ROW_NONE: i64 = -1;
 
 /// The label code of a multi-label row: the reason code of the list's first
 /// invalid class id, 0 when every id is valid (a NULL list is the status's).
-pub fn code(d: Dialect, t: &Target) -> String {
+pub(crate) fn code(d: Dialect, t: &Target) -> String {
     first_bad(
         d,
         "lab",
@@ -42,7 +42,7 @@ fn row_key() -> String {
 
 /// The positives of a counted row, `np`: a layer of its own, which the pair
 /// count reads too.
-pub fn positives(d: Dialect, t: &Target) -> Layer {
+pub(crate) fn positives(d: Dialect, t: &Target) -> Layer {
     let k = t.scores.len();
     let sum: Vec<String> = (0..k)
         .map(|i| {
@@ -62,7 +62,7 @@ pub fn positives(d: Dialect, t: &Target) -> Layer {
 /// the columns of the sigmoid path (`x`, `c`, `rk`, `grp`, `istop`) and the
 /// class of a positive element, `mk`. `istop` is a positive whose score says
 /// so (p ≥ 0.5, a logit ≥ 0), the count the report calls correct.
-pub fn elements(d: Dialect, t: &Target) -> Vec<Layer> {
+pub(crate) fn elements(d: Dialect, t: &Target) -> Vec<Layer> {
     let k = t.scores.len();
     let counted = format!("st = {COUNTED}");
     let x: Vec<String> = (0..k).map(|i| format!("WHEN {i} THEN s{i}")).collect();
@@ -98,7 +98,7 @@ pub fn elements(d: Dialect, t: &Target) -> Vec<Layer> {
 
 /// The CTEs that list, per row with several positives, each pair `(a, b)`,
 /// `a < b`, of its classes as `pk = a × K + b`, reading `rows` (the step with `np`).
-pub fn pair_ctes(d: Dialect, t: &Target, rows: &str) -> Vec<String> {
+pub(crate) fn pair_ctes(d: Dialect, t: &Target, rows: &str) -> Vec<String> {
     let k = t.scores.len();
     let gk = super::by::grouped(t);
     vec![
@@ -118,7 +118,7 @@ pub fn pair_ctes(d: Dialect, t: &Target, rows: &str) -> Vec<String> {
 /// The branch of the grouped sums that counts the pairs: the other keys and
 /// sums NULL, `n` the rows holding the pair. `sums` is the number of summed
 /// columns after `n`.
-pub fn pair_branch(t: &Target, keys: usize, sums: usize) -> String {
+pub(crate) fn pair_branch(t: &Target, keys: usize, sums: usize) -> String {
     let gk = super::by::grouped(t);
     let nulls = |n: usize| vec!["NULL"; n].join(", ");
     format!(

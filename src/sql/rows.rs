@@ -8,14 +8,14 @@ use super::Target;
 use crate::model::{Mode, ScoreKind, SkipReason};
 
 /// A row's status code for a skip reason: its position in [`SkipReason::ALL`] + 1.
-pub fn reason_code(r: SkipReason) -> i64 {
+pub(crate) fn reason_code(r: SkipReason) -> i64 {
     SkipReason::ALL.iter().position(|&x| x == r).unwrap_or(0) as i64 + 1
 }
 
 /// The status of a counted row, and of a row with the ignore index.
-pub const COUNTED: i64 = 0;
+pub(crate) const COUNTED: i64 = 0;
 /// See [`COUNTED`].
-pub const IGNORED: i64 = -2;
+pub(crate) const IGNORED: i64 = -2;
 
 /// How labels are compared.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,7 +37,7 @@ fn labels_of(t: &Target) -> Labels {
 }
 
 /// `SELECT` of the label and score columns from the user's table.
-pub fn source(d: Dialect, t: &Target) -> String {
+pub(crate) fn source(d: Dialect, t: &Target) -> String {
     let mut cols = vec![format!("{} AS lab", d.ident(&t.label))];
     for (k, s) in t.scores.iter().enumerate() {
         let x = match &t.list {
@@ -58,7 +58,7 @@ pub fn source(d: Dialect, t: &Target) -> String {
 }
 
 /// The label code: class index, -1 background (sigmoid), -2 ignored, NULL unknown.
-pub fn code(d: Dialect, t: &Target) -> String {
+pub(crate) fn code(d: Dialect, t: &Target) -> String {
     let sigmoid = t.mode == Mode::Sigmoid;
     let mut w = Vec::new();
     match labels_of(t) {
@@ -123,7 +123,7 @@ pub fn code(d: Dialect, t: &Target) -> String {
 /// The row status: [`COUNTED`], [`IGNORED`], or a [`reason_code`], checked in
 /// the readers' order (label, null scores, then each score column in turn,
 /// then the softmax row sum).
-pub fn status(d: Dialect, t: &Target) -> String {
+pub(crate) fn status(d: Dialect, t: &Target) -> String {
     let r = reason_code;
     let k = t.scores.len();
     let mut w = vec![format!("WHEN lab IS NULL THEN {}", r(SkipReason::Null))];
@@ -173,12 +173,12 @@ pub fn status(d: Dialect, t: &Target) -> String {
 
 /// The row key of the `row` section: the class of a counted row (-1 for
 /// background), -2 for an ignored row, -10 - reason for a skipped one.
-pub fn row_key() -> String {
+pub(crate) fn row_key() -> String {
     format!("CASE WHEN st = {COUNTED} THEN code WHEN st = {IGNORED} THEN -2 ELSE -10 - st END")
 }
 
 /// The argmax of the scores, the first on ties (numpy, torch), given their maximum `m`.
-pub fn argmax(k: usize, v: impl Fn(usize) -> String, m: &str) -> String {
+pub(crate) fn argmax(k: usize, v: impl Fn(usize) -> String, m: &str) -> String {
     let w: Vec<String> = (0..k)
         .map(|i| format!("WHEN {} = {m} THEN {i}", v(i)))
         .collect();

@@ -7,12 +7,12 @@ use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 /// The version of the sums table layout; a reader refuses any other.
-pub const SUMS_VERSION: u32 = 1;
+pub(crate) const SUMS_VERSION: u32 = 1;
 
 /// One accumulated loss term, as JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "term", rename_all = "lowercase")]
-pub enum TermSpec {
+pub(crate) enum TermSpec {
     /// `(1 - p_t)^γ`.
     Pow {
         /// γ.
@@ -51,39 +51,39 @@ impl From<TermSpec> for Term {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SumsSpec {
     /// Layout version, [`SUMS_VERSION`].
-    pub flcli_sums: u32,
+    pub(crate) flcli_sums: u32,
     /// The engine the query was written for.
-    pub dialect: String,
+    pub(crate) dialect: String,
     /// The table expression the query reads.
-    pub table: String,
+    pub(crate) table: String,
     /// Binary, softmax or sigmoid.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// Probabilities or logits.
-    pub score_kind: ScoreKind,
+    pub(crate) score_kind: ScoreKind,
     /// The label column.
-    pub label_column: String,
+    pub(crate) label_column: String,
     /// The score columns, in class order.
-    pub score_columns: Vec<String>,
+    pub(crate) score_columns: Vec<String>,
     /// Class names in class order.
-    pub classes: Vec<String>,
+    pub(crate) classes: Vec<String>,
     /// The probability clamp.
-    pub eps: f64,
+    pub(crate) eps: f64,
     /// Bucket edges over p_t.
-    pub edges: Vec<f64>,
+    pub(crate) edges: Vec<f64>,
     /// The p_t at or above which an element is easy.
-    pub easy: f64,
+    pub(crate) easy: f64,
     /// The loss terms, in the order of the `loss_J` / `grad_J` columns.
-    pub terms: Vec<TermSpec>,
+    pub(crate) terms: Vec<TermSpec>,
     /// Fine p_t bins per polarity (the `tail` section's keys).
-    pub tail_bins: usize,
+    pub(crate) tail_bins: usize,
     /// Calibration bins (the `calib` section's keys).
-    pub calib_bins: usize,
+    pub(crate) calib_bins: usize,
     /// The ignore index.
-    pub ignore_index: i64,
+    pub(crate) ignore_index: i64,
     /// The background label (sigmoid).
-    pub background: i64,
+    pub(crate) background: i64,
     /// The positive label value (binary, string labels).
-    pub positive: Option<String>,
+    pub(crate) positive: Option<String>,
     /// The `--by` column: each row of the table belongs to one of its values
     /// (`by_key`, `by_null`). Absent without `--by`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,11 +91,11 @@ pub struct SumsSpec {
     /// Whether the table has the `loss_sq_J` / `grad_sq_J` columns (per term Σloss² and
     /// Σ|gradient|², recommend's share intervals); absent from older tables, which have not.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub moments: bool,
+    pub(crate) moments: bool,
     /// Multi-label targets: `label_column` holds lists of positive class ids, and
     /// the table has the `pos` and `pair` sections. Absent for single-label tables.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub multilabel: bool,
+    pub(crate) multilabel: bool,
 }
 
 impl SumsSpec {
@@ -117,7 +117,7 @@ impl SumsSpec {
     }
 
     /// Parses and checks a `flcli_spec` value.
-    pub fn parse(json: &str) -> Result<SumsSpec> {
+    pub(crate) fn parse(json: &str) -> Result<SumsSpec> {
         let v: serde_json::Value = serde_json::from_str(json)
             .map_err(|e| anyhow::anyhow!("the flcli_spec value is not JSON ({e})"))?;
         match v.get("flcli_sums").and_then(|x| x.as_u64()) {

@@ -12,39 +12,39 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::path::Path;
 
 /// The name of the spec column, by which a sums table is recognised.
-pub const SPEC_COLUMN: &str = "flcli_spec";
+pub(crate) const SPEC_COLUMN: &str = "flcli_spec";
 
 /// One row of a sums table.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct SumsRow {
+pub(crate) struct SumsRow {
     /// `cell`, `tail`, `calib` or `row`.
-    pub section: String,
+    pub(crate) section: String,
     /// The cell, tail bin, calibration bin, or row key.
-    pub idx: i64,
+    pub(crate) idx: i64,
     /// Number of elements (rows in the `row` section).
-    pub n: u64,
+    pub(crate) n: u64,
     /// Σp_t.
-    pub pt: f64,
+    pub(crate) pt: f64,
     /// ΣCE.
-    pub ce: f64,
+    pub(crate) ce: f64,
     /// Σconfidence.
-    pub conf: f64,
+    pub(crate) conf: f64,
     /// Σcorrect (calibration).
-    pub ok: f64,
+    pub(crate) ok: f64,
     /// Σcorrect (rows).
-    pub top: f64,
+    pub(crate) top: f64,
     /// ΣBrier.
-    pub brier: f64,
+    pub(crate) brier: f64,
     /// Σloss per term.
-    pub loss: Vec<f64>,
+    pub(crate) loss: Vec<f64>,
     /// Σgradient per term.
-    pub grad: Vec<f64>,
+    pub(crate) grad: Vec<f64>,
     /// The `--by` value the row sums over (`None`: NULL); `None` without `--by`.
-    pub key: Option<String>,
+    pub(crate) key: Option<String>,
     /// Σloss² per term (tables with second moments; empty otherwise).
-    pub loss_sq: Vec<f64>,
+    pub(crate) loss_sq: Vec<f64>,
     /// Σgradient² per term (tables with second moments; empty otherwise).
-    pub grad_sq: Vec<f64>,
+    pub(crate) grad_sq: Vec<f64>,
 }
 
 /// A sums table: its spec and its rows.
@@ -53,12 +53,12 @@ pub struct Sums {
     /// The spec of the query that made it.
     pub spec: SumsSpec,
     /// The rows.
-    pub rows: Vec<SumsRow>,
+    pub(crate) rows: Vec<SumsRow>,
 }
 
 /// Whether `path` is a sums table: a Parquet file or CSV whose columns include `flcli_spec`.
 /// Only regular files are looked at: a pipe read here would lose its data.
-pub fn is_sums_file(path: &Path) -> bool {
+pub(crate) fn is_sums_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
         && columns(path).is_ok_and(|c| c.iter().any(|n| n == SPEC_COLUMN))
 }
@@ -313,7 +313,7 @@ impl Sums {
 impl Sums {
     /// Without `--skip-invalid`, an error naming how many rows were invalid and
     /// why (a direct run stops at the first one); with it, nothing.
-    pub fn check_invalid(&self, skip_invalid: bool) -> Result<()> {
+    pub(crate) fn check_invalid(&self, skip_invalid: bool) -> Result<()> {
         if skip_invalid {
             return Ok(());
         }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 /// Wraps a plotters SVG in a `<figure>`: adds `role`, `aria-label` and a
 /// `<title>` to the root element (the page's CSS lets it shrink with the page).
-pub fn svg_figure(svg: &str, title: &str, caption: &str) -> String {
+pub(crate) fn svg_figure(svg: &str, title: &str, caption: &str) -> String {
     let svg = svg.trim();
     let body = match (svg.find("<svg"), svg.find('>')) {
         (Some(0), Some(end)) => {
@@ -49,7 +49,7 @@ const BAR_W: usize = 480;
 
 /// Horizontal bars of the class frequencies, one row per class (`names`
 /// and `counts` in class order), count and share at the end.
-pub fn class_bars(names: &[String], counts: &[u64], sigmoid: bool) -> String {
+pub(crate) fn class_bars(names: &[String], counts: &[u64], sigmoid: bool) -> String {
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
     let total: u64 = counts.iter().sum();
     let width = NAME_W + BAR_W + 150;

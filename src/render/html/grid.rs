@@ -14,7 +14,13 @@ use anyhow::Result;
 use std::fmt::Write;
 
 /// The evaluated grid: Figure-4 curves per γ, the variants, their loss by bucket.
-pub fn grid(out: &mut String, vs: &[Variant], p: &CompareParams, mode: Mode, h: u8) -> Result<()> {
+pub(crate) fn grid(
+    out: &mut String,
+    vs: &[Variant],
+    p: &CompareParams,
+    mode: Mode,
+    h: u8,
+) -> Result<()> {
     let gammas: Vec<String> = p.gammas.iter().map(f64::to_string).collect();
     let alphas: Vec<String> = p
         .alphas
@@ -101,7 +107,7 @@ fn variants(out: &mut String, vs: &[Variant], pick: Option<&str>) {
 }
 
 /// The answer, its rationale, the runner-ups and the method's numbers.
-pub fn recommendation(out: &mut String, r: &RecommendReport, h: u8) {
+pub(crate) fn recommendation(out: &mut String, r: &RecommendReport, h: u8) {
     let rec = &r.recommendation;
     let mode = r.input.mode.as_str();
     heading(out, h, "Recommendation");

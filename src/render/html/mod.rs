@@ -18,7 +18,7 @@ use anyhow::Result;
 use std::fmt::Write;
 
 /// `--output html`.
-pub struct HtmlExporter;
+pub(crate) struct HtmlExporter;
 
 impl Exporter for HtmlExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
@@ -59,7 +59,7 @@ impl Exporter for HtmlExporter {
 
 /// Text from the data, safe in HTML content and in a quoted attribute: control
 /// characters spelled out (as on a terminal) and `& < > " '` as entities.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let s = crate::text::escape(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

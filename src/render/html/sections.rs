@@ -26,7 +26,7 @@ pub(super) fn range(lower: f64, upper: f64, last: bool) -> String {
 }
 
 /// What was read and how it was interpreted, with the notes and skipped rows.
-pub fn input(out: &mut String, i: &InputInfo, h: u8) {
+pub(crate) fn input(out: &mut String, i: &InputInfo, h: u8) {
     heading(out, h, "Input and detected layout");
     let list = |v: &[String]| v.iter().map(|s| esc(s)).collect::<Vec<_>>().join(", ");
     out.push_str("<dl class=\"kv\">");
@@ -94,7 +94,7 @@ pub fn input(out: &mut String, i: &InputInfo, h: u8) {
 }
 
 /// The loss settings of a `stats` report.
-pub fn loss_settings(out: &mut String, p: &Params, h: u8) {
+pub(crate) fn loss_settings(out: &mut String, p: &Params, h: u8) {
     heading(out, h, "Loss settings");
     let edges: Vec<String> = p.bucket_edges.iter().map(f64::to_string).collect();
     let _ = writeln!(
@@ -109,7 +109,7 @@ pub fn loss_settings(out: &mut String, p: &Params, h: u8) {
 }
 
 /// Class frequencies as bars, the imbalance figures and suggested weights.
-pub fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, beta: f64, h: u8) {
+pub(crate) fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, beta: f64, h: u8) {
     heading(out, h, "Class imbalance");
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
@@ -201,7 +201,7 @@ fn multilabel(out: &mut String, v: &crate::render::multilabel::View, h: u8) {
 }
 
 /// CE and focal loss per class.
-pub fn class_loss(out: &mut String, classes: &[ClassRow], h: u8) {
+pub(crate) fn class_loss(out: &mut String, classes: &[ClassRow], h: u8) {
     heading(out, h, "Loss per class");
     let rows: Vec<Vec<Cell>> = classes
         .iter()
@@ -231,7 +231,7 @@ pub fn class_loss(out: &mut String, classes: &[ClassRow], h: u8) {
 }
 
 /// CE and focal loss per p_t bucket.
-pub fn buckets(out: &mut String, buckets: &[BucketRow], h: u8) {
+pub(crate) fn buckets(out: &mut String, buckets: &[BucketRow], h: u8) {
     heading(out, h, "Loss per difficulty bucket");
     let last = buckets.len().saturating_sub(1);
     let rows: Vec<Vec<Cell>> = buckets
@@ -261,7 +261,7 @@ pub fn buckets(out: &mut String, buckets: &[BucketRow], h: u8) {
 }
 
 /// Whole-dataset sums.
-pub fn totals(out: &mut String, t: &Totals, h: u8) {
+pub(crate) fn totals(out: &mut String, t: &Totals, h: u8) {
     heading(out, h, "Totals");
     let rows = vec![vec![
         count(t.elements),
@@ -290,7 +290,7 @@ pub fn totals(out: &mut String, t: &Totals, h: u8) {
 }
 
 /// The reliability diagram with ECE, MCE and Brier score.
-pub fn calibration(out: &mut String, c: &Calibration, h: u8) -> Result<()> {
+pub(crate) fn calibration(out: &mut String, c: &Calibration, h: u8) -> Result<()> {
     heading(out, h, "Calibration");
     let _ = writeln!(
         out,

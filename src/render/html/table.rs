@@ -6,7 +6,7 @@ use super::esc;
 use std::fmt::Write;
 
 /// One cell.
-pub enum Cell {
+pub(crate) enum Cell {
     /// Text from the data or from flcli (escaped when written).
     Text(String),
     /// A number and how it reads.
@@ -16,32 +16,32 @@ pub enum Cell {
 }
 
 /// A count.
-pub fn count(n: u64) -> Cell {
+pub(crate) fn count(n: u64) -> Cell {
     Cell::Num(Some(n as f64), n.to_string())
 }
 
 /// A number formatted for people.
-pub fn num(x: Option<f64>) -> Cell {
+pub(crate) fn num(x: Option<f64>) -> Cell {
     Cell::Num(x, crate::render::human(x))
 }
 
 /// A share as a percentage with a bar.
-pub fn share(x: Option<f64>) -> Cell {
+pub(crate) fn share(x: Option<f64>) -> Cell {
     Cell::Bar(x, crate::text::percent(x, crate::text::Percent::Cell))
 }
 
 /// A share as a percentage without a bar.
-pub fn pct(x: Option<f64>) -> Cell {
+pub(crate) fn pct(x: Option<f64>) -> Cell {
     Cell::Num(x, crate::text::percent(x, crate::text::Percent::Cell))
 }
 
 /// Text.
-pub fn text(s: impl Into<String>) -> Cell {
+pub(crate) fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
 /// Writes a sortable table. `pick` marks one row (bold), e.g. the recommended variant.
-pub fn table(
+pub(crate) fn table(
     out: &mut String,
     caption: &str,
     header: &[&str],

@@ -55,7 +55,7 @@ fn group_title(command: &str, input: &InputInfo, key: &str) -> String {
 /// Text from the data, safe in a Markdown paragraph or table cell: control
 /// characters escaped, and every character with a meaning in GFM (emphasis,
 /// links, HTML, tables, math) backslash-escaped.
-pub fn md(s: &str) -> String {
+pub(crate) fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in escape(s).chars() {
         if matches!(
