@@ -253,6 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'flcli' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads (default: all cores). Output is bit-identical for any value')
+            [CompletionResult]::new('--multi-label', '--multi-label', [CompletionResultType]::ParameterName, 'The label column holds lists of positive class ids (multi-label targets, sigmoid mode). Needed without --like; with it, the sample shows the lists')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Drop the notes and the progress bar on stderr (errors still print)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

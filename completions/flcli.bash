@@ -949,7 +949,7 @@ _flcli() {
             return 0
             ;;
         flcli__subcmd__sql)
-            opts="-d -g -q -j -h --dialect --table --like --input-format --delimiter --mode --label --prob --probs --logit --logits --class-names --positive --background --ignore-index --by --eps --buckets --easy --gamma --variant --color --quiet --threads --help"
+            opts="-d -g -q -j -h --dialect --table --like --input-format --delimiter --mode --label --prob --probs --logit --logits --class-names --multi-label --positive --background --ignore-index --by --eps --buckets --easy --gamma --variant --color --quiet --threads --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

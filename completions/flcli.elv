@@ -244,6 +244,7 @@ set edit:completion:arg-completer[flcli] = {|@words|
             cand --color 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb'
             cand -j 'Worker threads (default: all cores). Output is bit-identical for any value'
             cand --threads 'Worker threads (default: all cores). Output is bit-identical for any value'
+            cand --multi-label 'The label column holds lists of positive class ids (multi-label targets, sigmoid mode). Needed without --like; with it, the sample shows the lists'
             cand -q 'Drop the notes and the progress bar on stderr (errors still print)'
             cand --quiet 'Drop the notes and the progress bar on stderr (errors still print)'
             cand -h 'Print help (see more with ''--help'')'

@@ -267,6 +267,7 @@ complete -c flcli -n "__fish_flcli_using_subcommand sql" -l color -d 'When to us
 always\t'Always colour'
 never\t'Never colour'"
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s j -l threads -d 'Worker threads (default: all cores). Output is bit-identical for any value' -r
+complete -c flcli -n "__fish_flcli_using_subcommand sql" -l multi-label -d 'The label column holds lists of positive class ids (multi-label targets, sigmoid mode). Needed without --like; with it, the sample shows the lists'
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s q -l quiet -d 'Drop the notes and the progress bar on stderr (errors still print)'
 complete -c flcli -n "__fish_flcli_using_subcommand sql" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flcli -n "__fish_flcli_using_subcommand schema" -l color -d 'When to use colour: auto follows the terminal, NO_COLOR and TERM=dumb' -r -f -a "auto\t'Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`'

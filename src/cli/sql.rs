@@ -47,6 +47,10 @@ pub struct SqlArgs {
     /// (--probs/--logits COL) without --like, or names for numbered score columns.
     #[arg(long, value_name = "NAMES", help_heading = "Input")]
     pub(crate) class_names: Option<String>,
+    /// The label column holds lists of positive class ids (multi-label targets, sigmoid
+    /// mode). Needed without --like; with it, the sample shows the lists.
+    #[arg(long, help_heading = "Input")]
+    pub(crate) multi_label: bool,
     /// Binary: the label value that is positive, for string labels.
     #[arg(long, value_name = "VALUE", help_heading = "Input")]
     pub(crate) positive: Option<String>,

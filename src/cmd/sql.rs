@@ -168,6 +168,11 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
             class_names: super::class_names(a.class_names.as_deref())?,
         })?;
         match &ds.layout.targets {
+            None if a.multi_label => bail!(
+                "--multi-label: the label column {} of {} holds no lists; multi-label targets are a list column of positive class ids",
+                quoted(&ds.layout.label),
+                crate::text::escape(&like.display().to_string())
+            ),
             None | Some(Targets::List(_)) => {}
             Some(t) => bail!(
                 "{}: the multi-label targets are 0/1 values per class ({}); flcli sql reads multi-label targets as one list column of positive class ids: make that column (e.g. a list of the ids whose target is 1) or run flcli stats (or flcli partial and merge) on the files instead",
@@ -196,9 +201,13 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
         );
     }
     let names_given = super::class_names(a.class_names.as_deref())?;
+    // A list label column makes the layout multi-label, as in a sample with lists.
     let mut cols = vec![Column {
         name: flags.label.clone().unwrap_or_default(),
-        ty: ColType::Scalar,
+        ty: match a.multi_label {
+            true => ColType::List(None),
+            false => ColType::Scalar,
+        },
     }];
     let scalar = |name: &str| Column {
         name: name.trim().to_string(),

@@ -801,6 +801,50 @@ fn without_like_the_columns_and_mode_are_required() {
     let (q, _) = ok(&mut c);
     assert!(q.contains("\"p\"[2]") && !q.contains("\"p\"[3]"), "{q}");
     assert!(q.contains("'cat'") && q.contains("len(\"p\")"), "{q}");
+    // --multi-label: the query a sample with a list label column gives.
+    let ml = fixture("multilabel.parquet");
+    let cols = "logit_0,logit_1,logit_2,logit_3,logit_4,logit_5";
+    let mut c = flcli();
+    c.args(["sql", "--dialect", "duckdb", "--table", "t", "--like"])
+        .arg(&ml);
+    let (like, _) = ok(&mut c);
+    let mut c = flcli();
+    c.args([
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--table",
+        "t",
+        "--multi-label",
+    ])
+    .args(["--label", "labels", "--logits", cols, "--mode", "sigmoid"]);
+    let (flags, _) = ok(&mut c);
+    assert!(like.contains("list_contains(lab, j)"), "{like}");
+    assert_eq!(flags, like);
+    // Lists are sigmoid; a sample whose label holds none is not multi-label.
+    let mut c = flcli();
+    c.args([
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--table",
+        "t",
+        "--multi-label",
+    ])
+    .args(["--label", "labels", "--logits", cols, "--mode", "softmax"]);
+    assert_mentions(&fails(&mut c), &["sigmoid", "--mode softmax"]);
+    let mut c = flcli();
+    c.args([
+        "sql",
+        "--dialect",
+        "duckdb",
+        "--table",
+        "t",
+        "--multi-label",
+        "--like",
+    ])
+    .arg(fixture("sigmoid.parquet"));
+    assert_mentions(&fails(&mut c), &["--multi-label", "holds no lists"]);
 }
 
 /// The query of every dialect for one layout per mode, so a change to the SQL is a reviewed change.
