@@ -8,7 +8,7 @@ use crate::engine::EngineSpec;
 use crate::input::detect::{self, ColType, Column};
 use crate::input::targets::Targets;
 use crate::input::{ColumnFlags, Dataset, InputOptions, Layout, Scores, Selector};
-use crate::model::{Alpha, ScoreKind, Term};
+use crate::model::{Alpha, Mode, ScoreKind, Term};
 use crate::sql::{self, SumsSpec, Target, TermSpec, SUMS_VERSION};
 use crate::text::quoted;
 use anyhow::{bail, Result};
@@ -198,6 +198,12 @@ fn layout(a: &SqlArgs) -> Result<(Layout, Vec<String>)> {
         bail!(
             "flcli cannot see the table: pass {} (or --like SAMPLE_FILE to detect them from a local sample with the same columns)",
             missing.join(", ")
+        );
+    }
+    if let Some(m) = flags.mode.filter(|m| a.multi_label && *m != Mode::Sigmoid) {
+        bail!(
+            "--multi-label: multi-label targets need sigmoid mode (each class scored on its own), not --mode {}; pass --mode sigmoid",
+            m.as_str()
         );
     }
     let names_given = super::class_names(a.class_names.as_deref())?;

@@ -832,7 +832,12 @@ fn without_like_the_columns_and_mode_are_required() {
         "--multi-label",
     ])
     .args(["--label", "labels", "--logits", cols, "--mode", "softmax"]);
-    assert_mentions(&fails(&mut c), &["sigmoid", "--mode softmax"]);
+    let msg = fails(&mut c);
+    assert_mentions(
+        &msg,
+        &["--multi-label", "--mode softmax", "pass --mode sigmoid"],
+    );
+    assert!(!msg.contains("drop --mode"), "{msg}");
     let mut c = flcli();
     c.args([
         "sql",
