@@ -38,6 +38,8 @@ cast to float32 as a model's output is; each writer with its defaults):
                        20M rows (write_table(row_group_size=...)).
   binary_20m_by1000.parquet   as binary_20m_pyarrow.parquet plus a `group` column
                        (int64, 1000 values in random order) for `compare --by`.
+  binary_20m_by1000s.parquet  the same with the group column as strings
+                       ("g000".."g999", dictionary-encoded as pyarrow writes them).
 
 Everything is generated in chunks of CHUNK rows with one RNG per chunk, seeded
 from (SEED, stream, chunk index), so the same command always writes the same
@@ -105,6 +107,7 @@ FILES = {
     "softmax100_1m.parquet": (1_000_000, "softmax100_parquet"),
     "softmax1000_100k.parquet": (100_000, "softmax1000_parquet"),
     "binary_20m_by1000.parquet": (20_000_000, "user_by1000"),
+    "binary_20m_by1000s.parquet": (20_000_000, "user_by1000s"),
     "binary_20m_onerg.parquet": (20_000_000, "user_onerg"),
 }
 BIG = {"binary_200m.parquet"}
@@ -266,6 +269,13 @@ def write_user_by1000(path, rows, name):
     pq.write_table(t.append_column("group", pa.array(group)), path)
 
 
+def write_user_by1000s(path, rows, name):
+    t = user_table(rows)
+    group = _rng(STREAM_GROUPS, 0).integers(0, 1000, t.num_rows)
+    names = np.array([f"g{k:03d}" for k in range(1000)], dtype=object)
+    pq.write_table(t.append_column("group", pa.array(names[group], type=pa.string())), path)
+
+
 def write_user_polars(path, rows, name):
     import polars as pl
 
@@ -338,6 +348,7 @@ WRITERS = {
     "softmax100_parquet": write_softmax100_parquet,
     "softmax1000_parquet": write_softmax1000_parquet,
     "user_by1000": write_user_by1000,
+    "user_by1000s": write_user_by1000s,
     "user_onerg": write_user_onerg,
     "binary_parquet": write_binary_parquet,
     "binary_csv": write_binary_csv,

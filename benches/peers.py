@@ -100,6 +100,8 @@ WORKLOADS = {
     "SM1000": {"file": "softmax1000_100k.parquet", "kind": "softmax", "tools": ["torch", "numpy"]},
     "H": {"file": "binary_20m_by1000.parquet", "kind": "binary", "tools": [], "check_tools": ["polars"],
           "by": "group"},
+    "HS": {"file": "binary_20m_by1000s.parquet", "kind": "binary", "tools": [], "check_tools": ["polars"],
+           "by": "group"},
     "I": {"file": "binary_20m_onerg.parquet", "kind": "binary", "tools": ["polars"], "user": True},
 }
 # Packages only the multi-class and softmax workloads need (several GB): installed only when they run.

@@ -150,7 +150,14 @@ unsafe fn prepare_avx512(
 }
 
 /// Steps 1–3 for at most [`SUB`] elements.
-fn prepare(cx: &Ctx, codes: &[i32], x: &[f64], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
+pub(super) fn prepare(
+    cx: &Ctx,
+    codes: &[i32],
+    x: &[f64],
+    groups: Option<&[u32]>,
+    trash: &Trash,
+    s: &mut Soa,
+) {
     #[cfg(target_arch = "x86_64")]
     {
         match simd::level() {
@@ -182,13 +189,21 @@ fn with_scratch(
     acc: &mut Partial,
     f: impl FnOnce(&mut Soa, Option<&mut Lanes>, &mut Partial),
 ) {
-    let terms = cx.plans.len();
-    let sq = if cx.spec.moments { 2 * terms * SUB } else { 0 };
     let mut lanes = (acc.copies > 1).then(|| {
         acc.lanes
             .take()
             .unwrap_or_else(|| Box::new(Lanes::new(cx, acc)))
     });
+    scratch(cx, |s| f(s, lanes.as_deref_mut(), acc));
+    if lanes.is_some() {
+        acc.lanes = lanes;
+    }
+}
+
+/// Runs `f` with this thread's scratch arrays, shaped for `cx`.
+pub(super) fn scratch<R>(cx: &Ctx, f: impl FnOnce(&mut Soa) -> R) -> R {
+    let terms = cx.plans.len();
+    let sq = if cx.spec.moments { 2 * terms * SUB } else { 0 };
     SCRATCH.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot
@@ -197,11 +212,8 @@ fn with_scratch(
         {
             *slot = Some(Soa::new(terms, cx.spec.moments));
         }
-        f(slot.as_mut().expect("just made"), lanes.as_deref_mut(), acc);
-    });
-    if lanes.is_some() {
-        acc.lanes = lanes;
-    }
+        f(slot.as_mut().expect("just made"))
+    })
 }
 
 /// Adds a prepared sub-batch of `n` elements: into the copies, or straight into `acc`.

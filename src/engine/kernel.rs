@@ -151,6 +151,15 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
     }
 }
 
+/// Accumulates a decoded batch into the `--by` groups of `acc`, row `i`
+/// into group `by[i]`, through one pass for every group. Returns false, having
+/// added nothing, when the groups must take their rows one group at a time
+/// (see [`super::fast_by::binary_by`]).
+pub fn accumulate_by(spec: &EngineSpec, batch: &Batch, by: &[u32], acc: &mut Partial) -> bool {
+    let cx = Ctx::new(spec);
+    super::fast_by::binary_by(&cx, &batch.labels, &batch.scores, by, acc)
+}
+
 #[cfg(test)]
 #[path = "kernel_tests.rs"]
 mod tests;

@@ -103,6 +103,20 @@ impl<'a> Decoder<'a> {
             return;
         };
         let Some(g) = acc.groups.as_mut() else { return };
+        let mut read = vec![[0u64; 2]; g.parts.len()];
+        for (&k, &l) in groups.iter().zip(&batch.labels) {
+            read[k][0] += 1;
+            read[k][1] += (l == SKIPPED) as u64;
+        }
+        for (part, r) in g.parts.iter_mut().zip(&read) {
+            part.rows_read += r[0];
+            part.group_skipped += r[1];
+        }
+        let by: Vec<u32> = groups.iter().map(|&k| k as u32).collect();
+        if kernel::accumulate_by(self.spec, batch, &by, acc) {
+            return;
+        }
+        let Some(g) = acc.groups.as_mut() else { return };
         let w = self.spec.width();
         // The rows in group order, stable (a counting sort): one index array,
         // not a vector per group.
@@ -138,8 +152,6 @@ impl<'a> Decoder<'a> {
                         .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
                 }
             }
-            part.rows_read += rs.len() as u64;
-            part.group_skipped += sub.labels.iter().filter(|&&l| l == SKIPPED).count() as u64;
             kernel::accumulate(self.spec, &sub, part);
         }
     }

@@ -1,7 +1,7 @@
 //! The AVX2 scatter of [`Lanes`]: four elements at a time, per-field vectors
 //! turned into per-element rows by 4×4 transposes, one vector add per 4 values.
 
-use super::{Lanes, Src, CB, CW};
+use super::{Lanes, Src, CW};
 use crate::engine::soa::Soa;
 
 impl Lanes {
@@ -21,7 +21,7 @@ impl Lanes {
         };
         let cell_fields = ptrs(&self.cell_src);
         let tail_fields = ptrs(&self.tail_src);
-        let cal_fields = ptrs(&[Src::One, Src::Conf, Src::Ok, Src::Brier]);
+        let cal_fields = ptrs(&self.cal_src);
 
         #[inline(always)]
         unsafe fn transpose(v: [__m256d; 4]) -> [__m256d; 4] {
@@ -80,8 +80,9 @@ impl Lanes {
                 scatter(&tail_fields, i, rows);
             }
             if separate_calib {
-                let rows =
-                    std::array::from_fn(|l| calib.add((lane[l] * CB + s.cal[i + l] as usize) * CW));
+                let rows = std::array::from_fn(|l| {
+                    calib.add((lane[l] * self.cal_rows + s.cal[i + l] as usize) * CW)
+                });
                 scatter(&cal_fields, i, rows);
             }
         }

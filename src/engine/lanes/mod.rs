@@ -26,8 +26,12 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod direct;
+mod grouped;
+mod src;
 
 pub use direct::{add_direct, Trash};
+pub use grouped::MAX_VALUES;
+use src::Src;
 
 use super::accum::Partial;
 use super::plan::{Ctx, Plan};
@@ -48,58 +52,18 @@ const CW: usize = 4;
 /// Calibration bins per cell in joint rows (the last one is the trash bin).
 const CB: usize = CALIB_BINS + 1;
 
-/// Where a row value comes from: one of the sub-batch arrays.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Src {
-    One,
-    Pt,
-    Ce,
-    Loss(usize),
-    Grad(usize),
-    LossSq(usize),
-    GradSq(usize),
-    Conf,
-    Ok,
-    Brier,
-    Zero,
-}
-
-impl Src {
-    /// The array this value comes from.
-    fn array(self, s: &Soa) -> &[f64; SUB] {
-        let term = |k: usize| -> &[f64; SUB] {
-            s.terms[k * SUB..(k + 1) * SUB]
-                .try_into()
-                .expect("SUB values")
-        };
-        let sq = |k: usize| -> &[f64; SUB] {
-            s.sq[k * SUB..(k + 1) * SUB].try_into().expect("SUB values")
-        };
-        match self {
-            Src::One => &s.ones,
-            Src::Pt => &s.pt,
-            Src::Ce => &s.ce,
-            Src::Loss(j) => term(2 * j),
-            Src::Grad(j) => term(2 * j + 1),
-            Src::LossSq(j) => sq(2 * j),
-            Src::GradSq(j) => sq(2 * j + 1),
-            Src::Conf => &s.conf,
-            Src::Ok => &s.ok,
-            Src::Brier => &s.brier,
-            Src::Zero => &s.zeros,
-        }
-    }
-}
-
 /// A unit's pending sums: padded rows, a trash row per copy for elements
-/// that do not count, times the copies.
+/// that do not count, times the copies. Or, for the `--by` groups, one copy
+/// of every group's rows side by side (see [`grouped`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lanes {
     /// Copies of the cell sums: [`COPIES`], or 1 when the cell array is big.
     cell_copies: usize,
+    /// Copies of the tail and calibration sums: [`COPIES`], or 1 for groups.
+    lane_copies: usize,
     /// The copy of the next counted element.
     next: usize,
-    /// Cells in the Partial (the trash cell is this index).
+    /// Cells in the Partial, or in each group's (the trash cell is this index).
     ncells: usize,
     /// Whether calibration sums are kept at all.
     calib_on: bool,
@@ -114,7 +78,7 @@ pub struct Lanes {
     cell_src: Vec<Src>,
     /// Terms whose loss is CE itself (γ = 0): not in the rows, copied from ΣCE.
     ce_terms: Vec<usize>,
-    /// Values per copy of `cells` (trash row included).
+    /// Values per copy of `cells` (trash rows included).
     cells_len: usize,
     /// `cell_copies` × (cells + trash) × `cell_src.len()`.
     cells: Vec<f64>,
@@ -122,24 +86,48 @@ pub struct Lanes {
     tw: usize,
     /// What each value of a tail row is, padded with zeros to a multiple of 4.
     tail_src: Vec<Src>,
-    /// Values per copy of `tails` (0 when tails are off).
+    /// Tail rows per group (trash row included; 0 when tails are off).
+    tail_rows: usize,
+    /// Values per copy of `tails`.
     tails_len: usize,
-    /// [`COPIES`] × (bins + trash) × `tail_src.len()`.
+    /// `lane_copies` × (bins + trash) × `tail_src.len()`.
     tails: Vec<f64>,
-    /// [`COPIES`] × ([`CALIB_BINS`] + trash) × [`CW`] (empty when joint or off).
+    /// What each value of a calibration row is.
+    cal_src: [Src; CW],
+    /// Calibration rows per copy: [`CB`], or [`CB`] per group.
+    cal_rows: usize,
+    /// `lane_copies` × `cal_rows` × [`CW`] (empty when joint or off).
     calib: Vec<f64>,
+    /// Whether the rows are the `--by` groups' ([`grouped`]), not one Partial's.
+    by: bool,
+    /// Groups whose rows are held (1 unless `by`).
+    groups: usize,
+    /// Per group, the Brier sum (added in element order).
+    brier: Vec<f64>,
 }
 
 impl Lanes {
     /// Zeroed sums shaped like `acc`, in [`COPIES`] copies.
     pub fn new(cx: &Ctx, acc: &Partial) -> Lanes {
-        let cw = acc.stride;
-        let ncells = acc.cells.len() / cw;
+        let ncells = acc.cells.len() / acc.stride;
         // Sized without the second moments, so that they do not change how the
         // other sums are added (nor, then, their bits).
         let small = ncells * (3 + 2 * cx.plans.len()) <= SMALL_CELLS;
-        let calib_on = cx.spec.calib;
-        let joint = calib_on && small;
+        let joint = cx.spec.calib && small;
+        let copies = if small { COPIES } else { 1 };
+        let mut l = Lanes::shaped(cx, acc, joint, copies, COPIES);
+        l.resize(1);
+        l
+    }
+
+    /// Empty sums (no group yet) whose rows are shaped like `acc`'s.
+    fn shaped(
+        cx: &Ctx,
+        acc: &Partial,
+        joint: bool,
+        cell_copies: usize,
+        lane_copies: usize,
+    ) -> Lanes {
         let mut cell_src = vec![Src::One, Src::Pt, Src::Ce];
         let mut tail_src = vec![Src::One];
         let mut ce_terms = Vec::new();
@@ -164,38 +152,56 @@ impl Lanes {
         cell_src.resize(cell_src.len().next_multiple_of(4), Src::Zero);
         tail_src.resize(tail_src.len().next_multiple_of(4), Src::Zero);
         let tw = 1 + cx.plans.len();
-        let cells_len = (ncells + 1) * if joint { CB } else { 1 } * cell_src.len();
-        let tails_len = if acc.tails.is_empty() {
-            0
-        } else {
-            (acc.tails.len() / tw + 1) * tail_src.len()
-        };
-        let cell_copies = if small { COPIES } else { 1 };
         Lanes {
             cell_copies,
+            lane_copies,
             next: 0,
-            ncells,
-            calib_on,
+            ncells: acc.cells.len() / acc.stride,
+            calib_on: cx.spec.calib,
             joint,
-            cw,
+            cw: acc.stride,
             nt: cx.plans.len(),
             cell_src,
             ce_terms,
-            cells_len,
-            cells: vec![0.0; cell_copies * cells_len],
+            cells_len: 0,
+            cells: Vec::new(),
             tw,
             tail_src,
-            tails_len,
-            tails: vec![0.0; COPIES * tails_len],
-            calib: vec![
-                0.0;
-                if calib_on && !joint {
-                    COPIES * CB * CW
-                } else {
-                    0
-                }
-            ],
+            tail_rows: if acc.tails.is_empty() {
+                0
+            } else {
+                acc.tails.len() / tw + 1
+            },
+            tails_len: 0,
+            tails: Vec::new(),
+            cal_src: [Src::One, Src::Conf, Src::Ok, Src::Brier],
+            cal_rows: 0,
+            calib: Vec::new(),
+            by: false,
+            groups: 0,
+            brier: Vec::new(),
         }
+    }
+
+    /// Makes room for `groups` groups' rows (zeroed), keeping the rows held.
+    fn resize(&mut self, groups: usize) {
+        let cell_rows = (self.ncells + 1) * if self.joint { CB } else { 1 };
+        self.cells_len = groups * cell_rows * self.cell_src.len();
+        self.cells.resize(self.cell_copies * self.cells_len, 0.0);
+        self.tails_len = groups * self.tail_rows * self.tail_src.len();
+        self.tails.resize(self.lane_copies * self.tails_len, 0.0);
+        self.cal_rows = groups * CB;
+        let cal = self.calib_on && !self.joint;
+        self.calib.resize(
+            if cal {
+                self.lane_copies * self.cal_rows * CW
+            } else {
+                0
+            },
+            0.0,
+        );
+        self.brier.resize(groups, 0.0);
+        self.groups = groups;
     }
 
     /// Adds the first `n` elements of a sub-batch prepared by [`super::fast`],
@@ -203,7 +209,7 @@ impl Lanes {
     pub fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
         let n = n.min(SUB);
         // Each element's copy: the next ones in turn, skipping elements that do not count.
-        let mask = COPIES - 1;
+        let mask = self.lane_copies - 1;
         if counted == n {
             for (i, l) in s.lane[..n].iter_mut().enumerate() {
                 *l = ((self.next + i) & mask) as u32;
@@ -254,9 +260,10 @@ impl Lanes {
         } else {
             cell_rows
         };
-        max(&s.lane) < COPIES
+        let cal_rows = if self.joint { CB } else { self.cal_rows };
+        max(&s.lane) < self.lane_copies
             && max(&s.cell) < cells
-            && (!(self.joint || calib) || max(&s.cal) < CB)
+            && (!(self.joint || calib) || max(&s.cal) < cal_rows)
             && (self.tails_len == 0 || max(&s.tail) < tail_rows)
     }
 
@@ -286,19 +293,20 @@ impl Lanes {
             }
         }
         if self.calib_on && !self.joint {
-            let at = (c * CB + s.cal[i] as usize) * CW;
+            let at = (c * self.cal_rows + s.cal[i] as usize) * CW;
             let cal = &mut self.calib[at..at + CW];
-            for (v, src) in cal
-                .iter_mut()
-                .zip([Src::One, Src::Conf, Src::Ok, Src::Brier])
-            {
+            for (v, src) in cal.iter_mut().zip(self.cal_src) {
                 *v += src.array(s)[i];
             }
         }
     }
 
-    /// Adds the copies into `acc` in copy order (trash rows dropped).
+    /// Adds the copies into `acc` in copy order (trash rows dropped); the
+    /// `--by` groups' rows go into `acc`'s groups instead.
     pub fn add_into(&self, acc: &mut Partial) {
+        if self.by {
+            return self.add_into_groups(acc);
+        }
         let (cw, w) = (self.cw, self.cell_src.len());
         let per_cell = if self.joint { CB } else { 1 };
         for copy in self.cells.chunks_exact(self.cells_len) {

@@ -1,0 +1,71 @@
+//! The binary element path under `--by`: a batch's elements, whatever their
+//! group, go through the math and the scatter of [`super::fast`] once, into
+//! the groups' rows of one [`Lanes`] (see `lanes::grouped`), which settle
+//! into the groups' Partials when the unit ends.
+
+use super::accum::Partial;
+use super::fast::{prepare, scratch};
+use super::lanes::{Lanes, Trash, MAX_VALUES};
+use super::plan::Ctx;
+use super::soa::SUB;
+use crate::model::{Mode, IGNORED};
+
+/// Accumulates a batch of binary rows into the `--by` groups of `acc`, row
+/// `i` into group `by[i]` (every group already in `acc`). Returns false, having
+/// added nothing, when the groups take their elements straight in instead: in
+/// softmax and sigmoid mode, and when the groups' rows would pass
+/// [`MAX_VALUES`] (the rows held so far are then added in first, so a group's
+/// sums are the same either way).
+pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Partial) -> bool {
+    if cx.spec.mode != Mode::Binary {
+        return false;
+    }
+    let Some(first) = acc.groups.as_deref().and_then(|g| g.parts.first()) else {
+        return labels.is_empty();
+    };
+    let trash = Trash::of(first);
+    let mut lanes = match acc.lanes.take() {
+        Some(l) => l,
+        None => Box::new(Lanes::for_groups(cx, first)),
+    };
+    let ng = acc.groups.as_deref().map_or(0, |g| g.len());
+    if lanes.values_for(ng) > MAX_VALUES {
+        acc.lanes = Some(lanes);
+        acc.settle();
+        return false;
+    }
+    lanes.grow(ng);
+    // Per group: negatives, positives, right negatives, right positives, ignored.
+    let mut counts = vec![[0u64; 5]; ng];
+    scratch(cx, |s| {
+        for ((codes, xs), gs) in labels.chunks(SUB).zip(x.chunks(SUB)).zip(by.chunks(SUB)) {
+            prepare(cx, codes, xs, None, &trash, s);
+            for ((&code, &ok), &g) in codes.iter().zip(&s.ok).zip(gs) {
+                let c = &mut counts[g as usize];
+                let ok = (ok != 0.0) as u64;
+                let (neg, pos) = ((code == 0) as u64, (code == 1) as u64);
+                c[0] += neg;
+                c[1] += pos;
+                c[2] += neg & ok;
+                c[3] += pos & ok;
+                c[4] += (code == IGNORED) as u64;
+            }
+            lanes.fold(codes.len(), gs, s);
+            lanes.add(codes.len(), s.counted, s);
+        }
+    });
+    acc.lanes = Some(lanes);
+    if let Some(groups) = acc.groups.as_deref_mut() {
+        for (part, c) in groups.parts.iter_mut().zip(&counts) {
+            let used = c[0] + c[1];
+            part.rows_ignored += c[4];
+            part.rows_used += used;
+            part.brier.1 += used;
+            for k in 0..2 {
+                part.class_rows[k] += c[k];
+                part.correct[k] += c[2 + k];
+            }
+        }
+    }
+    true
+}
