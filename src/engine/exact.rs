@@ -165,7 +165,10 @@ impl ExactVec {
     /// Adds `xs[i]` to sum `i`; `xs` may be shorter than the sums.
     pub(crate) fn add_f64(&mut self, xs: &[f64]) {
         for (s, &x) in self.sums.iter_mut().zip(xs) {
-            s.add(x);
+            // Most values of a sparse histogram are zero: skip the call.
+            if x != 0.0 {
+                s.add(x);
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use super::accum::Partial;
 use super::fast::{prepare, scratch};
 use super::lanes::{Lanes, Trash, MAX_VALUES};
 use super::plan::Ctx;
-use super::soa::SUB;
+use super::soa::{Soa, SUB};
 use crate::model::{Mode, IGNORED};
 
 /// Accumulates a batch of binary rows into the `--by` groups of `acc`, row
@@ -17,6 +17,18 @@ use crate::model::{Mode, IGNORED};
 /// [`MAX_VALUES`] (the rows held so far are then added in first, so a group's
 /// sums are the same either way).
 pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Partial) -> bool {
+    binary_by_capped(cx, labels, x, by, acc, MAX_VALUES)
+}
+
+/// [`binary_by`] with the groups' rows capped at `max` values.
+fn binary_by_capped(
+    cx: &Ctx,
+    labels: &[i32],
+    x: &[f64],
+    by: &[u32],
+    acc: &mut Partial,
+    max: usize,
+) -> bool {
     if cx.spec.mode != Mode::Binary {
         return false;
     }
@@ -29,7 +41,7 @@ pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Part
         None => Box::new(Lanes::for_groups(cx, first)),
     };
     let ng = acc.groups.as_deref().map_or(0, |g| g.len());
-    if lanes.values_for(ng) > MAX_VALUES {
+    if lanes.values_for(ng) > max {
         acc.lanes = Some(lanes);
         acc.settle();
         return false;
@@ -37,6 +49,10 @@ pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Part
     lanes.grow(ng);
     // Per group: negatives, positives, right negatives, right positives, ignored.
     let mut counts = vec![[0u64; 5]; ng];
+    let groups = match acc.groups.as_deref_mut() {
+        Some(g) => &mut g.parts[..],
+        None => &mut [],
+    };
     scratch(cx, |s| {
         for ((codes, xs), gs) in labels.chunks(SUB).zip(x.chunks(SUB)).zip(by.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
@@ -49,6 +65,9 @@ pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Part
                 c[2] += neg & ok;
                 c[3] += pos & ok;
                 c[4] += (code == IGNORED) as u64;
+            }
+            if cx.spec.tails {
+                add_tails(groups, codes.len(), gs, s, &trash);
             }
             lanes.fold(codes.len(), gs, s);
             lanes.add(codes.len(), s.counted, s);
@@ -69,3 +88,26 @@ pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Part
     }
     true
 }
+
+/// Adds the fine p_t histogram bins of the first `n` elements straight into
+/// their groups' Partials, in element order (elements that do not count,
+/// pointed at the trash bin, are left out).
+fn add_tails(parts: &mut [Partial], n: usize, by: &[u32], s: &Soa, trash: &Trash) {
+    let nt = s.terms.len() / (2 * SUB);
+    let tw = 1 + nt;
+    for (i, &g) in by.iter().enumerate().take(n.min(SUB)) {
+        if s.cell[i] == trash.cell {
+            continue;
+        }
+        let at = s.tail[i] as usize * tw;
+        let bin = &mut parts[g as usize].tails[at..at + tw];
+        bin[0] += 1.0;
+        for j in 0..nt {
+            bin[1 + j] += s.terms[2 * j * SUB + i];
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "fast_by_tests.rs"]
+mod tests;

@@ -201,3 +201,51 @@ fn wide_softmax_rows_give_the_same_bits_at_every_level() {
         ]);
     }
 }
+
+/// `--by` with many groups (a null key among them), runs of one group and
+/// skipped rows: the groups' folded scatter gives the same bits at every level.
+#[test]
+fn by_groups_give_the_same_bits_at_every_level() {
+    let w = Workdir::new();
+    let mut text = String::from("label,prob,g\n");
+    let mut x: u64 = 777;
+    for i in 0..6007 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let p = (x >> 11) as f64 / (1u64 << 53) as f64;
+        let label = if i % 71 == 3 {
+            "5".to_string()
+        } else {
+            ((x >> 7) % 2).to_string()
+        };
+        let g = match i % 400 {
+            0..=30 => "run".to_string(),
+            31 => String::new(),
+            _ => format!("k{}", (x >> 20) % 150),
+        };
+        text.push_str(&format!("{label},{p},{g}\n"));
+    }
+    let f = w.write("by.csv", text);
+    let f = f.to_str().unwrap();
+    let base = [
+        "--label",
+        "label",
+        "--prob",
+        "prob",
+        "--by",
+        "g",
+        "--skip-invalid",
+    ];
+    let mut args = vec!["compare", f];
+    args.extend(base);
+    args.extend(GRID);
+    same_at_every_level(&args);
+    let mut args = vec!["stats", f];
+    args.extend(base);
+    args.push("--json");
+    same_at_every_level(&args);
+    let mut args = vec![f];
+    args.extend(base);
+    same_partial_at_every_level(&w, &args);
+}

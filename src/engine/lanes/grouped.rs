@@ -1,4 +1,4 @@
-//! The `--by` groups' pending sums: every group's cell, tail and calibration
+//! The `--by` groups' pending sums: every group's cell and calibration
 //! rows side by side in one [`Lanes`], so a unit's elements go through one
 //! scatter whatever their group, and settle into each group's [`Partial`]
 //! when the unit ends.
@@ -8,7 +8,9 @@
 //! not depend on how the groups are held. Groups are spread over the file, so
 //! consecutive elements rarely share a row and copies would add nothing but
 //! memory. The Brier sum of a group is one value added in element order (the
-//! calibration rows leave it out).
+//! calibration rows leave it out). The fine p_t histograms are not held here:
+//! with many groups they are large and each unit touches few of their bins,
+//! so the caller adds them straight into the groups' Partials.
 
 use super::{Lanes, Src, CB, CW};
 use crate::engine::accum::Partial;
@@ -16,14 +18,16 @@ use crate::engine::plan::Ctx;
 use crate::engine::soa::{Soa, SUB};
 use crate::engine::spec::CALIB_BINS;
 
-/// The most values the groups' rows may take (16 MiB per unit being read);
-/// past it the groups take their elements straight in.
+/// The most values the groups' rows may take (16 MiB per unit being read;
+/// 1000 groups of `compare` take 4.5 MiB); past it the groups take their
+/// elements straight in.
 pub const MAX_VALUES: usize = 1 << 21;
 
 impl Lanes {
     /// Rows for no group yet, each group's shaped like `part` (an empty group Partial).
     pub fn for_groups(cx: &Ctx, part: &Partial) -> Lanes {
         let mut l = Lanes::shaped(cx, part, false, 1, 1);
+        l.tail_rows = 0;
         l.cal_src[3] = Src::Zero;
         l.by = true;
         l
@@ -31,9 +35,8 @@ impl Lanes {
 
     /// The values the rows of `groups` groups take.
     pub fn values_for(&self, groups: usize) -> usize {
-        let per = (self.ncells + 1) * self.cell_src.len()
-            + self.tail_rows * self.tail_src.len()
-            + if self.calib_on { CB * CW + 1 } else { 0 };
+        let per =
+            (self.ncells + 1) * self.cell_src.len() + if self.calib_on { CB * CW + 1 } else { 0 };
         groups * per
     }
 
@@ -46,7 +49,8 @@ impl Lanes {
 
     /// Points the first `n` elements of a prepared sub-batch (indices within
     /// a group, as [`super::Trash`] of a group Partial gives them) at the rows
-    /// of their group `by[i]`, and adds their Brier terms.
+    /// of their group `by[i]`, and adds their Brier terms. Their tail bins are
+    /// left as they are (see the module doc).
     pub fn fold(&mut self, n: usize, by: &[u32], s: &mut Soa) {
         let n = n.min(SUB).min(by.len());
         let by = &by[..n];
@@ -65,12 +69,6 @@ impl Lanes {
         for (c, &g) in s.cell[..n].iter_mut().zip(by) {
             *c += g * rows;
         }
-        if self.tail_rows > 0 {
-            let rows = self.tail_rows as u32;
-            for (t, &g) in s.tail[..n].iter_mut().zip(by) {
-                *t += g * rows;
-            }
-        }
     }
 
     /// Adds each group's rows into its Partial in `acc`'s groups (trash rows dropped).
@@ -78,8 +76,7 @@ impl Lanes {
         let Some(groups) = acc.groups.as_deref_mut() else {
             return;
         };
-        let (w, tw) = (self.cell_src.len(), self.tail_src.len());
-        let (cr, tr) = (self.ncells + 1, self.tail_rows);
+        let (w, cr) = (self.cell_src.len(), self.ncells + 1);
         for (k, part) in groups.parts.iter_mut().enumerate().take(self.groups) {
             let rows = &self.cells[k * cr * w..][..self.ncells * w];
             for (c, row) in part
@@ -88,18 +85,6 @@ impl Lanes {
                 .zip(rows.chunks_exact(w))
             {
                 self.add_row(c, row, None);
-            }
-            if tr > 0 {
-                let rows = &self.tails[k * tr * tw..][..(tr - 1) * tw];
-                for (d, row) in part
-                    .tails
-                    .chunks_exact_mut(self.tw)
-                    .zip(rows.chunks_exact(tw))
-                {
-                    for (v, x) in d.iter_mut().zip(row) {
-                        *v += x;
-                    }
-                }
             }
             if self.calib_on {
                 let rows = &self.calib[k * CB * CW..][..CALIB_BINS * CW];

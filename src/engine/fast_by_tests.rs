@@ -1,0 +1,193 @@
+//! The `--by` groups' sums through the folded scatter equal, bit for bit,
+//! the sums of each group's rows added straight into its own Partial.
+
+use super::*;
+use crate::engine::kernel::{accumulate, Batch};
+use crate::engine::spec::EngineSpec;
+use crate::model::{ScoreKind, Term, SKIPPED};
+
+fn spec(kind: ScoreKind, tails: bool, moments: bool) -> EngineSpec {
+    EngineSpec {
+        mode: Mode::Binary,
+        kind,
+        classes: 2,
+        eps: 1e-7,
+        edges: vec![0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0],
+        easy: 0.8,
+        terms: vec![
+            Term::Pow(0.0),
+            Term::Pow(0.5),
+            Term::Pow(2.0),
+            Term::Pow(3.3),
+            Term::Flsd53,
+            Term::Poly1(1.0),
+        ],
+        tails,
+        multilabel: false,
+        calib: true,
+        moments,
+    }
+}
+
+/// Pseudo-random rows: labels (ignored and skipped ones among them),
+/// scores, and a group of `groups` per row.
+fn rows(n: usize, groups: u32, kind: ScoreKind) -> (Vec<i32>, Vec<f64>, Vec<u32>) {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        x >> 11
+    };
+    let (mut labels, mut scores, mut by) = (vec![], vec![], vec![]);
+    for i in 0..n {
+        let r = next();
+        labels.push(match i % 53 {
+            7 => IGNORED,
+            19 => SKIPPED,
+            _ => (r % 2) as i32,
+        });
+        let u = (next() as f64) / (1u64 << 53) as f64;
+        scores.push(match kind {
+            ScoreKind::Probabilities => u,
+            ScoreKind::Logits => (u - 0.5) * 30.0,
+        });
+        // Runs of one group and scattered groups both occur.
+        by.push(if i % 300 < 40 {
+            3
+        } else {
+            (next() % groups as u64) as u32
+        });
+    }
+    (labels, scores, by)
+}
+
+/// A partial for `groups` groups, as a reader makes them.
+fn grouped(spec: &EngineSpec, groups: u32) -> Partial {
+    let mut acc = Partial::new(spec);
+    let g = acc.groups.get_or_insert_with(Default::default);
+    for k in 0..groups {
+        g.slot(Some(&k.to_string()), spec);
+    }
+    acc
+}
+
+/// Batches of `batch` rows, through [`binary_by_capped`] with `max`, falling
+/// back to one group at a time as the decoder does.
+fn folded(
+    spec: &EngineSpec,
+    rows: &(Vec<i32>, Vec<f64>, Vec<u32>),
+    groups: u32,
+    batch: usize,
+    max: usize,
+) -> Partial {
+    let cx = Ctx::new(spec);
+    let mut acc = grouped(spec, groups);
+    for ((l, x), b) in rows
+        .0
+        .chunks(batch)
+        .zip(rows.1.chunks(batch))
+        .zip(rows.2.chunks(batch))
+    {
+        if binary_by_capped(&cx, l, x, b, &mut acc, max) {
+            continue;
+        }
+        let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+        for (k, part) in parts.iter_mut().enumerate() {
+            let mut sub = Batch::default();
+            for ((&l, &x), &g) in l.iter().zip(x).zip(b) {
+                if g as usize == k {
+                    sub.labels.push(l);
+                    sub.scores.push(x);
+                }
+            }
+            accumulate(spec, &sub, part);
+        }
+    }
+    acc.settle();
+    acc
+}
+
+/// Each group's rows, in order, straight into its own Partial.
+fn direct(spec: &EngineSpec, rows: &(Vec<i32>, Vec<f64>, Vec<u32>), groups: u32) -> Partial {
+    let mut acc = grouped(spec, groups);
+    let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+    for (k, part) in parts.iter_mut().enumerate() {
+        let mut sub = Batch::default();
+        for ((&l, &x), &g) in rows.0.iter().zip(&rows.1).zip(&rows.2) {
+            if g as usize == k {
+                sub.labels.push(l);
+                sub.scores.push(x);
+            }
+        }
+        accumulate(spec, &sub, part);
+    }
+    acc.settle();
+    acc
+}
+
+#[test]
+fn folded_groups_equal_each_group_added_straight_in() {
+    for kind in [ScoreKind::Probabilities, ScoreKind::Logits] {
+        for (tails, moments) in [(false, false), (true, false), (true, true)] {
+            let spec = spec(kind, tails, moments);
+            let rows = rows(20_011, 37, kind);
+            let want = direct(&spec, &rows, 37);
+            for batch in [1, 5, 256, 1000, 20_011] {
+                let got = folded(&spec, &rows, 37, batch, MAX_VALUES);
+                assert_eq!(
+                    got, want,
+                    "{kind:?} tails={tails} moments={moments} batch={batch}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
+    let spec = spec(ScoreKind::Logits, true, false);
+    let mut rows = rows(9_001, 11, ScoreKind::Logits);
+    // Groups 4..11 appear from row 2100 on, the fourth batch.
+    for g in &mut rows.2[..2100] {
+        *g %= 4;
+    }
+    let want = direct(&spec, &rows, 11);
+    let cx = Ctx::new(&spec);
+    let one = Lanes::for_groups(&cx, &Partial::new(&spec)).values_for(1);
+    // Folded for the first batches (groups appear as rows arrive), then past the cap.
+    let mut acc = grouped(&spec, 4);
+    let mut folded_any = false;
+    for (i, ((l, x), b)) in rows
+        .0
+        .chunks(700)
+        .zip(rows.1.chunks(700))
+        .zip(rows.2.chunks(700))
+        .enumerate()
+    {
+        if i == 3 {
+            let g = acc.groups.as_deref_mut().expect("groups");
+            for k in 4..11u32 {
+                g.slot(Some(&k.to_string()), &spec);
+            }
+        }
+        if binary_by_capped(&cx, l, x, b, &mut acc, 6 * one) {
+            folded_any = true;
+            continue;
+        }
+        let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+        for (k, part) in parts.iter_mut().enumerate() {
+            let mut sub = Batch::default();
+            for ((&l, &x), &g) in l.iter().zip(x).zip(b) {
+                if g as usize == k {
+                    sub.labels.push(l);
+                    sub.scores.push(x);
+                }
+            }
+            accumulate(&spec, &sub, part);
+        }
+    }
+    assert!(folded_any);
+    acc.settle();
+    assert_eq!(acc, want);
+}
