@@ -1,6 +1,7 @@
 //! Tables for `compare`: variants side by side, and a bar
 //! chart of where each variant's loss sits across the difficulty buckets.
 
+use super::cells::range;
 use super::table::{input_lines, new_table, title};
 use super::{cell_name, human, Style};
 use crate::report::CompareReport;
@@ -98,11 +99,9 @@ fn bars(r: &CompareReport) -> String {
                 .enumerate()
                 .map(|(i, b)| {
                     format!(
-                        "{} [{}, {}{}",
+                        "{} {}",
                         GLYPHS[i % GLYPHS.len()],
-                        b.lower,
-                        b.upper,
-                        if i == last { "]" } else { ")" }
+                        range(b.lower, b.upper, i == last)
                     )
                 })
                 .collect()

@@ -8,6 +8,7 @@
 //! record is one line, and a name that a spreadsheet would run as a formula
 //! gets a leading `'`. The columns are listed in docs/output.md.
 
+use super::cells::range;
 use super::{escape, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
@@ -166,11 +167,6 @@ fn num(x: Option<f64>) -> String {
 /// A plain f64 cell.
 fn f(x: f64) -> String {
     num(Some(x))
-}
-
-/// A bucket's range as `[lower, upper)`, the last one closed.
-fn range(lower: f64, upper: f64, last: bool) -> String {
-    format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
 }
 
 fn stats(rows: &mut Rows, r: &StatsReport) {

@@ -2,6 +2,7 @@
 //! turn a [`Report`] into text. Exporters only format; every number they
 //! print was computed before they were called.
 
+pub(crate) mod cells;
 pub(crate) mod compare_table;
 pub mod csv;
 pub(crate) mod html;

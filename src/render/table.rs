@@ -1,9 +1,10 @@
 //! The human-readable table exporter (comfy-table), sized to the terminal (80
 //! columns for files and pipes).
 
+use super::cells;
 use super::{cell_name, human, Exporter, Style};
 use crate::report::{CompareReport, RecommendReport, Report, StatsReport};
-use crate::text::{alpha, group_key, percent, AlphaText, Percent};
+use crate::text::{alpha, group_key, AlphaText};
 use anyhow::Result;
 use comfy_table::{
     presets, Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table,
@@ -70,6 +71,22 @@ pub(crate) fn new_table(style: Style, header: &[&str]) -> Table {
             // Numbers are never wrapped: only the first (name) column gives way.
             col.set_constraint(ColumnConstraint::ContentWidth);
         }
+    }
+    t
+}
+
+/// A table of typed cells: names from the data escaped and cut to 24 characters.
+fn grid(style: Style, header: &[&str], rows: &[Vec<cells::Cell>]) -> Table {
+    let mut t = new_table(style, header);
+    for r in rows {
+        t.add_row(
+            r.iter()
+                .map(|c| match c {
+                    cells::Cell::Name(s) => cell_name(s, 24),
+                    c => c.text(),
+                })
+                .collect::<Vec<_>>(),
+        );
     }
     t
 }
@@ -160,28 +177,16 @@ fn stats(r: &StatsReport, style: Style) -> String {
 
     let im = &r.imbalance;
     let _ = writeln!(out, "{}", title(style, "Class imbalance"));
-    let mut t = new_table(
-        style,
-        &[
-            "class",
-            "count",
-            "freq",
-            "eff. number",
-            "w inv-freq",
-            "w eff-num",
-        ],
-    );
-    for (i, c) in r.classes.iter().enumerate() {
-        t.add_row(vec![
-            cell_name(&c.name, 24),
-            c.count.to_string(),
-            percent(c.frequency, Percent::Cell),
-            human(im.effective_number.get(i).copied()),
-            human(im.weights.inverse_frequency.get(i).copied().flatten()),
-            human(im.weights.effective_number.get(i).copied().flatten()),
-        ]);
-    }
-    let _ = writeln!(out, "{t}");
+    // Short titles: six columns in 80.
+    let header = [
+        "class",
+        "count",
+        "freq",
+        "eff. number",
+        "w inv-freq",
+        "w eff-num",
+    ];
+    let _ = writeln!(out, "{}", grid(style, &header, &cells::classes(r).rows));
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
         // The note names classes, whose names can be long: keep the line short.
@@ -211,24 +216,9 @@ fn stats(r: &StatsReport, style: Style) -> String {
     }
 
     let _ = writeln!(out, "{}", title(style, "Loss per class"));
-    let mut t = new_table(
-        style,
-        &[
-            "class", "elements", "CE mean", "FL mean", "FL share", "mean p_t", "accuracy",
-        ],
-    );
-    for c in &r.classes {
-        t.add_row(vec![
-            cell_name(&c.name, 24),
-            c.elements.to_string(),
-            human(c.ce_mean),
-            human(c.focal_mean),
-            percent(c.focal_share, Percent::Cell),
-            human(c.mean_p_true),
-            percent(c.accuracy, Percent::Cell),
-        ]);
-    }
-    let _ = writeln!(out, "{t}\n");
+    // The CE share is left out so the table fits 80 columns.
+    let (header, rows) = cells::class_loss(&r.classes).without("CE share");
+    let _ = writeln!(out, "{}\n", grid(style, &header, &rows));
 
     let _ = writeln!(
         out,
@@ -238,26 +228,8 @@ fn stats(r: &StatsReport, style: Style) -> String {
             "Loss per difficulty bucket (p_t = probability of the true target)"
         )
     );
-    let mut t = new_table(
-        style,
-        &[
-            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
-        ],
-    );
-    let last = r.buckets.len().saturating_sub(1);
-    for (i, b) in r.buckets.iter().enumerate() {
-        let close = if i == last { "]" } else { ")" };
-        t.add_row(vec![
-            format!("[{}, {}{close}", b.lower, b.upper),
-            b.count.to_string(),
-            percent(b.share, Percent::Cell),
-            human(Some(b.ce_sum)),
-            percent(b.ce_share, Percent::Cell),
-            human(Some(b.focal_sum)),
-            percent(b.focal_share, Percent::Cell),
-        ]);
-    }
-    let _ = writeln!(out, "{t}\n");
+    let g = cells::buckets(&r.buckets);
+    let _ = writeln!(out, "{}\n", grid(style, g.header, &g.rows));
 
     let to = &r.totals;
     let _ = writeln!(out, "{}", title(style, "Totals"));

@@ -3,7 +3,7 @@
 
 use super::esc;
 use super::figures::svg_figure;
-use super::sections::{heading, range};
+use super::sections::{heading, html_cells};
 use super::table::{num, pct, share, table, text, Cell};
 use crate::model::Mode;
 use crate::render::{plot, recommend_table::answer};
@@ -46,25 +46,12 @@ pub(crate) fn grid(
         "RetinaNet Figure 4: elements sorted by loss, lowest first, against their cumulative share of the loss; one curve per γ.",
     ));
     variants(out, vs, None);
-    let last = vs.first().map_or(0, |v| v.buckets.len().saturating_sub(1));
-    let mut header = vec!["variant".to_string()];
-    if let Some(v) = vs.first() {
-        header.extend(
-            v.buckets
-                .iter()
-                .enumerate()
-                .map(|(i, b)| format!("p_t {}", range(b.lower, b.upper, i == last))),
-        );
-    }
-    let rows: Vec<Vec<Cell>> = vs
-        .iter()
-        .map(|v| {
-            std::iter::once(text(v.name.clone()))
-                .chain(v.buckets.iter().map(|b| share(b.share)))
-                .collect()
-        })
+    let (ranges, rows) = crate::render::cells::variant_buckets(vs);
+    let header: Vec<String> = std::iter::once("variant".to_string())
+        .chain(ranges.iter().map(|r| format!("p_t {r}")))
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows = html_cells(rows);
     table(
         out,
         "Share of each variant's loss by p_t bucket (hard → easy).",

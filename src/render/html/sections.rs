@@ -5,6 +5,7 @@
 use super::esc;
 use super::figures::{class_bars, svg_figure};
 use super::table::{count, num, share, table, text, Cell};
+use crate::render::cells::{self, range};
 use crate::render::{human, plot};
 use crate::report::{BucketRow, Calibration, ClassRow, Imbalance, InputInfo, Params, Totals};
 use crate::text::{alpha, percent, AlphaText, Percent};
@@ -18,11 +19,6 @@ pub(super) fn heading(out: &mut String, h: u8, s: &str) {
 /// Term and definition; `dd` is HTML already (callers escape data in it).
 fn kv(out: &mut String, dt: &str, dd: &str) {
     let _ = write!(out, "<dt>{}</dt><dd>{dd}</dd>", esc(dt));
-}
-
-/// A bucket's range, `[lower, upper)`, the last one closed.
-pub(super) fn range(lower: f64, upper: f64, last: bool) -> String {
-    format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
 }
 
 /// What was read and how it was interpreted, with the notes and skipped rows.
@@ -200,32 +196,31 @@ fn multilabel(out: &mut String, v: &crate::render::multilabel::View, h: u8) {
     }
 }
 
+/// A grid's cells as HTML cells: shares drawn as bars.
+pub(super) fn html_cells(rows: Vec<Vec<cells::Cell>>) -> Vec<Vec<Cell>> {
+    rows.into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| match c {
+                    cells::Cell::Name(s) | cells::Cell::Text(s) => text(s),
+                    cells::Cell::Count(n) => count(n),
+                    cells::Cell::Num(x) => num(x),
+                    cells::Cell::Share(x) => share(x),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// CE and focal loss per class.
 pub(crate) fn class_loss(out: &mut String, classes: &[ClassRow], h: u8) {
     heading(out, h, "Loss per class");
-    let rows: Vec<Vec<Cell>> = classes
-        .iter()
-        .map(|c| {
-            vec![
-                text(c.name.clone()),
-                count(c.elements),
-                num(c.ce_mean),
-                num(c.focal_mean),
-                share(c.ce_share),
-                share(c.focal_share),
-                num(c.mean_p_true),
-                share(c.accuracy),
-            ]
-        })
-        .collect();
+    let g = cells::class_loss(classes);
     table(
         out,
         "Bars: the class's share of the total loss, and its accuracy.",
-        &[
-            "class", "elements", "CE mean", "FL mean", "CE share", "FL share", "mean p_t",
-            "accuracy",
-        ],
-        &rows,
+        g.header,
+        &html_cells(g.rows),
         None,
     );
 }
@@ -233,29 +228,12 @@ pub(crate) fn class_loss(out: &mut String, classes: &[ClassRow], h: u8) {
 /// CE and focal loss per p_t bucket.
 pub(crate) fn buckets(out: &mut String, buckets: &[BucketRow], h: u8) {
     heading(out, h, "Loss per difficulty bucket");
-    let last = buckets.len().saturating_sub(1);
-    let rows: Vec<Vec<Cell>> = buckets
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            vec![
-                text(range(b.lower, b.upper, i == last)),
-                count(b.count),
-                share(b.share),
-                num(Some(b.ce_sum)),
-                share(b.ce_share),
-                num(Some(b.focal_sum)),
-                share(b.focal_share),
-            ]
-        })
-        .collect();
+    let g = cells::buckets(buckets);
     table(
         out,
         "p_t is the probability of the true target; low p_t = hard.",
-        &[
-            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
-        ],
-        &rows,
+        g.header,
+        &html_cells(g.rows),
         None,
     );
 }

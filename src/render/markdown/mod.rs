@@ -3,6 +3,7 @@
 //! output, formatted the same way; names from the data are escaped so they
 //! cannot break a table or turn into markup.
 
+use super::cells::{self, Cell};
 use super::{escape, human, Exporter, Style};
 use crate::report::compare::Variant;
 use crate::report::{CompareReport, InputInfo, RecommendReport, Report};
@@ -138,9 +139,25 @@ fn input(out: &mut String, i: &InputInfo) {
     let _ = writeln!(out, "- **α** {}", i.alpha_convention);
 }
 
-/// A bucket's range as `[lower, upper)`, the last one closed.
-fn range(lower: f64, upper: f64, last: bool) -> String {
-    format!("[{lower}, {upper}{}", if last { "]" } else { ")" })
+/// A table of typed cells: names escaped for Markdown, the rest as text.
+fn grid(out: &mut String, g: cells::Grid) {
+    grid_rows(out, g.header, &g.rows);
+}
+
+/// [`grid`] with its header and rows apart.
+fn grid_rows(out: &mut String, header: &[&str], rows: &[Vec<Cell>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Cell::Name(s) => md(s),
+                    c => c.text(),
+                })
+                .collect()
+        })
+        .collect();
+    table(out, header, &rows);
 }
 
 /// The variants table shared by compare and recommend.
@@ -197,27 +214,11 @@ fn compare(r: &CompareReport, title: &str) -> String {
     out.push_str("### Variants\n\n");
     variants(&mut out, &r.variants, r.params.easy);
     out.push_str("### Share of each variant's loss by p_t bucket (hard → easy)\n\n");
-    let mut header = vec!["variant".to_string()];
-    if let Some(v) = r.variants.first() {
-        let last = v.buckets.len().saturating_sub(1);
-        header.extend(
-            v.buckets
-                .iter()
-                .enumerate()
-                .map(|(i, b)| range(b.lower, b.upper, i == last)),
-        );
-    }
-    let rows: Vec<Vec<String>> = r
-        .variants
-        .iter()
-        .map(|v| {
-            std::iter::once(md(&v.name))
-                .chain(v.buckets.iter().map(|b| percent(b.share, Percent::Cell)))
-                .collect()
-        })
+    let (ranges, rows) = cells::variant_buckets(&r.variants);
+    let header: Vec<&str> = std::iter::once("variant")
+        .chain(ranges.iter().map(String::as_str))
         .collect();
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    table(&mut out, &header, &rows);
+    grid_rows(&mut out, &header, &rows);
     out
 }
 

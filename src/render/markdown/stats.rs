@@ -1,10 +1,11 @@
 //! The Markdown form of `flcli stats`: input, classes and imbalance,
 //! buckets, totals and calibration, each as a GitHub table.
 
-use super::{input, md, range, table};
+use super::{grid, input, md, table};
+use crate::render::cells;
 use crate::render::human;
 use crate::report::StatsReport;
-use crate::text::{alpha, percent, AlphaText, Percent};
+use crate::text::{alpha, AlphaText};
 use std::fmt::Write;
 
 /// The whole stats report under a `## title` heading.
@@ -21,33 +22,7 @@ pub(super) fn stats(r: &StatsReport, title: &str) -> String {
 
     let im = &r.imbalance;
     out.push_str("### Class imbalance\n\n");
-    let rows: Vec<Vec<String>> = r
-        .classes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            vec![
-                md(&c.name),
-                c.count.to_string(),
-                percent(c.frequency, Percent::Cell),
-                human(im.effective_number.get(i).copied()),
-                human(im.weights.inverse_frequency.get(i).copied().flatten()),
-                human(im.weights.effective_number.get(i).copied().flatten()),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "class",
-            "count",
-            "frequency",
-            "effective number",
-            "weight (inverse frequency)",
-            "weight (effective number)",
-        ],
-        &rows,
-    );
+    grid(&mut out, cells::classes(r));
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
         (None, Some(n)) => format!("– ({})", md(n)),
@@ -78,58 +53,12 @@ pub(super) fn stats(r: &StatsReport, title: &str) -> String {
     }
 
     out.push_str("### Loss per class\n\n");
-    let rows: Vec<Vec<String>> = r
-        .classes
-        .iter()
-        .map(|c| {
-            vec![
-                md(&c.name),
-                c.elements.to_string(),
-                human(c.ce_mean),
-                human(c.focal_mean),
-                percent(c.ce_share, Percent::Cell),
-                percent(c.focal_share, Percent::Cell),
-                human(c.mean_p_true),
-                percent(c.accuracy, Percent::Cell),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "class", "elements", "CE mean", "FL mean", "CE share", "FL share", "mean p_t",
-            "accuracy",
-        ],
-        &rows,
-    );
+    grid(&mut out, cells::class_loss(&r.classes));
 
     out.push_str(
         "### Loss per difficulty bucket\n\np_t is the probability of the true target.\n\n",
     );
-    let last = r.buckets.len().saturating_sub(1);
-    let rows: Vec<Vec<String>> = r
-        .buckets
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            vec![
-                range(b.lower, b.upper, i == last),
-                b.count.to_string(),
-                percent(b.share, Percent::Cell),
-                human(Some(b.ce_sum)),
-                percent(b.ce_share, Percent::Cell),
-                human(Some(b.focal_sum)),
-                percent(b.focal_share, Percent::Cell),
-            ]
-        })
-        .collect();
-    table(
-        &mut out,
-        &[
-            "p_t", "count", "share", "CE sum", "CE share", "FL sum", "FL share",
-        ],
-        &rows,
-    );
+    grid(&mut out, cells::buckets(&r.buckets));
 
     let t = &r.totals;
     out.push_str("### Totals\n\n");
