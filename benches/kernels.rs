@@ -1,19 +1,18 @@
-//! Criterion benches of the per-element kernels: `flcli::engine::kernel::accumulate`
-//! on in-memory batches, so decoding is out of the picture.
+//! Criterion benches of the per-element kernels: the engine's `accumulate`
+//! (`flcli::internals`, feature `internals`) on in-memory batches, so decoding is out of the picture.
 //!
 //! Throughput is in elements = scores processed (rows × K): for binary that is
 //! rows, for softmax and sigmoid rows × classes, which keeps the ln/exp work per
 //! element comparable across modes. Every batch holds 2^20 scores.
 //!
-//! Run: `cargo bench --bench kernels` (filter: `cargo bench --bench kernels -- softmax`).
+//! Run: `cargo bench --features internals --bench kernels` (filter: append `-- softmax`).
 
 use clap::Parser;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use flcli::analysis::variants;
-use flcli::cli::{Cli, Command};
-use flcli::engine::kernel::{accumulate, Batch};
-use flcli::engine::{EngineSpec, Partial};
-use flcli::model::{Alpha, Mode, ScoreKind, Term, BACKGROUND};
+use flcli::internals::{
+    accumulate, focal, parse_edges, terms_for, Alpha, Batch, Cli, Command, EngineSpec, Mode,
+    Partial, ScoreKind, Term, BACKGROUND,
+};
 use std::hint::black_box;
 
 mod common;
@@ -36,7 +35,7 @@ fn spec(mode: Mode, kind: ScoreKind, classes: usize, terms: Vec<Term>, tails: bo
         kind,
         classes,
         eps: a.loss.sums.eps,
-        edges: flcli::cmd::parse_edges(&a.loss.sums.buckets).expect("default buckets parse"),
+        edges: parse_edges(&a.loss.sums.buckets).expect("default buckets parse"),
         easy: a.loss.sums.easy,
         terms,
         tails,
@@ -55,8 +54,8 @@ fn stats_terms() -> Vec<Term> {
 /// What `compare --gamma 0,0.5,1,2,5 --alpha 0.25` accumulates: five terms and the tails.
 fn grid_terms() -> Vec<Term> {
     let a = Alpha::Scalar(0.25);
-    let defs: Vec<_> = GRID.iter().map(|&g| variants::focal(g, &a)).collect();
-    variants::terms_for(&defs)
+    let defs: Vec<_> = GRID.iter().map(|&g| focal(g, &a)).collect();
+    terms_for(&defs)
 }
 
 /// A binary batch of `SCORES` rows: probabilities or logits of the same rows.

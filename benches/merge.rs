@@ -53,17 +53,17 @@ fn main() {
         .measurement_time(Duration::from_secs(10));
     g.bench_function("1000_partials_softmax10", |b| {
         b.iter(|| {
-            let parts: Vec<(String, flcli::partial::PartialResult)> = all
+            let parts: Vec<(String, flcli::api::PartialResult)> = all
                 .iter()
                 .enumerate()
                 .map(|(i, bytes)| {
                     let name = format!("part{i}.flp");
-                    let p = flcli::partial::decode(bytes, &name).expect("decodes");
+                    let p = flcli::api::decode(bytes, &name).expect("decodes");
                     (name, p)
                 })
                 .collect();
-            let merged = flcli::partial::merge(&parts).expect("merges");
-            flcli::partial::encode(&merged).expect("encodes")
+            let merged = flcli::api::merge(&parts).expect("merges");
+            flcli::api::encode(&merged).expect("encodes")
         })
     });
     g.finish();

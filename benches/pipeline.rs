@@ -11,12 +11,7 @@
 //!
 //! Run: `cargo bench --bench pipeline` (filter: `cargo bench --bench pipeline -- parquet`).
 
-use clap::Parser;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
-use flcli::cli::{Cli, Command, CompareArgs, StatsArgs};
-use flcli::cmd::{compare, stats, Global};
-use flcli::render::Style;
-use flcli::report::Report;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -61,54 +56,20 @@ const CASES: [(&str, &[&str]); 3] = [
     ),
 ];
 
-/// Notes off, no colour: the bench measures the work, not the terminal.
-const GLOBAL: Global = Global {
-    style: Style {
-        color: false,
-        width: 80,
-        choice: flcli::render::ColorChoice::Never,
-    },
-    quiet: true,
-};
-
-/// A parsed command line, ready to run many times.
-enum Job {
-    Stats(StatsArgs),
-    Compare(CompareArgs, compare::Grid),
-}
+/// A command line, run many times through the library entry.
+struct Job(Vec<String>);
 
 impl Job {
     fn parse(file: &Path, args: &[&str]) -> Job {
-        let mut argv: Vec<String> = vec!["flcli".into(), args[0].into()];
-        argv.push(file.display().to_string());
+        let mut argv: Vec<String> = vec![args[0].into(), file.display().to_string()];
         argv.extend(args[1..].iter().map(|s| s.to_string()));
-        argv.push("--json".into());
-        match Cli::try_parse_from(&argv)
-            .expect("bench flags parse")
-            .command
-        {
-            Command::Stats(a) => Job::Stats(a),
-            Command::Compare(a) => {
-                let grid = compare::Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)
-                    .expect("grid parses");
-                Job::Compare(a, grid)
-            }
-            _ => unreachable!("only stats and compare are benched"),
-        }
+        Job(argv)
     }
 
-    /// What `flcli` does for this command line, up to the JSON text (returned, not printed).
-    fn run(&self) -> anyhow::Result<Vec<u8>> {
-        let report = match self {
-            Job::Stats(a) => {
-                // `cmd::stats::run`, minus writing to stdout.
-                Report::Stats(stats::evaluate(a, &GLOBAL)?)
-            }
-            Job::Compare(a, grid) => {
-                Report::Compare(compare::evaluate(&a.input, &a.loss, grid, &GLOBAL)?.report)
-            }
-        };
-        Ok(serde_json::to_vec(&report)?)
+    /// What `flcli ... --json` does for this command line, up to the JSON text
+    /// (returned, not printed; notes off, no colour).
+    fn run(&self) -> Result<String, String> {
+        flcli::api::report(&self.0, None)
     }
 }
 

@@ -24,35 +24,40 @@ const NO_FILE: &str = "<returned>";
 /// `args` names no file.
 pub fn report(args: &[String], memory: Option<Memory>) -> Result<String, String> {
     guarded(|| {
-        let (cli, g) = parse(args, memory.is_some(), false)?;
-        let report = match cli.command {
-            Command::Stats(mut a) => {
-                refuse_output(&a.output, None)?;
-                a.input.memory = memory;
-                Report::Stats(cmd::stats::evaluate(&a, &g)?)
-            }
-            Command::Compare(mut a) => {
-                refuse_output(&a.output, a.plot.as_ref())?;
-                a.input.memory = memory;
-                let grid = cmd::compare::Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
-                let opts = cmd::input_options_by(&a.input, &a.by)?;
-                Report::Compare(
-                    cmd::compare::evaluate_with(&opts, &a.loss, false, false, &g, |_| Ok(grid))?
-                        .report,
-                )
-            }
-            Command::Recommend(mut a) => {
-                refuse_output(&a.output, None)?;
-                a.input.memory = memory;
-                Report::Recommend(cmd::recommend::evaluate(&a, &g)?)
-            }
-            _ => bail!(
-                "the library runs stats, compare, recommend and partial; got {}",
-                first_word(args)
-            ),
-        };
+        let (report, g) = evaluate(args, memory)?;
         JsonExporter.render(&report, g.style)
     })
+}
+
+/// The report [`report`] returns, before it is turned into JSON.
+pub(crate) fn evaluate(args: &[String], memory: Option<Memory>) -> Result<(Report, Global)> {
+    let (cli, g) = parse(args, memory.is_some(), false)?;
+    let report = match cli.command {
+        Command::Stats(mut a) => {
+            refuse_output(&a.output, None)?;
+            a.input.memory = memory;
+            Report::Stats(cmd::stats::evaluate(&a, &g)?)
+        }
+        Command::Compare(mut a) => {
+            refuse_output(&a.output, a.plot.as_ref())?;
+            a.input.memory = memory;
+            let grid = cmd::compare::Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant)?;
+            let opts = cmd::input_options_by(&a.input, &a.by)?;
+            Report::Compare(
+                cmd::compare::evaluate_with(&opts, &a.loss, false, false, &g, |_| Ok(grid))?.report,
+            )
+        }
+        Command::Recommend(mut a) => {
+            refuse_output(&a.output, None)?;
+            a.input.memory = memory;
+            Report::Recommend(cmd::recommend::evaluate(&a, &g)?)
+        }
+        _ => bail!(
+            "the library runs stats, compare, recommend and partial; got {}",
+            first_word(args)
+        ),
+    };
+    Ok((report, g))
 }
 
 /// The subcommand named in `args`, quoted for a message.

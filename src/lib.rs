@@ -1,6 +1,30 @@
 //! flcli: class imbalance, cross-entropy and focal loss from a model's
-//! prediction dump. The binary is a thin shell over [`run`]; tests and
-//! benches call the modules directly.
+//! prediction dump.
+//!
+//! The binary is a thin shell over [`run`]. Programs that embed flcli (the
+//! Python package) call [`api`]: a report or a partial result computed from
+//! files or from Arrow record batches in memory, with the command line's
+//! options, and merges of partial results. Reports come back as the JSON
+//! `--json` prints, whose types are in [`report`].
+//!
+//! ```
+//! use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch};
+//! use flcli::api::{self, ArrowData, Memory};
+//! use flcli::report::{Mode, StatsReport};
+//! use std::sync::Arc;
+//!
+//! let label: ArrayRef = Arc::new(Int64Array::from(vec![1, 0, 0, 1, 0, 0]));
+//! let prob: ArrayRef = Arc::new(Float64Array::from(vec![0.9, 0.2, 0.4, 0.6, 0.1, 0.7]));
+//! let batch = RecordBatch::try_from_iter([("label", label), ("prob", prob)]).unwrap();
+//! let data = ArrowData::collect(batch.schema(), [Ok(batch)]).unwrap();
+//!
+//! // The arguments of `flcli stats`, without a file: the rows come from memory.
+//! let args = ["stats", "--label", "label", "--prob", "prob", "--gamma", "2"].map(String::from);
+//! let json = api::report(&args, Some(Memory::Arrow(Arc::new(data)))).unwrap();
+//! let report: StatsReport = serde_json::from_str(&json).unwrap();
+//! assert_eq!(report.input.mode, Mode::Binary);
+//! assert_eq!(report.input.rows_used, 6);
+//! ```
 
 #![deny(missing_docs)]
 
@@ -11,6 +35,9 @@ pub mod cmd;
 pub mod engine;
 mod guard;
 pub mod input;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals;
 pub mod model;
 pub mod outfile;
 pub mod partial;

@@ -383,3 +383,7 @@ fn decide(inp: Inputs) -> Result<(Recommendation, Decision)> {
     };
     Ok((rec, decision))
 }
+
+#[cfg(test)]
+#[path = "recommend_method_tests.rs"]
+mod method_tests;

@@ -198,3 +198,26 @@ fn messages_carry_the_actual_value() {
     .unwrap();
     assert!(!all[0].failed);
 }
+
+#[test]
+fn readme_gate_examples_are_valid() {
+    // Every --fail-if in the README parses and names fields its command's report has.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let schema = crate::report::schema::json_schema();
+    let mut n = 0;
+    for line in readme.lines() {
+        let command = ["stats", "compare", "recommend"]
+            .into_iter()
+            .find(|c| line.contains(&format!("flcli {c} ")));
+        for part in line.split("--fail-if '").skip(1) {
+            let expr = &part[..part.find('\'').unwrap()];
+            let gate = Gate::parse(expr).unwrap_or_else(|e| panic!("{e}"));
+            if let Some(c) = command {
+                crate::cmd::gate_schema::check(&gate, &schema, c).unwrap_or_else(|e| panic!("{e}"));
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "README shows --fail-if examples ({n} found)");
+}

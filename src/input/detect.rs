@@ -389,3 +389,7 @@ fn auto_scores(cols: &[Column], label: &str, mode: Option<Mode>) -> Result<Found
 #[cfg(test)]
 #[path = "detect_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "detect_props_tests.rs"]
+mod props_tests;

@@ -210,3 +210,7 @@ pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "version_tests.rs"]
+mod version_tests;

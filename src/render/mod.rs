@@ -135,3 +135,7 @@ pub(crate) fn cell_name(s: &str, max: usize) -> String {
         t
     }
 }
+
+#[cfg(test)]
+#[path = "exporter_tests.rs"]
+mod exporter_tests;

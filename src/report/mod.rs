@@ -6,7 +6,8 @@
 pub mod compare;
 pub mod schema;
 
-use crate::model::{Mode, ScoreKind};
+/// The vocabulary the reports' fields use.
+pub use crate::model::{Mode, ScoreKind, VariantKind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -29,7 +29,6 @@ mod properties;
 mod readme;
 mod recommend;
 mod recommend_ci;
-mod recommend_method;
 mod robust_awkward;
 mod robust_degenerate;
 mod robust_fuzz;

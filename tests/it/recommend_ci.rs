@@ -216,7 +216,7 @@ fn the_gradient_rule_waits_for_the_interval_on_small_data() {
 }
 
 #[test]
-fn partials_keep_the_moments_and_sums_without_them_say_so() {
+fn partials_keep_the_moments() {
     let w = Workdir::new();
     let f = copies(&w, "d.parquet", 50);
     let direct = recommend(&w, &[&f]);
@@ -255,36 +255,5 @@ fn partials_keep_the_moments_and_sums_without_them_say_so() {
             assert!((a - b).abs() <= 1e-12, "{key}: {a} vs {b}");
         }
     }
-    // A partial without second moments: version 1, its header without "moments".
-    let bytes = std::fs::read(&flp).unwrap();
-    let old = flcli::partial::decode(&bytes, "d.flp").unwrap();
-    let mut hdr = old.header.clone();
-    hdr.spec.moments = false;
-    let spec = hdr.spec.engine(hdr.about.classes.len()).unwrap();
-    let held = old.header.spec.engine(hdr.about.classes.len()).unwrap();
-    let mut sums = old.sums.clone();
-    sums.round();
-    let sums = flcli::partial::project(&sums, &held, &spec);
-    let v1 = flcli::partial::encode(&flcli::partial::PartialResult { header: hdr, sums }).unwrap();
-    assert_eq!(u32::from_le_bytes(v1[8..12].try_into().unwrap()), 1);
-    let v1_path = w.write("old.flp", &v1);
-    let r = recommend(&w, &[v1_path.to_str().unwrap()]);
-    let dd = d(&r);
-    assert!(dd["ce_easy_grad_share_interval"].is_null());
-    assert!(dd["share_intervals_unavailable"]
-        .as_str()
-        .unwrap()
-        .contains("without squared sums"));
-    assert_eq!(dd["ce_easy_grad_share"], d(&direct)["ce_easy_grad_share"]);
-    let why = r["recommendation"]["rationale"].to_string();
-    assert!(why.contains("no 95% intervals here"), "{why}");
-    // Merged with a partial that has them, the result has none (and says so).
-    let merged = w.path("m.flp");
-    ok(w.cmd()
-        .args(["merge", "-q", "-o"])
-        .arg(&merged)
-        .arg(&flp)
-        .arg(&v1_path));
-    let r = recommend(&w, &[merged.to_str().unwrap()]);
-    assert!(d(&r)["share_intervals_unavailable"].is_string());
+    // Partials of version 1, without second moments: src/partial/version_tests.rs.
 }

@@ -1,14 +1,12 @@
-//! Fuzzing the CSV path and column detection: arbitrary bytes and
-//! arbitrary flag combinations must give a report (exit 0) or an error (exit 2,
-//! nothing on stdout), never a panic, a hang or an abort.
+//! Fuzzing the CSV path: arbitrary bytes and arbitrary flag combinations
+//! must give a report (exit 0) or an error (exit 2, nothing on stdout), never
+//! a panic, a hang or an abort. Column detection alone: src/input/detect_props_tests.rs.
 //!
 //! `cargo test` runs a bounded number of cases (FLCLI_FUZZ_CASES, default 256)
 //! and replays the committed seed corpus in fuzz/corpus/csv/. For a longer run:
 //! `FLCLI_FUZZ_CASES=5000 cargo test --test it robust_fuzz::`.
 
 use crate::support::*;
-use flcli::input::detect::{detect, ColType, Column, ColumnFlags, Selector};
-use flcli::model::{Mode, ScoreKind};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -280,58 +278,6 @@ proptest! {
     ) {
         let d = tempfile::tempdir().unwrap();
         check(d.path(), &data, via, if compare { "compare" } else { "stats" }, &flags)?;
-    }
-}
-
-fn column_name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        prop::sample::select(TOKENS).prop_map(str::to_string),
-        prop::collection::vec(prop::sample::select(TOKENS), 1..4).prop_map(|v| v.concat()),
-        ".*",
-    ]
-}
-
-fn col_type() -> impl Strategy<Value = ColType> {
-    prop_oneof![
-        Just(ColType::Unknown),
-        Just(ColType::Scalar),
-        Just(ColType::List(None)),
-        (0usize..5).prop_map(|n| ColType::List(Some(n))),
-    ]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: cases(256) * 8,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
-
-    /// Column detection on any header and any flags: a layout or an error, never a panic.
-    #[test]
-    fn column_detection_never_panics(
-        cols in prop::collection::vec((column_name(), col_type()), 0..12),
-        label in prop::option::of(column_name()),
-        scores in prop::option::of((any::<bool>(), any::<bool>(), column_name())),
-        mode in prop::option::of(prop::sample::select(vec![Mode::Binary, Mode::Softmax, Mode::Sigmoid])),
-    ) {
-        let cols: Vec<Column> = cols.into_iter().map(|(name, ty)| Column { name, ty }).collect();
-        let flags = ColumnFlags {
-            label,
-            scores: scores.map(|(logits, many, c)| {
-                let kind = if logits { ScoreKind::Logits } else { ScoreKind::Probabilities };
-                (kind, if many { Selector::Many(c) } else { Selector::One(c) })
-            }),
-            mode,
-            targets: None,
-        };
-        if let Ok(l) = detect(&cols, &flags) {
-            // A layout names columns that exist, and binary has exactly one score column.
-            prop_assert!(cols.iter().any(|c| c.name == l.label));
-            if l.mode == Mode::Binary {
-                prop_assert!(matches!(&l.scores, flcli::input::Scores::Columns(c) if c.len() == 1));
-            }
-        }
     }
 }
 

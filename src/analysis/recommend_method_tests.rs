@@ -1,11 +1,11 @@
 //! The pure `recommend` method on hand-made grids: each rule of the README's
 //! "How `flcli recommend` decides" on numbers chosen so a wrong rule fails.
 
-use flcli::analysis::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
-use flcli::analysis::share_ci::ShareCis;
-use flcli::model::Mode;
-use flcli::report::compare::{Curves, PosNeg, Targets, Variant};
-use flcli::report::{Calibration, Imbalance, Weights};
+use crate::analysis::recommend::{recommend, retinanet_alpha, Inputs, RETINANET_ALPHA};
+use crate::analysis::share_ci::ShareCis;
+use crate::model::Mode;
+use crate::report::compare::{Curves, PosNeg, Targets, Variant};
+use crate::report::{Calibration, Imbalance, Weights};
 use serde_json::{json, Value};
 
 const GAMMAS: [f64; 6] = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0];
@@ -73,7 +73,7 @@ fn imbalance(pos_per_neg: f64) -> Imbalance {
             inverse_frequency: vec![Some(1.0), Some(1.0)],
             effective_number: vec![Some(1.0), Some(1.0)],
         },
-        severity: flcli::analysis::imbalance::severity(Some(r)).into(),
+        severity: crate::analysis::imbalance::severity(Some(r)).into(),
         positive_negative_ratio: Some(pos_per_neg),
         positives_per_class: None,
         background_rows: None,
@@ -121,8 +121,8 @@ fn decide(
     im: &Imbalance,
     cal: &Calibration,
 ) -> (
-    flcli::report::Recommendation,
-    flcli::report::compare::Decision,
+    crate::report::Recommendation,
+    crate::report::compare::Decision,
 ) {
     recommend(Inputs {
         mode: Mode::Binary,
