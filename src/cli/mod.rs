@@ -351,3 +351,7 @@ pub struct RecommendArgs {
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }
+
+#[cfg(test)]
+#[path = "cli_tests.rs"]
+mod cli_tests;

@@ -28,6 +28,12 @@ const RECOMMEND_TERMS: [Term; 7] = [
 
 /// Runs `flcli sql`; returns the exit code.
 pub(crate) fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
+    std::io::stdout().lock().write_all(query(a)?.as_bytes())?;
+    Ok(0)
+}
+
+/// The query `flcli sql` prints.
+pub(crate) fn query(a: &SqlArgs) -> Result<String> {
     let sums = sum_settings(&a.sums)?;
     let grid = Grid::parse(&a.gamma, None, &a.variant)?;
     if a.table.trim().is_empty() {
@@ -110,14 +116,12 @@ pub(crate) fn run(a: &SqlArgs, _g: &Global) -> Result<i32> {
         by: a.by.clone(),
         multilabel,
     };
-    let q = sql::query(
+    Ok(sql::query(
         a.dialect,
         &target,
         &spec,
         &serde_json::to_string(&sums_spec)?,
-    );
-    std::io::stdout().lock().write_all(q.as_bytes())?;
-    Ok(0)
+    ))
 }
 
 /// The column flags as [`ColumnFlags`].

@@ -331,3 +331,14 @@ fn finish(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "../../tests/it/support/sizes.rs"]
+mod it_sizes;
+
+#[cfg(test)]
+#[test]
+fn the_integration_tests_know_the_unit_sizes() {
+    assert_eq!(it_sizes::CHUNK_BYTES, super::csv::CHUNK_BYTES);
+    assert_eq!(it_sizes::UNIT_ROWS, UNIT_ROWS);
+}

@@ -139,3 +139,7 @@ pub(crate) fn cell_name(s: &str, max: usize) -> String {
 #[cfg(test)]
 #[path = "exporter_tests.rs"]
 mod exporter_tests;
+
+#[cfg(test)]
+#[path = "style_tests.rs"]
+mod style_tests;

@@ -215,3 +215,8 @@ pub(crate) fn query(d: Dialect, t: &Target, spec: &EngineSpec, spec_json: &str) 
         by::order(t)
     )
 }
+
+#[cfg(test)]
+mod engines_check;
+#[cfg(test)]
+mod engines_tests;

@@ -3,7 +3,7 @@
 //! half-open difficulty buckets.
 
 use crate::support::{f64_lists, f64s, fixture, flcli, i64s, rel, stats_json, Workdir};
-use flcli::model::ScoreKind;
+use flcli::report::ScoreKind;
 use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 

@@ -6,8 +6,8 @@
 use crate::support::{
     f64_lists, f64s, fails, fixture, flcli, i64s, ok, rel, stats_json, strs, Workdir,
 };
-use flcli::model::{Mode, ScoreKind};
 use flcli::report::StatsReport;
+use flcli::report::{Mode, ScoreKind};
 use std::sync::Arc;
 
 fn stats(args: &[&str]) -> StatsReport {

@@ -11,7 +11,7 @@ use crate::support::*;
 fn awkward_csv(seed: u64, bad: bool) -> Vec<u8> {
     let mut r = Rng(seed);
     let mut s = b"\xEF\xBB\xBFlabel,prob,logit\r\n".to_vec();
-    let target = flcli::input::csv::CHUNK_BYTES as usize * 5 / 2;
+    let target = crate::support::sizes::CHUNK_BYTES as usize * 5 / 2;
     while s.len() < target {
         let k = r.next();
         let p = (1 + k % 999) as f64 / 1000.0;
@@ -73,7 +73,7 @@ fn splitter_reads_and_skips_like_the_csv_reader() {
 fn splitter_errors_name_the_same_line_in_every_range() {
     let d = Workdir::new();
     let text = awkward_csv(11, false);
-    let chunk = flcli::input::csv::CHUNK_BYTES as usize;
+    let chunk = crate::support::sizes::CHUNK_BYTES as usize;
     // The cuts: after the first `\n` at least CHUNK_BYTES past the previous cut.
     let mut cuts = vec![text.iter().position(|&b| b == b'\n').unwrap() + 1];
     while let Some(i) = text[(cuts[cuts.len() - 1] + chunk - 1).min(text.len())..]
@@ -147,7 +147,7 @@ fn skipped_rows_in_later_ranges_keep_their_line_numbers() {
     // lines as the sequential reader.
     let d = Workdir::new();
     let mut text = awkward_csv(13, false);
-    let chunk = flcli::input::csv::CHUNK_BYTES as usize;
+    let chunk = crate::support::sizes::CHUNK_BYTES as usize;
     for (i, bad) in [(chunk + 1000, "1,nan,0"), (2 * chunk + 5, ",0.5,1")] {
         let at = i + text[i..].iter().position(|&b| b == b'\n').unwrap() + 1;
         text.splice(at..at, format!("{bad}\n").into_bytes());

@@ -169,7 +169,7 @@ fn an_ipc_file_of_several_units_reads_the_same_on_any_thread_count() {
     let w = Workdir::new();
     // More rows than one unit holds, in batches of uneven size.
     let b = many_rows(
-        flcli::input::parquet::UNIT_ROWS as usize * 2 + 12_345,
+        crate::support::sizes::UNIT_ROWS as usize * 2 + 12_345,
         100_003,
     );
     let file = ipc_file(w.root(), "many.arrow", &b);

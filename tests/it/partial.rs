@@ -181,7 +181,7 @@ fn a_whole_parquet_file_equals_the_partials_of_its_halves_bit_for_bit() {
     // A row group of flcli's Parquet unit size, then a short one: two units;
     // the file split between them gives the same units, read by separate runs.
     let d = tempfile::tempdir().unwrap();
-    let unit = flcli::input::parquet::UNIT_ROWS as usize;
+    let unit = crate::support::sizes::UNIT_ROWS as usize;
     let n = unit + 1000;
     let labels: Vec<i64> = (0..n).map(|i| ((i * 7) % 10 == 0) as i64).collect();
     let logits: Vec<f64> = (0..n)

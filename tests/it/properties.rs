@@ -4,10 +4,10 @@
 //! directory of shards and over single files big enough to be split into
 //! several parallel units.
 
+use crate::support::sizes::{CHUNK_BYTES, UNIT_ROWS};
 use crate::support::{self, f64s, i64s, ok, rel, stats_json, Rng, Workdir};
 use flcli::report::StatsReport;
 use proptest::prelude::*;
-use std::path::Path;
 
 /// A generated prediction dump.
 #[derive(Clone, Debug)]
@@ -284,48 +284,6 @@ proptest! {
     }
 }
 
-/// Number of parallel units flcli cuts `file` into.
-fn units(file: &Path, d: &Data) -> usize {
-    use flcli::input::{ColumnFlags, Dataset, InputOptions, Selector};
-    use flcli::model::ScoreKind;
-    let kind = if d.logits {
-        ScoreKind::Logits
-    } else {
-        ScoreKind::Probabilities
-    };
-    let sel = if d.mode == "binary" {
-        Selector::One(d.score_names()[0].clone())
-    } else {
-        Selector::Many(d.score_names().join(","))
-    };
-    let opts = InputOptions {
-        paths: vec![file.to_path_buf()],
-        format: None,
-        delimiter: b',',
-        columns: ColumnFlags {
-            label: Some("label".into()),
-            scores: Some((kind, sel)),
-            mode: None,
-            targets: None,
-        },
-        positive: None,
-        background: -1,
-        ignore_index: -100,
-        skip_invalid: false,
-        by: None,
-        max_groups: 1000,
-        memory: None,
-        labels_npy: None,
-        channels_last: false,
-        max_line: flcli::input::line_cap::DEFAULT_MAX_LINE,
-        class_names: None,
-    };
-    Dataset::open(&opts)
-        .and_then(|ds| ds.units())
-        .expect("open")
-        .len()
-}
-
 /// Deterministic pseudo-random data (xorshift), big enough for several units.
 fn big(mode: &'static str, logits: bool, rows: usize, k: usize) -> Data {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15);
@@ -368,8 +326,11 @@ fn threads_give_bit_identical_output_on_a_csv_split_into_byte_ranges() {
     let w = Workdir::new();
     d.write_csv(&w, "big.csv", 0..d.labels.len());
     let size = std::fs::metadata(w.path("big.csv")).unwrap().len();
-    assert!(size > 16 << 20, "only {size} bytes");
-    assert!(units(&w.path("big.csv"), &d) >= 3, "the CSV was not split");
+    // Cuts end after the first newline CHUNK_BYTES past a cut: at least three ranges.
+    assert!(
+        size > 2 * CHUNK_BYTES,
+        "only {size} bytes: the CSV is not split"
+    );
     let run = |j: &str| {
         ok(w.cmd()
             .args(["-j", j, "stats", "big.csv", "--json"])
@@ -388,9 +349,11 @@ fn threads_give_bit_identical_output_on_parquet_split_into_row_group_runs() {
     let d = big("binary", true, 1_300_000, 2);
     let w = Workdir::new();
     d.write_parquet(&w, "big.parquet", 0..d.labels.len(), 100_000);
+    // A unit ends at the first row group that brings it to UNIT_ROWS rows: with row
+    // groups of 100,000 rows, more than 2 × UNIT_ROWS rows are at least two units.
     assert!(
-        units(&w.path("big.parquet"), &d) >= 2,
-        "the file was not split"
+        d.labels.len() as u64 > 2 * UNIT_ROWS,
+        "the file is not split"
     );
     let run = |j: &str| {
         ok(w.cmd()

@@ -5,13 +5,7 @@
 
 use crate::support::*;
 use arrow_array::{ArrayRef, Float64Array, Int64Array};
-use clap::Parser;
-use flcli::cli::{Cli, Command};
-use flcli::cmd::compare::{evaluate, Grid};
-use flcli::cmd::{engine_spec, input_options, Global};
-use flcli::engine::{EngineSpec, Partial};
-use flcli::input::Dataset;
-use flcli::model::Term;
+use flcli::api::{self, PartialResult};
 use flcli::report::{CompareReport, StatsReport};
 use parquet::file::properties::WriterProperties;
 use proptest::prelude::*;
@@ -119,66 +113,40 @@ fn write_pq(dir: &Path, name: &str, kind: Kind, rows: &[Row], rg: usize) -> Path
     write_parquet(dir, name, cols, Some(props))
 }
 
-fn parse(cmd: &str, files: &[PathBuf], kind: Kind) -> Command {
-    let mut args: Vec<String> = vec!["flcli".into(), cmd.into()];
+/// The library's arguments for `cmd` on `files` (and `kind`'s flags).
+fn args(cmd: &str, files: &[PathBuf], kind: Kind) -> Vec<String> {
+    let mut args: Vec<String> = vec![cmd.into()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     args.extend(kind.flags());
-    Cli::try_parse_from(args).expect("valid flags").command
+    args
 }
 
-/// Opens the files and returns the data set and the engine settings of `flcli stats`.
-fn open(files: &[PathBuf], kind: Kind) -> (Dataset, EngineSpec, flcli::cli::StatsArgs) {
-    let Command::Stats(a) = parse("stats", files, kind) else {
-        unreachable!()
-    };
-    let ds = Dataset::open(&input_options(&a.input).unwrap()).unwrap();
-    let desc = flcli::cmd::load::describe(&ds);
-    let mut spec = engine_spec(&desc, ds.classes.len(), &a.loss).unwrap();
-    spec.terms = vec![Term::Pow(a.gamma)];
-    (ds, spec, a)
+/// The partial result of one pass over `files` (its sums exact, not rounded).
+fn pass(files: &[PathBuf], kind: Kind) -> PartialResult {
+    api::partial(&args("partial", files, kind), None).unwrap()
 }
 
-/// The merged partial sums of one pass, exact (not rounded).
-fn pass(files: &[PathBuf], kind: Kind) -> Partial {
-    let (ds, spec, _) = open(files, kind);
-    ds.pass(&spec, &|_| {}).unwrap()
-}
-
-/// `p` with its sums rounded, as the reports read them.
-fn rounded(mut p: Partial) -> Partial {
-    p.round();
-    p
+/// The sums of `p` rounded, as the reports read them.
+fn rounded(p: &PartialResult) -> impl PartialEq + std::fmt::Debug {
+    let mut s = p.sums.clone();
+    s.round();
+    s
 }
 
 /// `flcli stats` in-process.
 fn stats_report(files: &[PathBuf], kind: Kind) -> StatsReport {
-    let Command::Stats(a) = parse("stats", files, kind) else {
-        unreachable!()
-    };
-    let g = Global {
-        style: Default::default(),
-        quiet: true,
-    };
-    flcli::cmd::stats::evaluate(&a, &g).unwrap()
+    let json = api::report(&args("stats", files, kind), None).unwrap();
+    serde_json::from_str(&json).unwrap()
 }
 
 /// `flcli compare` in-process, with the named variants.
 fn compare_report(files: &[PathBuf], kind: Kind) -> CompareReport {
-    let mut args: Vec<String> = vec!["flcli".into(), "compare".into()];
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    args.extend(kind.flags());
+    let mut args = args("compare", files, kind);
     for v in ["flsd53", "asl:1,4", "cb:0.99", "poly1:1"] {
         args.extend(["--variant".into(), v.to_string()]);
     }
-    let Command::Compare(a) = Cli::try_parse_from(args).unwrap().command else {
-        unreachable!()
-    };
-    let grid = Grid::parse(&a.gamma, a.alpha.as_deref(), &a.variant).unwrap();
-    let g = Global {
-        style: Default::default(),
-        quiet: true,
-    };
-    evaluate(&a.input, &a.loss, &grid, &g).unwrap().report
+    let json = api::report(&args, None).unwrap();
+    serde_json::from_str(&json).unwrap()
 }
 
 #[track_caller]
@@ -238,19 +206,18 @@ proptest! {
         assert_reports_close(stats_report(std::slice::from_ref(&dir), kind), want, 1e-12);
         assert_compare_close(compare_report(std::slice::from_ref(&dir), kind), compare_report(&[one], kind), 1e-12);
         // The thread count changes nothing, bit for bit.
-        let (ds, spec, _) = open(&[dir], kind);
-        let runs: Vec<Partial> = [1, 2, 3]
+        let runs: Vec<_> = [1, 2, 3]
             .iter()
             .map(|&n| {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
-                pool.install(|| rounded(ds.pass(&spec, &|_| {}).unwrap()))
+                pool.install(|| rounded(&pass(std::slice::from_ref(&dir), kind)))
             })
             .collect();
         prop_assert_eq!(&runs[0], &runs[1]);
         prop_assert_eq!(&runs[0], &runs[2]);
     }
 
-    /// One pass over files A and B equals `Partial::merge` of a pass over A and one over B,
+    /// One pass over files A and B equals the merge of a pass over A and one over B,
     /// bit for bit once rounded (the merge is exact).
     #[test]
     fn concatenating_two_files_equals_merging_their_partials(
@@ -273,13 +240,13 @@ proptest! {
         };
         let a = file("a", a_csv, ra);
         let b = file("b", b_csv, rb);
-        let mut merged = pass(std::slice::from_ref(&b), kind);
-        // B is the second file of the whole: its skip locations point there.
-        merged.offset_files(1);
-        let mut ab = pass(std::slice::from_ref(&a), kind);
-        ab.merge(&merged);
+        let parts = [
+            ("a".to_string(), pass(std::slice::from_ref(&a), kind)),
+            ("b".to_string(), pass(std::slice::from_ref(&b), kind)),
+        ];
+        let ab = api::merge(&parts).unwrap();
         let whole = pass(&[a, b], kind);
-        prop_assert_eq!(rounded(ab), rounded(whole));
+        prop_assert_eq!(rounded(&ab), rounded(&whole));
     }
 }
 
@@ -295,10 +262,9 @@ fn csv_cut_into_parallel_ranges_equals_one_parquet_unit() {
         })
         .collect();
     let csv = write_csv(d.path(), "big.csv", Kind::BinaryLogit, &rows);
-    assert!(std::fs::metadata(&csv).unwrap().len() > flcli::input::csv::CHUNK_BYTES);
+    // Past CHUNK_BYTES the CSV is cut into ranges.
+    assert!(std::fs::metadata(&csv).unwrap().len() > crate::support::sizes::CHUNK_BYTES);
     let pq = write_pq(d.path(), "big.parquet", Kind::BinaryLogit, &rows, n);
-    let (ds, _, _) = open(std::slice::from_ref(&csv), Kind::BinaryLogit);
-    assert!(ds.units().unwrap().len() >= 2, "the CSV is cut into ranges");
     assert_reports_close(
         stats_report(&[csv], Kind::BinaryLogit),
         stats_report(&[pq], Kind::BinaryLogit),

@@ -156,7 +156,7 @@ fn first_locations_follow_input_order_across_parallel_ranges() {
             s.push_str(&format!("{},0.{:08}\n", i % 2, 1 + i));
         }
     }
-    assert!(s.len() as u64 > flcli::input::csv::CHUNK_BYTES);
+    assert!(s.len() as u64 > crate::support::sizes::CHUNK_BYTES);
     let f = write(d.path(), "big.csv", s);
     let r = skip_stats(&f, &[]);
     let lines: Vec<u64> = bad.iter().take(5).map(|&i| i as u64 + 2).collect();

@@ -56,7 +56,7 @@ fn crlf_line_numbers_across_parallel_ranges() {
             s.push_str(&format!("{},0.{:07}\r\n", i % 2, 1 + i % 9_999_998));
         }
     }
-    assert!(s.len() as u64 > flcli::input::csv::CHUNK_BYTES);
+    assert!(s.len() as u64 > crate::support::sizes::CHUNK_BYTES);
     let f = write(d.root(), "big_crlf.csv", &s);
     let e = stats_err(&[&f]);
     assert!(e.contains(&format!("line {bad_line},")), "{e}");

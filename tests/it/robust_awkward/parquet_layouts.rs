@@ -97,7 +97,7 @@ fn parquet_many_small_row_groups() {
 fn parquet_one_huge_row_group() {
     // More rows than one decode batch and one parallel unit, in a single row group.
     let d = Workdir::new();
-    let n = (flcli::input::parquet::UNIT_ROWS as usize) + 100_000;
+    let n = (crate::support::sizes::UNIT_ROWS as usize) + 100_000;
     let rows = binary_rows(n, 12);
     let props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(n))

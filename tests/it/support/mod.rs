@@ -1,8 +1,9 @@
 //! What the test modules share, one definition each: running the binary and
 //! decoding its reports (`run`), input files (`files`), comparing numbers and
 //! reports (`check`), textbook formulas to compare with (`reference`), seeded
-//! generators (`rng`), and generated data sets whose right answer is known
-//! (`synth`). All but `synth` are re-exported here.
+//! generators (`rng`), generated data sets whose right answer is known
+//! (`synth`), and the sizes of the parallel units (`sizes`). All but `synth`
+//! and `sizes` are re-exported here.
 
 mod check;
 mod files;
@@ -10,6 +11,7 @@ pub mod npy;
 mod reference;
 mod rng;
 mod run;
+pub mod sizes;
 pub mod synth;
 
 pub use check::*;
