@@ -28,23 +28,23 @@
 
 #![deny(missing_docs)]
 
-pub mod analysis;
+mod analysis;
 pub mod api;
-pub mod cli;
-pub mod cmd;
-pub mod engine;
+mod cli;
+mod cmd;
+mod engine;
 mod guard;
-pub mod input;
+mod input;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals;
-pub mod model;
-pub mod outfile;
-pub mod partial;
-pub mod render;
+mod model;
+mod outfile;
+mod partial;
+mod render;
 pub mod report;
-pub mod sql;
-pub mod text;
+mod sql;
+mod text;
 
 use clap::Parser;
 use cli::{Cli, Command};

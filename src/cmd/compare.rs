@@ -1,12 +1,12 @@
 //! `flcli compare`: every (γ, α) of a grid plus named variants, from one pass.
 
 use super::{
-    check_gamma, emit, engine_spec, input_info, input_options, load, note_detection, parse_alpha,
-    parse_list, Global, InputDesc, Loaded,
+    check_gamma, emit, engine_spec, input_info, load, note_detection, parse_alpha, parse_list,
+    Global, InputDesc, Loaded,
 };
 use crate::analysis::summary;
 use crate::analysis::variants::{self, Named, VariantDef};
-use crate::cli::{CompareArgs, InputArgs, LossArgs};
+use crate::cli::{CompareArgs, LossArgs};
 use crate::engine::Partial;
 use crate::input::InputOptions;
 use crate::model::{Alpha, Mode};
@@ -134,16 +134,6 @@ pub struct Done {
     pub(crate) loaded: Loaded,
     /// The variants of `report.variants`, in order.
     pub(crate) defs: Vec<VariantDef>,
-}
-
-/// Reads the input, telling the user on stderr what was detected, and
-/// evaluates every variant of the grid (without calibration bins, as
-/// `compare` without `--plot`).
-pub fn evaluate(input: &InputArgs, loss: &LossArgs, grid: &Grid, g: &Global) -> Result<Done> {
-    evaluate_with(&input_options(input)?, loss, false, false, g, |d| {
-        note_detection(d, g);
-        Ok(grid.clone())
-    })
 }
 
 /// Reads the input for a whole grid and evaluates every variant.

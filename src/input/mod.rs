@@ -232,11 +232,6 @@ impl Dataset {
         })
     }
 
-    /// The independent units of work, in input order.
-    pub fn units(&self) -> Result<Vec<Unit>> {
-        self.units_with(&[])
-    }
-
     /// The units, with the sources marked in `whole` read as one unit each.
     fn units_with(&self, whole: &[usize]) -> Result<Vec<Unit>> {
         let mut units = Vec::new();

@@ -4,7 +4,7 @@
 
 use super::human;
 use crate::report::compare::Variant;
-use crate::report::{BucketRow, ClassRow, StatsReport};
+use crate::report::{BucketRow, ClassRow, Imbalance, Num, StatsReport};
 use crate::text::{percent, Percent};
 
 /// One cell, before a format writes it.
@@ -58,7 +58,25 @@ impl Grid {
 
 /// Class counts, frequencies, effective numbers and the suggested weights.
 pub(crate) fn classes(r: &StatsReport) -> Grid {
-    let im = &r.imbalance;
+    let names: Vec<String> = r.classes.iter().map(|c| c.name.clone()).collect();
+    let frequency: Vec<Num> = r.classes.iter().map(|c| c.frequency).collect();
+    class_weights(&names, &frequency, &r.imbalance)
+}
+
+/// [`classes`] from the imbalance figures alone (a recommend report has no
+/// class rows): the frequency is count / Σ count, as a class row's.
+pub(crate) fn classes_of(names: &[String], im: &Imbalance) -> Grid {
+    let total: u64 = im.counts.iter().sum();
+    let frequency: Vec<Num> = im
+        .counts
+        .iter()
+        .map(|&n| (total > 0).then(|| n as f64 / total as f64))
+        .collect();
+    class_weights(names, &frequency, im)
+}
+
+/// One row per class: name, count, `frequency`, effective number and weights.
+fn class_weights(names: &[String], frequency: &[Num], im: &Imbalance) -> Grid {
     Grid {
         header: &[
             "class",
@@ -68,15 +86,15 @@ pub(crate) fn classes(r: &StatsReport) -> Grid {
             "weight (inverse frequency)",
             "weight (effective number)",
         ],
-        rows: r
-            .classes
+        rows: names
             .iter()
+            .zip(&im.counts)
             .enumerate()
-            .map(|(i, c)| {
+            .map(|(i, (name, &n))| {
                 vec![
-                    Cell::Name(c.name.clone()),
-                    Cell::Count(c.count),
-                    Cell::Share(c.frequency),
+                    Cell::Name(name.clone()),
+                    Cell::Count(n),
+                    Cell::Share(frequency.get(i).copied().flatten()),
                     Cell::Num(im.effective_number.get(i).copied()),
                     Cell::Num(im.weights.inverse_frequency.get(i).copied().flatten()),
                     Cell::Num(im.weights.effective_number.get(i).copied().flatten()),

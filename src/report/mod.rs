@@ -1,7 +1,7 @@
 //! Report types: the one source that every output format renders, and that
 //! `flcli schema` turns into a JSON Schema. Field names are a contract with
 //! users' CI scripts: add fields, never rename or remove them without bumping
-//! [`SCHEMA_VERSION`].
+//! `SCHEMA_VERSION`.
 
 pub mod compare;
 pub mod schema;

@@ -98,7 +98,8 @@ fn group(
 fn stats(out: &mut String, r: &StatsReport, h: u8) -> Result<()> {
     sections::input(out, &r.input, h);
     sections::loss_settings(out, &r.params, h);
-    sections::imbalance(out, &r.imbalance, &r.input, r.params.beta, h);
+    let classes = crate::render::cells::classes(r);
+    sections::imbalance(out, &r.imbalance, classes, &r.input, r.params.beta, h);
     sections::class_loss(out, &r.classes, h);
     sections::buckets(out, &r.buckets, h);
     sections::totals(out, &r.totals, h);
@@ -118,7 +119,8 @@ fn recommend(out: &mut String, r: &RecommendReport) -> Result<()> {
     sections::input(out, &r.input, 2);
     grid::recommendation(out, r, 2);
     let e = &r.evidence;
-    sections::imbalance(out, &e.imbalance, &r.input, e.targets.beta, 2);
+    let classes = crate::render::cells::classes_of(&r.input.class_names, &e.imbalance);
+    sections::imbalance(out, &e.imbalance, classes, &r.input, e.targets.beta, 2);
     sections::calibration(out, &e.calibration, 2)?;
     grid::grid(out, &e.variants, &r.params, r.input.mode, 2)
 }

@@ -104,8 +104,16 @@ pub(crate) fn loss_settings(out: &mut String, p: &Params, h: u8) {
     );
 }
 
-/// Class frequencies as bars, the imbalance figures and suggested weights.
-pub(crate) fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, beta: f64, h: u8) {
+/// Class frequencies as bars, the imbalance figures and suggested weights
+/// (`classes`: [`cells::classes`] or [`cells::classes_of`]).
+pub(crate) fn imbalance(
+    out: &mut String,
+    im: &Imbalance,
+    classes: cells::Grid,
+    input: &InputInfo,
+    beta: f64,
+    h: u8,
+) {
     heading(out, h, "Class imbalance");
     let ratio = match (im.imbalance_ratio, &im.imbalance_ratio_note) {
         (Some(x), _) => format!("{}:1", human(Some(x))),
@@ -137,35 +145,16 @@ pub(crate) fn imbalance(out: &mut String, im: &Imbalance, input: &InputInfo, bet
     out.push_str("</dl>\n");
     let sigmoid = input.mode == crate::model::Mode::Sigmoid;
     out.push_str(&class_bars(&input.class_names, &im.counts, sigmoid));
-    let total: u64 = im.counts.iter().sum();
-    let rows: Vec<Vec<Cell>> = input
-        .class_names
-        .iter()
-        .zip(&im.counts)
-        .enumerate()
-        .map(|(i, (name, &n))| {
-            vec![
-                text(name.clone()),
-                count(n),
-                share((total > 0).then(|| n as f64 / total as f64)),
-                num(im.effective_number.get(i).copied()),
-                num(im.weights.inverse_frequency.get(i).copied().flatten()),
-                num(im.weights.effective_number.get(i).copied().flatten()),
-            ]
-        })
-        .collect();
-    let header = [
-        "class",
-        "count",
-        "frequency",
-        "effective number",
-        "weight (inverse frequency)",
-        "weight (effective number)",
-    ];
     let caption = format!(
         "Suggested class weights, normalised to sum to the number of classes; effective number with β = {beta}."
     );
-    table(out, &caption, &header, &rows, None);
+    table(
+        out,
+        &caption,
+        classes.header,
+        &html_cells(classes.rows),
+        None,
+    );
     if let Some(ml) = &im.multilabel {
         multilabel(
             out,
