@@ -1,4 +1,4 @@
-"""Runs a query that `flcli sql` printed, for the integration tests (tests/it/sql.rs).
+"""Runs a query that `flcli sql` printed, for the tests (tests/it/sql.rs, src/sql/engines_tests.rs).
 
     run_sql.py duckdb QUERY_FILE OUT.parquet|OUT.csv
     run_sql.py datafusion QUERY_FILE OUT.parquet|OUT.csv TABLE=FILE.parquet...
