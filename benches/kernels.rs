@@ -11,7 +11,7 @@ use clap::Parser;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use flcli::internals::{
     accumulate, focal, parse_edges, terms_for, Alpha, Batch, Cli, Command, EngineSpec, Mode,
-    Partial, ScoreKind, Term, BACKGROUND,
+    ScoreKind, Term, UnitAcc, BACKGROUND,
 };
 use std::hint::black_box;
 
@@ -106,10 +106,9 @@ fn run(c: &mut Criterion, group: &str, cases: Vec<(String, EngineSpec, Batch)>) 
         g.throughput(Throughput::Elements(batch.scores.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(name), batch, |b, batch| {
             b.iter(|| {
-                let mut acc = Partial::new(spec);
+                let mut acc = UnitAcc::new(spec);
                 accumulate(spec, black_box(batch), &mut acc);
-                acc.settle();
-                black_box(acc)
+                black_box(acc.settle())
             })
         });
     }

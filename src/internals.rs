@@ -6,5 +6,5 @@ pub use crate::analysis::variants::{focal, terms_for};
 pub use crate::cli::{Cli, Command};
 pub use crate::cmd::parse_edges;
 pub use crate::engine::kernel::{accumulate, Batch};
-pub use crate::engine::{EngineSpec, Partial};
+pub use crate::engine::{EngineSpec, UnitAcc};
 pub use crate::model::{Alpha, Mode, ScoreKind, Term, BACKGROUND};

@@ -2,7 +2,6 @@
 
 use super::exact::{ExactVec, Expansion};
 pub use super::groups::{GroupKey, Groups};
-use super::lanes::{Lanes, COPIES};
 use super::pairs::Pairs;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::{Loc, SkipReason};
@@ -96,28 +95,23 @@ pub struct Partial {
     pub group_skipped: u64,
     /// Per-group partials under `--by`, in first-seen order.
     pub groups: Option<Box<Groups>>,
-    /// Sums of the binary / sigmoid path not yet added in (see [`Partial::settle`]).
-    pub lanes: Option<Box<Lanes>>,
-    /// Copies those pending sums are spread over: 4; or 1, meaning elements
-    /// are added straight in, in order (the `--by` groups: there may be many).
-    pub copies: usize,
     /// Exact sums of the `f64` fields of the partials merged into this one
     /// (see [`Partial::merge`]); each field's value is its exact sum plus
     /// what its `f64` field holds. `None`: the `f64` fields are the value.
-    pub exact: Option<Box<ExactSums>>,
+    pub(crate) exact: Option<Box<ExactSums>>,
 }
 
 /// The exact counterparts of a [`Partial`]'s `f64` sums.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ExactSums {
+pub(crate) struct ExactSums {
     /// Of [`Partial::cells`].
-    pub cells: ExactVec,
+    pub(crate) cells: ExactVec,
     /// Of [`Partial::tails`].
-    pub tails: ExactVec,
+    pub(crate) tails: ExactVec,
     /// Of [`Partial::calib`], three values per bin.
-    pub calib: ExactVec,
+    pub(crate) calib: ExactVec,
     /// Of the Brier score sum.
-    pub brier: Expansion,
+    pub(crate) brier: Expansion,
 }
 
 impl ExactSums {
@@ -162,8 +156,6 @@ impl Partial {
             skipped: Skipped::default(),
             group_skipped: 0,
             groups: None,
-            lanes: None,
-            copies: COPIES,
             exact: None,
         }
     }
@@ -171,7 +163,6 @@ impl Partial {
     /// Moves the `f64` sums into the exact ones (zeroing them), so that the
     /// value is in [`Partial::exact`] alone. The `--by` groups are left as they are.
     pub fn make_exact(&mut self) {
-        self.settle();
         let mut ex = self.exact.take().unwrap_or_else(|| {
             Box::new(ExactSums {
                 cells: ExactVec::zeros(self.cells.len()),
@@ -189,7 +180,7 @@ impl Partial {
     }
 
     /// Sets the exact sums (the `f64` fields are zeroed).
-    pub fn set_exact(
+    pub(crate) fn set_exact(
         &mut self,
         cells: ExactVec,
         tails: ExactVec,
@@ -211,7 +202,6 @@ impl Partial {
     /// Rounds every exact sum once into its `f64` field (here and in every
     /// `--by` group): what the reports read.
     pub fn round(&mut self) {
-        self.settle();
         if self.exact.is_some() {
             self.make_exact();
             if let Some(ex) = self.exact.take() {
@@ -244,23 +234,9 @@ impl Partial {
         self.groups = Some(Box::new(Groups::from_pairs(g.into_sorted())));
     }
 
-    /// Adds the pending sums of the binary / sigmoid path in (here and in every
-    /// `--by` group). Called when a unit ends; [`Partial::merge`] does it too.
-    pub fn settle(&mut self) {
-        if let Some(l) = self.lanes.take() {
-            l.add_into(self);
-        }
-        if let Some(g) = &mut self.groups {
-            for p in &mut g.parts {
-                p.settle();
-            }
-        }
-    }
-
     /// Under `--by`, makes this partial's own sums the groups merged in key
     /// order (the readers only counted rows and skips into it) and sorts the groups.
     pub fn fold_groups(&mut self, spec: &EngineSpec) {
-        self.settle();
         let Some(g) = self.groups.take() else { return };
         let mut whole = Partial::new(spec);
         // Moved, not copied: with many groups their exact sums are large.
@@ -299,11 +275,6 @@ impl Partial {
     /// files or partial results. Only the order of skip examples and of
     /// first-seen `--by` keys follows the merge order.
     pub fn merge(&mut self, other: &Partial) {
-        if other.lanes.is_some() {
-            let mut o = other.clone();
-            o.settle();
-            return self.merge(&o);
-        }
         self.make_exact();
         if let Some(ex) = self.exact.as_deref_mut() {
             ex.add_f64(other);

@@ -19,7 +19,7 @@ const INLINE: usize = 3;
 
 /// Exact sum of the values added so far (see the module doc).
 #[derive(Clone, Debug, Default)]
-pub struct Expansion {
+pub(crate) struct Expansion {
     /// Inline components (the first `len`), unless `heap` is in use.
     inline: [f64; INLINE],
     len: u8,
@@ -149,7 +149,7 @@ impl Expansion {
 
 /// Exact sums of a fixed number of values (one [`Expansion`] each).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ExactVec {
+pub(crate) struct ExactVec {
     /// One expansion per value.
     pub(crate) sums: Vec<Expansion>,
 }

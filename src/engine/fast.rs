@@ -182,24 +182,6 @@ thread_local! {
     static SCRATCH: RefCell<Option<Box<Soa>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with this thread's scratch and `acc`'s pending sums (made on first
-/// use; none for a partial that takes elements straight in, see [`Partial::copies`]).
-fn with_scratch(
-    cx: &Ctx,
-    acc: &mut Partial,
-    f: impl FnOnce(&mut Soa, Option<&mut Lanes>, &mut Partial),
-) {
-    let mut lanes = (acc.copies > 1).then(|| {
-        acc.lanes
-            .take()
-            .unwrap_or_else(|| Box::new(Lanes::new(cx, acc)))
-    });
-    scratch(cx, |s| f(s, lanes.as_deref_mut(), acc));
-    if lanes.is_some() {
-        acc.lanes = lanes;
-    }
-}
-
 /// Runs `f` with this thread's scratch arrays, shaped for `cx`.
 pub(super) fn scratch<R>(cx: &Ctx, f: impl FnOnce(&mut Soa) -> R) -> R {
     let terms = cx.plans.len();
@@ -232,10 +214,18 @@ fn sink(
     }
 }
 
-/// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped codes).
-pub fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial) {
-    with_scratch(cx, acc, |s, mut lanes, acc| {
-        let trash = Trash::of(acc);
+/// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped
+/// codes): into the interleaved copies `lanes`, or, without them, straight
+/// into `acc` in element order.
+pub(crate) fn binary(
+    cx: &Ctx,
+    labels: &[i32],
+    x: &[f64],
+    acc: &mut Partial,
+    mut lanes: Option<&mut Lanes>,
+) {
+    let trash = Trash::of(acc);
+    scratch(cx, |s| {
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
@@ -279,8 +269,16 @@ fn is_top(row: &[f64], y: usize) -> bool {
 
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
 /// element, positive where the label is that class (background rows: none),
-/// or, for [`MULTI`] rows, where the row's multi-hot target is 1.
-pub fn sigmoid(cx: &Ctx, labels: &[i32], targets: &[u8], x: &[f64], acc: &mut Partial) {
+/// or, for [`MULTI`] rows, where the row's multi-hot target is 1. The
+/// elements go into `lanes` or straight into `acc`, as in [`binary`].
+pub(crate) fn sigmoid(
+    cx: &Ctx,
+    labels: &[i32],
+    targets: &[u8],
+    x: &[f64],
+    acc: &mut Partial,
+    mut lanes: Option<&mut Lanes>,
+) {
     let k = cx.spec.classes;
     for (i, &l) in labels.iter().enumerate() {
         match l {
@@ -309,8 +307,8 @@ pub fn sigmoid(cx: &Ctx, labels: &[i32], targets: &[u8], x: &[f64], acc: &mut Pa
     let rows = (SUB / k).max(1);
     let mut codes = vec![0i32; rows * k];
     let mut groups = vec![0u32; rows * k];
-    with_scratch(cx, acc, |s, mut lanes, acc| {
-        let trash = Trash::of(acc);
+    let trash = Trash::of(acc);
+    scratch(cx, |s| {
         for (c, lab) in labels.chunks(rows).enumerate() {
             let n = lab.len() * k;
             let mut scored = 0;

@@ -8,6 +8,7 @@ use super::fast::{prepare, scratch};
 use super::lanes::{Lanes, Trash, MAX_VALUES};
 use super::plan::Ctx;
 use super::soa::{Soa, SUB};
+use super::unit::UnitAcc;
 use crate::model::{Mode, IGNORED};
 
 /// Accumulates a batch of binary rows into the `--by` groups of `acc`, row
@@ -16,7 +17,13 @@ use crate::model::{Mode, IGNORED};
 /// softmax and sigmoid mode, and when the groups' rows would pass
 /// [`MAX_VALUES`] (the rows held so far are then added in first, so a group's
 /// sums are the same either way).
-pub fn binary_by(cx: &Ctx, labels: &[i32], x: &[f64], by: &[u32], acc: &mut Partial) -> bool {
+pub(crate) fn binary_by(
+    cx: &Ctx,
+    labels: &[i32],
+    x: &[f64],
+    by: &[u32],
+    acc: &mut UnitAcc,
+) -> bool {
     binary_by_capped(cx, labels, x, by, acc, MAX_VALUES)
 }
 
@@ -26,24 +33,25 @@ fn binary_by_capped(
     labels: &[i32],
     x: &[f64],
     by: &[u32],
-    acc: &mut Partial,
+    unit: &mut UnitAcc,
     max: usize,
 ) -> bool {
     if cx.spec.mode != Mode::Binary {
         return false;
     }
+    let (acc, held) = unit.take_lanes();
     let Some(first) = acc.groups.as_deref().and_then(|g| g.parts.first()) else {
+        if let Some(l) = held {
+            unit.put_lanes(l);
+        }
         return labels.is_empty();
     };
     let trash = Trash::of(first);
-    let mut lanes = match acc.lanes.take() {
-        Some(l) => l,
-        None => Box::new(Lanes::for_groups(cx, first)),
-    };
+    let mut lanes = held.unwrap_or_else(|| Box::new(Lanes::for_groups(cx, first)));
     let ng = acc.groups.as_deref().map_or(0, |g| g.len());
     if lanes.values_for(ng) > max {
-        acc.lanes = Some(lanes);
-        acc.settle();
+        unit.put_lanes(lanes);
+        unit.flush();
         return false;
     }
     lanes.grow(ng);
@@ -73,7 +81,6 @@ fn binary_by_capped(
             lanes.add(codes.len(), s.counted, s);
         }
     });
-    acc.lanes = Some(lanes);
     if let Some(groups) = acc.groups.as_deref_mut() {
         for (part, c) in groups.parts.iter_mut().zip(&counts) {
             let used = c[0] + c[1];
@@ -86,6 +93,7 @@ fn binary_by_capped(
             }
         }
     }
+    unit.put_lanes(lanes);
     true
 }
 

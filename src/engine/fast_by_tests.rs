@@ -2,7 +2,7 @@
 //! the sums of each group's rows added straight into its own Partial.
 
 use super::*;
-use crate::engine::kernel::{accumulate, Batch};
+use crate::engine::kernel::{accumulate_direct, Batch};
 use crate::engine::spec::EngineSpec;
 use crate::model::{ScoreKind, Term, SKIPPED};
 
@@ -62,10 +62,10 @@ fn rows(n: usize, groups: u32, kind: ScoreKind) -> (Vec<i32>, Vec<f64>, Vec<u32>
     (labels, scores, by)
 }
 
-/// A partial for `groups` groups, as a reader makes them.
-fn grouped(spec: &EngineSpec, groups: u32) -> Partial {
-    let mut acc = Partial::new(spec);
-    let g = acc.groups.get_or_insert_with(Default::default);
+/// A unit accumulator for `groups` groups, as a reader makes them.
+fn grouped(spec: &EngineSpec, groups: u32) -> UnitAcc {
+    let mut acc = UnitAcc::grouped(spec);
+    let g = acc.sums.groups.as_deref_mut().expect("groups");
     for k in 0..groups {
         g.slot(Some(&k.to_string()), spec);
     }
@@ -92,7 +92,7 @@ fn folded(
         if binary_by_capped(&cx, l, x, b, &mut acc, max) {
             continue;
         }
-        let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+        let parts = &mut acc.sums.groups.as_deref_mut().expect("groups").parts;
         for (k, part) in parts.iter_mut().enumerate() {
             let mut sub = Batch::default();
             for ((&l, &x), &g) in l.iter().zip(x).zip(b) {
@@ -101,17 +101,16 @@ fn folded(
                     sub.scores.push(x);
                 }
             }
-            accumulate(spec, &sub, part);
+            accumulate_direct(spec, &sub, part);
         }
     }
-    acc.settle();
-    acc
+    acc.settle()
 }
 
 /// Each group's rows, in order, straight into its own Partial.
 fn direct(spec: &EngineSpec, rows: &(Vec<i32>, Vec<f64>, Vec<u32>), groups: u32) -> Partial {
     let mut acc = grouped(spec, groups);
-    let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+    let parts = &mut acc.sums.groups.as_deref_mut().expect("groups").parts;
     for (k, part) in parts.iter_mut().enumerate() {
         let mut sub = Batch::default();
         for ((&l, &x), &g) in rows.0.iter().zip(&rows.1).zip(&rows.2) {
@@ -120,10 +119,9 @@ fn direct(spec: &EngineSpec, rows: &(Vec<i32>, Vec<f64>, Vec<u32>), groups: u32)
                 sub.scores.push(x);
             }
         }
-        accumulate(spec, &sub, part);
+        accumulate_direct(spec, &sub, part);
     }
-    acc.settle();
-    acc
+    acc.settle()
 }
 
 #[test]
@@ -166,7 +164,7 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
         .enumerate()
     {
         if i == 3 {
-            let g = acc.groups.as_deref_mut().expect("groups");
+            let g = acc.sums.groups.as_deref_mut().expect("groups");
             for k in 4..11u32 {
                 g.slot(Some(&k.to_string()), &spec);
             }
@@ -175,7 +173,7 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
             folded_any = true;
             continue;
         }
-        let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+        let parts = &mut acc.sums.groups.as_deref_mut().expect("groups").parts;
         for (k, part) in parts.iter_mut().enumerate() {
             let mut sub = Batch::default();
             for ((&l, &x), &g) in l.iter().zip(x).zip(b) {
@@ -184,10 +182,9 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
                     sub.scores.push(x);
                 }
             }
-            accumulate(&spec, &sub, part);
+            accumulate_direct(&spec, &sub, part);
         }
     }
     assert!(folded_any);
-    acc.settle();
-    assert_eq!(acc, want);
+    assert_eq!(acc.settle(), want);
 }

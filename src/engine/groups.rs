@@ -97,9 +97,7 @@ impl Groups {
         if let Some(i) = self.find(key) {
             return i;
         }
-        let mut part = Partial::new(spec);
-        part.copies = 1;
-        let _ = self.push(key.map(str::to_string), part);
+        let _ = self.push(key.map(str::to_string), Partial::new(spec));
         self.parts.len() - 1
     }
 
@@ -125,9 +123,7 @@ impl Groups {
             match self.find(k.as_deref()) {
                 Some(i) => self.parts[i].merge(p),
                 None => {
-                    let mut p = p.clone();
-                    p.settle();
-                    let _ = self.push(k.clone(), p);
+                    let _ = self.push(k.clone(), p.clone());
                 }
             }
         }

@@ -2,6 +2,8 @@
 //! modulating factors, gradients, and the scatter into a [`Partial`].
 
 use super::accum::Partial;
+use super::lanes::Lanes;
+use super::unit::UnitAcc;
 
 use super::plan::{tail_bin, Ctx, Elem};
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
@@ -140,14 +142,37 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
     best
 }
 
-/// Accumulates a decoded batch into `acc` (rows_read and skips are counted by the decoder).
-pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
+/// Accumulates a decoded batch into the unit being read (rows_read and skips
+/// are counted by the decoder). The binary and sigmoid elements go into the
+/// unit's pending copies, added in when it settles.
+pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
     let cx = Ctx::new(spec);
-    let (labels, scores) = (&batch.labels, &batch.scores);
     match spec.mode {
-        Mode::Binary => super::fast::binary(&cx, labels, scores, acc),
-        Mode::Sigmoid => super::fast::sigmoid(&cx, labels, &batch.targets, scores, acc),
-        Mode::Softmax => super::softmax::rows(&cx, labels, scores, acc),
+        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, &mut acc.sums),
+        _ => {
+            let (sums, lanes) = acc.with_lanes(&cx);
+            elements(&cx, batch, sums, Some(lanes));
+        }
+    }
+}
+
+/// Accumulates a decoded batch straight into `part`, each sum in element
+/// order: for the `--by` groups' partials, which are many and small (copies
+/// of their sums would multiply their memory).
+pub(crate) fn accumulate_direct(spec: &EngineSpec, batch: &Batch, part: &mut Partial) {
+    let cx = Ctx::new(spec);
+    match spec.mode {
+        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, part),
+        _ => elements(&cx, batch, part, None),
+    }
+}
+
+/// The binary / sigmoid rows of a batch, into `lanes` or straight into `acc`.
+fn elements(cx: &Ctx, batch: &Batch, acc: &mut Partial, lanes: Option<&mut Lanes>) {
+    let (labels, scores) = (&batch.labels, &batch.scores);
+    match cx.spec.mode {
+        Mode::Sigmoid => super::fast::sigmoid(cx, labels, &batch.targets, scores, acc, lanes),
+        _ => super::fast::binary(cx, labels, scores, acc, lanes),
     }
 }
 
@@ -155,7 +180,7 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut Partial) {
 /// into group `by[i]`, through one pass for every group. Returns false, having
 /// added nothing, when the groups must take their rows one group at a time
 /// (see [`super::fast_by::binary_by`]).
-pub fn accumulate_by(spec: &EngineSpec, batch: &Batch, by: &[u32], acc: &mut Partial) -> bool {
+pub fn accumulate_by(spec: &EngineSpec, batch: &Batch, by: &[u32], acc: &mut UnitAcc) -> bool {
     let cx = Ctx::new(spec);
     super::fast_by::binary_by(&cx, &batch.labels, &batch.scores, by, acc)
 }

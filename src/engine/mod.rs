@@ -1,12 +1,13 @@
 //! The loss engine, the only place that turns batches into sums: per-element
 //! kernels ([`kernel`]; the vector path of binary and sigmoid elements in `fast`
 //! over the sub-batch arrays of `soa`, and of softmax rows in `softmax`), what a pass decides once ([`plan`]),
-//! the mergeable per-batch accumulator ([`accum`]) and the settings that say
-//! what to accumulate ([`spec`]).
+//! the mergeable sums ([`accum`]), the accumulator of a unit being read
+//! ([`unit`]) and the settings that say what to accumulate ([`spec`]).
 //!
 //! Everything is accumulated in `f64`. A run is split into units whose
 //! boundaries depend only on the input (Parquet row groups, fixed CSV byte
-//! ranges), each unit fills one [`accum::Partial`], and partials are merged
+//! ranges), each unit fills one [`UnitAcc`] that settles into a plain-data
+//! [`accum::Partial`], and partials are merged
 //! exactly ([`exact`]), so the result is bit-identical whatever the thread
 //! count, the merge order, or how units are spread over files and partial results.
 
@@ -27,6 +28,8 @@ pub(crate) mod soa;
 pub(crate) mod softmax;
 pub(crate) mod spec;
 pub(crate) mod terms;
+pub(crate) mod unit;
 
 pub use accum::Partial;
 pub use spec::EngineSpec;
+pub use unit::UnitAcc;

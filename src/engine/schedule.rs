@@ -3,13 +3,14 @@
 
 use super::accum::Partial;
 use super::spec::EngineSpec;
+use super::unit::UnitAcc;
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Fills one [`Partial`] per unit with `read` (in parallel, on the rayon
-/// pool) and merges them in unit order into one total as they finish, so
+/// Fills one [`UnitAcc`] per unit with `read` (in parallel, on the rayon
+/// pool), settles it into a [`Partial`] and merges them in unit order into one total as they finish, so
 /// only a few unit partials exist at a time (under `--by` each holds a
 /// partial per group): memory does not grow with the number of units.
 ///
@@ -24,7 +25,7 @@ pub fn run_in_order<U, X>(
     spec: &EngineSpec,
     units: &[U],
     grouped: bool,
-    read: impl Fn(&U, &mut Partial) -> Result<X> + Sync,
+    read: impl Fn(&U, &mut UnitAcc) -> Result<X> + Sync,
     on_unit: &(dyn Fn(u64) + Sync),
     before_merge: impl FnMut(&U, &mut Partial, X) + Send,
 ) -> Result<Partial>
@@ -32,12 +33,12 @@ where
     U: Sync,
     X: Send,
 {
-    let new_partial = || {
-        let mut p = Partial::new(spec);
+    let new_unit = || {
         if grouped {
-            p.groups = Some(Default::default());
+            UnitAcc::grouped(spec)
+        } else {
+            UnitAcc::new(spec)
         }
-        p
     };
     let threads = rayon::current_num_threads().clamp(1, units.len().max(1));
     // Finished units waiting for an earlier one stay below this many.
@@ -45,7 +46,7 @@ where
     let merged = Mutex::new(Merged {
         next: 0,
         pending: BTreeMap::new(),
-        total: new_partial(),
+        total: new_unit().sums,
         error: None,
         before_merge,
     });
@@ -67,11 +68,8 @@ where
             }
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
-        let mut acc = new_partial();
-        let r = read(&units[i], &mut acc).map(|x| {
-            acc.settle();
-            (acc, x)
-        });
+        let mut acc = new_unit();
+        let r = read(&units[i], &mut acc).map(|x| (acc.settle(), x));
         match &r {
             Ok((p, _)) => on_unit(p.rows_read),
             Err(_) => {

@@ -5,7 +5,7 @@
 pub(crate) const SUB: usize = 256;
 
 /// Scratch arrays of one sub-batch, filled by [`prepare`].
-pub struct Soa {
+pub(crate) struct Soa {
     /// Probability of the true target.
     pub(crate) pt: [f64; SUB],
     /// 1 - p_t, without cancellation where the input allows.

@@ -14,7 +14,7 @@ use super::decode::Decoder;
 use super::detect::{ColType, Column};
 use super::{Scores, Source};
 use crate::engine::kernel::Batch;
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::model::SKIPPED;
 use crate::model::{Loc, SkipReason};
 use crate::text::quoted;
@@ -125,7 +125,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         rb: &RecordBatch,
         first_row: u64,
         src: &Source,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<()> {
         self.accumulate_at(rb, src, acc, &|i| Loc::Row(first_row + i as u64))
     }
@@ -136,7 +136,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         &mut self,
         rb: &RecordBatch,
         src: &Source,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
         at: &dyn Fn(usize) -> Loc,
     ) -> Result<()> {
         let dec = self.dec;
@@ -198,12 +198,12 @@ fn decode(
     at: &dyn Fn(usize) -> Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
     batch: &mut Batch,
 ) -> Result<()> {
     let n = rb.num_rows();
     let w = dec.spec.width();
-    acc.rows_read += n as u64;
+    acc.sums.rows_read += n as u64;
     batch.labels.clear();
     batch.scores.clear();
     // Row → the first score column holding a null (or a list of the wrong length) in it.
@@ -283,7 +283,7 @@ fn finish(
     at: &dyn Fn(usize) -> Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
     batch: &mut Batch,
     bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)>,
 ) -> Result<()> {

@@ -4,7 +4,7 @@
 use super::decode::Decoder;
 use super::Source;
 use crate::engine::groups::Fnv;
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{anyhow, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
@@ -16,7 +16,7 @@ pub(super) fn group_keys(
     a: &ArrayRef,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<Vec<usize>> {
     if let Some(keys) = int_group_keys(a, src, dec, acc)? {
         return Ok(keys);
@@ -51,7 +51,7 @@ fn int_group_keys(
     a: &ArrayRef,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<Option<Vec<usize>>> {
     use arrow_array::types::Int64Type;
     let fits = matches!(

@@ -11,7 +11,7 @@ use super::line_ends::{self, LineEnds};
 use super::reader::{Kind, Reader, Span};
 use super::record::{CsvIndex, Rows};
 use super::{csv_ranges, InputOptions, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{anyhow, bail, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -144,7 +144,7 @@ impl Reader for CsvFile {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         match *span {
             Span::Whole => {
@@ -286,7 +286,7 @@ pub(super) fn header_of<R: Read>(src: &Source, r: &mut csv::Reader<R>) -> Result
 
 impl CsvFile {
     /// Parses the whole file sequentially (its header is consumed first).
-    fn read_stream(&self, src: &Source, dec: &Decoder, acc: &mut Partial) -> Result<()> {
+    fn read_stream(&self, src: &Source, dec: &Decoder, acc: &mut UnitAcc) -> Result<()> {
         let r = if src.is_stream() {
             self.stream
                 .lock()
@@ -309,7 +309,7 @@ fn read_records(
     s: Stream,
     line_base: u64,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<()> {
     let Stream { mut r, since } = s;
     let mut rec = csv::ByteRecord::new();

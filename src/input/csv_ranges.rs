@@ -9,7 +9,7 @@ use super::line_ends;
 use super::reader::{Restart, Span};
 use super::record::{CsvIndex, Rows, SplitLine};
 use super::{split, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{anyhow, Result};
 use std::io::Read;
 
@@ -135,7 +135,7 @@ pub(crate) fn read_range(
     end: u64,
     first_line: u64,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<u64> {
     let quoted = || {
         anyhow::Error::new(Restart {

@@ -3,7 +3,7 @@
 use super::decode::Decoder;
 use super::record::{parse_f64, CsvIndex, Fields};
 use super::Source;
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::model::{Loc, SkipReason, MULTI, SKIPPED};
 use anyhow::Result;
 
@@ -14,7 +14,7 @@ fn bad_shape(
     at: Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<bool> {
     if rec.count() == idx.width {
         return Ok(false);
@@ -45,7 +45,7 @@ pub(super) fn csv_targets(
     at: Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
     t: &mut [u8],
 ) -> Result<i32> {
     if bad_shape(rec, idx, at, src, dec, acc)? {

@@ -4,7 +4,7 @@
 use super::labels::{LabelError, LabelMap};
 use super::{Dataset, Scores, Source};
 use crate::engine::kernel::{self, Batch};
-use crate::engine::{EngineSpec, Partial};
+use crate::engine::{EngineSpec, UnitAcc};
 use crate::model::{Loc, SkipReason};
 use crate::model::{Mode, ScoreKind, IGNORED, SKIPPED};
 use crate::text::quoted;
@@ -82,9 +82,9 @@ impl<'a> Decoder<'a> {
         &self,
         src: &Source,
         key: Option<&str>,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<usize> {
-        let g = acc.groups.get_or_insert_with(Default::default);
+        let g = acc.sums.groups.get_or_insert_with(Default::default);
         let i = g.slot(key, self.spec);
         if g.len() > self.max_groups {
             return Err(too_many_groups(
@@ -97,12 +97,14 @@ impl<'a> Decoder<'a> {
     }
 
     /// Accumulates a decoded batch: into `acc`, or split by `groups` (one entry per row) under `--by`.
-    pub(crate) fn sink(&self, batch: &Batch, groups: Option<&[usize]>, acc: &mut Partial) {
+    pub(crate) fn sink(&self, batch: &Batch, groups: Option<&[usize]>, acc: &mut UnitAcc) {
         let Some(groups) = groups else {
             kernel::accumulate(self.spec, batch, acc);
             return;
         };
-        let Some(g) = acc.groups.as_mut() else { return };
+        let Some(g) = acc.sums.groups.as_mut() else {
+            return;
+        };
         let mut read = vec![[0u64; 2]; g.parts.len()];
         for (&k, &l) in groups.iter().zip(&batch.labels) {
             read[k][0] += 1;
@@ -116,7 +118,9 @@ impl<'a> Decoder<'a> {
         if kernel::accumulate_by(self.spec, batch, &by, acc) {
             return;
         }
-        let Some(g) = acc.groups.as_mut() else { return };
+        let Some(g) = acc.sums.groups.as_mut() else {
+            return;
+        };
         let w = self.spec.width();
         // The rows in group order, stable (a counting sort): one index array,
         // not a vector per group.
@@ -152,7 +156,7 @@ impl<'a> Decoder<'a> {
                         .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
                 }
             }
-            kernel::accumulate(self.spec, &sub, part);
+            kernel::accumulate_direct(self.spec, &sub, part);
         }
     }
 
@@ -166,10 +170,10 @@ impl<'a> Decoder<'a> {
         value: &str,
         reason: SkipReason,
         problem: &str,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<()> {
         if self.skip {
-            acc.skipped.add(reason, at);
+            acc.sums.skipped.add(reason, at);
             return Ok(());
         }
         Err(anyhow!(
@@ -236,7 +240,7 @@ impl<'a> Decoder<'a> {
         r: Result<i32, LabelError>,
         src: &Source,
         at: Loc,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<i32> {
         match r {
             Ok(c) => Ok(c),
@@ -272,7 +276,7 @@ impl<'a> Decoder<'a> {
         row: &[f64],
         src: &Source,
         at: Loc,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
         raw: Option<&dyn Fn(usize) -> String>,
     ) -> Result<bool> {
         // The common valid row in one sweep; what fails it gets the full check and message.
@@ -288,7 +292,7 @@ impl<'a> Decoder<'a> {
         row: &[f64],
         src: &Source,
         at: Loc,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
         raw: Option<&dyn Fn(usize) -> String>,
     ) -> Result<bool> {
         if label == IGNORED || label == SKIPPED {

@@ -12,7 +12,7 @@ use super::handle::{At, Handle};
 use super::ipc_scan;
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{anyhow, Result};
 use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReaderBuilder, StreamReader};
@@ -164,7 +164,7 @@ impl Reader for IpcFile {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         let (start, end, first) = match *span {
             Span::Part { start, end, first } => (start as usize, end as usize, first),

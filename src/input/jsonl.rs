@@ -10,7 +10,7 @@ use super::detect::Column;
 use super::handle::{At, Handle};
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Scores, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::model::{Loc, SkipReason};
 use anyhow::{anyhow, bail, Result};
 use arrow_json::reader::Decoder as JsonDecoder;
@@ -281,7 +281,7 @@ impl Reader for JsonlFile {
         src: &Source,
         _span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         let shown = src.display();
         let schema = self.pass_schema(dec);
@@ -296,7 +296,7 @@ impl Reader for JsonlFile {
                 continue;
             }
             if !is_object(&line) {
-                acc.rows_read += 1;
+                acc.sums.rows_read += 1;
                 let text = String::from_utf8_lossy(&line);
                 let problem = "line is not one JSON object";
                 dec.invalid(
@@ -354,7 +354,7 @@ fn flush(
     batches: &mut BatchDecoder,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<()> {
     let mut kept: Vec<u64> = p.lines.iter().map(|l| l.0).collect();
     let rb = match json.flush() {
@@ -366,7 +366,7 @@ fn flush(
             for &(n, a, b) in &p.lines {
                 let line = &p.text[a..b];
                 if let Some((field, value, reason, problem)) = fault(line, schema) {
-                    acc.rows_read += 1;
+                    acc.sums.rows_read += 1;
                     dec.invalid(src, Loc::Line(n), &field, &value, reason, &problem, acc)?;
                 } else {
                     json.decode(line)?;

@@ -10,7 +10,7 @@ use super::detect::Column;
 use super::handle::Handle;
 use super::reader::{Format, Kind, Reader, Span};
 use super::{InputOptions, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::partial::PartialResult;
 use anyhow::{bail, Result};
 use arrow_array::RecordBatch;
@@ -139,7 +139,7 @@ impl Reader for MemoryReader {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         let (start, end) = match *span {
             Span::Part { start, end, .. } => (start, end),

@@ -35,7 +35,7 @@ pub(crate) mod split;
 pub(crate) mod targets;
 mod thrift;
 
-use crate::engine::{schedule, EngineSpec, Partial};
+use crate::engine::{schedule, EngineSpec, Partial, UnitAcc};
 use crate::model::Loc;
 use anyhow::{bail, Result};
 pub use detect::{ColumnFlags, Scores, Selector};
@@ -339,7 +339,7 @@ impl Dataset {
     }
 
     /// Reads one unit into `acc`; see [`reader::Reader::read`].
-    fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut Partial) -> Result<Option<u64>> {
+    fn read_unit(&self, spec: &EngineSpec, unit: &Unit, acc: &mut UnitAcc) -> Result<Option<u64>> {
         let src = &self.sources[unit.src];
         let dec = decode::Decoder::new(self, spec);
         let lines = crate::guard::catch(&src.display(), || {

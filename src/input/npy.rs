@@ -17,7 +17,7 @@ use super::npy_stream::{member_header, Array, Body};
 use super::npz_zip::{self, Method};
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source, Targets};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use std::io::{Read, Seek, SeekFrom};
@@ -324,7 +324,7 @@ impl Reader for NumpyFile {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         let plan = self
             .plan

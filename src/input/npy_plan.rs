@@ -11,7 +11,7 @@ use super::npy::{shape_text, IMAGE};
 use super::npy_stream::{Array, Elements};
 use super::reader::Span;
 use super::{InputOptions, Scores, Source, Targets};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::{ArrayRef, FixedSizeListArray, Float64Array, Int64Array, RecordBatch};
@@ -215,7 +215,7 @@ impl Plan {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<()> {
         let (e0, e1) = match *span {
             Span::Part { start, end, .. } => (start, end),

@@ -7,7 +7,7 @@ use super::detect::Column;
 use super::handle::Handle;
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{anyhow, Result};
 use arrow_array::RecordBatch;
 use arrow_schema::ArrowError;
@@ -177,7 +177,7 @@ impl Reader for ParquetFile {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>> {
         let first = match *span {
             Span::Part { first, .. } => first,
@@ -238,7 +238,7 @@ fn accumulate_all(
     first: u64,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
 ) -> Result<Option<u64>> {
     let mut row = first;
     let mut decoder = BatchDecoder::new(dec);

@@ -8,7 +8,7 @@ use super::decode::Decoder;
 use super::detect::{Column, Layout};
 use super::handle::Handle;
 use super::{InputOptions, Source};
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use anyhow::{bail, Result};
 
 /// Every format flcli reads, in the order they are tried on a file's first
@@ -97,7 +97,7 @@ pub(crate) trait Reader: Send + Sync + std::fmt::Debug {
         src: &Source,
         span: &Span,
         dec: &Decoder,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<Option<u64>>;
 }
 

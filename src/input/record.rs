@@ -5,7 +5,7 @@
 use super::decode::Decoder;
 use super::Source;
 use crate::engine::kernel::Batch;
-use crate::engine::Partial;
+use crate::engine::UnitAcc;
 use crate::model::{Loc, SkipReason};
 use crate::model::{MULTI, SKIPPED};
 use anyhow::Result;
@@ -109,9 +109,9 @@ impl<'d, 'a> Rows<'d, 'a> {
         rec: &impl Fields,
         line: u64,
         src: &Source,
-        acc: &mut Partial,
+        acc: &mut UnitAcc,
     ) -> Result<()> {
-        acc.rows_read += 1;
+        acc.sums.rows_read += 1;
         let at = Loc::Line(line);
         let code = if self.idx.targets.is_empty() {
             parse_record(rec, &self.idx, at, src, self.dec, acc, &mut self.row)?
@@ -150,7 +150,7 @@ impl<'d, 'a> Rows<'d, 'a> {
     }
 
     /// Hands the rows collected so far to the kernels.
-    pub(crate) fn flush(&mut self, acc: &mut Partial) {
+    pub(crate) fn flush(&mut self, acc: &mut UnitAcc) {
         if self.batch.labels.is_empty() {
             return;
         }
@@ -170,7 +170,7 @@ fn parse_record(
     at: Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
     row: &mut [f64],
 ) -> Result<i32> {
     if rec.count() != idx.width {
@@ -238,7 +238,7 @@ fn parse_scores(
     at: Loc,
     src: &Source,
     dec: &Decoder,
-    acc: &mut Partial,
+    acc: &mut UnitAcc,
     row: &mut [f64],
 ) -> Result<i32> {
     for (j, &c) in idx.scores.iter().enumerate() {

@@ -265,8 +265,7 @@ fn decode_inner(bytes: &[u8]) -> Result<PartialResult> {
         let mut g = Groups::default();
         for _ in 0..groups {
             let key = r.group_key(version)?;
-            let mut part = r.sums(&spec)?;
-            part.copies = 1;
+            let part = r.sums(&spec)?;
             if let Err(key) = g.push(key, part) {
                 let key = key.as_deref().map_or("null".into(), crate::text::quoted);
                 bail!("group {key} appears twice");

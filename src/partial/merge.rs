@@ -227,7 +227,6 @@ fn remap_with(p: &Partial, old: &EngineSpec, new: &EngineSpec, map: &[usize]) ->
     out.pairs = p.pairs.remap(map);
     out.skipped = p.skipped.clone();
     out.group_skipped = p.group_skipped;
-    out.copies = p.copies;
     if let Some(g) = &p.groups {
         let ng = g.keys().iter().zip(&g.parts).map(|(k, part)| {
             let mut part = part.clone();

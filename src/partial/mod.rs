@@ -202,7 +202,6 @@ pub fn project(p: &Partial, held: &EngineSpec, want: &EngineSpec) -> Partial {
     out.pairs = p.pairs.clone();
     out.skipped = p.skipped.clone();
     out.group_skipped = p.group_skipped;
-    out.copies = p.copies;
     if let Some(g) = &p.groups {
         let pairs = g.keys().iter().zip(&g.parts);
         let ng = pairs.map(|(k, part)| (k.clone(), project(part, held, want)));

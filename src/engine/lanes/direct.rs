@@ -7,19 +7,19 @@ use super::super::soa::{Soa, SUB};
 use super::super::spec::{CALIB_BINS, TAIL_BINS};
 
 /// The trash row indices, which [`super::fast`] gives to elements that do not count.
-pub struct Trash {
+pub(crate) struct Trash {
     /// Cell index of the trash row.
-    pub cell: u32,
+    pub(crate) cell: u32,
     /// Tail index of the trash row.
-    pub tail: u32,
+    pub(crate) tail: u32,
     /// Calibration index of the trash row.
-    pub cal: u32,
+    pub(crate) cal: u32,
 }
 
 impl Trash {
     /// The trash indices for sums shaped like `acc`: one past the last cell,
     /// tail bin and calibration bin.
-    pub fn of(acc: &Partial) -> Trash {
+    pub(crate) fn of(acc: &Partial) -> Trash {
         Trash {
             cell: (acc.cells.len() / acc.stride) as u32,
             tail: 2 * TAIL_BINS as u32,
@@ -32,7 +32,14 @@ impl Trash {
 /// one value at a time in element order: for the `--by` groups' partials,
 /// which are many and small (copies would multiply their memory). Elements
 /// that do not count are left out.
-pub fn add_direct(acc: &mut Partial, n: usize, s: &Soa, trash: &Trash, calib: bool, moments: bool) {
+pub(crate) fn add_direct(
+    acc: &mut Partial,
+    n: usize,
+    s: &Soa,
+    trash: &Trash,
+    calib: bool,
+    moments: bool,
+) {
     let cw = acc.stride;
     let nt = s.terms.len() / (2 * SUB);
     let tw = 1 + nt;

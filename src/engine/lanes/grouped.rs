@@ -21,11 +21,11 @@ use crate::engine::spec::CALIB_BINS;
 /// The most values the groups' rows may take (16 MiB per unit being read;
 /// 1000 groups of `compare` take 4.5 MiB); past it the groups take their
 /// elements straight in.
-pub const MAX_VALUES: usize = 1 << 21;
+pub(crate) const MAX_VALUES: usize = 1 << 21;
 
 impl Lanes {
     /// Rows for no group yet, each group's shaped like `part` (an empty group Partial).
-    pub fn for_groups(cx: &Ctx, part: &Partial) -> Lanes {
+    pub(crate) fn for_groups(cx: &Ctx, part: &Partial) -> Lanes {
         let mut l = Lanes::shaped(cx, part, false, 1, 1);
         l.tail_rows = 0;
         l.cal_src[3] = Src::Zero;
@@ -34,14 +34,14 @@ impl Lanes {
     }
 
     /// The values the rows of `groups` groups take.
-    pub fn values_for(&self, groups: usize) -> usize {
+    pub(crate) fn values_for(&self, groups: usize) -> usize {
         let per =
             (self.ncells + 1) * self.cell_src.len() + if self.calib_on { CB * CW + 1 } else { 0 };
         groups * per
     }
 
     /// Makes room for `groups` groups, keeping the rows of those held.
-    pub fn grow(&mut self, groups: usize) {
+    pub(crate) fn grow(&mut self, groups: usize) {
         if groups > self.groups {
             self.resize(groups);
         }
@@ -51,7 +51,7 @@ impl Lanes {
     /// a group, as [`super::Trash`] of a group Partial gives them) at the rows
     /// of their group `by[i]`, and adds their Brier terms. Their tail bins are
     /// left as they are (see the module doc).
-    pub fn fold(&mut self, n: usize, by: &[u32], s: &mut Soa) {
+    pub(crate) fn fold(&mut self, n: usize, by: &[u32], s: &mut Soa) {
         let n = n.min(SUB).min(by.len());
         let by = &by[..n];
         let trash = self.ncells as u32;

@@ -6,7 +6,7 @@
 //! Adding each element straight into its cell makes every add wait for the
 //! store of the one before. The k-th counted element of a unit is added into
 //! copy `k mod 4` instead, so four chains run side by side; when the unit ends
-//! ([`Partial::settle`]) the copies are added into the [`Partial`] in copy
+//! ([`crate::engine::UnitAcc::settle`]) the copies are added into the [`Partial`] in copy
 //! order. So every sum is a fixed function of the unit's counted elements:
 //! not of the thread count, the CPU, batch boundaries or skipped rows.
 //!
@@ -29,8 +29,8 @@ mod direct;
 mod grouped;
 mod src;
 
-pub use direct::{add_direct, Trash};
-pub use grouped::MAX_VALUES;
+pub(crate) use direct::{add_direct, Trash};
+pub(crate) use grouped::MAX_VALUES;
 use src::Src;
 
 use super::accum::Partial;
@@ -39,7 +39,7 @@ use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
 
 /// Interleaved copies of the sums.
-pub const COPIES: usize = 4;
+pub(crate) const COPIES: usize = 4;
 
 /// Cell arrays up to this many values get [`COPIES`] copies. Sigmoid with
 /// many classes has big arrays, and its consecutive elements belong to
@@ -56,7 +56,7 @@ const CB: usize = CALIB_BINS + 1;
 /// that do not count, times the copies. Or, for the `--by` groups, one copy
 /// of every group's rows side by side (see [`grouped`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Lanes {
+pub(crate) struct Lanes {
     /// Copies of the cell sums: [`COPIES`], or 1 when the cell array is big.
     cell_copies: usize,
     /// Copies of the tail and calibration sums: [`COPIES`], or 1 for groups.
@@ -108,7 +108,7 @@ pub struct Lanes {
 
 impl Lanes {
     /// Zeroed sums shaped like `acc`, in [`COPIES`] copies.
-    pub fn new(cx: &Ctx, acc: &Partial) -> Lanes {
+    pub(crate) fn new(cx: &Ctx, acc: &Partial) -> Lanes {
         let ncells = acc.cells.len() / acc.stride;
         // Sized without the second moments, so that they do not change how the
         // other sums are added (nor, then, their bits).
@@ -206,7 +206,7 @@ impl Lanes {
 
     /// Adds the first `n` elements of a sub-batch prepared by [`super::fast`],
     /// `counted` of which count (the others point at the trash rows).
-    pub fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
+    pub(crate) fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
         let n = n.min(SUB);
         // Each element's copy: the next ones in turn, skipping elements that do not count.
         let mask = self.lane_copies - 1;
@@ -303,7 +303,7 @@ impl Lanes {
 
     /// Adds the copies into `acc` in copy order (trash rows dropped); the
     /// `--by` groups' rows go into `acc`'s groups instead.
-    pub fn add_into(&self, acc: &mut Partial) {
+    pub(crate) fn add_into(&self, acc: &mut Partial) {
         if self.by {
             return self.add_into_groups(acc);
         }

@@ -1,0 +1,73 @@
+//! The accumulator of one unit of input while it is being read: the unit's
+//! [`Partial`] plus the pending sums of the binary / sigmoid vector path,
+//! which [`UnitAcc::settle`] adds in when the unit ends.
+//!
+//! The pending sums are kept apart from the [`Partial`] so that the partial is
+//! plain data: merging two of them is adding their fields, with nothing to
+//! settle first.
+
+use super::accum::Partial;
+use super::lanes::Lanes;
+use super::plan::Ctx;
+use super::spec::EngineSpec;
+
+/// A unit's sums while its batches are added (see the module doc).
+#[derive(Clone, Debug)]
+pub struct UnitAcc {
+    /// The unit's sums, apart from what `lanes` still holds; readers count
+    /// rows read, skips and `--by` groups straight into it.
+    pub sums: Partial,
+    /// Sums of the binary / sigmoid path not yet added into `sums`: the
+    /// interleaved copies of its own cells, or the `--by` groups' rows.
+    lanes: Option<Box<Lanes>>,
+}
+
+impl UnitAcc {
+    /// An empty accumulator shaped for `spec`.
+    pub fn new(spec: &EngineSpec) -> UnitAcc {
+        UnitAcc {
+            sums: Partial::new(spec),
+            lanes: None,
+        }
+    }
+
+    /// An empty accumulator with a `--by` breakdown (no group yet).
+    pub fn grouped(spec: &EngineSpec) -> UnitAcc {
+        let mut u = UnitAcc::new(spec);
+        u.sums.groups = Some(Default::default());
+        u
+    }
+
+    /// The sums and the pending copies of the element path (made on first use).
+    pub(crate) fn with_lanes(&mut self, cx: &Ctx) -> (&mut Partial, &mut Lanes) {
+        let sums = &self.sums;
+        let lanes = self
+            .lanes
+            .get_or_insert_with(|| Box::new(Lanes::new(cx, sums)));
+        (&mut self.sums, lanes)
+    }
+
+    /// The sums and the pending `--by` rows, taken out (the caller puts them
+    /// back with [`UnitAcc::put_lanes`], or settles them with [`UnitAcc::flush`]).
+    pub(crate) fn take_lanes(&mut self) -> (&mut Partial, Option<Box<Lanes>>) {
+        (&mut self.sums, self.lanes.take())
+    }
+
+    /// Puts pending sums back (see [`UnitAcc::take_lanes`]).
+    pub(crate) fn put_lanes(&mut self, lanes: Box<Lanes>) {
+        self.lanes = Some(lanes);
+    }
+
+    /// Adds the pending sums into [`UnitAcc::sums`] (or its `--by` groups).
+    pub(crate) fn flush(&mut self) {
+        if let Some(l) = self.lanes.take() {
+            l.add_into(&mut self.sums);
+        }
+    }
+
+    /// The unit's sums with the pending ones added in: called when the unit ends.
+    pub fn settle(mut self) -> Partial {
+        self.flush();
+        self.sums
+    }
+}
