@@ -3,6 +3,7 @@
 use super::exact::{ExactVec, Expansion};
 pub use super::groups::{GroupKey, Groups};
 use super::pairs::Pairs;
+use super::sparse::SparseTails;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 use crate::model::{Loc, SkipReason};
 
@@ -78,7 +79,12 @@ pub struct Partial {
     /// Σ Brier score and the number of scored items.
     pub brier: (f64, u64),
     /// Fine histogram of p_t per polarity: per bin `count` then `Σ w·CE` per term.
+    /// Empty while the histogram is held in [`Partial::sparse_tails`].
     pub tails: Vec<f64>,
+    /// The histogram's bins that received elements, held apart from `tails`
+    /// (the histogram is the sum of both): a unit's `--by` groups keep
+    /// theirs here, as each receives few elements.
+    pub(crate) sparse_tails: Option<Box<SparseTails>>,
     /// Rows seen in the input.
     pub rows_read: u64,
     /// Rows that took part.
@@ -119,6 +125,9 @@ impl ExactSums {
     fn add_f64(&mut self, p: &Partial) {
         self.cells.add_f64(&p.cells);
         self.tails.add_f64(&p.tails);
+        if let Some(s) = &p.sparse_tails {
+            s.add_exact_into(&mut self.tails);
+        }
         self.calib.add_f64(p.calib.as_flattened());
         self.brier.add(p.brier.0);
     }
@@ -134,11 +143,25 @@ impl ExactSums {
 impl Partial {
     /// An empty accumulator shaped for `spec`.
     pub fn new(spec: &EngineSpec) -> Partial {
+        Partial::shaped(spec, false)
+    }
+
+    /// An empty accumulator for a `--by` group of a unit, whose fine
+    /// histogram is held sparsely.
+    pub(crate) fn for_group(spec: &EngineSpec) -> Partial {
+        Partial::shaped(spec, true)
+    }
+
+    fn shaped(spec: &EngineSpec, sparse: bool) -> Partial {
         let stride = 3 + 2 * spec.terms.len() * if spec.moments { 2 } else { 1 };
-        let tails = if spec.tails {
-            vec![0.0; 2 * TAIL_BINS * (1 + spec.terms.len())]
-        } else {
-            Vec::new()
+        let tw = 1 + spec.terms.len();
+        let (tails, sparse_tails) = match (spec.tails, sparse) {
+            (false, _) => (Vec::new(), None),
+            (true, false) => (vec![0.0; 2 * TAIL_BINS * tw], None),
+            (true, true) => (
+                Vec::new(),
+                Some(Box::new(SparseTails::new(2 * TAIL_BINS, tw))),
+            ),
         };
         Partial {
             cells: vec![0.0; spec.groups() * spec.buckets() * 2 * stride],
@@ -148,6 +171,7 @@ impl Partial {
             calib: vec![[0.0; 3]; CALIB_BINS],
             brier: (0.0, 0),
             tails,
+            sparse_tails,
             rows_read: 0,
             rows_used: 0,
             rows_ignored: 0,
@@ -163,20 +187,30 @@ impl Partial {
     /// Moves the `f64` sums into the exact ones (zeroing them), so that the
     /// value is in [`Partial::exact`] alone. The `--by` groups are left as they are.
     pub fn make_exact(&mut self) {
-        let mut ex = self.exact.take().unwrap_or_else(|| {
-            Box::new(ExactSums {
-                cells: ExactVec::zeros(self.cells.len()),
-                tails: ExactVec::zeros(self.tails.len()),
-                calib: ExactVec::zeros(3 * self.calib.len()),
-                brier: Expansion::default(),
-            })
-        });
+        let mut ex = self.exact.take().unwrap_or_else(|| self.zero_exact());
         ex.add_f64(self);
         self.exact = Some(ex);
         self.cells.fill(0.0);
+        if let Some(s) = self.sparse_tails.take() {
+            self.tails.resize(s.dense_len(), 0.0);
+        }
         self.tails.fill(0.0);
         self.calib.fill([0.0; 3]);
         self.brier.0 = 0.0;
+    }
+
+    /// Zero exact sums shaped like this partial's `f64` fields.
+    fn zero_exact(&self) -> Box<ExactSums> {
+        let tails = match &self.sparse_tails {
+            Some(s) => s.dense_len().max(self.tails.len()),
+            None => self.tails.len(),
+        };
+        Box::new(ExactSums {
+            cells: ExactVec::zeros(self.cells.len()),
+            tails: ExactVec::zeros(tails),
+            calib: ExactVec::zeros(3 * self.calib.len()),
+            brier: Expansion::default(),
+        })
     }
 
     /// Sets the exact sums (the `f64` fields are zeroed).
@@ -188,6 +222,9 @@ impl Partial {
         brier: Expansion,
     ) {
         self.cells.fill(0.0);
+        if let Some(s) = self.sparse_tails.take() {
+            self.tails.resize(s.dense_len(), 0.0);
+        }
         self.tails.fill(0.0);
         self.calib.fill([0.0; 3]);
         self.brier.0 = 0.0;
@@ -202,6 +239,7 @@ impl Partial {
     /// Rounds every exact sum once into its `f64` field (here and in every
     /// `--by` group): what the reports read.
     pub fn round(&mut self) {
+        self.spread_tails();
         if self.exact.is_some() {
             self.make_exact();
             if let Some(ex) = self.exact.take() {
@@ -275,7 +313,13 @@ impl Partial {
     /// files or partial results. Only the order of skip examples and of
     /// first-seen `--by` keys follows the merge order.
     pub fn merge(&mut self, other: &Partial) {
-        self.make_exact();
+        // Once the sums are exact, the `f64` ones are zero (merging adds
+        // only into the exact sums), so they are moved in on the first merge
+        // alone: scanning them on every merge would cost more than adding the
+        // other's. Any left there stay part of the value (see the field).
+        if self.exact.is_none() {
+            self.make_exact();
+        }
         if let Some(ex) = self.exact.as_deref_mut() {
             ex.add_f64(other);
             if let Some(o) = &other.exact {

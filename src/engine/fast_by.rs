@@ -8,6 +8,8 @@ use super::fast::{prepare, scratch};
 use super::lanes::{Lanes, Trash, MAX_VALUES};
 use super::plan::Ctx;
 use super::soa::{Soa, SUB};
+use super::spec::TAIL_BINS;
+use super::tail_table::{TailTable, MAX_TABLE};
 use super::unit::UnitAcc;
 use crate::model::{Mode, IGNORED};
 
@@ -24,17 +26,18 @@ pub(crate) fn binary_by(
     by: &[u32],
     acc: &mut UnitAcc,
 ) -> bool {
-    binary_by_capped(cx, labels, x, by, acc, MAX_VALUES)
+    binary_by_capped(cx, labels, x, by, acc, [MAX_VALUES, MAX_TABLE])
 }
 
-/// [`binary_by`] with the groups' rows capped at `max` values.
+/// [`binary_by`] with the groups' rows capped at `max[0]` values and their
+/// fine histograms' table at `max[1]`.
 fn binary_by_capped(
     cx: &Ctx,
     labels: &[i32],
     x: &[f64],
     by: &[u32],
     unit: &mut UnitAcc,
-    max: usize,
+    max: [usize; 2],
 ) -> bool {
     if cx.spec.mode != Mode::Binary {
         return false;
@@ -49,12 +52,24 @@ fn binary_by_capped(
     let trash = Trash::of(first);
     let mut lanes = held.unwrap_or_else(|| Box::new(Lanes::for_groups(cx, first)));
     let ng = acc.groups.as_deref().map_or(0, |g| g.len());
-    if lanes.values_for(ng) > max {
+    if lanes.values_for(ng) > max[0] {
         unit.put_lanes(lanes);
         unit.flush();
         return false;
     }
     lanes.grow(ng);
+    let (tw, bins) = (1 + cx.plans.len(), 2 * TAIL_BINS);
+    if cx.spec.tails && TailTable::values_for(ng, bins, tw) > max[1] {
+        // Too many groups for one table: its rows go into the groups' own
+        // (sparse) histograms, which take the elements from here on.
+        unit.flush_table();
+    } else if cx.spec.tails {
+        unit.table
+            .get_or_insert_with(|| Box::new(TailTable::new(ng, bins, tw)))
+            .grow(ng);
+    }
+    let mut table = unit.table.take();
+    let acc = &mut unit.sums;
     // Per group: negatives, positives, right negatives, right positives, ignored.
     let mut counts = vec![[0u64; 5]; ng];
     let groups = match acc.groups.as_deref_mut() {
@@ -74,8 +89,10 @@ fn binary_by_capped(
                 c[3] += pos & ok;
                 c[4] += (code == IGNORED) as u64;
             }
-            if cx.spec.tails {
-                add_tails(groups, codes.len(), gs, s, &trash);
+            match table.as_deref_mut() {
+                Some(t) => t.add(codes.len(), gs, s, trash.cell),
+                None if cx.spec.tails => add_tails(groups, codes.len(), gs, s, &trash),
+                None => {}
             }
             lanes.fold(codes.len(), gs, s);
             lanes.add(codes.len(), s.counted, s);
@@ -93,6 +110,7 @@ fn binary_by_capped(
             }
         }
     }
+    unit.table = table;
     unit.put_lanes(lanes);
     true
 }
@@ -107,8 +125,7 @@ fn add_tails(parts: &mut [Partial], n: usize, by: &[u32], s: &Soa, trash: &Trash
         if s.cell[i] == trash.cell {
             continue;
         }
-        let at = s.tail[i] as usize * tw;
-        let bin = &mut parts[g as usize].tails[at..at + tw];
+        let bin = parts[g as usize].tail_row(s.tail[i] as usize, tw);
         bin[0] += 1.0;
         for j in 0..nt {
             bin[1 + j] += s.terms[2 * j * SUB + i];

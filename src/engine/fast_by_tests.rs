@@ -79,7 +79,7 @@ fn folded(
     rows: &(Vec<i32>, Vec<f64>, Vec<u32>),
     groups: u32,
     batch: usize,
-    max: usize,
+    max: [usize; 2],
 ) -> Partial {
     let cx = Ctx::new(spec);
     let mut acc = grouped(spec, groups);
@@ -132,11 +132,16 @@ fn folded_groups_equal_each_group_added_straight_in() {
             let rows = rows(20_011, 37, kind);
             let want = direct(&spec, &rows, 37);
             for batch in [1, 5, 256, 1000, 20_011] {
-                let got = folded(&spec, &rows, 37, batch, MAX_VALUES);
-                assert_eq!(
-                    got, want,
-                    "{kind:?} tails={tails} moments={moments} batch={batch}"
-                );
+                // With the histograms' table, and without (straight into each group's).
+                for table in [MAX_TABLE, 0] {
+                    let got = folded(&spec, &rows, 37, batch, [MAX_VALUES, table]);
+                    assert_eq!(
+                        got, want,
+                        "{kind:?} tails={tails} moments={moments} batch={batch} table={table}"
+                    );
+                    // The next unit takes a table from the pool: it must be all zero.
+                    assert!(crate::engine::tail_table::pooled_tables_are_zero());
+                }
             }
         }
     }
@@ -145,6 +150,18 @@ fn folded_groups_equal_each_group_added_straight_in() {
 #[test]
 fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
     let spec = spec(ScoreKind::Logits, true, false);
+    let cx = Ctx::new(&spec);
+    let one = Lanes::for_groups(&cx, &Partial::new(&spec)).values_for(1);
+    let tw = 1 + spec.terms.len();
+    let table = TailTable::values_for(4, 2 * crate::engine::spec::TAIL_BINS, tw);
+    // Past the rows' cap; past the histograms' table cap alone.
+    for max in [[6 * one, MAX_TABLE], [MAX_VALUES, table]] {
+        past_the_cap(&spec, max);
+    }
+}
+
+fn past_the_cap(spec: &EngineSpec, max: [usize; 2]) {
+    let spec = spec.clone();
     let mut rows = rows(9_001, 11, ScoreKind::Logits);
     // Groups 4..11 appear from row 2100 on, the fourth batch.
     for g in &mut rows.2[..2100] {
@@ -152,7 +169,6 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
     }
     let want = direct(&spec, &rows, 11);
     let cx = Ctx::new(&spec);
-    let one = Lanes::for_groups(&cx, &Partial::new(&spec)).values_for(1);
     // Folded for the first batches (groups appear as rows arrive), then past the cap.
     let mut acc = grouped(&spec, 4);
     let mut folded_any = false;
@@ -169,7 +185,7 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
                 g.slot(Some(&k.to_string()), &spec);
             }
         }
-        if binary_by_capped(&cx, l, x, b, &mut acc, 6 * one) {
+        if binary_by_capped(&cx, l, x, b, &mut acc, max) {
             folded_any = true;
             continue;
         }
@@ -186,5 +202,72 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
         }
     }
     assert!(folded_any);
-    assert_eq!(acc.settle(), want);
+    assert_eq!(acc.settle(), want, "{max:?}");
+}
+
+/// Each group's rows, in order, straight into its own Partial whose fine
+/// histogram is dense, as a whole input's is.
+fn direct_dense(spec: &EngineSpec, rows: &(Vec<i32>, Vec<f64>, Vec<u32>), groups: u32) -> Partial {
+    let mut acc = Partial::new(spec);
+    let g = acc.groups.get_or_insert_with(Default::default);
+    for k in 0..groups {
+        g.push(Some(k.to_string()), Partial::new(spec))
+            .expect("new key");
+    }
+    let parts = &mut acc.groups.as_deref_mut().expect("groups").parts;
+    for (k, part) in parts.iter_mut().enumerate() {
+        let mut sub = Batch::default();
+        for ((&l, &x), &g) in rows.0.iter().zip(&rows.1).zip(&rows.2) {
+            if g as usize == k {
+                sub.labels.push(l);
+                sub.scores.push(x);
+            }
+        }
+        accumulate_direct(spec, &sub, part);
+    }
+    acc
+}
+
+#[test]
+fn sparse_histograms_merge_to_the_bits_of_dense_ones() {
+    let spec = spec(ScoreKind::Logits, true, false);
+    let rows = rows(30_011, 23, ScoreKind::Logits);
+    let (mut sparse, mut dense) = (Partial::new(&spec), Partial::new(&spec));
+    // Units of uneven size, each merged in order as the scheduler does.
+    for (start, end) in [
+        (0, 7_000),
+        (7_000, 7_100),
+        (7_100, 22_000),
+        (22_000, 30_011),
+    ] {
+        let unit = (
+            rows.0[start..end].to_vec(),
+            rows.1[start..end].to_vec(),
+            rows.2[start..end].to_vec(),
+        );
+        let s = folded(&spec, &unit, 23, 1000, [MAX_VALUES, MAX_TABLE]);
+        let parts = &s.groups.as_deref().expect("groups").parts;
+        assert!(parts
+            .iter()
+            .all(|p| p.tails.is_empty() && p.sparse_tails.is_some()));
+        sparse.merge(&s);
+        dense.merge(&direct_dense(&spec, &unit, 23));
+    }
+    sparse.round();
+    dense.round();
+    let (s, d) = (sparse.split_groups().1, dense.split_groups().1);
+    assert_eq!(s.len(), 23);
+    let tw = 1 + spec.terms.len();
+    for ((ks, ps), (kd, pd)) in s.iter().zip(&d) {
+        assert_eq!(ks, kd);
+        assert!(ps.sparse_tails.is_none());
+        assert_eq!(ps.tails.len(), 2 * crate::engine::spec::TAIL_BINS * tw);
+        for (i, (a, b)) in ps.tails.iter().zip(&pd.tails).enumerate() {
+            assert_eq!(a.to_bits(), b.to_bits(), "group {ks:?} value {i}");
+        }
+        assert_eq!(ps, pd);
+        // Every counted element is in exactly one bin of its group.
+        let n: f64 = ps.tails.iter().step_by(tw).sum();
+        assert_eq!(n, ps.rows_used as f64);
+    }
 }

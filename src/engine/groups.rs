@@ -97,7 +97,7 @@ impl Groups {
         if let Some(i) = self.find(key) {
             return i;
         }
-        let _ = self.push(key.map(str::to_string), Partial::new(spec));
+        let _ = self.push(key.map(str::to_string), Partial::for_group(spec));
         self.parts.len() - 1
     }
 

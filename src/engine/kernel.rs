@@ -86,15 +86,14 @@ pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
     let b = spec.edges[1..cx.nb].iter().filter(|&&x| e.pt >= x).count();
     let stride = acc.stride;
     let at = ((g * cx.nb + b) * 2 + (e.pt >= spec.easy) as usize) * stride;
-    let cell = &mut acc.cells[at..at + stride];
     let nt = cx.plans.len();
-    cell[0] += 1.0;
-    cell[1] += e.pt;
-    cell[2] += ce;
     if spec.tails {
         let pol = spec.group_class(g).1 as usize;
-        let t = (pol * TAIL_BINS + tail_bin(e.pt, e.q)) * cx.tail_stride;
-        let tails = &mut acc.tails[t..t + cx.tail_stride];
+        let t = pol * TAIL_BINS + tail_bin(e.pt, e.q);
+        let (cell, tails) = acc.cell_and_tail(at, stride, t, cx.tail_stride);
+        cell[0] += 1.0;
+        cell[1] += e.pt;
+        cell[2] += ce;
         tails[0] += 1.0;
         for (j, plan) in cx.plans.iter().enumerate() {
             let (loss, grad) = plan.loss_grad(&e, ce);
@@ -107,6 +106,10 @@ pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
             tails[1 + j] += loss;
         }
     } else {
+        let cell = &mut acc.cells[at..at + stride];
+        cell[0] += 1.0;
+        cell[1] += e.pt;
+        cell[2] += ce;
         for (j, plan) in cx.plans.iter().enumerate() {
             let (loss, grad) = plan.loss_grad(&e, ce);
             cell[3 + 2 * j] += loss;

@@ -26,7 +26,9 @@ pub(crate) mod schedule;
 pub(crate) mod simd;
 pub(crate) mod soa;
 pub(crate) mod softmax;
+pub(crate) mod sparse;
 pub(crate) mod spec;
+pub(crate) mod tail_table;
 pub(crate) mod terms;
 pub(crate) mod unit;
 

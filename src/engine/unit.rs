@@ -10,6 +10,7 @@ use super::accum::Partial;
 use super::lanes::Lanes;
 use super::plan::Ctx;
 use super::spec::EngineSpec;
+use super::tail_table::TailTable;
 
 /// A unit's sums while its batches are added (see the module doc).
 #[derive(Clone, Debug)]
@@ -20,6 +21,8 @@ pub struct UnitAcc {
     /// Sums of the binary / sigmoid path not yet added into `sums`: the
     /// interleaved copies of its own cells, or the `--by` groups' rows.
     lanes: Option<Box<Lanes>>,
+    /// The `--by` groups' fine histograms not yet added into their partials.
+    pub(super) table: Option<Box<TailTable>>,
 }
 
 impl UnitAcc {
@@ -28,6 +31,7 @@ impl UnitAcc {
         UnitAcc {
             sums: Partial::new(spec),
             lanes: None,
+            table: None,
         }
     }
 
@@ -62,6 +66,14 @@ impl UnitAcc {
     pub(crate) fn flush(&mut self) {
         if let Some(l) = self.lanes.take() {
             l.add_into(&mut self.sums);
+        }
+        self.flush_table();
+    }
+
+    /// Adds the `--by` groups' pending histogram rows into their partials.
+    pub(crate) fn flush_table(&mut self) {
+        if let (Some(t), Some(g)) = (self.table.take(), self.sums.groups.as_deref_mut()) {
+            t.settle_into(&mut g.parts);
         }
     }
 

@@ -250,7 +250,7 @@ impl Sums {
                 "tail" => {
                     let i = i.filter(|&i| i < 2 * TAIL_BINS).ok_or_else(bad)?;
                     if spec.tails {
-                        let t = &mut p.tails[i * tw..(i + 1) * tw];
+                        let t = p.tail_row(i, tw);
                         t[0] += r.n as f64;
                         for (j, &m) in map.iter().enumerate() {
                             t[1 + j] += r.loss[m];

@@ -43,6 +43,7 @@ pub(crate) fn add_direct(
     let cw = acc.stride;
     let nt = s.terms.len() / (2 * SUB);
     let tw = 1 + nt;
+    let tails = acc.has_tails();
     for i in 0..n.min(SUB) {
         if s.cell[i] == trash.cell {
             continue;
@@ -62,9 +63,8 @@ pub(crate) fn add_direct(
                 row[4 + 2 * nt + 2 * j] += s.sq[(2 * j + 1) * SUB + i];
             }
         }
-        if !acc.tails.is_empty() {
-            let at = s.tail[i] as usize * tw;
-            let bin = &mut acc.tails[at..at + tw];
+        if tails {
+            let bin = acc.tail_row(s.tail[i] as usize, tw);
             bin[0] += 1.0;
             for j in 0..nt {
                 bin[1 + j] += s.terms[2 * j * SUB + i];
