@@ -96,7 +96,7 @@ pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
         cell[2] += ce;
         tails[0] += 1.0;
         for (j, plan) in cx.plans.iter().enumerate() {
-            let (loss, grad) = plan.loss_grad(&e, ce);
+            let (loss, grad) = plan.loss_grad(e.pt, e.q, ce, e.ln_q);
             cell[3 + 2 * j] += loss;
             cell[4 + 2 * j] += grad;
             if spec.moments {
@@ -111,7 +111,7 @@ pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
         cell[1] += e.pt;
         cell[2] += ce;
         for (j, plan) in cx.plans.iter().enumerate() {
-            let (loss, grad) = plan.loss_grad(&e, ce);
+            let (loss, grad) = plan.loss_grad(e.pt, e.q, ce, e.ln_q);
             cell[3 + 2 * j] += loss;
             cell[4 + 2 * j] += grad;
             if spec.moments {

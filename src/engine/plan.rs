@@ -35,6 +35,7 @@ pub(crate) enum Plan {
     Poly1(f64),
 }
 
+/// `q^n` by repeated multiplication, in order.
 #[inline(always)]
 fn powu(q: f64, n: u32) -> f64 {
     let mut w = 1.0;
@@ -59,21 +60,16 @@ impl Plan {
         }
     }
 
-    /// The modulating factor and the γ in force for an element; `ln_q` must be
-    /// exact for [`Plan::General`] and is ignored otherwise.
+    /// The modulating factor and the γ in force for an element; `ln_q` must
+    /// be exact for [`Plan::General`] and is ignored otherwise. Selects, not
+    /// branches, so that the loops of the vector path vectorise.
     #[inline(always)]
     pub(crate) fn weight(self, q: f64, ln_q: f64, pt: f64) -> (f64, f64) {
         match self {
-            Plan::One => (1.0, 0.0),
+            Plan::One | Plan::Poly1(_) => (1.0, 0.0),
             Plan::Int(n) => (powu(q, n), n as f64),
             Plan::Half(n) => (powu(q, n) * q.sqrt(), n as f64 + 0.5),
-            Plan::General(g) => {
-                if q <= 0.0 {
-                    (0.0, g)
-                } else {
-                    ((g * ln_q).exp(), g)
-                }
-            }
+            Plan::General(g) => (if q <= 0.0 { 0.0 } else { (g * ln_q).exp() }, g),
             Plan::Flsd53 => {
                 let q2 = q * q;
                 if pt < 0.2 {
@@ -82,20 +78,21 @@ impl Plan {
                     (q2 * q, 3.0)
                 }
             }
-            Plan::Poly1(_) => (1.0, 0.0),
         }
     }
 
-    /// The loss and |∂loss/∂logit| of an element for this term.
+    /// The loss and |∂loss/∂logit| of an element for this term, from p_t,
+    /// `q` = 1 - p_t, CE = -ln p_t and ln q: the one definition that the
+    /// scalar path ([`super::kernel`]) and the vector path ([`super::terms`]) both use.
     #[inline(always)]
-    pub(crate) fn loss_grad(self, e: &Elem, ce: f64) -> (f64, f64) {
+    pub(crate) fn loss_grad(self, pt: f64, q: f64, ce: f64, ln_q: f64) -> (f64, f64) {
         match self {
             // |∂/∂x| of CE + ε(1-p_t) = (1-p_t)(1 + ε p_t)
-            Plan::Poly1(eps) => (ce + eps * e.q, e.q * (1.0 + eps * e.pt)),
+            Plan::Poly1(eps) => (ce + eps * q, q * (1.0 + eps * pt)),
             _ => {
-                let (w, gamma) = self.weight(e.q, e.ln_q, e.pt);
+                let (w, gamma) = self.weight(q, ln_q, pt);
                 // |∂FL/∂x| = (1-p_t)^γ (1 - p_t - γ p_t ln p_t)   (RetinaNet, appendix)
-                (w * ce, w * (e.q + gamma * e.pt * ce))
+                (w * ce, w * (q + gamma * pt * ce))
             }
         }
     }
@@ -134,7 +131,7 @@ pub(crate) fn tail_bin(pt: f64, q: f64) -> usize {
 }
 
 /// Per-pass constants of [`add_element`].
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub(crate) spec: &'a EngineSpec,
     pub(crate) plans: Vec<Plan>,
     pub(crate) nb: usize,
