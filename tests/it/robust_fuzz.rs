@@ -6,89 +6,10 @@
 //! and replays the committed seed corpus in fuzz/corpus/csv/. For a longer run:
 //! `FLCLI_FUZZ_CASES=5000 cargo test --test it robust_fuzz::`.
 
+use crate::support::fuzz_pieces::{cases, TOKENS};
 use crate::support::*;
 use proptest::prelude::*;
 use std::path::Path;
-
-fn cases(default: u32) -> u32 {
-    std::env::var("FLCLI_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Pieces that CSV files, headers and values are made of, tricky ones included.
-const TOKENS: &[&str] = &[
-    "label",
-    "labels",
-    "target",
-    "y",
-    "class",
-    "prob",
-    "score",
-    "logit",
-    "probs",
-    "logits",
-    "prob_0",
-    "prob_1",
-    "prob_2",
-    "p_cat",
-    "p_dog",
-    "logit_0",
-    "logit_1",
-    "logit_10",
-    "p_",
-    "_",
-    "0",
-    "1",
-    "2",
-    "-1",
-    "-100",
-    "0.5",
-    "0.25",
-    "1.0",
-    "1e-05",
-    "1E308",
-    "1e309",
-    "-0",
-    "nan",
-    "NaN",
-    "inf",
-    "-inf",
-    "Infinity",
-    "true",
-    "False",
-    "cat",
-    "🐟",
-    "é",
-    "",
-    " ",
-    "\"",
-    "\"\"",
-    "\"a,b\"",
-    "\"x\ny\"",
-    ",",
-    ",,",
-    ";",
-    "\t",
-    "\n",
-    "\r\n",
-    "\r",
-    "\u{feff}",
-    "\x1b[31m",
-    "\0",
-    "9223372036854775808",
-    "-9223372036854775809",
-    "0x1F",
-    "1_000",
-    "+0.5",
-    ".5",
-    "5.",
-    "e5",
-    "--",
-    "*",
-    "?",
-];
 
 fn tokens() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(prop::sample::select(TOKENS), 0..120)
