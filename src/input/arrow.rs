@@ -168,6 +168,47 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
             acc,
             &mut self.batch,
         )?;
+        self.sink(rb, src, acc)
+    }
+
+    /// As [`Self::accumulate`] for a record batch of the label and `--by`
+    /// columns, the rows' scores written by `fill` (row-major), which says
+    /// whether they all pass [`Decoder::batch_is_valid`].
+    pub(crate) fn accumulate_filled(
+        &mut self,
+        rb: &RecordBatch,
+        first_row: u64,
+        src: &Source,
+        acc: &mut UnitAcc,
+        fill: impl FnOnce(&mut Vec<f64>) -> bool,
+    ) -> Result<()> {
+        let dec = self.dec;
+        let labels = rb
+            .column_by_name(dec.label_col)
+            .ok_or_else(|| anyhow!("{}: has no column {}", src.display(), quoted(dec.label_col)))?;
+        acc.sums.rows_read += rb.num_rows() as u64;
+        self.batch.labels.clear();
+        let valid = fill(&mut self.batch.scores);
+        let at = |i| Loc::Row(first_row + i as u64);
+        let cols = [labels.clone()];
+        let bad = Default::default();
+        finish(
+            rb,
+            &cols,
+            &at,
+            src,
+            dec,
+            acc,
+            &mut self.batch,
+            bad,
+            Some(valid),
+        )?;
+        self.sink(rb, src, acc)
+    }
+
+    /// Adds the decoded batch to `acc`, split by the `--by` column of `rb` if any.
+    fn sink(&self, rb: &RecordBatch, src: &Source, acc: &mut UnitAcc) -> Result<()> {
+        let dec = self.dec;
         match dec.by {
             None => dec.sink(&self.batch, None, acc),
             Some(by) => {
@@ -212,8 +253,8 @@ fn decode(
         Default::default();
     if list {
         let a = &cols[1];
-        if dense_list(a, w, &mut batch.scores) {
-            return finish(rb, cols, at, src, dec, acc, batch, bad);
+        if let Some(valid) = dense_list(a, w, &mut batch.scores, dec) {
+            return finish(rb, cols, at, src, dec, acc, batch, bad, Some(valid));
         }
         batch.scores.resize(n * w, 0.0);
         let (offsets, values) = list_parts(a)?;
@@ -272,10 +313,11 @@ fn decode(
             }
         }
     }
-    finish(rb, cols, at, src, dec, acc, batch, bad)
+    finish(rb, cols, at, src, dec, acc, batch, bad, None)
 }
 
-/// Label codes (or targets), then the row-by-row checks when the batch needs them.
+/// Label codes (or targets), then the row-by-row checks when the batch needs
+/// them; `valid` is [`Decoder::batch_is_valid`] of the scores when known.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     rb: &RecordBatch,
@@ -286,6 +328,7 @@ fn finish(
     acc: &mut UnitAcc,
     batch: &mut Batch,
     bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)>,
+    valid: Option<bool>,
 ) -> Result<()> {
     let w = dec.spec.width();
     let label_fails: Vec<_> = match dec.targets {
@@ -303,7 +346,10 @@ fn finish(
             fails.collect()
         }
     };
-    if label_fails.is_empty() && bad.is_empty() && dec.batch_is_valid(&batch.scores) {
+    if label_fails.is_empty()
+        && bad.is_empty()
+        && valid.unwrap_or_else(|| dec.batch_is_valid(&batch.scores))
+    {
         // The common case: nothing to report, so no row-by-row checks.
         return Ok(());
     }

@@ -1,7 +1,9 @@
 //! List columns of scores: the width of a list column, the offsets and values
 //! of any list type, and the direct path for dense fixed-size lists of floats.
 
+use super::decode::Decoder;
 use super::Source;
+use crate::model::{Mode, ScoreKind};
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type};
@@ -75,31 +77,72 @@ pub(super) fn list_parts(a: &ArrayRef) -> Result<(Offsets<'_>, ArrayRef)> {
 
 /// A fixed-size list column of `w` float32 or float64 scores with no null
 /// row and no null score, widened straight into `out` (row-major, as the
-/// list stores them): no intermediate array. `false` (and `out` untouched)
-/// for anything else, which takes the general path.
-pub(super) fn dense_list(a: &ArrayRef, w: usize, out: &mut Vec<f64>) -> bool {
+/// list stores them): no intermediate array. `Some(valid)`, `valid` saying
+/// whether every score passes [`Decoder::batch_is_valid`]; `None` (and `out`
+/// untouched) for anything else, which takes the general path.
+pub(super) fn dense_list(
+    a: &ArrayRef,
+    w: usize,
+    out: &mut Vec<f64>,
+    dec: &Decoder,
+) -> Option<bool> {
     let DataType::FixedSizeList(_, n) = a.data_type() else {
-        return false;
+        return None;
     };
     if *n as usize != w || a.logical_null_count() > 0 {
-        return false;
+        return None;
     }
     // The values of a (sliced) fixed-size list start at its first row.
     let values = a.as_fixed_size_list().values();
     let len = a.len() * w;
     if values.len() < len || values.null_count() > 0 {
-        return false;
+        return None;
     }
-    out.clear();
     match values.data_type() {
-        DataType::Float32 => {
-            let v = &values.as_primitive::<Float32Type>().values()[..len];
-            out.extend(v.iter().map(|&x| f64::from(x)));
-        }
+        DataType::Float32 => Some(widen_checked(
+            &values.as_primitive::<Float32Type>().values()[..len],
+            out,
+            dec,
+        )),
         DataType::Float64 => {
+            out.clear();
             out.extend_from_slice(&values.as_primitive::<Float64Type>().values()[..len]);
+            Some(dec.batch_is_valid(out))
         }
-        _ => return false,
+        _ => None,
     }
-    true
+}
+
+/// `v` widened into `out` (replacing its contents), and whether every value
+/// passes [`Decoder::batch_is_valid`], found in the same pass (widening is
+/// exact, so a float32 is finite or in [0, 1] exactly when its f64 is).
+pub(super) fn widen_checked(v: &[f32], out: &mut Vec<f64>, dec: &Decoder) -> bool {
+    // Reused from batch to batch at the same length: no zero-fill then.
+    out.truncate(v.len());
+    out.resize(v.len(), 0.0);
+    match (dec.spec.kind, dec.spec.mode) {
+        (ScoreKind::Logits, _) => widen_with(v, out, f32::is_finite),
+        (ScoreKind::Probabilities, Mode::Softmax) => {
+            widen_with(v, out, |_| true);
+            false
+        }
+        (ScoreKind::Probabilities, _) => widen_with(v, out, |x| (0.0..=1.0).contains(&x)),
+    }
+}
+
+/// Widens `v` into `out` (of the same length); whether `ok` holds for every value.
+#[inline(always)]
+fn widen_with(v: &[f32], out: &mut [f64], ok: impl Fn(f32) -> bool) -> bool {
+    // In blocks, each a branch-free loop the compiler vectorises.
+    const BLOCK: usize = 64;
+    let mut all = true;
+    for (o, c) in out.chunks_mut(BLOCK).zip(v.chunks(BLOCK)) {
+        let mut good = true;
+        for (o, &x) in o.iter_mut().zip(c) {
+            good &= ok(x);
+            *o = f64::from(x);
+        }
+        all &= good;
+    }
+    all
 }

@@ -18,6 +18,9 @@ use parquet::arrow::ProjectionMask;
 
 pub use super::arrow::UNIT_ROWS;
 
+#[path = "parquet_dense.rs"]
+mod dense;
+
 /// The Apache Parquet format.
 pub(crate) struct Parquet;
 
@@ -189,31 +192,50 @@ impl Reader for ParquetFile {
         let idx = arrow_in::projection(builder.schema(), src, dec)?;
         let rgs: Vec<usize> = rgs.collect();
         self.check_pages(src, &rgs, &idx)?;
+        // A row group far bigger than a unit is one unit, which one thread
+        // would both decode and add up while the others idle.
+        let big = rows > 2 * UNIT_ROWS;
+        if let Some(d) = dense::plan(builder.schema(), builder.parquet_schema(), dec) {
+            return dense::read(self, src, rgs, first, big, d, dec, acc);
+        }
         let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
         let reader = builder
             .with_projection(mask)
             .with_row_groups(rgs)
             .with_batch_size(arrow_in::batch_rows(dec.spec.width()))
             .build()?;
-        if rows > 2 * UNIT_ROWS && rayon::current_num_threads() > 1 {
-            // A row group far bigger than a unit is one unit, which one thread
-            // would both decode and add up while the others idle: decode it on
-            // a thread of its own, feeding this one. The same batches are
-            // added in the same order, so the sums are the same.
-            return std::thread::scope(|s| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(2);
-                s.spawn(move || {
-                    for rb in reader {
-                        if tx.send(rb).is_err() {
-                            return; // the consumer stopped on an error
-                        }
-                    }
-                });
-                accumulate_all(rx.into_iter(), first, src, dec, acc)
-            });
-        }
-        accumulate_all(reader, first, src, dec, acc)
+        pipelined(big, reader, |it| accumulate_all(it, first, src, dec, acc))
     }
+}
+
+/// Runs `consume` on `items`. When `apart` and the pool has more than one
+/// thread, the items are produced on a thread of their own, feeding this one
+/// (decoding runs beside the adding up); the same items come in the same
+/// order either way, so the sums are the same.
+fn pipelined<I, R>(
+    apart: bool,
+    items: I,
+    consume: impl FnOnce(&mut dyn Iterator<Item = I::Item>) -> R,
+) -> R
+where
+    I: Iterator + Send,
+    I::Item: Send,
+{
+    if !apart || rayon::current_num_threads() < 2 {
+        let mut items = items;
+        return consume(&mut items);
+    }
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        s.spawn(move || {
+            for item in items {
+                if tx.send(item).is_err() {
+                    return; // the consumer stopped on an error
+                }
+            }
+        });
+        consume(&mut rx.into_iter())
+    })
 }
 
 /// The row groups of `span`.

@@ -24,6 +24,7 @@ mod library;
 mod multilabel;
 mod numpy;
 mod output_formats;
+mod parquet_dense;
 mod partial;
 mod properties;
 mod readme;
