@@ -2,6 +2,7 @@
 """Compare flcli with peer tools on the benchmark data: agreement first, then time.
 
     python3 benches/peers.py [--data bench-data] [--flcli target/release/flcli]
+                             [--flcli-before OTHER_BUILD/flcli]
                              [--runs 5] [--workloads A,B,C] [--no-check]
                              [--json results.json] [--venv /work/venvs/peers]
     python3 benches/peers.py --memory      # flcli peak RSS on 20M vs 200M rows
@@ -996,6 +997,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(ROOT, "bench-data"), help="directory made by gen_data.py")
     ap.add_argument("--flcli", default=os.path.join(ROOT, "target", "release", "flcli"), help="flcli binary")
+    ap.add_argument("--flcli-before", metavar="PATH",
+                    help="another flcli build (e.g. the last commit's) timed beside --flcli, interleaved in every round")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (after 1 warm-up)")
     ap.add_argument("--workloads", default="A,B,C", help="comma list of " + ", ".join(WORKLOADS))
     ap.add_argument("--tools", default=None,
@@ -1019,6 +1022,9 @@ def main():
         print(f"venv ready: {args.venv}")
         return 0
     flcli = os.path.abspath(args.flcli)
+    before = os.path.abspath(args.flcli_before) if args.flcli_before else None
+    if before and not os.path.exists(before):
+        ap.error(f"--flcli-before: no executable at {before}")
     if args.memory:
         return memory_mode(args, flcli)
 
@@ -1042,6 +1048,8 @@ def main():
             c = flcli_args(wl, path)
             for name, cmd in c.get("timed_as", {"flcli": c[c["timed"]]}).items():
                 plan.append((wl, name, [flcli] + cmd))
+                if before:
+                    plan.append((wl, name + " (before)", [before] + cmd))
 
     failed = checks.failed()
     if failed:

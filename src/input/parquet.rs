@@ -193,8 +193,10 @@ impl Reader for ParquetFile {
         let rgs: Vec<usize> = rgs.collect();
         self.check_pages(src, &rgs, &idx)?;
         // A row group far bigger than a unit is one unit, which one thread
-        // would both decode and add up while the others idle.
-        let big = rows > 2 * UNIT_ROWS;
+        // would both decode and add up while the others idle. Wide rows
+        // (softmax logits) count by their scores: 100K rows of 1000 scores
+        // are as much work as 100M rows of one.
+        let big = rows.saturating_mul(dec.spec.width() as u64) > 2 * UNIT_ROWS;
         if let Some(d) = dense::plan(builder.schema(), builder.parquet_schema(), dec) {
             return dense::read(self, src, rgs, first, big, d, dec, acc);
         }
