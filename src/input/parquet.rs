@@ -20,6 +20,8 @@ pub use super::arrow::UNIT_ROWS;
 
 #[path = "parquet_dense.rs"]
 mod dense;
+#[path = "parquet_pages.rs"]
+mod pages;
 
 /// The Apache Parquet format.
 pub(crate) struct Parquet;

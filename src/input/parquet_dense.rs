@@ -17,8 +17,10 @@ use super::super::arrow::{batch_rows, projection, BatchDecoder};
 use super::super::arrow_lists::widen_checked;
 use super::super::decode::Decoder;
 use super::super::{Scores, Source};
+use super::pages::Prefetch;
 use super::{accumulate_all, pipelined, ParquetFile};
 use crate::engine::UnitAcc;
+use crate::input::handle::Handle;
 use anyhow::{anyhow, Result};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Schema};
@@ -27,6 +29,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::basic::Type as PhysicalType;
 use parquet::column::reader::ColumnReaderImpl;
 use parquet::data_type::FloatType;
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::schema::types::SchemaDescriptor;
 use std::collections::VecDeque;
@@ -90,28 +93,15 @@ pub(super) fn read(
         .with_row_groups(rgs.clone())
         .with_batch_size(batch_rows(d.k))
         .build()?;
-    let md = f.meta.metadata();
-    let handle = Arc::new(src.handle()?.clone());
-    let descr = md.file_metadata().schema_descr().column(d.leaf);
-    let mut chunks = VecDeque::new();
-    for &rg in &rgs {
-        let rgm = md.row_group(rg);
-        let pages = SerializedPageReader::new(
-            handle.clone(),
-            rgm.column(d.leaf),
-            rgm.num_rows() as usize,
-            None,
-        )?;
-        chunks.push_back(ColumnReaderImpl::<FloatType>::new(
-            descr.clone(),
-            Box::new(pages),
-        ));
-    }
     let pieces = Pieces {
         others,
-        chunks,
+        meta: f.meta.metadata().clone(),
+        handle: Arc::new(src.handle()?.clone()),
+        leaf: d.leaf,
+        rgs: rgs.iter().copied().collect(),
+        chunk: None,
+        ahead: big,
         k: d.k,
-        max_def: descr.max_def_level(),
         defs: Vec::new(),
         reps: Vec::new(),
         done: false,
@@ -175,12 +165,18 @@ enum Piece {
 }
 
 /// The batches of a unit: the other columns from the Arrow reader, the list's
-/// values from one column reader per row group, `k` values per row.
+/// values from a column reader per row group (opened in turn), `k` values per row.
 struct Pieces {
     others: ParquetRecordBatchReader,
-    chunks: VecDeque<ColumnReaderImpl<FloatType>>,
+    meta: Arc<ParquetMetaData>,
+    handle: Arc<Handle>,
+    leaf: usize,
+    /// The row groups whose column chunk is not opened yet.
+    rgs: VecDeque<usize>,
+    chunk: Option<ColumnReaderImpl<FloatType>>,
+    /// Whether pages are read ahead on a thread of their own.
+    ahead: bool,
     k: usize,
-    max_def: i16,
     defs: Vec<i16>,
     reps: Vec<i16>,
     done: bool,
@@ -210,12 +206,24 @@ impl Pieces {
     /// of `k` present values.
     fn values(&mut self, n: usize) -> Result<Option<Vec<f32>>> {
         let want = n * self.k;
+        let max_def = self
+            .meta
+            .file_metadata()
+            .schema_descr()
+            .column(self.leaf)
+            .max_def_level();
         let mut values = Vec::with_capacity(want);
         self.defs.clear();
         self.reps.clear();
         let mut need = n;
         while need > 0 {
-            let Some(c) = self.chunks.front_mut() else {
+            if self.chunk.is_none() {
+                let Some(rg) = self.rgs.pop_front() else {
+                    return Ok(None);
+                };
+                self.chunk = Some(self.open(rg)?);
+            }
+            let Some(c) = self.chunk.as_mut() else {
                 return Ok(None);
             };
             let (rows, _, _) = c.read_records(
@@ -225,18 +233,32 @@ impl Pieces {
                 &mut values,
             )?;
             if rows == 0 {
-                self.chunks.pop_front();
+                self.chunk = None;
             }
             need -= rows;
         }
         let dense = values.len() == want
             && self.defs.len() == want
             && self.reps.len() == want
-            && self.defs.iter().all(|&d| d == self.max_def)
+            && self.defs.iter().all(|&d| d == max_def)
             && self
                 .reps
                 .chunks_exact(self.k)
                 .all(|r| r[0] == 0 && r[1..].iter().all(|&x| x == 1));
         Ok(dense.then_some(values))
+    }
+
+    /// A column reader of the list's leaf in row group `rg`.
+    fn open(&self, rg: usize) -> Result<ColumnReaderImpl<FloatType>> {
+        let rgm = self.meta.row_group(rg);
+        let col = rgm.column(self.leaf);
+        let rows = rgm.num_rows() as usize;
+        let pages = SerializedPageReader::new(self.handle.clone(), col, rows, None)?;
+        let descr = self.meta.file_metadata().schema_descr().column(self.leaf);
+        Ok(if self.ahead {
+            ColumnReaderImpl::new(descr, Box::new(Prefetch::new(pages)))
+        } else {
+            ColumnReaderImpl::new(descr, Box::new(pages))
+        })
     }
 }
