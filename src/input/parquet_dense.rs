@@ -206,12 +206,6 @@ impl Pieces {
     /// of `k` present values.
     fn values(&mut self, n: usize) -> Result<Option<Vec<f32>>> {
         let want = n * self.k;
-        let max_def = self
-            .meta
-            .file_metadata()
-            .schema_descr()
-            .column(self.leaf)
-            .max_def_level();
         let mut values = Vec::with_capacity(want);
         self.defs.clear();
         self.reps.clear();
@@ -237,14 +231,13 @@ impl Pieces {
             }
             need -= rows;
         }
+        // `n` whole records of `want` levels in all, each level with its value
+        // (a level without one is a null): dense exactly when every record
+        // starts `k` levels after the one before, i.e. at each multiple of `k`.
         let dense = values.len() == want
             && self.defs.len() == want
             && self.reps.len() == want
-            && self.defs.iter().all(|&d| d == max_def)
-            && self
-                .reps
-                .chunks_exact(self.k)
-                .all(|r| r[0] == 0 && r[1..].iter().all(|&x| x == 1));
+            && self.reps.iter().step_by(self.k).all(|&r| r == 0);
         Ok(dense.then_some(values))
     }
 
