@@ -273,6 +273,9 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
             .map(|st| st.with_key("rate", rate))
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
+    // One draw now: the ticker thread draws only once it is scheduled, which on a busy
+    // machine can come after a short pass has already ended.
+    bar.tick();
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
