@@ -14,6 +14,7 @@ use crate::render::plot;
 use crate::report::compare::CompareParams;
 use crate::report::{CompareGroup, CompareReport, Report, SCHEMA_VERSION};
 use anyhow::Result;
+use rayon::prelude::*;
 
 /// Runs `flcli compare`; returns the exit code.
 pub(crate) fn run(a: &CompareArgs, g: &Global) -> Result<i32> {
@@ -197,8 +198,9 @@ pub(crate) fn evaluate_with(
     };
     let mut report = report_of(&l.partial);
     if l.input.by.is_some() {
+        // Each group's report is its own: built on the thread pool, in order.
         let groups = parts
-            .iter()
+            .par_iter()
             .map(|(key, part)| CompareGroup {
                 key: key.clone(),
                 report: report_of(part),

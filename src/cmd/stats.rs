@@ -8,6 +8,7 @@ use crate::engine::Partial;
 use crate::model::{Alpha, Term};
 use crate::report::{Params, Report, StatsGroup, StatsReport, SCHEMA_VERSION};
 use anyhow::Result;
+use rayon::prelude::*;
 
 /// Runs `flcli stats`; returns the exit code.
 pub(crate) fn run(a: &StatsArgs, g: &Global) -> Result<i32> {
@@ -33,8 +34,9 @@ pub fn evaluate(a: &StatsArgs, g: &Global) -> Result<StatsReport> {
     let parts = l.take_groups();
     let mut report = build(&l, &l.partial, gamma, &alpha, &a.loss);
     if a.by.by.is_some() {
+        // Each group's report is its own: built on the thread pool, in order.
         let groups = parts
-            .iter()
+            .par_iter()
             .map(|(key, part)| StatsGroup {
                 key: key.clone(),
                 report: build(&l, part, gamma, &alpha, &a.loss),

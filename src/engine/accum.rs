@@ -250,9 +250,9 @@ impl Partial {
             }
         }
         if let Some(g) = &mut self.groups {
-            for p in &mut g.parts {
-                p.round();
-            }
+            // Each group is rounded on its own: on the thread pool.
+            use rayon::prelude::*;
+            g.parts.par_iter_mut().for_each(Partial::round);
         }
     }
 

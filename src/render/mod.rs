@@ -6,6 +6,7 @@ pub(crate) mod cells;
 pub(crate) mod compare_table;
 pub mod csv;
 pub(crate) mod html;
+mod json;
 pub mod markdown;
 pub(crate) mod multilabel;
 pub(crate) mod plot;
@@ -17,6 +18,7 @@ use anyhow::Result;
 use std::io::IsTerminal;
 
 pub(crate) use crate::text::escape;
+pub(crate) use json::JsonExporter;
 
 /// `--color`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -98,17 +100,6 @@ impl Style {
 pub trait Exporter {
     /// The whole document, ending in a newline.
     fn render(&self, report: &Report, style: Style) -> Result<String>;
-}
-
-/// `--output json`: one pretty-printed JSON document.
-pub(crate) struct JsonExporter;
-
-impl Exporter for JsonExporter {
-    fn render(&self, report: &Report, _style: Style) -> Result<String> {
-        let mut s = serde_json::to_string_pretty(report)?;
-        s.push('\n');
-        Ok(s)
-    }
 }
 
 /// Formats a number for people: 4 significant digits, scientific when tiny or huge.
