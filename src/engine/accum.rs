@@ -1,6 +1,7 @@
 //! The per-unit accumulator and its exact merge.
 
 use super::exact::{ExactVec, Expansion};
+use super::exact_rows::ExactRows;
 pub use super::groups::{GroupKey, Groups};
 use super::pairs::Pairs;
 use super::sparse::SparseTails;
@@ -107,13 +108,24 @@ pub struct Partial {
     pub(crate) exact: Option<Box<ExactSums>>,
 }
 
+/// The values per bin of a fine histogram of `len` values (its bins are
+/// [`TAIL_BINS`] per polarity).
+pub(crate) fn tail_width(len: usize) -> usize {
+    let bins = 2 * TAIL_BINS;
+    if len > 0 && len % bins == 0 {
+        len / bins
+    } else {
+        1
+    }
+}
+
 /// The exact counterparts of a [`Partial`]'s `f64` sums.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ExactSums {
     /// Of [`Partial::cells`].
     pub(crate) cells: ExactVec,
-    /// Of [`Partial::tails`].
-    pub(crate) tails: ExactVec,
+    /// Of [`Partial::tails`], held for the bins reached.
+    pub(crate) tails: ExactRows,
     /// Of [`Partial::calib`], three values per bin.
     pub(crate) calib: ExactVec,
     /// Of the Brier score sum.
@@ -207,7 +219,7 @@ impl Partial {
         };
         Box::new(ExactSums {
             cells: ExactVec::zeros(self.cells.len()),
-            tails: ExactVec::zeros(tails),
+            tails: ExactRows::zeros(tails, tail_width(tails)),
             calib: ExactVec::zeros(3 * self.calib.len()),
             brier: Expansion::default(),
         })
@@ -217,7 +229,7 @@ impl Partial {
     pub(crate) fn set_exact(
         &mut self,
         cells: ExactVec,
-        tails: ExactVec,
+        tails: ExactRows,
         calib: ExactVec,
         brier: Expansion,
     ) {

@@ -65,6 +65,13 @@ fn grow(parts: &mut [f64], n: usize, x: f64) -> usize {
 }
 
 impl Expansion {
+    /// The sum of no value.
+    pub(crate) const ZERO: Expansion = Expansion {
+        inline: [0.0; INLINE],
+        len: 0,
+        heap: None,
+    };
+
     /// Adds `x` exactly.
     #[inline]
     pub(crate) fn add(&mut self, x: f64) {

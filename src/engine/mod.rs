@@ -13,6 +13,7 @@
 
 pub(crate) mod accum;
 pub(crate) mod exact;
+pub(crate) mod exact_rows;
 pub(crate) mod fast;
 pub(crate) mod fast_by;
 pub(crate) mod fdlibm;

@@ -10,8 +10,7 @@
 //! same values exactly.
 
 use super::accum::Partial;
-use super::exact::ExactVec;
-use super::tail_table::prefetch;
+use super::exact_rows::ExactRows;
 
 /// Marks a bin that has no row.
 const NONE: u16 = u16::MAX;
@@ -115,20 +114,15 @@ impl SparseTails {
         }
     }
 
-    /// Adds every row exactly into the sums of the dense histogram `ex`.
-    pub(crate) fn add_exact_into(&self, ex: &mut ExactVec) {
-        let w = self.width;
+    /// Adds every row exactly into the sums of the dense histogram `ex`
+    /// (bins of the same width).
+    pub(crate) fn add_exact_into(&self, ex: &mut ExactRows) {
         for (k, (b, row)) in self.rows().enumerate() {
-            // The sums of a later row, fetched while this one is added (rows
-            // from a unit's table come in bin order, so those sums lie ahead).
+            // The sums of a later row, fetched while this one is added.
             if let Some(&next) = self.bins.get(k + 2) {
-                for j in 0..w {
-                    prefetch(&ex.sums, next as usize * w + j);
-                }
+                ex.prefetch_row(next as usize);
             }
-            for (s, &x) in ex.sums[b * w..][..w].iter_mut().zip(row) {
-                s.add(x);
-            }
+            ex.add_row(b, row);
         }
     }
 }
@@ -225,7 +219,7 @@ mod tests {
         sparse.add_into(&mut spread);
         assert_eq!(spread, dense);
         // Into exact sums: every value once, none lost or doubled.
-        let mut ex = ExactVec::zeros(bins * w);
+        let mut ex = ExactRows::zeros(bins * w, w);
         sparse.add_exact_into(&mut ex);
         sparse.add_exact_into(&mut ex);
         let mut twice = vec![0.0; bins * w];

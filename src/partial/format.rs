@@ -150,10 +150,9 @@ fn write_sums(out: &mut Vec<u8>, p: &Partial, multilabel: bool) {
         }
     }
     let ex = p.exact.as_deref().expect("make_exact was called");
-    for v in [&ex.cells, &ex.tails, &ex.calib] {
-        for s in &v.sums {
-            write_expansion(out, s);
-        }
+    let sums = ex.cells.sums.iter().chain(ex.tails.iter());
+    for s in sums.chain(&ex.calib.sums) {
+        write_expansion(out, s);
     }
     write_expansion(out, &ex.brier);
     if multilabel {

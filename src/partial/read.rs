@@ -4,7 +4,9 @@
 
 use super::format::{MAX_PARTS, NULL_KEY, OLD_NULL_KEY, VERSION_NULL_KEYS};
 use crate::engine::accum::Skipped;
+use crate::engine::accum::tail_width;
 use crate::engine::exact::{ExactVec, Expansion};
+use crate::engine::exact_rows::ExactRows;
 use crate::engine::Partial;
 use crate::model::Loc;
 use anyhow::{bail, Context, Result};
@@ -137,7 +139,8 @@ impl Reader<'_> {
         }
         p.skipped = skipped;
         let cells = self.expansions(p.cells.len())?;
-        let tails = self.expansions(p.tails.len())?;
+        let n = p.tails.len();
+        let tails = ExactRows::from_dense(self.expansions(n)?, tail_width(n));
         let calib = self.expansions(3 * p.calib.len())?;
         let brier = self.expansion()?;
         p.set_exact(cells, tails, calib, brier);
