@@ -65,6 +65,12 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
             .par_iter()
             .map(|g| serde_json::to_string_pretty(g).map(|t| t.replace('\n', GROUP_INDENT)))
             .collect::<Result<Vec<String>, _>>()?;
+        if c == 0 {
+            // Room for all, as the first groups' texts suggest: growing by
+            // doubling would copy the document over and over.
+            let first: usize = texts.iter().map(|t| t.len() + GROUP_INDENT.len() + 1).sum();
+            s.reserve(first / texts.len().max(1) * groups.len() + 16);
+        }
         for (i, t) in texts.iter().enumerate() {
             if c + i > 0 {
                 s.push(',');
