@@ -357,6 +357,27 @@ impl Partial {
         }
     }
 
+    /// [`Partial::merge`] of a partial given away: its `--by` groups are
+    /// merged through [`Groups::merge_later`] (so the total's groups may hold
+    /// merges back until [`Partial::settle_groups`]).
+    pub(crate) fn merge_owned(&mut self, mut other: Partial) {
+        let og = other.groups.take();
+        self.merge(&other);
+        if let Some(og) = og {
+            self.groups
+                .get_or_insert_with(Default::default)
+                .merge_later(*og);
+        }
+    }
+
+    /// Does the `--by` merges held back by [`Partial::merge_owned`] (the
+    /// groups in parallel).
+    pub(crate) fn settle_groups(&mut self) {
+        if let Some(g) = &mut self.groups {
+            g.settle_with(true);
+        }
+    }
+
     /// Rows skipped under `--skip-invalid`.
     pub fn rows_skipped(&self) -> u64 {
         self.skipped.total() + self.group_skipped

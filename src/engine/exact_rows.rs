@@ -165,7 +165,9 @@ mod tests {
     fn sparse_adds(seed: u64, bins: usize, w: usize) -> Vec<(usize, Vec<f64>)> {
         let mut x = seed;
         let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             x >> 11
         };
         (0..40)
@@ -174,7 +176,9 @@ mod tests {
                 let row = (0..w)
                     .map(|j| match next() % 4 {
                         0 => 0.0,
-                        k => (next() % 1000) as f64 * 1e-3 * 10f64.powi(k as i32 * 5 - 10 + j as i32),
+                        k => {
+                            (next() % 1000) as f64 * 1e-3 * 10f64.powi(k as i32 * 5 - 10 + j as i32)
+                        }
                     })
                     .collect();
                 (b, row)
@@ -220,7 +224,11 @@ mod tests {
             .filter(|(_, r)| r.iter().any(|&x| x != 0.0))
             .map(|(b, _)| *b)
             .collect();
-        assert_eq!(rows.sums.len(), reached.len() * w, "a row per bin reached, no more");
+        assert_eq!(
+            rows.sums.len(),
+            reached.len() * w,
+            "a row per bin reached, no more"
+        );
     }
 
     #[test]

@@ -271,3 +271,42 @@ fn sparse_histograms_merge_to_the_bits_of_dense_ones() {
         assert_eq!(n, ps.rows_used as f64);
     }
 }
+
+#[test]
+fn merges_held_back_give_the_exact_sums_of_merges_done_at_once() {
+    let spec = spec(ScoreKind::Logits, true, true);
+    let rows = rows(20_000, 23, ScoreKind::Logits);
+    let (mut now, mut held) = (Partial::new(&spec), Partial::new(&spec));
+    // More units than are held back, the first too small to hold every
+    // group (the others' groups arrive while merges are held).
+    let cuts = [
+        0, 9, 40, 3_000, 3_001, 8_000, 12_000, 12_500, 17_000, 20_000,
+    ];
+    for w in cuts.windows(2) {
+        let unit = (
+            rows.0[w[0]..w[1]].to_vec(),
+            rows.1[w[0]..w[1]].to_vec(),
+            rows.2[w[0]..w[1]].to_vec(),
+        );
+        let s = folded(&spec, &unit, 23, 1000, [MAX_VALUES, MAX_TABLE]);
+        now.merge(&s);
+        held.merge_owned(s);
+    }
+    held.settle_groups();
+    let g = held.groups.as_deref().expect("groups");
+    assert_eq!(g.len(), 23);
+    assert!(g.parts.iter().all(|p| p.exact.is_some()));
+    // Exact sums component by component: a part lost or merged twice differs.
+    assert_eq!(held, now);
+    let used: u64 = g.parts.iter().map(|p| p.rows_used).sum();
+    assert_eq!(
+        used,
+        now.groups
+            .as_deref()
+            .expect("groups")
+            .parts
+            .iter()
+            .map(|p| p.rows_used)
+            .sum::<u64>()
+    );
+}

@@ -44,7 +44,15 @@ pub struct Groups {
     null: Option<usize>,
     /// One partial per key.
     pub parts: Vec<Partial>,
+    /// Per key, later partials not yet merged into it, in input order (see
+    /// [`Groups::merge_later`]).
+    pending: Vec<Vec<Partial>>,
+    /// How many merges [`Groups::pending`] holds.
+    pending_merges: usize,
 }
+
+/// Merges held back by [`Groups::merge_later`] before they are done.
+const HELD_MERGES: usize = 4;
 
 impl Groups {
     /// The keys, in the order of [`Groups::parts`].
@@ -63,7 +71,8 @@ impl Groups {
     }
 
     /// The keys and their partials, in their order, moved out.
-    pub fn into_pairs(self) -> Vec<(GroupKey, Partial)> {
+    pub fn into_pairs(mut self) -> Vec<(GroupKey, Partial)> {
+        self.settle_with(true);
         self.keys.into_iter().zip(self.parts).collect()
     }
 
@@ -89,6 +98,7 @@ impl Groups {
         }
         self.keys.push(key);
         self.parts.push(part);
+        self.pending.resize_with(self.parts.len(), Vec::new);
         Ok(())
     }
 
@@ -117,8 +127,62 @@ impl Groups {
         g
     }
 
+    /// Adds `other`, whose input came after this one's, as [`Groups::merge`]
+    /// does, but holds the merges of keys already here back for a few
+    /// calls and then does them group by group: one group's exact sums then
+    /// take several partials while in cache, where merging each call as it
+    /// comes reaches every group's sums (tens of MB for a thousand groups)
+    /// anew. Each group still adds its partials in input order, so its sums
+    /// are the same; [`Groups::settle`] does what is held.
+    pub(crate) fn merge_later(&mut self, mut other: Groups) {
+        other.settle();
+        self.pending.resize_with(self.parts.len(), Vec::new);
+        for (k, p) in other.keys.into_iter().zip(other.parts) {
+            match self.find(k.as_deref()) {
+                Some(i) => self.pending[i].push(p),
+                None => {
+                    let _ = self.push(k, p);
+                }
+            }
+        }
+        self.pending_merges += 1;
+        if self.pending_merges >= HELD_MERGES {
+            self.settle();
+        }
+    }
+
+    /// Does the merges held back by [`Groups::merge_later`], each group's in
+    /// input order, groups in parallel when `parallel`.
+    pub(crate) fn settle_with(&mut self, parallel: bool) {
+        let merge = |(part, held): (&mut Partial, &mut Vec<Partial>)| {
+            for p in held.drain(..) {
+                part.merge(&p);
+            }
+        };
+        if parallel {
+            use rayon::prelude::*;
+            self.parts
+                .par_iter_mut()
+                .zip(self.pending.par_iter_mut())
+                .for_each(merge);
+        } else {
+            self.parts.iter_mut().zip(&mut self.pending).for_each(merge);
+        }
+        self.pending_merges = 0;
+    }
+
+    /// [`Groups::settle_with`] on this thread.
+    pub(crate) fn settle(&mut self) {
+        self.settle_with(false);
+    }
+
     /// Adds `other`, whose input came after this one's: same keys merged, new keys appended.
     pub(super) fn merge(&mut self, other: &Groups) {
+        assert_eq!(
+            other.pending_merges, 0,
+            "merges held back in a merged partial"
+        );
+        self.settle();
         for (k, p) in other.keys.iter().zip(&other.parts) {
             match self.find(k.as_deref()) {
                 Some(i) => self.parts[i].merge(p),

@@ -90,10 +90,15 @@ where
             }
         });
     }
-    let m = merged.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut m = merged.into_inner().unwrap_or_else(|e| e.into_inner());
     match m.error {
         Some(e) => Err(e),
-        None => Ok(m.total),
+        None => {
+            // Outside the workers: rayon may run other jobs on a thread that
+            // waits for the groups, and a worker holds the merge lock.
+            m.total.settle_groups();
+            Ok(m.total)
+        }
     }
 }
 
@@ -132,7 +137,7 @@ impl<X, F> Merged<X, F> {
             match r {
                 Ok((mut p, x)) => {
                     (self.before_merge)(&units[self.next], &mut p, x);
-                    self.total.merge(&p);
+                    self.total.merge_owned(p);
                     self.next += 1;
                 }
                 Err(e) => self.error = Some(e),

@@ -3,8 +3,8 @@
 //! allocates, so a damaged file is an error and never a huge allocation.
 
 use super::format::{MAX_PARTS, NULL_KEY, OLD_NULL_KEY, VERSION_NULL_KEYS};
-use crate::engine::accum::Skipped;
 use crate::engine::accum::tail_width;
+use crate::engine::accum::Skipped;
 use crate::engine::exact::{ExactVec, Expansion};
 use crate::engine::exact_rows::ExactRows;
 use crate::engine::Partial;
