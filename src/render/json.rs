@@ -3,16 +3,17 @@
 //! Under `--by` the groups make up nearly all of it (a thousand groups of
 //! `compare` are ~130 MB), so each group's object is serialised on the
 //! thread pool into a text of its own and the texts are joined in group
-//! order. The bytes are those of serialising the whole report at once: a
-//! group's text is its pretty form with every line break followed by the
-//! indent of its depth (JSON strings hold no raw line break: serde_json
-//! escapes them, so every line break in the text is the formatter's).
+//! order. The bytes are those of serde_json's pretty printer on the whole
+//! report: [`Pretty`] lays out as it does, from any depth, writing each line
+//! break and its indent at once.
 
 use super::{Exporter, Style};
 use crate::report::{CompareReport, Report, StatsReport};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::ser::Formatter;
+use std::io::{self, Write};
 
 /// `--output json` (see the module doc).
 pub(crate) struct JsonExporter;
@@ -32,14 +33,17 @@ impl Exporter for JsonExporter {
         };
         let mut s = match joined {
             Some(s) => s,
-            None => serde_json::to_string_pretty(report)?,
+            None => pretty(report, 0)?,
         };
         s.push('\n');
         Ok(s)
     }
 }
 
-/// The indent of a group object: the report's `groups` array is at depth 1.
+/// The depth of a group object: in the report's `groups` array.
+const GROUP_DEPTH: usize = 2;
+
+/// The line break and indent before a group object.
 const GROUP_INDENT: &str = "\n    ";
 
 /// Groups serialised at a time: enough to keep every thread busy, few enough
@@ -54,7 +58,7 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
     groups: &[G],
 ) -> Result<Option<String>> {
     const NULL_TAIL: &str = "null\n}";
-    let mut s = serde_json::to_string_pretty(head)?;
+    let mut s = pretty(head, 0)?;
     if !s.ends_with(&format!("\"groups\": {NULL_TAIL}")) {
         return Ok(None);
     }
@@ -63,7 +67,7 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
     for (c, chunk) in groups.chunks(CHUNK).enumerate() {
         let texts = chunk
             .par_iter()
-            .map(|g| serde_json::to_string_pretty(g).map(|t| t.replace('\n', GROUP_INDENT)))
+            .map(|g| pretty(g, GROUP_DEPTH))
             .collect::<Result<Vec<String>, _>>()?;
         if c == 0 {
             // Room for all, as the first groups' texts suggest: growing by
@@ -81,6 +85,100 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
     }
     s.push_str("\n  ]\n}");
     Ok(Some(s))
+}
+
+/// `value` as serde_json's pretty printer writes it at `depth` levels in.
+fn pretty<T: Serialize + ?Sized>(value: &T, depth: usize) -> Result<String> {
+    let mut out = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::at(depth));
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8(out)?)
+}
+
+/// A line break and the indent of the deepest level written at once.
+const BREAK: [u8; 1 + 2 * 40] = {
+    let mut b = [b' '; 1 + 2 * 40];
+    b[0] = b'\n';
+    b
+};
+
+/// serde_json's `PrettyFormatter` layout (two spaces a level), from `depth`
+/// levels in; a line break and its indent go out in one write.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(depth: usize) -> Pretty {
+        Pretty {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn line<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        match BREAK.get(..1 + 2 * self.depth) {
+            Some(b) => w.write_all(b),
+            None => {
+                w.write_all(b"\n")?;
+                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.line(w)
+    }
+}
+
+impl Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `r` without its groups (every other field as it is).
@@ -163,6 +261,23 @@ mod tests {
             };
             assert!(got.len() > 10 * head_len, "the groups were written");
         }
+    }
+
+    #[test]
+    fn the_layout_is_serde_jsons_at_any_depth() {
+        let deep = (0..45).fold(
+            serde_json::json!([1.5, "a\nb", {}, []]),
+            |v, i| serde_json::json!({ "k": v, "i": i, "e": [], "o": {"x": null} }),
+        );
+        let plain = computed(&["compare", "--gamma", "0,2"]);
+        for v in [deep, serde_json::to_value(&plain).unwrap()] {
+            assert_eq!(
+                pretty(&v, 0).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap()
+            );
+        }
+        let got = JsonExporter.render(&plain, Style::default()).unwrap();
+        assert_eq!(got, serde_json::to_string_pretty(&plain).unwrap() + "\n");
     }
 
     #[test]
