@@ -112,7 +112,7 @@ pub struct Partial {
 /// [`TAIL_BINS`] per polarity).
 pub(crate) fn tail_width(len: usize) -> usize {
     let bins = 2 * TAIL_BINS;
-    if len > 0 && len % bins == 0 {
+    if len > 0 && len.is_multiple_of(bins) {
         len / bins
     } else {
         1
