@@ -1,6 +1,6 @@
 //! `--by COL`: the whole report again for each value of a metadata column.
 
-use crate::support::{close, flcli, stats};
+use crate::support::{close, flcli, stats, without_paths_json};
 
 #[test]
 fn groups_partition_the_whole_and_are_sorted() {
@@ -260,7 +260,7 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
             String::from_utf8_lossy(&out.stderr)
         );
         let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        drop_paths(&mut v);
+        without_paths_json(&mut v);
         v
     };
     let (a, b) = (run(&ints), run(&texts));
@@ -281,16 +281,4 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
     assert_eq!(keys, want);
     assert_eq!(a["groups"], b["groups"]);
     assert_eq!(a["variants"], b["variants"]);
-}
-
-/// Removes every `paths` entry (the two files differ only in name).
-fn drop_paths(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.remove("paths");
-            m.values_mut().for_each(drop_paths);
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(drop_paths),
-        _ => {}
-    }
 }

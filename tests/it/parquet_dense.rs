@@ -77,20 +77,8 @@ fn data_pages(p: &Path) -> usize {
         .count()
 }
 
-/// `v` without the input paths (at every level: `--by` groups have their own).
-fn without_paths_json(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.remove("paths");
-            m.values_mut().for_each(without_paths_json);
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(without_paths_json),
-        _ => {}
-    }
-}
-
-/// The JSON report of `cmd` on `p`, without its paths.
-fn report_of(cmd: &str, p: &Path, extra: &[&str]) -> serde_json::Value {
+/// `p` with the label and logits columns named, then `extra`.
+fn args_for<'a>(p: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         p.to_str().unwrap(),
         "--label",
@@ -99,21 +87,18 @@ fn report_of(cmd: &str, p: &Path, extra: &[&str]) -> serde_json::Value {
         "logits",
     ];
     args.extend(extra);
-    let mut v = json_value(cmd, &args);
+    args
+}
+
+/// The JSON report of `cmd` on `p`, without its paths.
+fn report_of(cmd: &str, p: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut v = json_value(cmd, &args_for(p, extra));
     without_paths_json(&mut v);
     v
 }
 
 fn report(p: &Path, extra: &[&str]) -> flcli::report::StatsReport {
-    let mut args = vec![
-        p.to_str().unwrap(),
-        "--label",
-        "label",
-        "--logits",
-        "logits",
-    ];
-    args.extend(extra);
-    without_paths(stats(&args))
+    without_paths(stats(&args_for(p, extra)))
 }
 
 #[test]
@@ -156,15 +141,7 @@ fn dense_lists_give_the_general_paths_report_bit_for_bit() {
 
 /// The error of `stats` on `p`, its file name replaced by `FILE`.
 fn error_of(p: &Path, extra: &[&str]) -> String {
-    let mut args = vec![
-        p.to_str().unwrap(),
-        "--label",
-        "label",
-        "--logits",
-        "logits",
-    ];
-    args.extend(extra);
-    stats_err(&args).replace(p.to_str().unwrap(), "FILE")
+    stats_err(&args_for(p, extra)).replace(p.to_str().unwrap(), "FILE")
 }
 
 #[test]

@@ -69,6 +69,19 @@ pub fn without_paths(mut r: StatsReport) -> StatsReport {
     r
 }
 
+/// Removes every `paths` entry of a JSON report, at every level (`--by` groups
+/// have their own), for comparing the same data in two files.
+pub fn without_paths_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("paths");
+            m.values_mut().for_each(without_paths_json);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(without_paths_json),
+        _ => {}
+    }
+}
+
 /// Asserts two JSON documents are equal, numbers within `rel` relative (or `rel` absolute,
 /// for differences such as a confidence gap near 0).
 #[track_caller]
