@@ -123,7 +123,7 @@ impl IpcFile {
     }
 
     fn cannot_decode(&self, src: &Source, row: u64, e: ArrowError) -> anyhow::Error {
-        anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
+        src.cannot_decode(row, &e)
     }
 }
 

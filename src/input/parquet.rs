@@ -269,9 +269,7 @@ fn accumulate_all(
     let mut row = first;
     let mut decoder = BatchDecoder::new(dec);
     for rb in batches {
-        let rb = rb.map_err(|e| {
-            anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
-        })?;
+        let rb = rb.map_err(|e| src.cannot_decode(row, &e))?;
         decoder.accumulate(&rb, row, src, acc)?;
         row += rb.num_rows() as u64;
     }

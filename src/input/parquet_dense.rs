@@ -21,7 +21,7 @@ use super::pages::Prefetch;
 use super::{accumulate_all, pipelined, ParquetFile};
 use crate::engine::UnitAcc;
 use crate::input::handle::Handle;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, RowSelection, RowSelector};
@@ -110,9 +110,7 @@ pub(super) fn read(
         let mut row = first;
         let mut decoder = BatchDecoder::new(dec);
         for p in it {
-            let p = p.map_err(|e| {
-                anyhow!("{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt", src.display())
-            })?;
+            let p = p.map_err(|e| src.cannot_decode(row, &e))?;
             let Piece::Rows(rb, values) = p else {
                 return general(f, src, rgs, first, row, dec, acc);
             };

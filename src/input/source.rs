@@ -49,6 +49,15 @@ impl Source {
             crate::text::escape(&self.path.display().to_string())
         }
     }
+
+    /// The error for rows of a columnar file that could not be decoded, from `row`
+    /// (0-based) on.
+    pub(crate) fn cannot_decode(&self, row: u64, e: &dyn std::fmt::Display) -> anyhow::Error {
+        anyhow::anyhow!(
+            "{}: cannot decode the rows from row {row} (0-based) on ({e}); the file may be truncated or corrupt",
+            self.display()
+        )
+    }
 }
 
 fn lower_name(p: &Path) -> String {
