@@ -81,7 +81,7 @@ pub(crate) fn projection(schema: &Schema, src: &Source, dec: &Decoder) -> Result
 /// Column name → index (the first column of a name, as `Schema::index_of`),
 /// found in one pass: a dump may have tens of thousands of score columns,
 /// and looking each up by a scan would be quadratic.
-fn by_name(schema: &Schema) -> std::collections::HashMap<&str, usize> {
+pub(super) fn by_name(schema: &Schema) -> std::collections::HashMap<&str, usize> {
     let fields = schema.fields().iter().enumerate().rev();
     fields.map(|(i, f)| (f.name().as_str(), i)).collect()
 }

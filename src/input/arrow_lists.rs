@@ -1,5 +1,6 @@
 //! List columns of scores: the width of a list column, the offsets and values
-//! of any list type, and the direct path for dense fixed-size lists of floats.
+//! of any list type, and the direct path for dense fixed-size lists of floats
+//! (its widening also serves float32 columns decoded straight from Parquet).
 
 use super::decode::Decoder;
 use super::Source;
@@ -100,7 +101,7 @@ pub(super) fn dense_list(
     }
     match values.data_type() {
         DataType::Float32 => Some(widen_checked(
-            &values.as_primitive::<Float32Type>().values()[..len],
+            &[&values.as_primitive::<Float32Type>().values()[..len]],
             out,
             dec,
         )),
@@ -113,36 +114,66 @@ pub(super) fn dense_list(
     }
 }
 
-/// `v` widened into `out` (replacing its contents), and whether every value
-/// passes [`Decoder::batch_is_valid`], found in the same pass (widening is
-/// exact, so a float32 is finite or in [0, 1] exactly when its f64 is).
-pub(super) fn widen_checked(v: &[f32], out: &mut Vec<f64>, dec: &Decoder) -> bool {
+/// The columns `cols` (of one length) widened into `out` (replacing its
+/// contents, row-major: row `i` holds value `i` of each column in turn), and
+/// whether every value passes [`Decoder::batch_is_valid`], found in the same
+/// pass (widening is exact, so a float32 is finite or in [0, 1] exactly when
+/// its f64 is). One column is copied straight through: a list's values are
+/// already row-major.
+pub(super) fn widen_checked<C: AsRef<[f32]>>(
+    cols: &[C],
+    out: &mut Vec<f64>,
+    dec: &Decoder,
+) -> bool {
+    let len = cols.iter().map(|c| c.as_ref().len()).sum();
     // Reused from batch to batch at the same length: no zero-fill then.
-    out.truncate(v.len());
-    out.resize(v.len(), 0.0);
+    out.truncate(len);
+    out.resize(len, 0.0);
     match (dec.spec.kind, dec.spec.mode) {
-        (ScoreKind::Logits, _) => widen_with(v, out, f32::is_finite),
+        (ScoreKind::Logits, _) => widen_with(cols, out, f32::is_finite),
         (ScoreKind::Probabilities, Mode::Softmax) => {
-            widen_with(v, out, |_| true);
+            widen_with(cols, out, |_| true);
             false
         }
-        (ScoreKind::Probabilities, _) => widen_with(v, out, |x| (0.0..=1.0).contains(&x)),
+        (ScoreKind::Probabilities, _) => widen_with(cols, out, |x| (0.0..=1.0).contains(&x)),
     }
 }
 
-/// Widens `v` into `out` (of the same length); whether `ok` holds for every value.
+/// Widens `cols` into the row-major `out` (of their total length); whether
+/// `ok` holds for every value.
 #[inline(always)]
-fn widen_with(v: &[f32], out: &mut [f64], ok: impl Fn(f32) -> bool) -> bool {
-    // In blocks, each a branch-free loop the compiler vectorises.
-    const BLOCK: usize = 64;
+fn widen_with<C: AsRef<[f32]>>(cols: &[C], out: &mut [f64], ok: impl Fn(f32) -> bool) -> bool {
     let mut all = true;
-    for (o, c) in out.chunks_mut(BLOCK).zip(v.chunks(BLOCK)) {
-        let mut good = true;
-        for (o, &x) in o.iter_mut().zip(c) {
-            good &= ok(x);
-            *o = f64::from(x);
+    if let [v] = cols {
+        // In blocks, each a branch-free loop the compiler vectorises.
+        const BLOCK: usize = 64;
+        for (o, c) in out.chunks_mut(BLOCK).zip(v.as_ref().chunks(BLOCK)) {
+            let mut good = true;
+            for (o, &x) in o.iter_mut().zip(c) {
+                good &= ok(x);
+                *o = f64::from(x);
+            }
+            all &= good;
         }
-        all &= good;
+        return all;
+    }
+    if cols.is_empty() {
+        return all;
+    }
+    // Several columns: in blocks of rows, so that the rows being written
+    // stay in cache while every column is read.
+    const ROWS: usize = 256;
+    let w = cols.len();
+    for (r, o) in out.chunks_mut(ROWS * w).enumerate() {
+        for (j, v) in cols.iter().enumerate() {
+            let v = &v.as_ref()[r * ROWS..][..o.len() / w];
+            let mut good = true;
+            for (o, &x) in o[j..].iter_mut().step_by(w).zip(v) {
+                good &= ok(x);
+                *o = f64::from(x);
+            }
+            all &= good;
+        }
     }
     all
 }

@@ -1,19 +1,20 @@
-//! The direct path for a fixed-size list column of float32 scores in a
-//! Parquet file (how pyarrow writes a softmax model's logits): the list's
-//! one leaf column is decoded by the Parquet column reader straight into a
-//! vector of floats, which is widened into the engine's batch with the
-//! validity check in the same pass, while the Arrow reader decodes the other
-//! columns (label, `--by`). No list array is built and nothing is copied
-//! between arrays.
+//! The direct path for float32 scores in a Parquet file: a fixed-size list
+//! column (how pyarrow writes a softmax model's logits) or flat float32
+//! columns (a binary model's one score, or one a class). Each score leaf
+//! column is decoded by the Parquet column reader straight into a vector of
+//! floats, which is widened into the engine's batch with the validity check
+//! in the same pass, while the Arrow reader decodes the other columns
+//! (label, `--by`). No score array is built and nothing is copied between
+//! arrays.
 //!
-//! The path only reads what a dense list is: every level of a row says
-//! "value present" and every row holds exactly K values. A batch whose levels
+//! The path only reads what is dense: every level of a row says "value
+//! present" and every list row holds exactly K values. A batch whose levels
 //! say anything else (a null row, a null score, a short list) hands the rest
 //! of the unit, from that batch's first row, to the general path, so such
 //! files get the checks and messages of every other layout, and the rows are
 //! added in the same order either way.
 
-use super::super::arrow::{batch_rows, projection, BatchDecoder};
+use super::super::arrow::{self, batch_rows, projection, BatchDecoder};
 use super::super::arrow_lists::widen_checked;
 use super::super::decode::Decoder;
 use super::super::{Scores, Source};
@@ -35,40 +36,72 @@ use parquet::schema::types::SchemaDescriptor;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// Where the list column of scores is: its top-level index and its one leaf.
-#[derive(Clone, Copy, Debug)]
+/// Where the scores are: their top-level columns and, in the same order,
+/// each one's only leaf, holding `k` values a row.
+#[derive(Clone, Debug)]
 pub(super) struct Dense {
-    root: usize,
-    leaf: usize,
+    roots: Vec<usize>,
+    leaves: Vec<usize>,
+    /// Values a row in each leaf: K for a list, 1 for a flat column.
     k: usize,
+    /// Whether the leaf is a list's (its rows delimited by repetition levels).
+    list: bool,
 }
 
 /// The direct path's plan for `dec`'s scores in a file of `schema`, or `None`
-/// when they are not a fixed-size list of K float32 values (the general path
-/// reads those).
+/// when they are neither a fixed-size list of K float32 values nor float32
+/// columns (the general path reads those).
 pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Option<Dense> {
-    let Scores::List(col) = dec.scores else {
-        return None;
+    let w = dec.spec.width();
+    let (cols, list) = match dec.scores {
+        Scores::List(c) => (std::slice::from_ref(c), true),
+        Scores::Columns(c) => (&c[..], false),
     };
-    if dec.targets.is_some() || dec.label_col == col || dec.by == Some(col.as_str()) {
+    if dec.targets.is_some() || w == 0 || !(list || cols.len() == w) {
         return None;
     }
-    let root = schema.index_of(col).ok()?;
-    let DataType::FixedSizeList(f, n) = schema.field(root).data_type() else {
-        return None;
+    // Each root's leaves, found in one pass: a dump may have thousands of
+    // score columns.
+    let mut leaf_of = vec![(0usize, 0usize); schema.fields().len()];
+    for l in 0..pq.num_columns() {
+        let (n, leaf) = leaf_of.get_mut(pq.get_column_root_idx(l))?;
+        *n += 1;
+        *leaf = l;
+    }
+    let at = arrow::by_name(schema);
+    let mut d = Dense {
+        roots: Vec::with_capacity(cols.len()),
+        leaves: Vec::with_capacity(cols.len()),
+        k: if list { w } else { 1 },
+        list,
     };
-    let k = dec.spec.width();
-    if k == 0 || *n as usize != k || f.data_type() != &DataType::Float32 {
-        return None;
+    for col in cols {
+        if dec.label_col == col || dec.by == Some(col.as_str()) {
+            return None;
+        }
+        let root = *at.get(col.as_str())?;
+        let typed = match schema.field(root).data_type() {
+            DataType::FixedSizeList(f, n) => {
+                list && *n as usize == w && f.data_type() == &DataType::Float32
+            }
+            DataType::Float32 => !list,
+            _ => false,
+        };
+        let (1, leaf) = leaf_of[root] else {
+            return None;
+        };
+        let c = pq.column(leaf);
+        let levels = match list {
+            true => c.max_rep_level() == 1 && c.max_def_level() >= 1,
+            false => c.max_rep_level() == 0,
+        };
+        if !typed || !levels || c.physical_type() != PhysicalType::FLOAT {
+            return None;
+        }
+        d.roots.push(root);
+        d.leaves.push(leaf);
     }
-    let mut leaves = (0..pq.num_columns()).filter(|&l| pq.get_column_root_idx(l) == root);
-    let leaf = leaves.next()?;
-    if leaves.next().is_some() {
-        return None;
-    }
-    let d = pq.column(leaf);
-    let float = d.physical_type() == PhysicalType::FLOAT;
-    (float && d.max_rep_level() == 1 && d.max_def_level() >= 1).then_some(Dense { root, leaf, k })
+    Some(d)
 }
 
 /// Reads row groups `rgs` (rows `first..`) of `f` through the direct path,
@@ -86,24 +119,32 @@ pub(super) fn read(
 ) -> Result<Option<u64>> {
     let builder = f.builder(src)?;
     let mut idx = projection(builder.schema(), src, dec)?;
-    idx.retain(|&i| i != d.root);
+    let mut score = vec![false; builder.schema().fields().len()];
+    d.roots.iter().for_each(|&r| score[r] = true);
+    idx.retain(|&i| !score[i]);
     let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
     let others = builder
         .with_projection(mask)
         .with_row_groups(rgs.clone())
-        .with_batch_size(batch_rows(d.k))
+        .with_batch_size(batch_rows(dec.spec.width()))
         .build()?;
+    // Pages are read ahead for one huge column chunk, not a thread per column.
+    let ahead = big && d.leaves.len() == 1;
+    let leaves = d.leaves.iter().map(|&leaf| Leaf {
+        leaf,
+        k: d.k,
+        list: d.list,
+        rgs: rgs.iter().copied().collect(),
+        chunk: None,
+        ahead,
+        defs: Vec::new(),
+        reps: Vec::new(),
+    });
     let pieces = Pieces {
         others,
         meta: f.meta.metadata().clone(),
         handle: Arc::new(src.handle()?.clone()),
-        leaf: d.leaf,
-        rgs: rgs.iter().copied().collect(),
-        chunk: None,
-        ahead: big,
-        k: d.k,
-        defs: Vec::new(),
-        reps: Vec::new(),
+        leaves: leaves.collect(),
         done: false,
     };
     pipelined(big, pieces, |it| {
@@ -155,28 +196,20 @@ fn general(
     accumulate_all(reader, from, src, dec, acc)
 }
 
-/// A batch of the direct path: the other columns' rows and the list's
-/// values, or the sign that the general path reads from this batch on.
+/// A batch of the direct path: the other columns' rows and each score
+/// leaf's values, or the sign that the general path reads from this batch on.
 enum Piece {
-    Rows(RecordBatch, Vec<f32>),
+    Rows(RecordBatch, Vec<Vec<f32>>),
     General,
 }
 
-/// The batches of a unit: the other columns from the Arrow reader, the list's
-/// values from a column reader per row group (opened in turn), `k` values per row.
+/// The batches of a unit: the other columns from the Arrow reader, the
+/// scores from their leaves.
 struct Pieces {
     others: ParquetRecordBatchReader,
     meta: Arc<ParquetMetaData>,
     handle: Arc<Handle>,
-    leaf: usize,
-    /// The row groups whose column chunk is not opened yet.
-    rgs: VecDeque<usize>,
-    chunk: Option<ColumnReaderImpl<FloatType>>,
-    /// Whether pages are read ahead on a thread of their own.
-    ahead: bool,
-    k: usize,
-    defs: Vec<i16>,
-    reps: Vec<i16>,
+    leaves: Vec<Leaf>,
     done: bool,
 }
 
@@ -200,9 +233,45 @@ impl Iterator for Pieces {
 }
 
 impl Pieces {
-    /// The values of the next `n` rows, or `None` unless they are `n` lists
+    /// Each leaf's values of the next `n` rows, or `None` unless every leaf
+    /// holds `n` dense rows there.
+    fn values(&mut self, n: usize) -> Result<Option<Vec<Vec<f32>>>> {
+        let mut out = Vec::with_capacity(self.leaves.len());
+        for leaf in &mut self.leaves {
+            match leaf.values(n, &self.meta, &self.handle)? {
+                Some(v) => out.push(v),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// One leaf column of scores, read by a column reader per row group (opened
+/// in turn), `k` values a row.
+struct Leaf {
+    leaf: usize,
+    k: usize,
+    /// Whether the leaf is a list's (its rows delimited by repetition levels).
+    list: bool,
+    /// The row groups whose column chunk is not opened yet.
+    rgs: VecDeque<usize>,
+    chunk: Option<ColumnReaderImpl<FloatType>>,
+    /// Whether pages are read ahead on a thread of their own.
+    ahead: bool,
+    defs: Vec<i16>,
+    reps: Vec<i16>,
+}
+
+impl Leaf {
+    /// The values of the next `n` rows, or `None` unless they are `n` rows
     /// of `k` present values.
-    fn values(&mut self, n: usize) -> Result<Option<Vec<f32>>> {
+    fn values(
+        &mut self,
+        n: usize,
+        meta: &Arc<ParquetMetaData>,
+        handle: &Arc<Handle>,
+    ) -> Result<Option<Vec<f32>>> {
         let want = n * self.k;
         let mut values = Vec::with_capacity(want);
         self.defs.clear();
@@ -213,7 +282,7 @@ impl Pieces {
                 let Some(rg) = self.rgs.pop_front() else {
                     return Ok(None);
                 };
-                self.chunk = Some(self.open(rg)?);
+                self.chunk = Some(self.open(rg, meta, handle)?);
             }
             let Some(c) = self.chunk.as_mut() else {
                 return Ok(None);
@@ -229,23 +298,29 @@ impl Pieces {
             }
             need -= rows;
         }
-        // `n` whole records of `want` levels in all, each level with its value
-        // (a level without one is a null): dense exactly when every record
-        // starts `k` levels after the one before, i.e. at each multiple of `k`.
-        let dense = values.len() == want
-            && self.defs.len() == want
-            && self.reps.len() == want
-            && self.reps.iter().step_by(self.k).all(|&r| r == 0);
-        Ok(dense.then_some(values))
+        // `n` whole records, each level with its value (a level without one
+        // is a null). A flat column's record is one level; a list's are
+        // dense exactly when they hold `want` levels in all and each starts
+        // `k` levels after the one before, i.e. at each multiple of `k`.
+        let records = !self.list
+            || (self.defs.len() == want
+                && self.reps.len() == want
+                && self.reps.iter().step_by(self.k).all(|&r| r == 0));
+        Ok((values.len() == want && records).then_some(values))
     }
 
-    /// A column reader of the list's leaf in row group `rg`.
-    fn open(&self, rg: usize) -> Result<ColumnReaderImpl<FloatType>> {
-        let rgm = self.meta.row_group(rg);
+    /// A column reader of the leaf in row group `rg`.
+    fn open(
+        &self,
+        rg: usize,
+        meta: &Arc<ParquetMetaData>,
+        handle: &Arc<Handle>,
+    ) -> Result<ColumnReaderImpl<FloatType>> {
+        let rgm = meta.row_group(rg);
         let col = rgm.column(self.leaf);
         let rows = rgm.num_rows() as usize;
-        let pages = SerializedPageReader::new(self.handle.clone(), col, rows, None)?;
-        let descr = self.meta.file_metadata().schema_descr().column(self.leaf);
+        let pages = SerializedPageReader::new(handle.clone(), col, rows, None)?;
+        let descr = meta.file_metadata().schema_descr().column(self.leaf);
         Ok(if self.ahead {
             ColumnReaderImpl::new(descr, Box::new(Prefetch::new(pages)))
         } else {
