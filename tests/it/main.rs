@@ -25,6 +25,7 @@ mod multilabel;
 mod numpy;
 mod output_formats;
 mod parquet_dense;
+mod parquet_flat;
 mod partial;
 mod properties;
 mod readme;
