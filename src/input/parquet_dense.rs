@@ -24,7 +24,7 @@ use crate::engine::UnitAcc;
 use crate::input::handle::Handle;
 use anyhow::Result;
 use arrow_array::RecordBatch;
-use arrow_schema::{DataType, Schema};
+use arrow_schema::{ArrowError, DataType, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, RowSelection, RowSelector};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Type as PhysicalType;
@@ -34,6 +34,7 @@ use parquet::file::metadata::ParquetMetaData;
 use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::schema::types::SchemaDescriptor;
 use std::collections::VecDeque;
+use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 /// Where the scores are: their top-level columns and, in the same order,
@@ -140,11 +141,13 @@ pub(super) fn read(
         defs: Vec::new(),
         reps: Vec::new(),
     });
+    let (back, spare) = channel();
     let pieces = Pieces {
         others,
         meta: f.meta.metadata().clone(),
         handle: Arc::new(src.handle()?.clone()),
         leaves: leaves.collect(),
+        spare,
         done: false,
     };
     pipelined(big, pieces, |it| {
@@ -158,6 +161,8 @@ pub(super) fn read(
             decoder
                 .accumulate_filled(&rb, row, src, acc, |out| widen_checked(&values, out, dec))?;
             row += rb.num_rows() as u64;
+            // Once the reader is done, no buffer is wanted back.
+            let _ = back.send(values);
         }
         Ok(None)
     })
@@ -210,6 +215,9 @@ struct Pieces {
     meta: Arc<ParquetMetaData>,
     handle: Arc<Handle>,
     leaves: Vec<Leaf>,
+    /// Buffers of values handed back once widened, to be filled again:
+    /// fresh ones every batch would be zeroed and faulted in anew.
+    spare: Receiver<Vec<Vec<f32>>>,
     done: bool,
 }
 
@@ -222,10 +230,11 @@ impl Iterator for Pieces {
         }
         let piece = match self.others.next()? {
             Err(e) => Err(e.into()),
-            Ok(rb) => self.values(rb.num_rows()).map(|v| match v {
-                Some(v) => Piece::Rows(rb, v),
-                None => Piece::General,
-            }),
+            Ok(rb) => match self.values(rb.num_rows()) {
+                Ok(Some(v)) => Ok(Piece::Rows(rb, v)),
+                Ok(None) => Ok(Piece::General),
+                Err(e) => Err(e.into()),
+            },
         };
         self.done = !matches!(piece, Ok(Piece::Rows(..)));
         Some(piece)
@@ -234,18 +243,22 @@ impl Iterator for Pieces {
 
 impl Pieces {
     /// Each leaf's values of the next `n` rows, or `None` unless every leaf
-    /// holds `n` dense rows there.
-    fn values(&mut self, n: usize) -> Result<Option<Vec<Vec<f32>>>> {
-        let mut out = Vec::with_capacity(self.leaves.len());
-        for leaf in &mut self.leaves {
-            match leaf.values(n, &self.meta, &self.handle)? {
-                Some(v) => out.push(v),
-                None => return Ok(None),
+    /// holds `n` dense rows there. A damaged page is the error the Arrow
+    /// reader gives for it, so that the message is the general path's.
+    fn values(&mut self, n: usize) -> Result<Option<Vec<Vec<f32>>>, ArrowError> {
+        let mut out = self.spare.try_recv().unwrap_or_default();
+        out.resize_with(self.leaves.len(), Vec::new);
+        for (leaf, v) in self.leaves.iter_mut().zip(&mut out) {
+            if !leaf.values(n, &self.meta, &self.handle, v)? {
+                return Ok(None);
             }
         }
         Ok(Some(out))
     }
 }
+
+/// Rows of a flat column read at a time.
+const FLAT_ROWS: usize = 4096;
 
 /// One leaf column of scores, read by a column reader per row group (opened
 /// in turn), `k` values a row.
@@ -264,35 +277,42 @@ struct Leaf {
 }
 
 impl Leaf {
-    /// The values of the next `n` rows, or `None` unless they are `n` rows
-    /// of `k` present values.
+    /// Reads the values of the next `n` rows into `values` (replacing its
+    /// contents); whether they are `n` rows of `k` present values.
     fn values(
         &mut self,
         n: usize,
         meta: &Arc<ParquetMetaData>,
         handle: &Arc<Handle>,
-    ) -> Result<Option<Vec<f32>>> {
+        values: &mut Vec<f32>,
+    ) -> Result<bool, ArrowError> {
         let want = n * self.k;
-        let mut values = Vec::with_capacity(want);
+        values.clear();
         self.defs.clear();
         self.reps.clear();
         let mut need = n;
         while need > 0 {
             if self.chunk.is_none() {
                 let Some(rg) = self.rgs.pop_front() else {
-                    return Ok(None);
+                    return Ok(false);
                 };
                 self.chunk = Some(self.open(rg, meta, handle)?);
             }
             let Some(c) = self.chunk.as_mut() else {
-                return Ok(None);
+                return Ok(false);
             };
-            let (rows, _, _) = c.read_records(
-                need,
-                Some(&mut self.defs),
-                Some(&mut self.reps),
-                &mut values,
-            )?;
+            // A flat column's levels are only counted (by the reader): a few
+            // rows at a time keep them few, in cache while they are zeroed,
+            // decoded and counted.
+            let step = match self.list {
+                true => need,
+                false => {
+                    self.defs.clear();
+                    need.min(FLAT_ROWS)
+                }
+            };
+            let (rows, _, _) =
+                c.read_records(step, Some(&mut self.defs), Some(&mut self.reps), values)?;
             if rows == 0 {
                 self.chunk = None;
             }
@@ -306,7 +326,7 @@ impl Leaf {
             || (self.defs.len() == want
                 && self.reps.len() == want
                 && self.reps.iter().step_by(self.k).all(|&r| r == 0));
-        Ok((values.len() == want && records).then_some(values))
+        Ok(values.len() == want && records)
     }
 
     /// A column reader of the leaf in row group `rg`.
@@ -315,7 +335,7 @@ impl Leaf {
         rg: usize,
         meta: &Arc<ParquetMetaData>,
         handle: &Arc<Handle>,
-    ) -> Result<ColumnReaderImpl<FloatType>> {
+    ) -> Result<ColumnReaderImpl<FloatType>, ArrowError> {
         let rgm = meta.row_group(rg);
         let col = rgm.column(self.leaf);
         let rows = rgm.num_rows() as usize;
