@@ -5,7 +5,7 @@
 //! file and error, across dictionary and plain pages, row-group and batch
 //! boundaries, `--by`, `-j` and `FLCLI_SIMD=none`; nulls, NaN, infinities,
 //! probabilities outside [0, 1] and bad labels are skipped or reported
-//! exactly as the general path does.
+//! exactly as the general path does, and a damaged page is its error too.
 
 use crate::support::*;
 use arrow_array::{ArrayRef, Float32Array, Float64Array, RecordBatch};
@@ -251,4 +251,36 @@ fn null_scores_and_bad_labels_are_skipped_or_reported_as_in_the_general_path() {
     assert_mentions(&e, &["row 140001", "null"]);
     let e = same_failures(&dirs, &[]);
     assert_mentions(&e, &["row 140000", "null"]);
+}
+
+#[test]
+fn a_damaged_page_is_the_general_paths_error() {
+    let w = Workdir::new();
+    let (labels, cols) = data(150_000, 2, &["logit"], 6);
+    let dirs = both(&w, &labels, &cols, 60_000, true);
+    // Snappy pages; bytes of the second row group's first page garbled,
+    // no page header touched: the decoder fails inside the page.
+    let mut errors = Vec::new();
+    for dir in &dirs {
+        let p = dir.join("data.parquet");
+        let rows = std::fs::File::open(&p).unwrap();
+        let batch = parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(rows, 1 << 20)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let props = WriterProperties::builder()
+            .set_compression(parquet::basic::Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(60_000))
+            .build();
+        write_batches(dir, "data.parquet", &[batch], Some(props));
+        let r = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
+        let at = r.metadata().row_group(1).column(1).data_page_offset() as usize + 100;
+        let mut bytes = std::fs::read(&p).unwrap();
+        bytes[at..at + 1000].iter_mut().for_each(|b| *b ^= 0xA5);
+        std::fs::write(&p, bytes).unwrap();
+        errors.push(run_in(dir, &["stats", "data.parquet"], &[]).2);
+    }
+    assert_eq!(errors[0], errors[1]);
+    assert_mentions(&errors[0], &["row 65536", "Parquet argument error"]);
 }
