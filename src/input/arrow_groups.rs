@@ -71,6 +71,9 @@ fn int_group_keys(
     let v = ints.as_primitive::<Int64Type>();
     let mut seen: std::collections::HashMap<i64, usize, BuildHasherDefault<Fnv>> =
         Default::default();
+    // Small non-negative keys (class ids, split numbers, image ids of a small
+    // set) are found by index, without hashing: most `--by` columns are these.
+    let mut small = vec![usize::MAX; SMALL_KEYS.min(v.len())];
     let mut null_group = None;
     let mut out = Vec::with_capacity(v.len());
     for i in 0..v.len() {
@@ -81,11 +84,21 @@ fn int_group_keys(
             }
         } else {
             let x = v.value(i);
-            match seen.get(&x) {
-                Some(&g) => g,
+            let slot = usize::try_from(x).ok().filter(|&k| k < small.len());
+            match slot.map(|k| small[k]).filter(|&g| g != usize::MAX) {
+                Some(g) => g,
                 None => {
-                    let g = dec.group_of(src, Some(&x.to_string()), acc)?;
-                    seen.insert(x, g);
+                    let g = match seen.get(&x) {
+                        Some(&g) => g,
+                        None => {
+                            let g = dec.group_of(src, Some(&x.to_string()), acc)?;
+                            seen.insert(x, g);
+                            g
+                        }
+                    };
+                    if let Some(k) = slot {
+                        small[k] = g;
+                    }
                     g
                 }
             }
@@ -94,3 +107,7 @@ fn int_group_keys(
     }
     Ok(Some(out))
 }
+
+/// Keys below this are looked up by index in [`int_group_keys`] (a table of
+/// this many entries per batch, at most one per row).
+const SMALL_KEYS: usize = 4096;

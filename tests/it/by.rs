@@ -222,7 +222,14 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
     let p32: Vec<f32> = (0..n)
         .map(|i| ((i * 37 % 1000) as f32 + 0.5) / 1000.0)
         .collect();
-    let keys: Vec<Option<i32>> = (0..n).map(|i| (i % 11 != 3).then_some(i % 5 - 2)).collect();
+    // Small keys (found by index), keys at and past the end of that index, negative keys, nulls.
+    let key = |i: i32| match i % 8 {
+        5 => 4095,
+        6 => 4096,
+        7 => 100_000,
+        _ => i % 5 - 2,
+    };
+    let keys: Vec<Option<i32>> = (0..n).map(|i| (i % 11 != 3).then_some(key(i))).collect();
     let text: Vec<Option<String>> = keys.iter().map(|k| k.map(|k| k.to_string())).collect();
     let ints = write_parquet(
         dir.path(),
@@ -276,7 +283,10 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
         Some("-2"),
         Some("0"),
         Some("1"),
+        Some("100000"),
         Some("2"),
+        Some("4095"),
+        Some("4096"),
     ];
     assert_eq!(keys, want);
     assert_eq!(a["groups"], b["groups"]);
