@@ -401,6 +401,32 @@ fn a_gamma_the_partial_does_not_hold_is_named() {
 }
 
 #[test]
+fn settings_written_into_the_header_read_back_as_the_same_doubles() {
+    // Doubles whose shortest decimal a fast, inexact JSON float parser reads an ulp
+    // off: the partial must still match the run that asks for the same settings.
+    let d = tempfile::tempdir().unwrap();
+    for (i, eps) in ["8.844583787506375e-13", "1.2350075938893521e-6"]
+        .iter()
+        .enumerate()
+    {
+        let easy = ["0.9731058749135681", "0.8635249709227458"][i];
+        let flags = ["--prob", "prob", "--eps", eps, "--easy", easy];
+        let p = partial(
+            &[&["fixtures/detection.csv"][..], &flags[..]].concat(),
+            &d.path().join(format!("p{i}.flp")),
+        );
+        let direct = report(
+            "stats",
+            &[&["fixtures/detection.csv"][..], &flags[..]].concat(),
+        );
+        let from_partial = report("stats", &[s(&p), "--eps", eps, "--easy", easy]);
+        assert_same(&direct, &from_partial, eps);
+        assert_eq!(from_partial["params"]["eps"].to_string(), *eps);
+        assert_eq!(from_partial["params"]["easy"].to_string(), easy);
+    }
+}
+
+#[test]
 fn data_files_and_partials_do_not_mix_and_magic_bytes_decide() {
     let d = tempfile::tempdir().unwrap();
     let p = partial(
