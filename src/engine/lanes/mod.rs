@@ -21,11 +21,14 @@
 //! Rows are padded to multiples of 4 values. With AVX2, four consecutive
 //! elements (one per copy) are turned from per-field vectors into per-element
 //! rows by 4×4 transposes and added with one vector add per 4 values; the
-//! scalar loop does the same additions one value at a time.
+//! scalar loop does the same additions one value at a time. The copies of the
+//! cell row that most elements land in are held field-major instead
+//! ([`dominant`]), where those vectors are added as they are.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod direct;
+mod dominant;
 mod grouped;
 mod settle;
 mod src;
@@ -105,6 +108,11 @@ pub(crate) struct Lanes {
     groups: usize,
     /// Per group, the Brier sum (added in element order).
     brier: Vec<f64>,
+    /// The cell row held field-major in `dom` ([`dominant`]), or [`dominant::NO_ROW`].
+    dom_row: usize,
+    /// The dominant row's copies, value f of copy c at `f * COPIES + c` (empty
+    /// when the cells have one copy: then no row is held apart).
+    dom: Vec<f64>,
 }
 
 impl Lanes {
@@ -118,6 +126,9 @@ impl Lanes {
         let copies = if small { COPIES } else { 1 };
         let mut l = Lanes::shaped(cx, acc, joint, copies, COPIES);
         l.resize(1);
+        if copies == COPIES {
+            l.dom = vec![0.0; COPIES * l.cell_src.len()];
+        }
         l
     }
 
@@ -181,6 +192,8 @@ impl Lanes {
             by: false,
             groups: 0,
             brier: Vec::new(),
+            dom_row: dominant::NO_ROW,
+            dom: Vec::new(),
         }
     }
 
@@ -209,6 +222,7 @@ impl Lanes {
     /// `counted` of which count (the others point at the trash rows).
     pub(crate) fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
         let n = n.min(SUB);
+        let first = self.next;
         // Each element's copy: the next ones in turn, skipping elements that do not count.
         let mask = self.lane_copies - 1;
         if counted == n {
@@ -224,6 +238,10 @@ impl Lanes {
         }
         self.next = (self.next + counted) & mask;
         let s = &*s;
+        self.retune(n, s);
+        // When every element counts, the elements of an aligned group of four
+        // take the copies first, first + 1, … in turn (see `add_avx2`).
+        let turn = (counted == n).then_some(first & mask);
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
@@ -236,7 +254,7 @@ impl Lanes {
                 // SAFETY: the CPU supports AVX2 (simd::level checked), and
                 // in_range checked every lane, row, tail and calibration index
                 // of the first n elements, n ≤ SUB, against the arrays' sizes.
-                done = unsafe { self.add_avx2(n, s) };
+                done = unsafe { self.add_avx2(n, s, turn) };
             }
         }
         for i in done..n {
@@ -262,7 +280,17 @@ impl Lanes {
             cell_rows
         };
         let cal_rows = if self.joint { CB } else { self.cal_rows };
-        max(&s.lane) < self.lane_copies
+        let dom = self.dom.is_empty()
+            || (self.dom.len() == COPIES * self.cell_src.len()
+                && self.cell_copies == COPIES
+                && self.lane_copies == COPIES
+                && (self.dom_row == dominant::NO_ROW || self.dom_row < cell_rows));
+        // The vector scatter computes offsets in u32.
+        let fit = [self.cells.len(), self.tails.len(), self.calib.len()]
+            .iter()
+            .all(|&len| len <= u32::MAX as usize);
+        fit && dom
+            && max(&s.lane) < self.lane_copies
             && max(&s.cell) < cells
             && (!(self.joint || calib) || max(&s.cal) < cal_rows)
             && (self.tails_len == 0 || max(&s.tail) < tail_rows)
@@ -282,9 +310,14 @@ impl Lanes {
     fn add_one(&mut self, i: usize, s: &Soa) {
         let c = s.lane[i] as usize;
         let w = self.cell_src.len();
-        let at = (c % self.cell_copies) * self.cells_len + self.row(s, i) * w;
-        for (v, src) in self.cells[at..at + w].iter_mut().zip(&self.cell_src) {
-            *v += src.array(s)[i];
+        let row = self.row(s, i);
+        if row == self.dom_row {
+            self.add_dom(i, c, s);
+        } else {
+            let at = (c % self.cell_copies) * self.cells_len + row * w;
+            for (v, src) in self.cells[at..at + w].iter_mut().zip(&self.cell_src) {
+                *v += src.array(s)[i];
+            }
         }
         if self.tails_len > 0 {
             let w = self.tail_src.len();

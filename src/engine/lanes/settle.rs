@@ -12,12 +12,13 @@ impl Lanes {
             return self.add_into_groups(acc);
         }
         let (cw, w) = (self.cw, self.cell_src.len());
-        let per_cell = if self.joint { CB } else { 1 };
-        for copy in self.cells.chunks_exact(self.cells_len) {
-            for (c, rows) in acc
+        let per_cell = self.per_cell();
+        for (k, copy) in self.cells.chunks_exact(self.cells_len).enumerate() {
+            for (ci, (c, rows)) in acc
                 .cells
                 .chunks_exact_mut(cw)
                 .zip(copy.chunks_exact(per_cell * w))
+                .enumerate()
             {
                 for (b, row) in rows.chunks_exact(w).enumerate() {
                     let bin = if self.joint {
@@ -25,7 +26,11 @@ impl Lanes {
                     } else {
                         None
                     };
-                    self.add_row(c, row, bin);
+                    if ci * per_cell + b == self.dom_row {
+                        self.add_row(c, &self.dom_copy(k), bin);
+                    } else {
+                        self.add_row(c, row, bin);
+                    }
                 }
             }
         }
