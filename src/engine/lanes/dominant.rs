@@ -40,6 +40,7 @@ impl Lanes {
     /// Before the first `n` elements of `s` are added: keeps the dominant row
     /// while at least half of them land in it; otherwise gives it back to the
     /// row-major copies and holds the row that half of a sample lands in, if any.
+    #[inline(always)]
     pub(super) fn retune(&mut self, n: usize, s: &Soa) {
         if self.dom.is_empty() || n == 0 {
             return;

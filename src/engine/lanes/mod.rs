@@ -221,6 +221,32 @@ impl Lanes {
     /// Adds the first `n` elements of a sub-batch prepared by [`super::fast`],
     /// `counted` of which count (the others point at the trash rows).
     pub(crate) fn add(&mut self, n: usize, counted: usize, s: &mut Soa) {
+        #[cfg(target_arch = "x86_64")]
+        if super::simd::level() >= super::simd::Level::Avx2 {
+            // SAFETY: the CPU supports AVX2 (simd::level checked).
+            unsafe { self.add_with_avx2(n, counted, s) };
+            return;
+        }
+        self.add_in(n, counted, s, false);
+    }
+
+    /// [`Lanes::add`] compiled for AVX2, so that its loops over the sub-batch
+    /// (copies, index checks) use it too: integer work, and the scalar adds of
+    /// the last elements are the same IEEE additions in any build.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn add_with_avx2(&mut self, n: usize, counted: usize, s: &mut Soa) {
+        self.add_in(n, counted, s, true);
+    }
+
+    /// The body of [`Lanes::add`]; `avx2` says that the CPU supports AVX2
+    /// (true only from [`Lanes::add_with_avx2`]).
+    #[inline(always)]
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
+    fn add_in(&mut self, n: usize, counted: usize, s: &mut Soa, avx2: bool) {
         let n = n.min(SUB);
         let first = self.next;
         // Each element's copy: the next ones in turn, skipping elements that do not count.
@@ -250,8 +276,9 @@ impl Lanes {
             // scalar path below adds the elements (and panics on a bad index).
             let in_range = self.in_range(n, s);
             debug_assert!(in_range, "sub-batch index out of range");
-            if in_range && super::simd::level() >= super::simd::Level::Avx2 {
-                // SAFETY: the CPU supports AVX2 (simd::level checked), and
+            if in_range && avx2 {
+                // SAFETY: the CPU supports AVX2 (avx2 is true only when
+                // Lanes::add checked simd::level), and
                 // in_range checked every lane, row, tail and calibration index
                 // of the first n elements, n ≤ SUB, against the arrays' sizes.
                 done = unsafe { self.add_avx2(n, s, turn) };
@@ -264,6 +291,7 @@ impl Lanes {
 
     /// Whether every index of the first `n` elements (n ≤ [`SUB`]) lies inside
     /// the arrays that [`Lanes::add_avx2`] writes without bounds checks.
+    #[inline(always)]
     fn in_range(&self, n: usize, s: &Soa) -> bool {
         if n > SUB {
             return false;
