@@ -165,6 +165,8 @@ impl Lanes {
         if dom_row != NO_ROW {
             let held = &held[..n4 / 4];
             match turn {
+                // Every field array holds SUB ≥ n4 values, and Lanes::in_range
+                // checked that `dom` holds COPIES values per field.
                 Some(first) => add_held(&cell_fields, held, first, self.dom.as_mut_ptr()),
                 None => {
                     // Copies not in turn: one element at a time, in element order.
