@@ -23,6 +23,33 @@ const KEEP: [[u64; 4]; 16] = {
     t
 };
 
+/// Scratch of the AVX2 scatter, kept from one sub-batch to the next rather
+/// than zeroed for each: every element's offsets into the cells, tails and
+/// calibration rows, and its bit of the dominant row.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Offsets {
+    /// Offset of the element's cell row in `Lanes::cells`.
+    cell: [u32; SUB],
+    /// Offset of its tail row in `Lanes::tails`.
+    tail: [u32; SUB],
+    /// Offset of its calibration row in `Lanes::calib`.
+    cal: [u32; SUB],
+    /// 1 << (i % 4) when element i lands in the dominant row, else 0.
+    hit: [u8; SUB],
+}
+
+impl Offsets {
+    /// Zeroed scratch.
+    pub(super) fn new() -> Box<Offsets> {
+        Box::new(Offsets {
+            cell: [0; SUB],
+            tail: [0; SUB],
+            cal: [0; SUB],
+            hit: [0; SUB],
+        })
+    }
+}
+
 impl Lanes {
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.
     /// `turn` is the copy of the first element of every aligned group of four
@@ -102,8 +129,12 @@ impl Lanes {
         // unset). Elements held apart go to a trash row in the transposed
         // scatter, one of the trash rows in turn so that consecutive groups do
         // not wait on each other's stores.
-        let (mut coff, mut toff, mut aoff, mut hit) =
-            ([0u32; SUB], [0u32; SUB], [0u32; SUB], [0u8; SUB]);
+        let Offsets {
+            cell: coff,
+            tail: toff,
+            cal: aoff,
+            hit,
+        } = &mut *self.off;
         {
             let (per, cal_on) = if self.joint { (CB as u32, 1) } else { (1, 0) };
             let d = if dom_row == NO_ROW {

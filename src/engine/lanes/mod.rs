@@ -113,6 +113,9 @@ pub(crate) struct Lanes {
     /// The dominant row's copies, value f of copy c at `f * COPIES + c` (empty
     /// when the cells have one copy: then no row is held apart).
     dom: Vec<f64>,
+    /// Scratch of the AVX2 scatter.
+    #[cfg(target_arch = "x86_64")]
+    off: Box<avx2::Offsets>,
 }
 
 impl Lanes {
@@ -194,6 +197,8 @@ impl Lanes {
             brier: Vec::new(),
             dom_row: dominant::NO_ROW,
             dom: Vec::new(),
+            #[cfg(target_arch = "x86_64")]
+            off: avx2::Offsets::new(),
         }
     }
 
