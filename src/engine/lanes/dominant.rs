@@ -28,15 +28,6 @@ pub(super) const NO_ROW: usize = usize::MAX;
 const SAMPLES: usize = 16;
 
 impl Lanes {
-    /// Cell rows per cell: [`CB`] calibration bins when joint, else 1.
-    pub(super) fn per_cell(&self) -> usize {
-        if self.joint {
-            CB
-        } else {
-            1
-        }
-    }
-
     /// Before the first `n` elements of `s` are added: keeps the dominant row
     /// while at least half of them land in it; otherwise gives it back to the
     /// row-major copies and holds the row that half of a sample lands in, if any.
@@ -69,13 +60,17 @@ impl Lanes {
         let real = |i: usize| {
             (s.cell[i] as usize) < self.ncells && (!self.joint || (s.cal[i] as usize) < CB)
         };
-        let rows: Vec<usize> = (0..SAMPLES)
-            .map(|k| k * n / SAMPLES)
-            .filter(|&i| real(i))
-            .map(|i| self.row(s, i))
-            .collect();
+        // On the stack: this runs for every sub-batch while no row is held.
+        let mut rows = [NO_ROW; SAMPLES];
+        for (k, r) in rows.iter_mut().enumerate() {
+            let i = k * n / SAMPLES;
+            if real(i) {
+                *r = self.row(s, i);
+            }
+        }
         let count = |r: usize| rows.iter().filter(|&&x| x == r).count();
-        if let Some(&best) = rows.iter().max_by_key(|&&r| count(r)) {
+        let sampled = rows.iter().filter(|&&r| r != NO_ROW);
+        if let Some(&best) = sampled.max_by_key(|&&r| count(r)) {
             if 2 * count(best) >= SAMPLES {
                 self.hold(best);
             }

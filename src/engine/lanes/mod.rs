@@ -204,7 +204,7 @@ impl Lanes {
 
     /// Makes room for `groups` groups' rows (zeroed), keeping the rows held.
     fn resize(&mut self, groups: usize) {
-        let cell_rows = (self.ncells + 1) * if self.joint { CB } else { 1 };
+        let cell_rows = (self.ncells + 1) * self.per_cell();
         self.cells_len = groups * cell_rows * self.cell_src.len();
         self.cells.resize(self.cell_copies * self.cells_len, 0.0);
         self.tails_len = groups * self.tail_rows * self.tail_src.len();
@@ -307,11 +307,7 @@ impl Lanes {
         let cell_rows = self.cells_len / self.cell_src.len();
         let tail_rows = self.tails_len / self.tail_src.len();
         let calib = self.calib_on && !self.joint;
-        let cells = if self.joint {
-            cell_rows / CB
-        } else {
-            cell_rows
-        };
+        let cells = cell_rows / self.per_cell();
         let cal_rows = if self.joint { CB } else { self.cal_rows };
         let dom = self.dom.is_empty()
             || (self.dom.len() == COPIES * self.cell_src.len()
@@ -327,6 +323,15 @@ impl Lanes {
             && max(&s.cell) < cells
             && (!(self.joint || calib) || max(&s.cal) < cal_rows)
             && (self.tails_len == 0 || max(&s.tail) < tail_rows)
+    }
+
+    /// Cell rows per cell: [`CB`] calibration bins when joint, else 1.
+    fn per_cell(&self) -> usize {
+        if self.joint {
+            CB
+        } else {
+            1
+        }
     }
 
     /// The cell row of element `i`: its cell, or (joint) its cell × calibration bin.
