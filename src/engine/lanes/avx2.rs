@@ -142,12 +142,7 @@ impl Lanes {
             } else {
                 dom_row as u32
             };
-            let (cs, cw, ts, tw) = (
-                copy_stride as u32,
-                cwp as u32,
-                self.tails_len as u32,
-                twp as u32,
-            );
+            let (cs, cw, tw) = (copy_stride as u32, cwp as u32, twp as u32);
             let (spare, turn_mask, cal_rows) =
                 (spare as u32, spares as u32 - 1, self.cal_rows as u32);
             let (cell, cal, tail, lane) =
@@ -162,9 +157,7 @@ impl Lanes {
                 };
                 coff[i] = lane[i].wrapping_mul(cs).wrapping_add(r.wrapping_mul(cw));
                 hit[i] = (h << (i & 3)) as u8;
-                toff[i] = lane[i]
-                    .wrapping_mul(ts)
-                    .wrapping_add(tail[i].wrapping_mul(tw));
+                toff[i] = tail[i].wrapping_mul(tw);
                 aoff[i] =
                     (lane[i].wrapping_mul(cal_rows).wrapping_add(cal[i])).wrapping_mul(CW as u32);
             }

@@ -36,15 +36,13 @@ impl Lanes {
         }
         if self.tails_len > 0 {
             let w = self.tail_src.len();
-            for copy in self.tails.chunks_exact(self.tails_len) {
-                for (d, row) in acc
-                    .tails
-                    .chunks_exact_mut(self.tw)
-                    .zip(copy.chunks_exact(w))
-                {
-                    for (v, x) in d.iter_mut().zip(row) {
-                        *v += x;
-                    }
+            for (d, row) in acc
+                .tails
+                .chunks_exact_mut(self.tw)
+                .zip(self.tails.chunks_exact(w))
+            {
+                for (v, x) in d.iter_mut().zip(row) {
+                    *v += x;
                 }
             }
         }
