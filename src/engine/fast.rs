@@ -12,7 +12,7 @@
 //! not depend on the CPU.
 
 use super::accum::Partial;
-use super::fdlibm::{exp_neg, ln, ln1p};
+use super::fdlibm::{exp_neg, ln, ln1p_from};
 use super::keys::keys;
 use super::lanes::{self, Lanes, Trash};
 use super::plan::Ctx;
@@ -58,8 +58,9 @@ fn math_logits(codes: &[i32], x: &[f64], s: &mut Soa) {
         let pos = codes[i] == 1;
         let z = if pos { x[i] } else { -x[i] };
         let e = exp_neg(-z.abs());
-        let l = ln1p(e);
-        let inv = 1.0 / (1.0 + e);
+        let u = 1.0 + e;
+        let inv = 1.0 / u;
+        let l = ln1p_from(e, u, inv);
         let up = z >= 0.0;
         let pt = if up { inv } else { e * inv };
         let q = if up { e * inv } else { inv };

@@ -37,11 +37,21 @@ pub(crate) fn ln(x: f64) -> f64 {
     s * (hfsq + r) + k * LN2_LO - hfsq + f + k * LN2_HI
 }
 
-/// ln(1 + e) for e in [0, 1], with the rounding of 1 + e corrected.
+/// ln(1 + e) for e in [0, 1], with the rounding of 1 + e corrected, from
+/// `u` = 1 + e and `inv` = 1 / u (which the log-sigmoid needs anyway: one
+/// division fewer). The correction e - (u - 1) is exact and below half an ulp
+/// of u, so multiplying it by `inv` instead of dividing by u changes the
+/// result by far less than an ulp.
 #[inline(always)]
-pub(crate) fn ln1p(e: f64) -> f64 {
+pub(crate) fn ln1p_from(e: f64, u: f64, inv: f64) -> f64 {
+    ln(u) + (e - (u - 1.0)) * inv
+}
+
+/// ln(1 + e) for e in [0, 1]: [`ln1p_from`] with its own u and 1 / u.
+#[cfg(test)]
+fn ln1p(e: f64) -> f64 {
     let u = 1.0 + e;
-    ln(u) + (e - (u - 1.0)) / u
+    ln1p_from(e, u, 1.0 / u)
 }
 
 const INV_LN2: f64 = std::f64::consts::LOG2_E;

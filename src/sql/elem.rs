@@ -87,11 +87,12 @@ pub(crate) fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) 
                 "e",
             )]));
             layers.push(Layer::cols(vec![(format!("{one} + e"), "u")]));
-            // ln1p(e) = ln(u) + (e - (u - 1)) / u: the rounding of 1 + e corrected.
-            layers.push(Layer::cols(vec![
-                (format!("LN(u) + (e - (u - {one})) / u"), "l"),
-                (format!("{one} / u"), "inv"),
-            ]));
+            layers.push(Layer::cols(vec![(format!("{one} / u"), "inv")]));
+            // ln1p(e) = ln(u) + (e - (u - 1)) · (1 / u): the rounding of 1 + e corrected.
+            layers.push(Layer::cols(vec![(
+                format!("LN(u) + (e - (u - {one})) * inv"),
+                "l",
+            )]));
             layers.push(Layer::cols(vec![
                 ("CASE WHEN z >= 0 THEN inv ELSE e * inv END".into(), "pt"),
                 ("CASE WHEN z >= 0 THEN e * inv ELSE inv END".into(), "q"),
