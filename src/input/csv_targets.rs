@@ -1,7 +1,8 @@
 //! Multi-label targets in CSV records: one 0/1 field per class (`--targets`).
 
 use super::decode::Decoder;
-use super::record::{parse_f64, CsvIndex, Fields};
+use super::fast_float::parse_f64;
+use super::record::{CsvIndex, Fields};
 use super::Source;
 use crate::engine::UnitAcc;
 use crate::model::{Loc, SkipReason, MULTI, SKIPPED};

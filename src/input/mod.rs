@@ -13,6 +13,7 @@ mod csv_targets;
 pub(crate) mod decode;
 pub mod detect;
 mod detect_names;
+mod fast_float;
 pub(crate) mod handle;
 pub(crate) mod ipc;
 mod ipc_scan;

@@ -3,6 +3,7 @@
 //! accept, reject and report exactly the same values.
 
 use super::decode::Decoder;
+use super::fast_float::parse_f64;
 use super::Source;
 use crate::engine::kernel::Batch;
 use crate::engine::UnitAcc;
@@ -288,77 +289,9 @@ fn small_uint(raw: &[u8]) -> Option<i64> {
     Some(v)
 }
 
-/// Parses a number, allowing surrounding spaces: Rust's `f64` grammar and value.
-#[inline]
-pub(crate) fn parse_f64(raw: &[u8]) -> Option<f64> {
-    // Fast path for plain decimals (`0.25`, `-1.5e-05`): lexical parses the
-    // bytes as they are (no UTF-8 check, no trim) and, like Rust's parser, rounds
-    // correctly, so the value is the same. Its grammar is only trusted where it
-    // starts with a digit, sign or point and ends with a digit or point (no
-    // spaces, `inf`, `nan`); anything else, or anything it rejects, goes the slow way.
-    if let (Some(&a), Some(&z)) = (raw.first(), raw.last()) {
-        if (a.is_ascii_digit() || matches!(a, b'.' | b'-' | b'+'))
-            && (z.is_ascii_digit() || z == b'.')
-        {
-            if let Ok(v) = lexical_core::parse::<f64>(raw) {
-                return Some(v);
-            }
-        }
-    }
-    std_f64(raw)
-}
-
-/// The reference: Rust's own parser on the trimmed text.
-fn std_f64(raw: &[u8]) -> Option<f64> {
-    std::str::from_utf8(raw).ok()?.trim().parse::<f64>().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn same(s: &str) {
-        let (fast, slow) = (parse_f64(s.as_bytes()), std_f64(s.as_bytes()));
-        assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits), "{s:?}");
-    }
-
-    #[test]
-    fn fast_float_path_agrees_with_rusts_parser_bit_for_bit() {
-        for s in [
-            "0", "-0", "+0", "1", "0.5", "1e-05", "1E+05", "-1.5e-05", ".5", "5.", "-.5", "+.5e1",
-            "1.e5", ".", "-", "+", "e5", "1e", "1e+", "1.5e-", "--1", "+-1", "1-", "1..2", "1e5.",
-            "0.0021745529441614584", "-6.128755257764998", "  0.5", "0.5 ", "\t1", "inf", "-inf",
-            "NaN", "nan", "infinity", "1_000", "0x10", "1,5", "٣", "1e400", "-1e400", "1e-400",
-            "2.2250738585072011e-308", "4.9e-324", "2.4703282292062328e-324", "1e-999999",
-            "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791.9999999",
-        ] {
-            same(s);
-        }
-        // Random decimals: many digits (past 19, where the fast algorithms need a fallback),
-        // halfway cases, exponents, and junk from the same alphabet.
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        let alphabet = b"0123456789012345678901234567890123456789.e-+E ";
-        for _ in 0..200_000 {
-            let len = 1 + (next() % 40) as usize;
-            let s: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
-                .collect();
-            same(&s);
-            let digits: String = (0..1 + next() % 30)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            let (i, e) = ((next() % digits.len() as u64) as usize, next() % 700);
-            same(&format!("{}.{}e-{e}", &digits[..i], &digits[i..]));
-            same(&format!("{}5e{}", &digits, e % 300));
-            same(&format!("0.{digits}"));
-        }
-    }
 
     #[test]
     fn small_uint_is_digits_only() {
