@@ -59,6 +59,46 @@ fn masks64(w: &[u8; 64], delim: u8) -> (u64, u64) {
     (md, mt)
 }
 
+/// What [`split_into`] reports: the fields and the end of each non-empty line.
+pub(crate) trait LineSink {
+    /// Why the sink stops the split.
+    type Error;
+    /// Forgets the fields of an unfinished line (a split starts afresh).
+    fn reset(&mut self);
+    /// The next field of the current line is `buf[start..end]`.
+    fn field(&mut self, start: usize, end: usize);
+    /// The current line, `buf[start..end]` on 1-based line `line`, is complete
+    /// (its last field was just given); the next field starts a new line.
+    fn line(&mut self, line: u64, start: usize, end: usize) -> Result<(), Self::Error>;
+}
+
+/// The sink of [`split`]: every field of a line collected, then handed over.
+struct Collect<'v, F> {
+    fields: &'v mut Vec<(usize, usize)>,
+    on_line: F,
+}
+
+impl<E, F> LineSink for Collect<'_, F>
+where
+    F: FnMut(u64, usize, usize, &[(usize, usize)]) -> Result<(), E>,
+{
+    type Error = E;
+    #[inline(always)]
+    fn reset(&mut self) {
+        self.fields.clear();
+    }
+    #[inline(always)]
+    fn field(&mut self, start: usize, end: usize) {
+        self.fields.push((start, end));
+    }
+    #[inline(always)]
+    fn line(&mut self, line: u64, start: usize, end: usize) -> Result<(), E> {
+        let r = (self.on_line)(line, start, end, self.fields);
+        self.fields.clear();
+        r
+    }
+}
+
 /// Splits the complete lines of `buf` and calls `on_line(line, start, end, fields)`
 /// for each non-empty one: its 1-based line number, its bytes `buf[start..end]`
 /// (without the terminator) and its fields as `(start, end)` offsets into `buf`.
@@ -72,13 +112,25 @@ pub(crate) fn split<E>(
     delim: u8,
     line: &mut u64,
     fields: &mut Vec<(usize, usize)>,
-    mut on_line: impl FnMut(u64, usize, usize, &[(usize, usize)]) -> Result<(), E>,
+    on_line: impl FnMut(u64, usize, usize, &[(usize, usize)]) -> Result<(), E>,
 ) -> Result<usize, E> {
+    split_into(buf, eof, delim, line, &mut Collect { fields, on_line })
+}
+
+/// [`split`] with the fields and line ends given to `sink` as they are found.
+#[inline(always)]
+pub(crate) fn split_into<S: LineSink>(
+    buf: &[u8],
+    eof: bool,
+    delim: u8,
+    line: &mut u64,
+    sink: &mut S,
+) -> Result<usize, S::Error> {
     debug_assert!(delim != b'\n' && delim != b'\r');
     let n = buf.len();
     // Start of the current line and of its current field.
     let (mut pos, mut fstart) = (0usize, 0usize);
-    fields.clear();
+    sink.reset();
     let mut base = 0;
     while base < n {
         let (md, mt) = masks(&buf[base..], delim);
@@ -92,7 +144,7 @@ pub(crate) fn split<E>(
                 continue;
             }
             if (md >> b) & 1 == 1 {
-                fields.push((fstart, p));
+                sink.field(fstart, p);
                 fstart = p + 1;
                 continue;
             }
@@ -108,10 +160,9 @@ pub(crate) fn split<E>(
                 }
             }
             if p > pos {
-                fields.push((fstart, p));
-                on_line(*line, pos, p, fields)?;
+                sink.field(fstart, p);
+                sink.line(*line, pos, p)?;
             }
-            fields.clear();
             *line += 1;
             pos = next;
             fstart = next;
@@ -122,9 +173,8 @@ pub(crate) fn split<E>(
         return Ok(pos.min(n));
     }
     if pos < n {
-        fields.push((fstart, n));
-        on_line(*line, pos, n, fields)?;
-        fields.clear();
+        sink.field(fstart, n);
+        sink.line(*line, pos, n)?;
         *line += 1;
     }
     Ok(n)
