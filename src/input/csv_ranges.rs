@@ -3,6 +3,7 @@
 //! (a range that finds a quote asks for the file to be read as one stream).
 
 use super::csv::{builder, header_of, CHUNK_BYTES};
+use super::csv_columns::Columns;
 use super::decode::Decoder;
 use super::handle::Handle;
 use super::line_ends;
@@ -154,6 +155,8 @@ pub(crate) fn read_range(
     let mut buf = vec![0u8; READ_BYTES.min(dec.max_line as usize)];
     let (mut len, mut eof, mut line) = (0, false, 1);
     let mut fields = Vec::new();
+    // Buffers of plainly valid lines are read column by column; the rest row by row.
+    let mut columns = Columns::new(idx, dec);
     loop {
         let was = len;
         while len < buf.len() && !eof {
@@ -169,22 +172,28 @@ pub(crate) fn read_range(
         }
         let data = &buf[..len];
         let mut failed = None;
-        let used = split::split(
-            data,
-            eof,
-            dec.delimiter,
-            &mut line,
-            &mut fields,
-            |l, a, b, fs| {
-                let rec = SplitLine {
-                    buf: data,
-                    line: (a, b),
-                    fields: fs,
-                };
-                rows.push(&rec, l, src, acc)
-                    .inspect_err(|_| failed = Some((l, a, b, fs.to_vec())))
-            },
-        );
+        let fast = columns
+            .as_mut()
+            .and_then(|c| c.read(data, eof, dec, &mut line, &mut rows, acc));
+        let used = match fast {
+            Some(used) => Ok(used),
+            None => split::split(
+                data,
+                eof,
+                dec.delimiter,
+                &mut line,
+                &mut fields,
+                |l, a, b, fs| {
+                    let rec = SplitLine {
+                        buf: data,
+                        line: (a, b),
+                        fields: fs,
+                    };
+                    rows.push(&rec, l, src, acc)
+                        .inspect_err(|_| failed = Some((l, a, b, fs.to_vec())))
+                },
+            ),
+        };
         if let Err(e) = used {
             // Say it again with the real line number (the same row fails the same way).
             let Some((l, a, b, fs)) = failed else {

@@ -128,6 +128,12 @@ impl LabelMap {
         s
     }
 
+    /// Whether a `--positive` value picks the positive rows (then the label
+    /// values that miss it are noted, in the order they are mapped).
+    pub(crate) fn has_positive(&self) -> bool {
+        self.positive.is_some()
+    }
+
     /// The class of an integer label when classes are 0..K-1, without errors or
     /// special values; `None` means "ask [`LabelMap::map_int`]".
     #[inline(always)]

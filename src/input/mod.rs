@@ -8,6 +8,7 @@ mod arrow_groups;
 mod arrow_labels;
 mod arrow_lists;
 pub mod csv;
+mod csv_columns;
 mod csv_ranges;
 mod csv_targets;
 pub(crate) mod decode;

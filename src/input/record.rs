@@ -150,6 +150,26 @@ impl<'d, 'a> Rows<'d, 'a> {
         Ok(())
     }
 
+    /// Adds rows already parsed and checked (`labels.len()` of them, their
+    /// scores row-major), cut into batches exactly where [`Rows::push`] would cut.
+    pub(crate) fn push_checked(&mut self, labels: &[i32], scores: &[f64], acc: &mut UnitAcc) {
+        let w = self.row.len();
+        acc.sums.rows_read += labels.len() as u64;
+        let mut at = 0;
+        while at < labels.len() {
+            let take = (BATCH_ROWS - self.batch.labels.len()).min(labels.len() - at);
+            let end = at + take;
+            self.batch.labels.extend_from_slice(&labels[at..end]);
+            self.batch
+                .scores
+                .extend_from_slice(&scores[at * w..end * w]);
+            if self.batch.labels.len() >= BATCH_ROWS {
+                self.flush(acc);
+            }
+            at = end;
+        }
+    }
+
     /// Hands the rows collected so far to the kernels.
     pub(crate) fn flush(&mut self, acc: &mut UnitAcc) {
         if self.batch.labels.is_empty() {
@@ -274,7 +294,7 @@ fn parse_scores(
 
 /// A label of 1 to 9 ASCII digits and nothing else, as an integer.
 #[inline]
-fn small_uint(raw: &[u8]) -> Option<i64> {
+pub(crate) fn small_uint(raw: &[u8]) -> Option<i64> {
     if raw.is_empty() || raw.len() > 9 {
         return None;
     }

@@ -202,3 +202,80 @@ fn a_quote_in_a_later_range_reads_the_file_as_one_stream() {
         assert_eq!(a.stderr, b.stderr.replace(".csv.gz", ".csv"));
     }
 }
+
+/// Pandas-like rows (float32 and float64 text, exponents, `-100`, `1.0` and
+/// ` 0` labels), with an invalid row every `bad_every` rows (0: none).
+fn pandas_like(seed: u64, rows: usize, bad_every: usize) -> String {
+    let mut r = Rng(seed);
+    let mut s = String::from(",label,prob,logit\n");
+    for i in 0..rows {
+        let k = r.next();
+        let x = ((k >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 24.0;
+        let p = 1.0 / (1.0 + (-x).exp());
+        let label = match k % 64 {
+            0 => "-100",
+            1 => "1.0",
+            2 => " 0",
+            _ if (k >> 8) & 1 == 0 => "0",
+            _ => "1",
+        };
+        let (ps, xs) = match (k >> 20) % 5 {
+            0 => (format!("{p}"), format!("{x}")),
+            1 => (format!("{p:e}"), format!("{:e}", x * 1e-9)),
+            2 => (format!("{:.3}", p), format!("{:.2}", x)),
+            _ => (format!("{}", p as f32), format!("{}", x as f32)),
+        };
+        if bad_every > 0 && i % bad_every == bad_every - 1 {
+            // (No unknown label: under `--positive` any label is a negative.)
+            let bad = [
+                "1,0.5",
+                "1,,2",
+                "0,nan,0",
+                "1,1.5,0",
+                "0,0.5,inf",
+                "1,0.5,1,1",
+            ];
+            s.push_str(&format!("{i},{}\n", bad[(k >> 30) as usize % bad.len()]));
+            continue;
+        }
+        s.push_str(&format!("{i},{label},{ps},{xs}\n"));
+    }
+    s
+}
+
+#[test]
+fn column_wise_buffers_give_the_row_by_row_bits() {
+    // Plain buffers are read column by column, the others row by row. With
+    // `--positive 1` every buffer is read row by row (the labels that miss it
+    // are noted as they are mapped), and 0, 1, 1.0 and -100 map as without
+    // it: so the reports must be the same bytes, skipped rows and lines included.
+    let d = Workdir::new();
+    for (i, bad_every) in [0, 5_000, 40_000].into_iter().enumerate() {
+        let f = write(
+            d.root(),
+            &format!("p{i}.csv"),
+            pandas_like(21 + i as u64, 120_000, bad_every),
+        );
+        for score in [&["--logit", "logit"][..], &["--prob", "prob"]] {
+            for cmd in [
+                &["stats", "--json"][..],
+                &["compare", "--json", "--gamma", "0,2"],
+            ] {
+                let f = f.display().to_string();
+                let base = [cmd, &[f.as_str()], score, &["--skip-invalid"]].concat();
+                let a = run(&base);
+                let b = run(&[&base[..], &["--positive", "1"]].concat());
+                assert_eq!(a.code, Some(0), "{}", a.stderr);
+                assert_eq!(a.stdout, b.stdout, "{base:?}");
+                if bad_every == 0 {
+                    continue;
+                }
+                // Without --skip-invalid: the same first error.
+                let e = [cmd, &[f.as_str()], score].concat();
+                let (a, b) = (run(&e), run(&[&e[..], &["--positive", "1"]].concat()));
+                assert_eq!((a.code, &a.stderr), (b.code, &b.stderr), "{e:?}");
+                assert_ne!(a.code, Some(0));
+            }
+        }
+    }
+}
