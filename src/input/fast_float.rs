@@ -161,7 +161,14 @@ pub(crate) fn decimal(buf: &[u8], start: usize, end: usize) -> Option<Decimal> {
     p += (neg || first == b'+') as usize;
     let (mut m, mut count) = (0u64, 0usize);
     let int_start = p;
-    p = run(buf, p, end, &mut m, &mut count)?;
+    let d = buf.get(p).map_or(10, |&b| b.wrapping_sub(b'0'));
+    if d <= 9 && p + 1 < end && buf[p + 1] == b'.' {
+        // One digit and a point, as in most probabilities and logits: no word to take apart.
+        (m, count) = (d as u64, 1);
+        p += 1;
+    } else {
+        p = run(buf, p, end, &mut m, &mut count)?;
+    }
     if p == int_start {
         return None;
     }
