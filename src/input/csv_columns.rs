@@ -17,6 +17,11 @@ use crate::model::{Mode, ScoreKind, IGNORED};
 /// No slot: a field the read does not need.
 const UNUSED: u32 = u32::MAX;
 
+/// The largest buffer read column-wise: the scratch grows with the lines of
+/// a buffer, so a buffer grown for a long line (up to `--max-line-bytes`)
+/// is read row by row, which keeps the scratch small. Offsets fit in `u32`.
+const MAX_BUFFER: usize = 1 << 20;
+
 /// The scratch of the column-wise read, reused from buffer to buffer.
 pub(crate) struct Columns {
     /// Fields per line (the header's).
@@ -29,7 +34,7 @@ pub(crate) struct Columns {
     count: usize,
     /// The ranges of the buffer's lines, `need` per line: complete lines
     /// before `base`, the current line's from it, spare room after.
-    ranges: Vec<(usize, usize)>,
+    ranges: Vec<(u32, u32)>,
     base: usize,
     /// Parsed labels and scores (row-major) of the buffer.
     labels: Vec<i32>,
@@ -58,7 +63,8 @@ impl LineSink for Columns {
     fn field(&mut self, start: usize, end: usize) {
         if let Some(&s) = self.slot.get(self.count) {
             if s != UNUSED {
-                self.ranges[self.base + s as usize] = (start, end);
+                // In range: `read` takes buffers of at most MAX_BUFFER bytes.
+                self.ranges[self.base + s as usize] = (start as u32, end as u32);
             }
         }
         self.count += 1;
@@ -130,6 +136,9 @@ impl Columns {
         rows: &mut Rows,
         acc: &mut UnitAcc,
     ) -> Option<usize> {
+        if buf.len() > MAX_BUFFER {
+            return None;
+        }
         self.base = 0;
         let mut at = *line;
         let used = split::split_into(buf, eof, dec.delimiter, &mut at, self).ok()?;
@@ -139,7 +148,7 @@ impl Columns {
         self.scores.clear();
         let mut ok = true;
         for r in ranges.chunks_exact(self.need) {
-            let (a, b) = r[0];
+            let (a, b) = (r[0].0 as usize, r[0].1 as usize);
             let code = label(&buf[a..b], dec);
             ok &= code.is_some();
             self.labels.push(code.unwrap_or(IGNORED));
@@ -152,6 +161,7 @@ impl Columns {
         self.parts.clear();
         for r in ranges.chunks_exact(self.need) {
             for &(a, b) in &r[1..] {
+                let (a, b) = (a as usize, b as usize);
                 match decimal(buf, a, b) {
                     Some(d) => {
                         self.parts.push(d);
