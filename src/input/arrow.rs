@@ -4,9 +4,10 @@
 //! integer, float, boolean, string, dictionary or list type) into validated
 //! engine batches, with the same checks and messages for every format.
 
+use super::arrow_check::{check, label_fails, named, BadScores};
 use super::arrow_floats::{to_f64, Floats};
 use super::arrow_groups::group_keys;
-use super::arrow_labels::label_codes;
+use super::arrow_labels::{label_codes, LabelFail};
 use super::arrow_lists::dense_list;
 pub(super) use super::arrow_lists::list_parts;
 pub(crate) use super::arrow_lists::{list_width, no_list_width};
@@ -15,7 +16,6 @@ use super::detect::{ColType, Column};
 use super::{Scores, Source};
 use crate::engine::kernel::Batch;
 use crate::engine::UnitAcc;
-use crate::model::SKIPPED;
 use crate::model::{Loc, SkipReason};
 use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
@@ -186,24 +186,50 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         let labels = rb
             .column_by_name(dec.label_col)
             .ok_or_else(|| anyhow!("{}: has no column {}", src.display(), quoted(dec.label_col)))?;
-        acc.sums.rows_read += rb.num_rows() as u64;
         self.batch.labels.clear();
+        let fails = label_codes(labels, src, dec, &mut self.batch.labels)?;
         let valid = fill(&mut self.batch.scores);
-        let at = |i| Loc::Row(first_row + i as u64);
-        let cols = [labels.clone()];
-        let bad = Default::default();
-        finish(
-            rb,
-            &cols,
-            &at,
-            src,
-            dec,
-            acc,
-            &mut self.batch,
-            bad,
-            Some(valid),
-        )?;
+        self.checked(fails, valid, first_row, src, acc)?;
         self.sink(rb, src, acc)
+    }
+
+    /// As [`Self::accumulate_filled`] for rows whose labels are coded
+    /// already: `codes` (swapped for the decoder's previous buffer, which the
+    /// caller may fill again), the invalid ones listed in `fails` in row
+    /// order. Without a `--by` column: there is no record batch to split by.
+    pub(crate) fn accumulate_coded(
+        &mut self,
+        codes: &mut Vec<i32>,
+        fails: Vec<LabelFail>,
+        first_row: u64,
+        src: &Source,
+        acc: &mut UnitAcc,
+        fill: impl FnOnce(&mut Vec<f64>) -> bool,
+    ) -> Result<()> {
+        debug_assert!(self.dec.by.is_none() && self.dec.targets.is_none());
+        std::mem::swap(&mut self.batch.labels, codes);
+        let valid = fill(&mut self.batch.scores);
+        self.checked(fails, valid, first_row, src, acc)?;
+        self.dec.sink(&self.batch, None, acc);
+        Ok(())
+    }
+
+    /// The checks of a batch whose labels are coded and whose scores are
+    /// written (`valid` if they all pass [`Decoder::batch_is_valid`]), its
+    /// first row row `first_row` of `src`.
+    fn checked(
+        &mut self,
+        fails: Vec<LabelFail>,
+        valid: bool,
+        first_row: u64,
+        src: &Source,
+        acc: &mut UnitAcc,
+    ) -> Result<()> {
+        let dec = self.dec;
+        acc.sums.rows_read += self.batch.labels.len() as u64;
+        let at = |i| Loc::Row(first_row + i as u64);
+        let (fails, bad) = (named(dec, fails), BadScores::new());
+        check(fails, &at, src, dec, acc, &mut self.batch, bad, Some(valid))
     }
 
     /// Adds the decoded batch to `acc`, split by the `--by` column of `rb` if any.
@@ -247,14 +273,14 @@ fn decode(
     acc.sums.rows_read += n as u64;
     batch.labels.clear();
     batch.scores.clear();
-    // Row → the first score column holding a null (or a list of the wrong length) in it.
-    // Sparse: most batches have none, and a dense vector would be zeroed for every batch.
-    let mut bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)> =
-        Default::default();
+    // Sparse: most batches have no bad score, and a dense vector would be
+    // zeroed for every batch.
+    let mut bad = BadScores::new();
     if list {
         let a = &cols[1];
         if let Some(valid) = dense_list(a, w, &mut batch.scores, dec) {
-            return finish(rb, cols, at, src, dec, acc, batch, bad, Some(valid));
+            let fails = label_fails(rb, cols, src, dec, batch)?;
+            return check(fails, at, src, dec, acc, batch, bad, Some(valid));
         }
         batch.scores.resize(n * w, 0.0);
         let (offsets, values) = list_parts(a)?;
@@ -313,69 +339,8 @@ fn decode(
             }
         }
     }
-    finish(rb, cols, at, src, dec, acc, batch, bad, None)
-}
-
-/// Label codes (or targets), then the row-by-row checks when the batch needs
-/// them; `valid` is [`Decoder::batch_is_valid`] of the scores when known.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    rb: &RecordBatch,
-    cols: &[ArrayRef],
-    at: &dyn Fn(usize) -> Loc,
-    src: &Source,
-    dec: &Decoder,
-    acc: &mut UnitAcc,
-    batch: &mut Batch,
-    bad: std::collections::BTreeMap<usize, (usize, SkipReason, String)>,
-    valid: Option<bool>,
-) -> Result<()> {
-    let w = dec.spec.width();
-    let label_fails: Vec<_> = match dec.targets {
-        Some(t) => {
-            let (codes, fails) =
-                super::targets::arrow_targets(rb, t, src, dec, &mut batch.targets)?;
-            batch.labels.extend_from_slice(&codes);
-            fails
-        }
-        None => {
-            let labels = &cols[0];
-            let fails = label_codes(labels, src, dec, &mut batch.labels)?;
-            let col = dec.label_col.to_string();
-            let fails = fails.into_iter().map(|(i, f)| (i, col.clone(), f));
-            fails.collect()
-        }
-    };
-    if label_fails.is_empty()
-        && bad.is_empty()
-        && valid.unwrap_or_else(|| dec.batch_is_valid(&batch.scores))
-    {
-        // The common case: nothing to report, so no row-by-row checks.
-        return Ok(());
-    }
-    let codes = std::mem::take(&mut batch.labels);
-    let mut fails = label_fails.into_iter().peekable();
-    // Row by row, label first: the first invalid value in row order is the one reported.
-    for (i, mut code) in codes.into_iter().enumerate() {
-        let at = at(i);
-        if let Some((_, col, (reason, problem, value))) = fails.next_if(|f| f.0 == i) {
-            dec.invalid(src, at, &col, &value, reason, problem, acc)?;
-        } else if code != SKIPPED {
-            if let Some((j, reason, value)) = bad.get(&i) {
-                let problem = match reason {
-                    SkipReason::Null => "value is null",
-                    SkipReason::Unparsable => "value is not a number",
-                    _ => "list has the wrong length",
-                };
-                dec.invalid(src, at, &dec.score_cols[*j], value, *reason, problem, acc)?;
-                code = SKIPPED;
-            } else if !dec.check_row(code, &batch.scores[i * w..(i + 1) * w], src, at, acc, None)? {
-                code = SKIPPED;
-            }
-        }
-        batch.labels.push(code);
-    }
-    Ok(())
+    let fails = label_fails(rb, cols, src, dec, batch)?;
+    check(fails, at, src, dec, acc, batch, bad, None)
 }
 
 #[cfg(test)]

@@ -29,18 +29,7 @@ pub(crate) fn label_codes(
     out.reserve(n);
     let mut fails: Vec<LabelFail> = Vec::new();
     let map = dec.labels;
-    // None: a null label.
-    let mut code = |i: usize, r: Option<Result<i32, LabelError>>| match r {
-        Some(Ok(c)) => c,
-        Some(Err(e)) => {
-            fails.push((i, super::decode::label_problem(e)));
-            SKIPPED
-        }
-        None => {
-            fails.push((i, (SkipReason::Null, "label is null", "null".into())));
-            SKIPPED
-        }
-    };
+    let mut code = |i: usize, r: Option<Result<i32, LabelError>>| code(&mut fails, i, r);
     let dt = match a.data_type() {
         DataType::Dictionary(_, v) => v.as_ref().clone(),
         t => t.clone(),
@@ -108,4 +97,24 @@ pub(crate) fn label_codes(
         ),
     }
     Ok(fails)
+}
+
+/// The code of row `i`'s label mapped to `r` (`None`: a null label), the
+/// invalid ones added to `fails` and coded [`SKIPPED`].
+pub(crate) fn code(
+    fails: &mut Vec<LabelFail>,
+    i: usize,
+    r: Option<Result<i32, LabelError>>,
+) -> i32 {
+    match r {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            fails.push((i, super::decode::label_problem(e)));
+            SKIPPED
+        }
+        None => {
+            fails.push((i, (SkipReason::Null, "label is null", "null".into())));
+            SKIPPED
+        }
+    }
 }

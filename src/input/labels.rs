@@ -149,7 +149,7 @@ impl LabelMap {
 
     /// Whether [`LabelMap::fast_int`] maps every one of `vs` to itself.
     /// Branch-free 64-bit integer operations that vectorise even on plain x86-64.
-    pub(crate) fn all_fast_int(&self, vs: &[i64]) -> bool {
+    pub(crate) fn all_fast_int<V: Copy + Into<i64>>(&self, vs: &[V]) -> bool {
         let k = self.classes as i64;
         let inside = |v: i64| (0..k).contains(&v);
         let special =
@@ -160,7 +160,8 @@ impl LabelMap {
         // 0 ≤ v < k  ⇔  the sign bit of v is clear and that of v - k is set.
         let all = vs
             .iter()
-            .fold(u64::MAX, |a, &v| a & (!v & v.wrapping_sub(k)) as u64);
+            .map(|&v| v.into())
+            .fold(u64::MAX, |a, v: i64| a & (!v & v.wrapping_sub(k)) as u64);
         all >> 63 == 1
     }
 

@@ -3,6 +3,7 @@
 //! time (the engine's scheduler runs the units and merges them in order).
 
 pub(crate) mod arrow;
+mod arrow_check;
 mod arrow_floats;
 mod arrow_groups;
 mod arrow_labels;

@@ -20,6 +20,10 @@ pub use super::arrow::UNIT_ROWS;
 
 #[path = "parquet_dense.rs"]
 mod dense;
+#[path = "parquet_labels.rs"]
+mod labels;
+#[path = "parquet_leaf.rs"]
+mod leaf;
 #[path = "parquet_pages.rs"]
 mod pages;
 
@@ -188,11 +192,10 @@ impl Reader for ParquetFile {
             Span::Part { first, .. } => first,
             Span::Whole => 0,
         };
-        let rgs = rgs_of(span, self);
-        let rows = rgs_rows(self, &rgs);
+        let rgs: Vec<usize> = rgs_of(span, self).collect();
+        let rows = rgs_rows(self, &rgs) as u64;
         let builder = self.builder(src)?;
         let idx = arrow_in::projection(builder.schema(), src, dec)?;
-        let rgs: Vec<usize> = rgs.collect();
         self.check_pages(src, &rgs, &idx)?;
         // A row group far bigger than a unit is one unit, which one thread
         // would both decode and add up while the others idle. Wide rows
@@ -251,10 +254,10 @@ fn rgs_of(span: &Span, f: &ParquetFile) -> std::ops::Range<usize> {
 }
 
 /// The rows in row groups `rgs`.
-fn rgs_rows(f: &ParquetFile, rgs: &std::ops::Range<usize>) -> u64 {
+fn rgs_rows(f: &ParquetFile, rgs: &[usize]) -> usize {
     let md = f.meta.metadata();
-    rgs.clone()
-        .map(|rg| md.row_group(rg).num_rows() as u64)
+    rgs.iter()
+        .map(|&rg| md.row_group(rg).num_rows() as usize)
         .sum()
 }
 

@@ -3,9 +3,10 @@
 //! columns (a binary model's one score, or one a class). Each score leaf
 //! column is decoded by the Parquet column reader straight into a vector of
 //! floats, which is widened into the engine's batch with the validity check
-//! in the same pass, while the Arrow reader decodes the other columns
-//! (label, `--by`). No score array is built and nothing is copied between
-//! arrays.
+//! in the same pass. A flat integer or boolean label column is decoded
+//! straight into class codes beside them (see `parquet_labels.rs`);
+//! otherwise, and for a `--by` column, the Arrow reader decodes the other
+//! columns. No score array is built and nothing is copied between arrays.
 //!
 //! The path only reads what is dense: every level of a row says "value
 //! present" and every list row holds exactly K values. A batch whose levels
@@ -15,25 +16,23 @@
 //! added in the same order either way.
 
 use super::super::arrow::{self, batch_rows, projection, BatchDecoder};
+use super::super::arrow_labels::LabelFail;
 use super::super::arrow_lists::widen_checked;
 use super::super::decode::Decoder;
+use super::super::labels::LabelMap;
 use super::super::{Scores, Source};
-use super::pages::Prefetch;
-use super::{accumulate_all, pipelined, ParquetFile};
+use super::labels::{self, Labels};
+use super::leaf::{Chunks, Leaf};
+use super::{accumulate_all, pipelined, rgs_rows, ParquetFile};
 use crate::engine::UnitAcc;
-use crate::input::handle::Handle;
 use anyhow::Result;
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, DataType, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, RowSelection, RowSelector};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Type as PhysicalType;
-use parquet::column::reader::ColumnReaderImpl;
 use parquet::data_type::FloatType;
-use parquet::file::metadata::ParquetMetaData;
-use parquet::file::serialized_reader::SerializedPageReader;
 use parquet::schema::types::SchemaDescriptor;
-use std::collections::VecDeque;
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
@@ -47,6 +46,8 @@ pub(super) struct Dense {
     k: usize,
     /// Whether the leaf is a list's (its rows delimited by repetition levels).
     list: bool,
+    /// The label column's, when it is read directly too.
+    label: Option<labels::Plan>,
 }
 
 /// The direct path's plan for `dec`'s scores in a file of `schema`, or `None`
@@ -75,6 +76,7 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
         leaves: Vec::with_capacity(cols.len()),
         k: if list { w } else { 1 },
         list,
+        label: None,
     };
     for col in cols {
         if dec.label_col == col || dec.by == Some(col.as_str()) {
@@ -102,6 +104,9 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
         d.roots.push(root);
         d.leaves.push(leaf);
     }
+    if let Some(&root) = at.get(dec.label_col) {
+        d.label = labels::plan(schema, pq, dec, root, leaf_of[root]);
+    }
     Some(d)
 }
 
@@ -118,34 +123,32 @@ pub(super) fn read(
     dec: &Decoder,
     acc: &mut UnitAcc,
 ) -> Result<Option<u64>> {
-    let builder = f.builder(src)?;
-    let mut idx = projection(builder.schema(), src, dec)?;
-    let mut score = vec![false; builder.schema().fields().len()];
-    d.roots.iter().for_each(|&r| score[r] = true);
-    idx.retain(|&i| !score[i]);
-    let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
-    let others = builder
-        .with_projection(mask)
-        .with_row_groups(rgs.clone())
-        .with_batch_size(batch_rows(dec.spec.width()))
-        .build()?;
+    let rows = rgs_rows(f, &rgs);
+    let others = match d.label {
+        Some(p) => Others::Direct {
+            labels: Box::new(Labels::new(p, &rgs)),
+            map: dec.labels,
+            left: rows,
+            step: batch_rows(dec.spec.width()),
+        },
+        None => Others::Arrow(others(f, src, &rgs, &d, dec)?),
+    };
     // Pages are read ahead for one huge column chunk, not a thread per column.
     let ahead = big && d.leaves.len() == 1;
-    let leaves = d.leaves.iter().map(|&leaf| Leaf {
-        leaf,
+    let leaves = d.leaves.iter().map(|&leaf| ScoreLeaf {
+        leaf: Leaf::new(leaf, &rgs, ahead),
         k: d.k,
         list: d.list,
-        rgs: rgs.iter().copied().collect(),
-        chunk: None,
-        ahead,
         defs: Vec::new(),
         reps: Vec::new(),
     });
     let (back, spare) = channel();
     let pieces = Pieces {
         others,
-        meta: f.meta.metadata().clone(),
-        handle: Arc::new(src.handle()?.clone()),
+        at: Chunks {
+            meta: f.meta.metadata().clone(),
+            handle: Arc::new(src.handle()?.clone()),
+        },
         leaves: leaves.collect(),
         spare,
         done: false,
@@ -155,17 +158,49 @@ pub(super) fn read(
         let mut decoder = BatchDecoder::new(dec);
         for p in it {
             let p = p.map_err(|e| src.cannot_decode(row, &e))?;
-            let Piece::Rows(rb, values) = p else {
+            let Piece::Rows(rb, mut b) = p else {
                 return general(f, src, rgs, first, row, dec, acc);
             };
-            decoder
-                .accumulate_filled(&rb, row, src, acc, |out| widen_checked(&values, out, dec))?;
-            row += rb.num_rows() as u64;
+            let fill = |out: &mut Vec<f64>| widen_checked(&b.values, out, dec);
+            let n = match rb {
+                Some(rb) => {
+                    decoder.accumulate_filled(&rb, row, src, acc, fill)?;
+                    rb.num_rows()
+                }
+                None => {
+                    let (n, fails) = (b.codes.len(), std::mem::take(&mut b.fails));
+                    decoder.accumulate_coded(&mut b.codes, fails, row, src, acc, fill)?;
+                    n
+                }
+            };
+            row += n as u64;
             // Once the reader is done, no buffer is wanted back.
-            let _ = back.send(values);
+            let _ = back.send(b);
         }
         Ok(None)
     })
+}
+
+/// The Arrow reader of the columns of row groups `rgs` that are not scores
+/// read directly (label, `--by`).
+fn others(
+    f: &ParquetFile,
+    src: &Source,
+    rgs: &[usize],
+    d: &Dense,
+    dec: &Decoder,
+) -> Result<ParquetRecordBatchReader> {
+    let builder = f.builder(src)?;
+    let mut idx = projection(builder.schema(), src, dec)?;
+    let mut score = vec![false; builder.schema().fields().len()];
+    d.roots.iter().for_each(|&r| score[r] = true);
+    idx.retain(|&i| !score[i]);
+    let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
+    Ok(builder
+        .with_projection(mask)
+        .with_row_groups(rgs.to_vec())
+        .with_batch_size(batch_rows(dec.spec.width()))
+        .build()?)
 }
 
 /// The general path for the rows of row groups `rgs` (whose first row is
@@ -179,11 +214,7 @@ fn general(
     dec: &Decoder,
     acc: &mut UnitAcc,
 ) -> Result<Option<u64>> {
-    let md = f.meta.metadata();
-    let rows: usize = rgs
-        .iter()
-        .map(|&rg| md.row_group(rg).num_rows() as usize)
-        .sum();
+    let rows = rgs_rows(f, &rgs);
     let done = (from - first) as usize;
     let selection = RowSelection::from(vec![
         RowSelector::skip(done),
@@ -201,106 +232,129 @@ fn general(
     accumulate_all(reader, from, src, dec, acc)
 }
 
-/// A batch of the direct path: the other columns' rows and each score
-/// leaf's values, or the sign that the general path reads from this batch on.
+/// A batch of the direct path: its rows of the other columns (label,
+/// `--by`) when the Arrow reader reads them, else its labels' codes, and
+/// each score leaf's values; or the sign that the general path reads from
+/// this batch on.
 enum Piece {
-    Rows(RecordBatch, Vec<Vec<f32>>),
+    Rows(Option<RecordBatch>, Buffers),
     General,
 }
 
-/// The batches of a unit: the other columns from the Arrow reader, the
-/// scores from their leaves.
-struct Pieces {
-    others: ParquetRecordBatchReader,
-    meta: Arc<ParquetMetaData>,
-    handle: Arc<Handle>,
-    leaves: Vec<Leaf>,
-    /// Buffers of values handed back once widened, to be filled again:
-    /// fresh ones every batch would be zeroed and faulted in anew.
-    spare: Receiver<Vec<Vec<f32>>>,
+/// The buffers of a batch, handed back once added to be filled again: fresh
+/// ones every batch would be zeroed and faulted in anew.
+#[derive(Default)]
+struct Buffers {
+    /// Each score leaf's values.
+    values: Vec<Vec<f32>>,
+    /// The label codes, when the labels are read directly.
+    codes: Vec<i32>,
+    /// Their invalid labels, in row order.
+    fails: Vec<LabelFail>,
+}
+
+/// What reads the columns besides the scores.
+enum Others<'m> {
+    /// The Arrow reader, for the label and `--by` columns.
+    Arrow(ParquetRecordBatchReader),
+    /// The label leaf, coded with `map`, in batches of `step` rows of the
+    /// `left` rows still to read: the Arrow reader's batches.
+    Direct {
+        labels: Box<Labels>,
+        map: &'m LabelMap,
+        left: usize,
+        step: usize,
+    },
+}
+
+/// The batches of a unit: the other columns from the Arrow reader or the
+/// label leaf, the scores from their leaves.
+struct Pieces<'m> {
+    others: Others<'m>,
+    at: Chunks,
+    leaves: Vec<ScoreLeaf>,
+    spare: Receiver<Buffers>,
     done: bool,
 }
 
-impl Iterator for Pieces {
+impl Iterator for Pieces<'_> {
     type Item = Result<Piece>;
 
     fn next(&mut self) -> Option<Result<Piece>> {
         if self.done {
             return None;
         }
-        let piece = match self.others.next()? {
-            Err(e) => Err(e.into()),
-            Ok(rb) => match self.values(rb.num_rows()) {
-                Ok(Some(v)) => Ok(Piece::Rows(rb, v)),
-                Ok(None) => Ok(Piece::General),
-                Err(e) => Err(e.into()),
-            },
-        };
+        let piece = self.piece().transpose()?;
         self.done = !matches!(piece, Ok(Piece::Rows(..)));
         Some(piece)
     }
 }
 
-impl Pieces {
-    /// Each leaf's values of the next `n` rows, or `None` unless every leaf
-    /// holds `n` dense rows there. A damaged page is the error the Arrow
-    /// reader gives for it, so that the message is the general path's.
-    fn values(&mut self, n: usize) -> Result<Option<Vec<Vec<f32>>>, ArrowError> {
-        let mut out = self.spare.try_recv().unwrap_or_default();
-        out.resize_with(self.leaves.len(), Vec::new);
-        for (leaf, v) in self.leaves.iter_mut().zip(&mut out) {
-            if !leaf.values(n, &self.meta, &self.handle, v)? {
-                return Ok(None);
+impl Pieces<'_> {
+    /// The next batch, or `None` after the last. It is read by the general
+    /// path unless every score leaf holds its rows dense and, when read
+    /// directly, the label leaf holds them all.
+    fn piece(&mut self) -> Result<Option<Piece>> {
+        let mut b = self.spare.try_recv().unwrap_or_default();
+        let (rb, n) = match &mut self.others {
+            Others::Arrow(r) => match r.next() {
+                None => return Ok(None),
+                Some(rb) => {
+                    let rb = rb?;
+                    let n = rb.num_rows();
+                    (Some(rb), n)
+                }
+            },
+            Others::Direct {
+                labels,
+                map,
+                left,
+                step,
+            } => {
+                let n = (*step).min(*left);
+                if n == 0 {
+                    return Ok(None);
+                }
+                *left -= n;
+                if !labels.codes(n, &self.at, map, &mut b.codes, &mut b.fails)? {
+                    return Ok(Some(Piece::General));
+                }
+                (None, n)
+            }
+        };
+        b.values.resize_with(self.leaves.len(), Vec::new);
+        for (leaf, v) in self.leaves.iter_mut().zip(&mut b.values) {
+            if !leaf.values(n, &self.at, v)? {
+                return Ok(Some(Piece::General));
             }
         }
-        Ok(Some(out))
+        Ok(Some(Piece::Rows(rb, b)))
     }
 }
 
 /// Rows of a flat column read at a time.
 const FLAT_ROWS: usize = 4096;
 
-/// One leaf column of scores, read by a column reader per row group (opened
-/// in turn), `k` values a row.
-struct Leaf {
-    leaf: usize,
+/// One leaf column of scores, `k` values a row.
+struct ScoreLeaf {
+    leaf: Leaf<FloatType>,
     k: usize,
     /// Whether the leaf is a list's (its rows delimited by repetition levels).
     list: bool,
-    /// The row groups whose column chunk is not opened yet.
-    rgs: VecDeque<usize>,
-    chunk: Option<ColumnReaderImpl<FloatType>>,
-    /// Whether pages are read ahead on a thread of their own.
-    ahead: bool,
     defs: Vec<i16>,
     reps: Vec<i16>,
 }
 
-impl Leaf {
+impl ScoreLeaf {
     /// Reads the values of the next `n` rows into `values` (replacing its
     /// contents); whether they are `n` rows of `k` present values.
-    fn values(
-        &mut self,
-        n: usize,
-        meta: &Arc<ParquetMetaData>,
-        handle: &Arc<Handle>,
-        values: &mut Vec<f32>,
-    ) -> Result<bool, ArrowError> {
+    fn values(&mut self, n: usize, at: &Chunks, values: &mut Vec<f32>) -> Result<bool, ArrowError> {
         let want = n * self.k;
         values.clear();
         self.defs.clear();
         self.reps.clear();
         let mut need = n;
         while need > 0 {
-            if self.chunk.is_none() {
-                let Some(rg) = self.rgs.pop_front() else {
-                    return Ok(false);
-                };
-                self.chunk = Some(self.open(rg, meta, handle)?);
-            }
-            let Some(c) = self.chunk.as_mut() else {
-                return Ok(false);
-            };
             // A flat column's levels are only counted (by the reader): a few
             // rows at a time keep them few, in cache while they are zeroed,
             // decoded and counted.
@@ -311,11 +365,12 @@ impl Leaf {
                     need.min(FLAT_ROWS)
                 }
             };
-            let (rows, _, _) =
-                c.read_records(step, Some(&mut self.defs), Some(&mut self.reps), values)?;
-            if rows == 0 {
-                self.chunk = None;
-            }
+            let read = self
+                .leaf
+                .read(step, at, &mut self.defs, &mut self.reps, values)?;
+            let Some(rows) = read else {
+                return Ok(false);
+            };
             need -= rows;
         }
         // `n` whole records, each level with its value (a level without one
@@ -327,24 +382,5 @@ impl Leaf {
                 && self.reps.len() == want
                 && self.reps.iter().step_by(self.k).all(|&r| r == 0));
         Ok(values.len() == want && records)
-    }
-
-    /// A column reader of the leaf in row group `rg`.
-    fn open(
-        &self,
-        rg: usize,
-        meta: &Arc<ParquetMetaData>,
-        handle: &Arc<Handle>,
-    ) -> Result<ColumnReaderImpl<FloatType>, ArrowError> {
-        let rgm = meta.row_group(rg);
-        let col = rgm.column(self.leaf);
-        let rows = rgm.num_rows() as usize;
-        let pages = SerializedPageReader::new(handle.clone(), col, rows, None)?;
-        let descr = meta.file_metadata().schema_descr().column(self.leaf);
-        Ok(if self.ahead {
-            ColumnReaderImpl::new(descr, Box::new(Prefetch::new(pages)))
-        } else {
-            ColumnReaderImpl::new(descr, Box::new(pages))
-        })
     }
 }
