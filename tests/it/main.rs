@@ -26,6 +26,7 @@ mod numpy;
 mod output_formats;
 mod parquet_dense;
 mod parquet_flat;
+mod parquet_labels;
 mod partial;
 mod properties;
 mod readme;

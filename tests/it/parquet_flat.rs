@@ -10,17 +10,22 @@
 use crate::support::*;
 use arrow_array::{ArrayRef, Float32Array, Float64Array, RecordBatch};
 use parquet::basic::{Encoding, PageType};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{WriterProperties, WriterPropertiesBuilder};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use std::path::{Path, PathBuf};
 
 /// One score column: its name and values (`None` a null).
-type Col = (&'static str, Vec<Option<f32>>);
+pub(crate) type Col = (&'static str, Vec<Option<f32>>);
 
 /// `n` labels in `0..classes` and, for each of `names`, a score a row: a
 /// logit, or a probability when the name starts with `p`. Nearly every value
 /// is distinct, so the dictionary fills up and plain pages follow.
-fn data(n: usize, classes: u64, names: &[&'static str], seed: u64) -> (Vec<i64>, Vec<Col>) {
+pub(crate) fn data(
+    n: usize,
+    classes: u64,
+    names: &[&'static str],
+    seed: u64,
+) -> (Vec<i64>, Vec<Col>) {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
     let labels: Vec<i64> = (0..n).map(|_| (r.next() % classes) as i64).collect();
     let cols = names
@@ -45,24 +50,41 @@ fn data(n: usize, classes: u64, names: &[&'static str], seed: u64) -> (Vec<i64>,
 /// Small pages (of rows too: the writer sizes no dictionary-encoded page by
 /// its bytes), a small dictionary (the chunk starts dictionary-encoded and
 /// goes on in plain pages), `rg` rows a row group.
-fn props(rg: usize) -> WriterProperties {
+pub(crate) fn props(rg: usize) -> WriterProperties {
+    props_builder(rg).build()
+}
+
+/// The builder of [`props`], for more settings.
+pub(crate) fn props_builder(rg: usize) -> WriterPropertiesBuilder {
     WriterProperties::builder()
         .set_max_row_group_row_count(Some(rg))
         .set_data_page_size_limit(4096)
         .set_data_page_row_count_limit(2000)
         .set_dictionary_page_size_limit(32 * 1024)
         .set_write_batch_size(64)
-        .build()
 }
 
 /// The rows as `f32/data.parquet` (the direct path) and `f64/data.parquet`
 /// (the general path) under `w`, with a `g` column of groups; the score
 /// columns nullable or not. Returns the two folders.
 fn both(w: &Workdir, labels: &[i64], cols: &[Col], rg: usize, nullable: bool) -> [PathBuf; 2] {
-    let groups: Vec<&str> = (0..labels.len()).map(|i| ["a", "b", "c"][i % 3]).collect();
+    let label = (i64s(labels.to_vec()), false);
+    both_with(w, label, cols, nullable, props(rg))
+}
+
+/// As [`both`] with the label column `label` (nullable or not) and the
+/// writer's `props`.
+pub(crate) fn both_with(
+    w: &Workdir,
+    label: (ArrayRef, bool),
+    cols: &[Col],
+    nullable: bool,
+    props: WriterProperties,
+) -> [PathBuf; 2] {
+    let groups: Vec<&str> = (0..label.0.len()).map(|i| ["a", "b", "c"][i % 3]).collect();
     let dirs = [w.path("f32"), w.path("f64")];
     for (wide, dir) in [false, true].into_iter().zip(&dirs) {
-        let mut all: Vec<(&str, ArrayRef, bool)> = vec![("label", i64s(labels.to_vec()), false)];
+        let mut all: Vec<(&str, ArrayRef, bool)> = vec![("label", label.0.clone(), label.1)];
         for (name, v) in cols {
             let a = match wide {
                 false => arr(Float32Array::from(v.clone())),
@@ -72,7 +94,7 @@ fn both(w: &Workdir, labels: &[i64], cols: &[Col], rg: usize, nullable: bool) ->
         }
         all.push(("g", strs(groups.clone()), false));
         let batch = RecordBatch::try_from_iter_with_nullable(all).unwrap();
-        write_batches(dir, "data.parquet", &[batch], Some(props(rg)));
+        write_batches(dir, "data.parquet", &[batch], Some(props.clone()));
     }
     assert_pages(&dirs[0].join("data.parquet"));
     dirs
@@ -98,7 +120,11 @@ fn assert_pages(p: &Path) {
 }
 
 /// `flcli ARGS` run in `dir` with `env`: exit code, stdout and stderr.
-fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+pub(crate) fn run_in(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
     let mut c = flcli();
     c.current_dir(dir).args(args);
     for (k, v) in env {
@@ -111,7 +137,7 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Stri
 
 /// Runs `args` on both files of `dirs`: the same exit code and bytes out;
 /// returns stdout and stderr.
-fn same(dirs: &[PathBuf; 2], args: &[&str], env: &[(&str, &str)]) -> (String, String) {
+pub(crate) fn same(dirs: &[PathBuf; 2], args: &[&str], env: &[(&str, &str)]) -> (String, String) {
     let a = run_in(&dirs[0], args, env);
     let b = run_in(&dirs[1], args, env);
     assert!(a == b, "{args:?} {env:?}: float32 {a:?}\nfloat64 {b:?}");
@@ -120,7 +146,7 @@ fn same(dirs: &[PathBuf; 2], args: &[&str], env: &[(&str, &str)]) -> (String, St
 
 /// Every report of `scores` (score flags) on both files is the same, and
 /// so are their partial files; `alpha` is compared too.
-fn same_reports(dirs: &[PathBuf; 2], scores: &[&str], alpha: bool, by: bool) {
+pub(crate) fn same_reports(dirs: &[PathBuf; 2], scores: &[&str], alpha: bool, by: bool) {
     let cmd = |head: &[&'static str], tail: &[&'static str]| {
         let mut a: Vec<&str> = head.to_vec();
         a.push("data.parquet");
@@ -202,7 +228,7 @@ fn float32_columns_a_class_give_the_general_paths_bytes() {
 
 /// `stats` with `scores` on both files, with and without `--skip-invalid`:
 /// the same reports and errors; returns the error.
-fn same_failures(dirs: &[PathBuf; 2], scores: &[&str]) -> String {
+pub(crate) fn same_failures(dirs: &[PathBuf; 2], scores: &[&str]) -> String {
     let args = [&["stats", "data.parquet", "--json"], scores].concat();
     let (out, _) = same(dirs, &[&args[..], &["--skip-invalid"]].concat(), &[]);
     assert!(out.contains("\"rows_used\""), "{out}");
