@@ -34,6 +34,14 @@ pub(crate) struct LabelMap {
     others: Arc<RwLock<Vec<String>>>,
 }
 
+/// A word whose sign bit is set when `0 ≤ v < k`: the sign bit of `v` is
+/// clear and that of `v - k` is set. Anded over many values, it says whether
+/// all are in `0..k`, without a branch.
+#[inline(always)]
+pub(crate) fn in_classes(v: i64, k: i64) -> u64 {
+    (!v & v.wrapping_sub(k)) as u64
+}
+
 /// `v` in double quotes, control characters escaped.
 fn quote(v: &str) -> String {
     format!("\"{}\"", crate::text::escape(v))
@@ -147,21 +155,24 @@ impl LabelMap {
             .then_some(v as i32)
     }
 
-    /// Whether [`LabelMap::fast_int`] maps every one of `vs` to itself.
-    /// Branch-free 64-bit integer operations that vectorise even on plain x86-64.
-    pub(crate) fn all_fast_int<V: Copy + Into<i64>>(&self, vs: &[V]) -> bool {
+    /// `K` when every integer label in `0..K` is its own class, so that
+    /// [`LabelMap::fast_int`] maps exactly those to themselves; `None` when
+    /// it maps none (class names, `--positive`, or a special value in `0..K`).
+    pub(crate) fn fast_classes(&self) -> Option<i64> {
         let k = self.classes as i64;
         let inside = |v: i64| (0..k).contains(&v);
         let special =
             inside(self.ignore) || (self.mode == Mode::Sigmoid && inside(self.background));
-        if !self.numeric || self.positive.is_some() || special {
+        (self.numeric && self.positive.is_none() && !special).then_some(k)
+    }
+
+    /// Whether [`LabelMap::fast_int`] maps every one of `vs` to itself.
+    /// Branch-free 64-bit integer operations that vectorise even on plain x86-64.
+    pub(crate) fn all_fast_int(&self, vs: &[i64]) -> bool {
+        let Some(k) = self.fast_classes() else {
             return false;
-        }
-        // 0 ≤ v < k  ⇔  the sign bit of v is clear and that of v - k is set.
-        let all = vs
-            .iter()
-            .map(|&v| v.into())
-            .fold(u64::MAX, |a, v: i64| a & (!v & v.wrapping_sub(k)) as u64);
+        };
+        let all = vs.iter().fold(u64::MAX, |a, &v| a & in_classes(v, k));
         all >> 63 == 1
     }
 

@@ -10,7 +10,7 @@
 
 use super::super::arrow_labels::{code, LabelFail};
 use super::super::decode::Decoder;
-use super::super::labels::{LabelError, LabelMap};
+use super::super::labels::{in_classes, LabelError, LabelMap};
 use super::leaf::{Chunks, Leaf};
 use arrow_schema::{ArrowError, DataType, Schema};
 use parquet::basic::Type as PhysicalType;
@@ -172,13 +172,22 @@ where
 
 /// Codes the labels `vals` of rows `first..` with no null among them.
 fn present<V: Label>(vals: &[V], first: usize, out: &mut Out) {
-    if V::all_fast(out.map, vals) {
-        // Every label is its own class: one conversion loop that vectorises.
-        out.codes.extend(vals.iter().map(|&x| x.raw()));
-        return;
+    if let Some(k) = V::INT.then(|| out.map.fast_classes()).flatten() {
+        // Every label its own class, the common case: converted and checked
+        // in one loop that vectorises, undone if one is not.
+        let start = out.codes.len();
+        let mut all = u64::MAX;
+        out.codes.extend(vals.iter().map(|&x| {
+            all &= in_classes(x.int(), k);
+            x.int() as i32
+        }));
+        if all >> 63 == 1 {
+            return;
+        }
+        out.codes.truncate(start);
     }
     for (i, &x) in vals.iter().enumerate() {
-        let c = match x.fast(out.map) {
+        let c = match V::INT.then(|| out.map.fast_int(x.int())).flatten() {
             Some(c) => c,
             None => code(out.fails, first + i, Some(x.map(out.map))),
         };
@@ -189,43 +198,28 @@ fn present<V: Label>(vals: &[V], first: usize, out: &mut Out) {
 /// A label value as the column reader gives it, mapped as the Arrow decoder
 /// maps a value of the Arrow type it is read as.
 trait Label: Copy {
-    /// Whether every one of `vs` is its own class, i.e. [`Label::fast`]
-    /// maps each to [`Label::raw`].
-    fn all_fast(map: &LabelMap, vs: &[Self]) -> bool;
-    /// The class of a label that is its own class without errors or special
-    /// values; `None` means "ask [`Label::map`]".
-    fn fast(self, map: &LabelMap) -> Option<i32>;
-    /// The value as a class index, for a label that is its own class.
-    fn raw(self) -> i32;
+    /// Whether the value is an integer (the Arrow decoder casts it to int64).
+    const INT: bool;
+    /// The value as an integer label, when [`Label::INT`].
+    fn int(self) -> i64;
     /// The class of the label, or why it has none.
     fn map(self, map: &LabelMap) -> Result<i32, LabelError>;
 }
 
 impl Label for i64 {
-    fn all_fast(map: &LabelMap, vs: &[i64]) -> bool {
-        map.all_fast_int(vs)
-    }
-    fn fast(self, map: &LabelMap) -> Option<i32> {
-        map.fast_int(self)
-    }
-    fn raw(self) -> i32 {
-        self as i32
+    const INT: bool = true;
+    fn int(self) -> i64 {
+        self
     }
     fn map(self, map: &LabelMap) -> Result<i32, LabelError> {
         map.map_int(self)
     }
 }
 
-/// An int32 label is the int64 label of its value (the Arrow decoder casts it).
 impl Label for i32 {
-    fn all_fast(map: &LabelMap, vs: &[i32]) -> bool {
-        map.all_fast_int(vs)
-    }
-    fn fast(self, map: &LabelMap) -> Option<i32> {
-        map.fast_int(self.into())
-    }
-    fn raw(self) -> i32 {
-        self
+    const INT: bool = true;
+    fn int(self) -> i64 {
+        self.into()
     }
     fn map(self, map: &LabelMap) -> Result<i32, LabelError> {
         map.map_int(self.into())
@@ -234,14 +228,9 @@ impl Label for i32 {
 
 /// A boolean label is mapped one at a time, as by the Arrow decoder.
 impl Label for bool {
-    fn all_fast(_: &LabelMap, _: &[bool]) -> bool {
-        false
-    }
-    fn fast(self, _: &LabelMap) -> Option<i32> {
-        None
-    }
-    fn raw(self) -> i32 {
-        self as i32
+    const INT: bool = false;
+    fn int(self) -> i64 {
+        self.into()
     }
     fn map(self, map: &LabelMap) -> Result<i32, LabelError> {
         map.map_bool(self)
