@@ -205,20 +205,13 @@ fn label(raw: &[u8], dec: &Decoder) -> Option<i32> {
     dec.labels.map_str(s).ok()
 }
 
-/// Whether every row's scores pass the check of [`Decoder::check_row`]
-/// (which rows labelled [`IGNORED`] skip), in one branch-free sweep.
+/// Whether every row's scores pass [`Decoder::check_row`] without a message:
+/// [`Decoder::batch_is_valid`] over the whole buffer, or, when that fails,
+/// row by row with the rows labelled [`IGNORED`] exempt, as there.
 fn valid(dec: &Decoder, labels: &[i32], scores: &[f64]) -> bool {
-    let w = dec.spec.width();
-    let probs = dec.spec.kind == ScoreKind::Probabilities;
-    labels
-        .iter()
-        .zip(scores.chunks_exact(w))
-        .fold(true, |ok, (&l, row)| {
-            let fine = if probs {
-                row.iter().fold(true, |f, &v| f & (0.0..=1.0).contains(&v))
-            } else {
-                row.iter().fold(true, |f, &v| f & v.is_finite())
-            };
-            ok & (fine | (l == IGNORED))
-        })
+    dec.batch_is_valid(scores)
+        || labels
+            .iter()
+            .zip(scores.chunks_exact(dec.spec.width()))
+            .all(|(&l, row)| l == IGNORED || dec.batch_is_valid(row))
 }
