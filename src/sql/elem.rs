@@ -6,6 +6,7 @@
 use super::dialect::Dialect;
 use super::rows::{argmax, row_key, COUNTED};
 use super::{Layer, Target};
+use crate::engine::fdlibm::REDUCE_HALVES_FROM;
 use crate::engine::EngineSpec;
 use crate::model::{Mode, ScoreKind};
 
@@ -86,8 +87,23 @@ pub(crate) fn binary(d: Dialect, t: &Target, spec: &EngineSpec, need_lnq: bool) 
                 format!("EXP(GREATEST(-ABS(z), {}))", d.float(-700.0)),
                 "e",
             )]));
-            layers.push(Layer::cols(vec![(format!("{one} + e"), "u")]));
-            layers.push(Layer::cols(vec![(format!("{one} / u"), "inv")]));
+            // d = 2 + f of the log's reduction of u = 1 + e (f = u/2 - 1 from
+            // about √2 on, else u - 1, both exact): the engine divides once, by
+            // u·d, for both ln(u) and 1 / u.
+            let u = format!("({one} + e)");
+            layers.push(Layer::cols(vec![
+                (format!("{one} + e"), "u"),
+                (
+                    format!(
+                        "{two} + CASE WHEN {u} >= {from} THEN {u} * {half} - {one} ELSE {u} - {one} END",
+                        two = d.float(2.0),
+                        half = d.float(0.5),
+                        from = d.float(REDUCE_HALVES_FROM),
+                    ),
+                    "d",
+                ),
+            ]));
+            layers.push(Layer::cols(vec![(format!("({one} / (u * d)) * d"), "inv")]));
             // ln1p(e) = ln(u) + (e - (u - 1)) · (1 / u): the rounding of 1 + e corrected.
             layers.push(Layer::cols(vec![(
                 format!("LN(u) + (e - (u - {one})) * inv"),
