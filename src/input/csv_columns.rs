@@ -10,6 +10,7 @@
 use super::decode::Decoder;
 use super::fast_float::{decimal, parse_f64, Decimal};
 use super::record::{small_uint, CsvIndex, Rows};
+use super::short_float::short_decimal;
 use super::split::{self, LineSink};
 use crate::engine::UnitAcc;
 use crate::model::{Mode, ScoreKind, IGNORED};
@@ -162,7 +163,11 @@ impl Columns {
         for r in ranges.chunks_exact(self.need) {
             for &(a, b) in &r[1..] {
                 let (a, b) = (a as usize, b as usize);
-                match decimal(buf, a, b) {
+                let d = match short_decimal(buf, a, b) {
+                    None => decimal(buf, a, b),
+                    d => d,
+                };
+                match d {
                     Some(d) => {
                         self.parts.push(d);
                         self.scores.push(0.0);

@@ -14,7 +14,7 @@ const POW10: [f64; 23] = [
 ];
 
 /// 10^n for the digit counts of one eight-byte step.
-const SCALE: [u64; 9] = [
+pub(super) const SCALE: [u64; 9] = [
     1,
     10,
     100,
@@ -28,7 +28,7 @@ const SCALE: [u64; 9] = [
 
 /// The eight bytes at `p` as a little-endian word, zero-padded past the end of `buf`.
 #[inline(always)]
-fn load8(buf: &[u8], p: usize) -> u64 {
+pub(super) fn load8(buf: &[u8], p: usize) -> u64 {
     match buf.get(p..p + 8) {
         Some(w) => u64::from_le_bytes(w.try_into().expect("8 bytes")),
         None => {
@@ -56,15 +56,20 @@ fn digits8(w: u64) -> (usize, u64) {
         return (0, 0);
     }
     // The n digits to the top of the word, as the last n of eight digits (leading zeros).
-    let v = a << (8 * (8 - n));
-    // Pairs, then fours, then eight digits (the first byte is the most significant digit).
+    (n, eight_digits(a << (8 * (8 - n))))
+}
+
+/// The value of eight digit values 0 to 9, one per byte, the first byte the
+/// most significant: pairs, then fours, then all eight, in three multiplies.
+#[inline(always)]
+pub(super) fn eight_digits(v: u64) -> u64 {
     // (Products run past bit 63 by design: only bits 32..63 are kept.)
     let v = v.wrapping_mul(10).wrapping_add(v >> 8);
     let v = ((v & 0x0000_00FF_0000_00FF)
         .wrapping_mul(0x000F_4240_0000_0064)
         .wrapping_add(((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(0x0000_2710_0000_0001)))
         >> 32;
-    (n, v & 0xFFFF_FFFF)
+    v & 0xFFFF_FFFF
 }
 
 /// Reads a run of digits from `p`, up to `end`, into `m`: the new position

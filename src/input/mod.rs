@@ -33,6 +33,7 @@ pub mod parquet;
 mod parquet_check;
 pub(crate) mod reader;
 pub(crate) mod record;
+mod short_float;
 pub(crate) mod source;
 pub(crate) mod split;
 pub(crate) mod targets;

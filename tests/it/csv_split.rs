@@ -203,6 +203,16 @@ fn a_quote_in_a_later_range_reads_the_file_as_one_stream() {
     }
 }
 
+/// `v` in scientific notation as pandas writes it: a signed two-digit
+/// exponent (`7.2481205e-05`, `1.5E+01`).
+fn pandas_exp(v: f32) -> String {
+    let s = format!("{v:e}");
+    let (m, e) = s.split_once('e').expect("an exponent");
+    let e: i32 = e.parse().expect("an integer exponent");
+    let mark = if e % 3 == 0 { 'E' } else { 'e' };
+    format!("{m}{mark}{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
 /// Pandas-like rows (float32 and float64 text, exponents, `-100`, `1.0` and
 /// ` 0` labels), with an invalid row every `bad_every` rows (0: none).
 fn pandas_like(seed: u64, rows: usize, bad_every: usize) -> String {
@@ -219,10 +229,12 @@ fn pandas_like(seed: u64, rows: usize, bad_every: usize) -> String {
             _ if (k >> 8) & 1 == 0 => "0",
             _ => "1",
         };
-        let (ps, xs) = match (k >> 20) % 5 {
+        let (ps, xs) = match (k >> 20) % 8 {
             0 => (format!("{p}"), format!("{x}")),
             1 => (format!("{p:e}"), format!("{:e}", x * 1e-9)),
             2 => (format!("{:.3}", p), format!("{:.2}", x)),
+            3 => (pandas_exp(p as f32), pandas_exp((x * 1e-3) as f32)),
+            4 => (format!("{:.16}", p / 10.0), format!("{:.17}", x / 10.0)),
             _ => (format!("{}", p as f32), format!("{}", x as f32)),
         };
         if bad_every > 0 && i % bad_every == bad_every - 1 {
