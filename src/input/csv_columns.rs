@@ -148,9 +148,17 @@ impl Columns {
         self.labels.clear();
         self.scores.clear();
         let mut ok = true;
+        // Integer labels below this are their own class (0 when none is).
+        let k = dec.labels.fast_classes().unwrap_or(0);
         for r in ranges.chunks_exact(self.need) {
             let (a, b) = (r[0].0 as usize, r[0].1 as usize);
-            let code = label(&buf[a..b], dec);
+            // A one-digit class first: `label` gives it the same code, slower.
+            let d = buf.get(a).map_or(10, |&c| c.wrapping_sub(b'0')) as i64;
+            let code = if b == a + 1 && d < k {
+                Some(d as i32)
+            } else {
+                label(&buf[a..b], dec)
+            };
             ok &= code.is_some();
             self.labels.push(code.unwrap_or(IGNORED));
         }

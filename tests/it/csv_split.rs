@@ -291,3 +291,44 @@ fn column_wise_buffers_give_the_row_by_row_bits() {
         }
     }
 }
+
+#[test]
+fn one_digit_labels_map_as_they_do_row_by_row() {
+    // Labels 0 to 2 and, alone in their buffer, 2 to 9: the column-wise read
+    // takes a one-digit label as its own class only when it is one (below
+    // the class count, not the ignore index, not the sigmoid background). The
+    // same bytes gzipped, always read row by row, are the reference.
+    let d = Workdir::new();
+    let mut r = Rng(29);
+    let mut s = String::from("label,0,1,2\n");
+    for i in 0..150_000u64 {
+        let k = r.next();
+        let label = match i % 15_000 {
+            7_000 => 2 + (i / 15_000) % 8,
+            _ => (k >> 9) % 3,
+        };
+        let x = |sh: u32| ((k >> sh) % 2000) as f64 / 100.0 - 10.0;
+        s.push_str(&format!("{label},{},{},{}\n", x(16), x(28), x(40)));
+    }
+    let plain = write(d.root(), "digits.csv", &s);
+    let gz = write(d.root(), "digits.csv.gz", gzip(s.as_bytes()));
+    for extra in [
+        "--logits 0,1,2 --skip-invalid",
+        "--logits 0,1,2",
+        "--logit 1 --skip-invalid",
+        "--logit 1",
+        "--logits 0,1,2 --skip-invalid --mode sigmoid --background 2",
+        "--logits 0,1,2 --skip-invalid --mode sigmoid --background 7",
+        "--logits 0,1,2 --skip-invalid --ignore-index 1",
+    ] {
+        let extra: Vec<&str> = extra.split(' ').collect();
+        let out = |f: &std::path::Path| {
+            let f = f.display().to_string();
+            run(&[&["stats", "--json", f.as_str()][..], &extra].concat())
+        };
+        let (a, b) = (out(&plain), out(&gz));
+        assert_eq!(a.code, b.code, "{extra:?} {}", a.stderr);
+        assert_eq!(a.stdout, b.stdout.replace(".csv.gz", ".csv"), "{extra:?}");
+        assert_eq!(a.stderr, b.stderr.replace(".csv.gz", ".csv"), "{extra:?}");
+    }
+}
