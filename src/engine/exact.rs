@@ -45,21 +45,23 @@ impl PartialEq for Expansion {
 
 /// Adds `x` into the expansion `parts[..n]` in place (Shewchuk's grow-expansion,
 /// dropping zero components); `parts` must have room for `n + 1`. Returns the new length.
+///
+/// Each step splits `x + y` into its rounded sum and the exact error with
+/// Knuth's two-sum, which needs neither operand to be the larger: the error
+/// of a rounded addition is a single number, so this gives the components
+/// the ordered (fast) two-sum does, without a branch on which is larger.
+/// A zero error is written and then overwritten by the next component.
 #[inline]
 fn grow(parts: &mut [f64], n: usize, x: f64) -> usize {
     let mut x = x;
     let mut i = 0;
     for j in 0..n {
-        let mut y = parts[j];
-        if x.abs() < y.abs() {
-            std::mem::swap(&mut x, &mut y);
-        }
+        let y = parts[j];
         let hi = x + y;
-        let lo = y - (hi - x);
-        if lo != 0.0 {
-            parts[i] = lo;
-            i += 1;
-        }
+        let yy = hi - x;
+        let lo = (x - (hi - yy)) + (y - yy);
+        parts[i] = lo;
+        i += (lo != 0.0) as usize;
         x = hi;
     }
     if x != 0.0 {
@@ -262,6 +264,75 @@ mod tests {
         e.add(-1e100);
         assert_eq!(e.round(), 1.0);
         assert_eq!(sum(&[1e200, 1e100, 1.0, -1e200, -1e100]), 1.0);
+    }
+
+    /// Shewchuk's grow-expansion with the ordered (fast) two-sum, in place:
+    /// what [`grow`] must give, component for component.
+    fn grow_ordered(parts: &mut [f64], n: usize, x: f64) -> usize {
+        let mut x = x;
+        let mut i = 0;
+        for j in 0..n {
+            let mut y = parts[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                parts[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        if x != 0.0 {
+            parts[i] = x;
+            i += 1;
+        }
+        if !x.is_finite() {
+            parts[0] = x;
+            i = 1;
+        }
+        i
+    }
+
+    #[test]
+    fn the_branch_free_two_sum_gives_the_components_of_the_ordered_one() {
+        let mut r: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r
+        };
+        for round in 0..2_000 {
+            let mut want: Vec<f64> = Vec::new();
+            for step in 0..40 {
+                let k = next();
+                let mant = (k >> 11) as f64 / (1u64 << 53) as f64 + 0.5;
+                let exp = (k % 120) as i32 - 60;
+                let mut x = mant * 2f64.powi(exp) * if k & 1 == 0 { 1.0 } else { -1.0 };
+                // Cancellations, repeats, values far apart in magnitude, overflow.
+                match (k >> 8) % 7 {
+                    0 if !want.is_empty() => x = -want[want.len() - 1],
+                    1 => x = 1.0 + x * 1e-30,
+                    2 => x *= 1e150,
+                    3 => x = x.round(),
+                    4 if round % 100 == 0 => x = f64::MAX,
+                    _ => {}
+                }
+                let n = want.len();
+                let mut got = want.clone();
+                want.push(0.0);
+                got.push(0.0);
+                let kw = grow_ordered(&mut want, n, x);
+                let kg = grow(&mut got, n, x);
+                want.truncate(kw);
+                assert_eq!(&got[..kg], &want[..], "round {round} step {step}");
+                if want.iter().any(|p| !p.is_finite()) {
+                    want.clear();
+                }
+            }
+        }
     }
 
     #[test]
