@@ -127,9 +127,10 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> 
         Some(_) => g.style.for_file(),
         None => g.style,
     };
-    let text = exporter(format(out)).render(report, style)?;
+    let exporter = exporter(format(out));
     let written = match file {
         Some(path) => {
+            let text = exporter.render(report, style)?;
             // Directories given as input were expanded into files: check those too.
             let f = OutFile::check("-o", path)?;
             f.refuse_inputs(report_inputs(report).iter().map(Path::new))?;
@@ -141,11 +142,12 @@ pub(crate) fn emit(report: &Report, out: &OutputArgs, g: &Global) -> Result<()> 
             })
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(Into::into)
+            // Written as it is rendered: a `--by` document of many groups
+            // is large, and holding it whole would double the memory it takes.
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            exporter
+                .render_to(report, style, &mut stdout)
+                .and_then(|()| stdout.flush().map_err(Into::into))
         }
     };
     let failed = outcomes.iter().filter(|o| o.failed).count();

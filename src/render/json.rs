@@ -3,8 +3,9 @@
 //! Under `--by` the groups make up nearly all of it (a thousand groups of
 //! `compare` are ~130 MB), so each group's object is serialised on the
 //! thread pool into a text of its own and the texts are joined in group
-//! order. The bytes are those of serde_json's pretty printer on the whole
-//! report: [`Pretty`] lays out as it does, from any depth, writing each line
+//! order, or written out as they come when the document goes to a writer
+//! (a whole text would take as much memory again). The bytes are those of
+//! serde_json's pretty printer on the whole report: [`Pretty`] lays out as it does, from any depth, writing each line
 //! break and its indent at once.
 
 use super::{Exporter, Style};
@@ -20,24 +21,66 @@ pub(crate) struct JsonExporter;
 
 impl Exporter for JsonExporter {
     fn render(&self, report: &Report, _style: Style) -> Result<String> {
-        let joined = match report {
-            Report::Compare(r) => match &r.groups {
-                Some(g) if !g.is_empty() => join_groups(&compare_head(r), g)?,
-                _ => None,
-            },
-            Report::Stats(r) => match &r.groups {
-                Some(g) if !g.is_empty() => join_groups(&stats_head(r), g)?,
-                _ => None,
-            },
-            Report::Recommend(_) => None,
-        };
-        let mut s = match joined {
-            Some(s) => s,
-            None => pretty(report, 0)?,
-        };
-        s.push('\n');
-        Ok(s)
+        let mut out = Vec::new();
+        write_report(report, &mut out)?;
+        Ok(String::from_utf8(out)?)
     }
+
+    fn render_to(&self, report: &Report, _style: Style, w: &mut dyn Write) -> Result<()> {
+        write_report(report, &mut Stream(w))
+    }
+}
+
+/// Where a document goes: a text being built, told its size once it is
+/// known, or a writer that passes the pieces on as they come.
+trait Sink: Write {
+    /// Room for `additional` more bytes (a hint).
+    fn reserve(&mut self, additional: usize);
+}
+
+impl Sink for Vec<u8> {
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional);
+    }
+}
+
+/// A [`Sink`] that writes through to a writer (no room to make).
+struct Stream<'a>(&'a mut dyn Write);
+
+impl Write for Stream<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Sink for Stream<'_> {
+    fn reserve(&mut self, _additional: usize) {}
+}
+
+/// The document of `report`, ending in a newline, into `out`.
+fn write_report(report: &Report, out: &mut impl Sink) -> Result<()> {
+    let joined = match report {
+        Report::Compare(r) => match &r.groups {
+            Some(g) if !g.is_empty() => join_groups(&compare_head(r), g, out)?,
+            _ => false,
+        },
+        Report::Stats(r) => match &r.groups {
+            Some(g) if !g.is_empty() => join_groups(&stats_head(r), g, out)?,
+            _ => false,
+        },
+        Report::Recommend(_) => false,
+    };
+    if !joined {
+        out.write_all(pretty(report, 0)?.as_bytes())?;
+    }
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// The depth of a group object: in the report's `groups` array.
@@ -50,20 +93,23 @@ const GROUP_INDENT: &str = "\n    ";
 /// that their texts add little to the memory the whole document takes.
 const CHUNK: usize = 64;
 
-/// The pretty JSON of a report whose `groups` field (its last) is `groups`,
-/// from `head`, the same report with no groups; `None` if `head` does not end
-/// in a null `groups` field (the caller then serialises the report whole).
+/// Writes the pretty JSON of a report whose `groups` field (its last) is
+/// `groups` into `out`, from `head`, the same report with no groups; false,
+/// having written nothing, if `head` does not end in a null `groups` field
+/// (the caller then serialises the report whole).
 fn join_groups<T: Serialize, G: Serialize + Sync>(
     head: &T,
     groups: &[G],
-) -> Result<Option<String>> {
+    out: &mut impl Sink,
+) -> Result<bool> {
     const NULL_TAIL: &str = "null\n}";
     let mut s = pretty(head, 0)?;
     if !s.ends_with(&format!("\"groups\": {NULL_TAIL}")) {
-        return Ok(None);
+        return Ok(false);
     }
     s.truncate(s.len() - NULL_TAIL.len());
     s.push('[');
+    out.write_all(s.as_bytes())?;
     for (c, chunk) in groups.chunks(CHUNK).enumerate() {
         let texts = chunk
             .par_iter()
@@ -73,18 +119,18 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
             // Room for all, as the first groups' texts suggest: growing by
             // doubling would copy the document over and over.
             let first: usize = texts.iter().map(|t| t.len() + GROUP_INDENT.len() + 1).sum();
-            s.reserve(first / texts.len().max(1) * groups.len() + 16);
+            out.reserve(first / texts.len().max(1) * groups.len() + 16);
         }
         for (i, t) in texts.iter().enumerate() {
             if c + i > 0 {
-                s.push(',');
+                out.write_all(b",")?;
             }
-            s.push_str(GROUP_INDENT);
-            s.push_str(t);
+            out.write_all(GROUP_INDENT.as_bytes())?;
+            out.write_all(t.as_bytes())?;
         }
     }
-    s.push_str("\n  ]\n}");
-    Ok(Some(s))
+    out.write_all(b"\n  ]\n}")?;
+    Ok(true)
 }
 
 /// `value` as serde_json's pretty printer writes it at `depth` levels in.
@@ -252,6 +298,12 @@ mod tests {
             let whole = serde_json::to_string_pretty(r).unwrap() + "\n";
             let got = JsonExporter.render(r, Style::default()).unwrap();
             assert_eq!(got, whole);
+            // Written through in pieces: the same bytes.
+            let mut streamed = Vec::new();
+            JsonExporter
+                .render_to(r, Style::default(), &mut streamed)
+                .unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole);
             let head_len = match r {
                 Report::Compare(c) => serde_json::to_string_pretty(&compare_head(c))
                     .unwrap()
@@ -278,11 +330,18 @@ mod tests {
         }
         let got = JsonExporter.render(&plain, Style::default()).unwrap();
         assert_eq!(got, serde_json::to_string_pretty(&plain).unwrap() + "\n");
+        let mut streamed = Vec::new();
+        JsonExporter
+            .render_to(&plain, Style::default(), &mut streamed)
+            .unwrap();
+        assert_eq!(streamed, got.as_bytes());
     }
 
     #[test]
     fn a_head_without_a_null_groups_field_is_left_to_the_whole_path() {
         let v = serde_json::json!({"groups": [], "z": 1});
-        assert!(join_groups(&v, &[1, 2]).unwrap().is_none());
+        let mut out = Vec::new();
+        assert!(!join_groups(&v, &[1, 2], &mut out).unwrap());
+        assert!(out.is_empty());
     }
 }

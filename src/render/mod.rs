@@ -100,6 +100,13 @@ impl Style {
 pub trait Exporter {
     /// The whole document, ending in a newline.
     fn render(&self, report: &Report, style: Style) -> Result<String>;
+
+    /// Writes the bytes of [`Exporter::render`] to `w`; an exporter of large
+    /// documents writes them in pieces, without holding the whole text.
+    fn render_to(&self, report: &Report, style: Style, w: &mut dyn std::io::Write) -> Result<()> {
+        w.write_all(self.render(report, style)?.as_bytes())?;
+        Ok(())
+    }
 }
 
 /// Formats a number for people: 4 significant digits, scientific when tiny or huge.
