@@ -12,6 +12,7 @@
 //! count, the merge order, or how units are spread over files and partial results.
 
 pub(crate) mod accum;
+mod elem_math;
 pub(crate) mod exact;
 pub(crate) mod exact_rows;
 pub(crate) mod fast;
