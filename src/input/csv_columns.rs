@@ -171,11 +171,7 @@ impl Columns {
         for r in ranges.chunks_exact(self.need) {
             for &(a, b) in &r[1..] {
                 let (a, b) = (a as usize, b as usize);
-                let d = match short_decimal(buf, a, b) {
-                    None => decimal(buf, a, b),
-                    d => d,
-                };
-                match d {
+                match short_decimal(buf, a, b).or_else(|| decimal(buf, a, b)) {
                     Some(d) => {
                         self.parts.push(d);
                         self.scores.push(0.0);

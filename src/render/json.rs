@@ -5,8 +5,8 @@
 //! thread pool into a text of its own and the texts are joined in group
 //! order, or written out as they come when the document goes to a writer
 //! (a whole text would take as much memory again). The bytes are those of
-//! serde_json's pretty printer on the whole report: [`Pretty`] lays out as it does, from any depth, writing each line
-//! break and its indent at once.
+//! serde_json's pretty printer on the whole report: [`Pretty`] lays out as it
+//! does, from any depth, writing each line break and its indent at once.
 
 use super::{Exporter, Style};
 use crate::report::{CompareReport, Report, StatsReport};
