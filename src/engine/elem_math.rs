@@ -2,7 +2,7 @@
 //! and p over a sub-batch, from probabilities or logits, with the branch-free
 //! functions of [`super::fdlibm`], in loops that the compiler vectorises.
 
-use super::fdlibm::{exp_neg, ln, ln1p_from, ln_recip};
+use super::fdlibm::{exp_neg, ln, ln1p_recip};
 use super::soa::{Soa, SUB};
 
 /// p_t, 1 - p_t, CE and p from probabilities clamped to [ε, 1 - ε].
@@ -53,9 +53,7 @@ pub(super) fn math_logits(codes: &[i32], x: &[f64], s: &mut Soa) {
         let pos = codes[i] == 1;
         let z = if pos { x[i] } else { -x[i] };
         let e = q_[i];
-        let u = 1.0 + e;
-        let (ln_u, inv) = ln_recip(u);
-        let l = ln1p_from(e, u, ln_u, inv);
+        let (l, inv) = ln1p_recip(e);
         let up = z >= 0.0;
         let pt = if up { inv } else { e * inv };
         let q = if up { e * inv } else { inv };

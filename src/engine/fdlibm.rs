@@ -67,22 +67,17 @@ pub(crate) fn ln_recip(u: f64) -> (f64, f64) {
     (ln_reduced(k, f, (f * u) * r), r * d)
 }
 
-/// ln(1 + e) for e in [0, 1], with the rounding of 1 + e corrected, from
-/// `u` = 1 + e, ln(u) and `inv` ≈ 1 / u (which the log-sigmoid needs anyway).
-/// The correction e - (u - 1) is exact and below half an ulp of u, so
-/// multiplying it by `inv` instead of dividing by u changes the result by far
-/// less than an ulp.
+/// ln(1 + e) and 1 / (1 + e) for e in [0, 1], the log with the rounding of
+/// u = 1 + e corrected: ln(u) + (e - (u - 1)) / u, where the division is a
+/// multiply by the reciprocal [`ln_recip`] gives (which the log-sigmoid needs
+/// anyway). The correction e - (u - 1) is exact and below half an ulp of u,
+/// so multiplying it by the reciprocal instead of dividing by u changes the
+/// result by far less than an ulp.
 #[inline(always)]
-pub(crate) fn ln1p_from(e: f64, u: f64, ln_u: f64, inv: f64) -> f64 {
-    ln_u + (e - (u - 1.0)) * inv
-}
-
-/// ln(1 + e) for e in [0, 1]: [`ln1p_from`] with its own u, ln(u) and 1 / u.
-#[cfg(test)]
-fn ln1p(e: f64) -> f64 {
+pub(crate) fn ln1p_recip(e: f64) -> (f64, f64) {
     let u = 1.0 + e;
     let (ln_u, inv) = ln_recip(u);
-    ln1p_from(e, u, ln_u, inv)
+    (ln_u + (e - (u - 1.0)) * inv, inv)
 }
 
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
@@ -139,7 +134,7 @@ mod tests {
                 (a - b).abs() <= 2.0 * f64::EPSILON * b,
                 "exp({x}) = {a} vs {b}"
             );
-            let (c, d) = (ln1p(b), b.ln_1p());
+            let (c, d) = (ln1p_recip(b).0, b.ln_1p());
             assert!(
                 (c - d).abs() <= 2.0 * f64::EPSILON * d.max(1e-300),
                 "ln1p({b}) = {c} vs {d}"
