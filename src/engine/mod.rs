@@ -26,6 +26,7 @@ pub(crate) mod pairs;
 pub(crate) mod plan;
 pub(crate) mod schedule;
 pub(crate) mod simd;
+pub(crate) mod skipped;
 pub(crate) mod soa;
 pub(crate) mod softmax;
 pub(crate) mod sparse;
