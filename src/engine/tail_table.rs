@@ -6,6 +6,12 @@
 //! tenth of them) move into the groups' sparse histograms ([`SparseTails`])
 //! and are zeroed.
 //!
+//! The table is laid out bin by bin (each bin's rows of every group side by
+//! side), not group by group: elements crowd into a few bins (on a typical
+//! file, half of them into 26 of the 2560), so the rows they reach stay
+//! together in a few hundred KB that the caches hold, and the bins no element
+//! reaches are pages never touched, which the system neither maps nor clears.
+//!
 //! A row's count is never zero once an element reached it, which is how a
 //! row is known to be new. Its sums are added in element order from zero,
 //! as in a group's own histogram, so they hold the same values.
@@ -20,7 +26,7 @@ use std::sync::Mutex;
 pub const MAX_TABLE: usize = 1 << 24;
 
 /// How many elements ahead rows are fetched.
-const AHEAD: usize = 8;
+const AHEAD: usize = 16;
 
 /// Zeroed tables given back by units that ended, for the next ones.
 static POOL: Mutex<Vec<Vec<f64>>> = Mutex::new(Vec::new());
@@ -32,7 +38,10 @@ pub struct TailTable {
     width: usize,
     /// Bins per group (the trash bin excluded).
     bins: usize,
-    /// Groups × bins × width values, zero where no element went.
+    /// Groups each bin has rows for (at least the groups held).
+    cap: usize,
+    /// Bins × `cap` × width values, zero where no element went: group `g`'s
+    /// row of bin `b` is at `(b · cap + g) · width`.
     table: Vec<f64>,
     /// Per group, the bins its elements reached, in the order reached.
     touched: Vec<Vec<u16>>,
@@ -46,9 +55,13 @@ impl TailTable {
             .unwrap_or_else(|e| e.into_inner())
             .pop()
             .unwrap_or_default();
+        // A pooled table is all zero, whatever shape it had: it holds rows
+        // for as many groups as its length allows in this shape.
+        let cap = table.len() / (bins * width).max(1);
         let mut t = TailTable {
             width,
             bins,
+            cap,
             table,
             touched: Vec::new(),
         };
@@ -61,16 +74,36 @@ impl TailTable {
         groups * bins * width
     }
 
+    /// Offset of group `g`'s row of bin `bin`.
+    #[inline(always)]
+    fn at(&self, g: usize, bin: usize) -> usize {
+        (bin * self.cap + g) * self.width
+    }
+
     /// Makes room for `groups` groups (at least), keeping the rows held.
+    /// Room grows by doubling (up to [`MAX_TABLE`] values), so groups that
+    /// appear a few at a time move the rows held only a few times.
     pub fn grow(&mut self, groups: usize) {
         if groups > self.touched.len() {
             self.touched.resize_with(groups, Vec::new);
         }
-        let len = Self::values_for(self.touched.len(), self.bins, self.width);
-        // A pooled table may be longer: its extra rows are zero too.
-        if self.table.len() < len {
-            self.table = zero_table(len, &self.table);
+        if groups <= self.cap {
+            return;
         }
+        let most = MAX_TABLE / (self.bins * self.width).max(1);
+        let cap = groups.max(most.min(2 * self.cap));
+        let mut table = zero_table(Self::values_for(cap, self.bins, self.width));
+        let w = self.width;
+        for (g, bins) in self.touched.iter().enumerate() {
+            for &b in bins {
+                let (from, to) = (self.at(g, b as usize), (b as usize * cap + g) * w);
+                table[to..to + w].copy_from_slice(&self.table[from..from + w]);
+            }
+        }
+        // The old table is dropped, not pooled: it holds rows, and the pool
+        // would keep a table of every size the groups passed through.
+        self.table = table;
+        self.cap = cap;
     }
 
     /// Adds the first `n` elements of a prepared sub-batch, element `i` into
@@ -81,19 +114,20 @@ impl TailTable {
         let w = self.width;
         assert_eq!(w, 1 + nt, "table rows must fit the terms");
         let by = &by[..n];
-        let at = |i: usize| (by[i] as usize * self.bins + s.tail[i] as usize) * w;
+        let tail = &s.tail[..n];
         for (i, &g) in by.iter().enumerate() {
             if i + AHEAD < n {
                 // A row may straddle two cache lines.
-                let a = at(i + AHEAD);
+                let a = self.at(by[i + AHEAD] as usize, tail[i + AHEAD] as usize);
                 prefetch(&self.table, a);
                 prefetch(&self.table, a + w - 1);
             }
             if s.cell[i] == trash {
                 continue;
             }
-            let (g, bin) = (g as usize, s.tail[i] as usize);
-            let row = &mut self.table[at(i)..][..w];
+            let (g, bin) = (g as usize, tail[i] as usize);
+            let at = self.at(g, bin);
+            let row = &mut self.table[at..][..w];
             if row[0] == 0.0 {
                 self.touched[g].push(bin as u16);
             }
@@ -108,7 +142,8 @@ impl TailTable {
     /// to rows it holds), zeroing them, and gives the table back to the pool.
     pub fn settle_into(mut self, parts: &mut [Partial]) {
         let w = self.width;
-        for (g, (part, bins)) in parts.iter_mut().zip(&mut self.touched).enumerate() {
+        let mut touched = std::mem::take(&mut self.touched);
+        for (g, (part, bins)) in parts.iter_mut().zip(&mut touched).enumerate() {
             if bins.is_empty() {
                 continue;
             }
@@ -116,7 +151,8 @@ impl TailTable {
             bins.sort_unstable();
             let mut sums = Vec::with_capacity(bins.len() * w);
             for &b in bins.iter() {
-                let row = &mut self.table[(g * self.bins + b as usize) * w..][..w];
+                let at = self.at(g, b as usize);
+                let row = &mut self.table[at..][..w];
                 sums.extend_from_slice(row);
                 row.fill(0.0);
             }
@@ -146,10 +182,10 @@ pub(crate) fn prefetch<T>(items: &[T], at: usize) {
     let _ = (items, at);
 }
 
-/// A zero table of `len` values holding `old` at its start, in huge pages
-/// where the system gives them on request: the rows are reached at random,
-/// and with small pages most reaches would also miss the address cache.
-fn zero_table(len: usize, old: &[f64]) -> Vec<f64> {
+/// A zero table of `len` values, in huge pages where the system gives them
+/// on request: the rows are reached at random, and with small pages most
+/// reaches would also miss the address cache.
+fn zero_table(len: usize) -> Vec<f64> {
     let mut t: Vec<f64> = vec![0.0; len];
     #[cfg(target_os = "linux")]
     {
@@ -165,7 +201,6 @@ fn zero_table(len: usize, old: &[f64]) -> Vec<f64> {
             unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) };
         }
     }
-    t[..old.len()].copy_from_slice(old);
     t
 }
 
@@ -174,4 +209,76 @@ fn zero_table(len: usize, old: &[f64]) -> Vec<f64> {
 pub(crate) fn pooled_tables_are_zero() -> bool {
     let pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
     pool.iter().all(|t| t.iter().all(|&x| x == 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table with no room yet, not taken from the pool.
+    fn empty(bins: usize, width: usize) -> TailTable {
+        TailTable {
+            width,
+            bins,
+            cap: 0,
+            table: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    /// A sub-batch of [`SUB`] elements of `nt` terms spread over `groups`
+    /// groups and `bins` bins, every fifth one in group 1 and bin 7.
+    fn sub_batch(seed: u64, groups: u32, bins: u32, nt: usize) -> (Box<Soa>, Vec<u32>) {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut s = Soa::new(nt, false);
+        let mut by = vec![0; SUB];
+        for (i, g) in by.iter_mut().enumerate() {
+            let common = i % 5 == 0;
+            *g = if common {
+                1
+            } else {
+                (next() % groups as u64) as u32
+            };
+            s.tail[i] = if common {
+                7
+            } else {
+                (next() % bins as u64) as u32
+            };
+            s.cell[i] = 0;
+            for j in 0..nt {
+                s.terms[2 * j * SUB + i] = (next() % 1000) as f64 / 7.0;
+            }
+        }
+        (s, by)
+    }
+
+    #[test]
+    fn rows_held_move_with_their_groups_when_the_table_grows() {
+        let (bins, nt) = (40, 2);
+        let w = 1 + nt;
+        // One table made for 2 groups that grows to 9 while holding rows,
+        // one made for 9: the same elements give the same rows.
+        let (mut grown, mut whole) = (empty(bins, w), empty(bins, w));
+        grown.grow(2);
+        whole.grow(9);
+        for round in 0..6 {
+            let groups = if round < 3 { 2 } else { 9 };
+            grown.grow(groups);
+            let (s, by) = sub_batch(round, groups as u32, bins as u32, nt);
+            grown.add(SUB, &by, &s, u32::MAX);
+            whole.add(SUB, &by, &s, u32::MAX);
+        }
+        assert_eq!((grown.cap, whole.cap), (9, 9));
+        assert_eq!(grown.touched, whole.touched);
+        assert_eq!(grown.table, whole.table);
+        // Group 1's bin 7 was reached before and after the move.
+        let at = grown.at(1, 7);
+        assert!(grown.table[at] >= 6.0 * SUB.div_ceil(5) as f64);
+    }
 }
