@@ -8,6 +8,9 @@ pub use super::skipped::{Skipped, SKIP_EXAMPLES};
 use super::sparse::SparseTails;
 use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
 
+/// Groups merged together before [`Partial::fold_groups`] merges them into the whole.
+const FOLD_CHUNK: usize = 32;
+
 /// Sums over one unit of input; [`Partial::merge`] adds another unit that came after it.
 ///
 /// The cell array is indexed by (group, bucket, easy flag); see [`Partial::cell`].
@@ -237,10 +240,25 @@ impl Partial {
     /// order (the readers only counted rows and skips into it) and sorts the groups.
     pub fn fold_groups(&mut self, spec: &EngineSpec) {
         let Some(g) = self.groups.take() else { return };
-        let mut whole = Partial::new(spec);
         // Moved, not copied: with many groups their exact sums are large.
         let pairs = g.into_sorted();
-        for (_, part) in &pairs {
+        // Merged a chunk at a time on the thread pool, then the chunks in
+        // order: the sums are exact, so any grouping gives the same value,
+        // and chunks of a fixed size (not one per thread) give the same
+        // components too, whatever the thread count.
+        use rayon::prelude::*;
+        let chunks: Vec<Partial> = pairs
+            .par_chunks(FOLD_CHUNK)
+            .map(|c| {
+                let mut part = Partial::new(spec);
+                for (_, p) in c {
+                    part.merge(p);
+                }
+                part
+            })
+            .collect();
+        let mut whole = Partial::new(spec);
+        for part in &chunks {
             whole.merge(part);
         }
         let sorted = Groups::from_pairs(pairs);

@@ -160,6 +160,14 @@ fn past_the_cap_the_groups_go_on_straight_in_with_the_same_sums() {
     }
 }
 
+#[test]
+fn groups_that_appear_later_keep_the_rows_the_table_holds() {
+    // No cap: the table makes room for the new groups while holding rows.
+    for kind in [ScoreKind::Probabilities, ScoreKind::Logits] {
+        past_the_cap(&spec(kind, true, false), [MAX_VALUES, MAX_TABLE]);
+    }
+}
+
 fn past_the_cap(spec: &EngineSpec, max: [usize; 2]) {
     let spec = spec.clone();
     let mut rows = rows(9_001, 11, ScoreKind::Logits);
@@ -309,4 +317,42 @@ fn merges_held_back_give_the_exact_sums_of_merges_done_at_once() {
             .map(|p| p.rows_used)
             .sum::<u64>()
     );
+}
+
+#[test]
+fn groups_folded_in_chunks_give_the_whole_one_by_one_merges_give() {
+    let spec = spec(ScoreKind::Logits, true, false);
+    // More groups than one chunk of the fold, over two units.
+    let rows = rows(40_000, 75, ScoreKind::Logits);
+    let mut total = Partial::new(&spec);
+    for (start, end) in [(0, 13_000), (13_000, 40_000)] {
+        let unit = (
+            rows.0[start..end].to_vec(),
+            rows.1[start..end].to_vec(),
+            rows.2[start..end].to_vec(),
+        );
+        total.merge(&folded(&spec, &unit, 75, 1000, [MAX_VALUES, MAX_TABLE]));
+    }
+    let mut one_by_one = Partial::new(&spec);
+    for (_, part) in total
+        .groups
+        .as_deref()
+        .expect("groups")
+        .clone()
+        .into_sorted()
+    {
+        one_by_one.merge(&part);
+    }
+    total.fold_groups(&spec);
+    assert_eq!(total.groups.as_deref().map(|g| g.len()), Some(75));
+    total.round();
+    one_by_one.round();
+    assert_eq!(total.rows_used, one_by_one.rows_used);
+    let bits = |p: &Partial| -> Vec<u64> {
+        let calib = p.calib.as_flattened().iter();
+        let all = p.cells.iter().chain(&p.tails).chain(calib);
+        all.map(|x| x.to_bits()).collect()
+    };
+    assert_eq!(bits(&total), bits(&one_by_one));
+    assert!(total.tails.iter().any(|&x| x != 0.0));
 }
