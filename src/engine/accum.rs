@@ -337,6 +337,17 @@ impl Partial {
         }
     }
 
+    /// The `--by` groups, taken out, when they hold back enough merges that
+    /// [`Groups::settle`] should do them now; the caller puts them back in
+    /// [`Partial::groups`].
+    pub(crate) fn groups_to_settle(&mut self) -> Option<Box<Groups>> {
+        if self.groups.as_deref().is_some_and(Groups::should_settle) {
+            self.groups.take()
+        } else {
+            None
+        }
+    }
+
     /// Does the `--by` merges held back by [`Partial::merge_owned`] (the
     /// groups in parallel).
     pub(crate) fn settle_groups(&mut self) {

@@ -299,6 +299,11 @@ fn merges_held_back_give_the_exact_sums_of_merges_done_at_once() {
         let s = folded(&spec, &unit, 23, 1000, [MAX_VALUES, MAX_TABLE]);
         now.merge(&s);
         held.merge_owned(s);
+        // Settled when due, as the scheduler does, and at the end.
+        if let Some(mut g) = held.groups_to_settle() {
+            g.settle();
+            held.groups = Some(g);
+        }
     }
     held.settle_groups();
     let g = held.groups.as_deref().expect("groups");

@@ -128,12 +128,12 @@ impl Groups {
     }
 
     /// Adds `other`, whose input came after this one's, as [`Groups::merge`]
-    /// does, but holds the merges of keys already here back for a few
-    /// calls and then does them group by group: one group's exact sums then
+    /// does, but holds the merges of keys already here back, for
+    /// [`Groups::settle`] to do group by group: one group's exact sums then
     /// take several partials while in cache, where merging each call as it
     /// comes reaches every group's sums (tens of MB for a thousand groups)
     /// anew. Each group still adds its partials in input order, so its sums
-    /// are the same; [`Groups::settle`] does what is held.
+    /// are the same. The caller settles when [`Groups::should_settle`] says so.
     pub(crate) fn merge_later(&mut self, mut other: Groups) {
         other.settle();
         self.pending.resize_with(self.parts.len(), Vec::new);
@@ -146,9 +146,13 @@ impl Groups {
             }
         }
         self.pending_merges += 1;
-        if self.pending_merges >= HELD_MERGES {
-            self.settle();
-        }
+    }
+
+    /// Whether [`Groups::merge_later`] holds enough merges back that they
+    /// should be done now (a group's held partials then take little memory,
+    /// and are merged while its sums are in cache).
+    pub(crate) fn should_settle(&self) -> bool {
+        self.pending_merges >= HELD_MERGES
     }
 
     /// Does the merges held back by [`Groups::merge_later`], each group's in

@@ -1,7 +1,7 @@
 //! Runs independent units of work in parallel and merges their partial sums
 //! in unit order, so the result does not depend on the thread count.
 
-use super::accum::Partial;
+use super::accum::{Groups, Partial};
 use super::spec::EngineSpec;
 use super::unit::UnitAcc;
 use anyhow::Result;
@@ -47,6 +47,7 @@ where
         next: 0,
         pending: BTreeMap::new(),
         total: new_unit().sums,
+        settling: false,
         error: None,
         before_merge,
     });
@@ -78,8 +79,21 @@ where
         }
         let mut m = merged.lock().unwrap_or_else(|e| e.into_inner());
         m.pending.insert(i, r);
-        m.merge_ready(units);
+        let mut job = m.merge_ready(units);
         next_merge.store(m.next, Ordering::SeqCst);
+        drop(m);
+        // The `--by` merges held back are done outside the lock, so the
+        // other workers go on reading (their units wait, finished, until the
+        // groups are back). On this thread alone: a parallel loop here could
+        // take up a worker that waits for these very merges.
+        while let Some(mut groups) = job {
+            groups.settle();
+            let mut m = merged.lock().unwrap_or_else(|e| e.into_inner());
+            m.total.groups = Some(groups);
+            m.settling = false;
+            job = m.merge_ready(units);
+            next_merge.store(m.next, Ordering::SeqCst);
+        }
     };
     if threads == 1 {
         worker();
@@ -119,6 +133,9 @@ struct Merged<X, F> {
     next: usize,
     pending: BTreeMap<usize, Result<(Partial, X)>>,
     total: Partial,
+    /// Whether the total's `--by` groups are out, being settled (merging
+    /// waits for them).
+    settling: bool,
     /// The first failed unit's error (merging stops there).
     error: Option<anyhow::Error>,
     before_merge: F,
@@ -126,22 +143,32 @@ struct Merged<X, F> {
 
 impl<X, F> Merged<X, F> {
     /// Merges the pending units that follow the merged ones, in order.
-    fn merge_ready<U>(&mut self, units: &[U])
+    /// Stops early, returning the total's `--by` groups taken out, when
+    /// they hold back enough merges to be settled: the caller settles them
+    /// and puts them back.
+    fn merge_ready<U>(&mut self, units: &[U]) -> Option<Box<Groups>>
     where
         F: FnMut(&U, &mut Partial, X),
     {
-        while self.error.is_none() {
-            let Some(r) = self.pending.remove(&self.next) else {
-                return;
-            };
+        while self.error.is_none() && !self.settling {
+            let r = self.pending.remove(&self.next)?;
             match r {
                 Ok((mut p, x)) => {
                     (self.before_merge)(&units[self.next], &mut p, x);
                     self.total.merge_owned(p);
                     self.next += 1;
+                    // After the last unit, the caller settles on the whole pool.
+                    if self.next == units.len() {
+                        continue;
+                    }
+                    if let Some(g) = self.total.groups_to_settle() {
+                        self.settling = true;
+                        return Some(g);
+                    }
                 }
                 Err(e) => self.error = Some(e),
             }
         }
+        None
     }
 }
