@@ -110,11 +110,15 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
     s.truncate(s.len() - NULL_TAIL.len());
     s.push('[');
     out.write_all(s.as_bytes())?;
+    // Each text starts with room for the longest of the chunk before, so
+    // that growing it does not copy it over and over.
+    let mut room = 256;
     for (c, chunk) in groups.chunks(CHUNK).enumerate() {
         let texts = chunk
             .par_iter()
-            .map(|g| pretty(g, GROUP_DEPTH))
+            .map(|g| pretty_in(g, GROUP_DEPTH, room))
             .collect::<Result<Vec<String>, _>>()?;
+        room = texts.iter().map(String::len).max().unwrap_or(room);
         if c == 0 {
             // Room for all, as the first groups' texts suggest: growing by
             // doubling would copy the document over and over.
@@ -135,7 +139,12 @@ fn join_groups<T: Serialize, G: Serialize + Sync>(
 
 /// `value` as serde_json's pretty printer writes it at `depth` levels in.
 fn pretty<T: Serialize + ?Sized>(value: &T, depth: usize) -> Result<String> {
-    let mut out = Vec::with_capacity(256);
+    pretty_in(value, depth, 256)
+}
+
+/// [`pretty`] into a text with room for `room` bytes at first.
+fn pretty_in<T: Serialize + ?Sized>(value: &T, depth: usize, room: usize) -> Result<String> {
+    let mut out = Vec::with_capacity(room);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::at(depth));
     value.serialize(&mut ser)?;
     Ok(String::from_utf8(out)?)
