@@ -8,9 +8,10 @@
 //!
 //! The table is laid out bin by bin (each bin's rows of every group side by
 //! side), not group by group: elements crowd into a few bins (on a typical
-//! file, half of them into 26 of the 2560), so the rows they reach stay
-//! together in a few hundred KB that the caches hold, and the bins no element
-//! reaches are pages never touched, which the system neither maps nor clears.
+//! file, half of them into 26 of the 2560), so the rows most of them reach
+//! sit together (about 1.2 MB for 1000 groups) rather than spread over the
+//! whole table, and long runs of bins that no element reaches are pages
+//! never touched, which the system neither maps nor clears.
 //!
 //! A row's count is never zero once an element reached it, which is how a
 //! row is known to be new. Its sums are added in element order from zero,
