@@ -2,7 +2,7 @@
 //! vector math, read by the keys, the terms and the scatter into the sums.
 
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
-pub(crate) const SUB: usize = 256;
+pub(crate) const SUB: usize = 128;
 
 /// Scratch arrays of one sub-batch, filled by [`prepare`].
 pub(crate) struct Soa {
