@@ -6,7 +6,7 @@
 //! A file whose metadata lies fails here, naming the field, instead of
 //! making flcli allocate what the file claims.
 
-use super::handle::Handle;
+use super::handle::{Handle, HEADER_READ};
 use super::thrift::{Compact, Value, STRUCT};
 use anyhow::{anyhow, Result};
 use parquet::basic::{Compression, Type as Physical};
@@ -319,7 +319,9 @@ fn chunk_pages(
         Physical::INT96 => 12,
         Physical::FIXED_LEN_BYTE_ARRAY => cc.column_descr().type_length().max(1) as i64,
     };
-    let mut r = BufReader::with_capacity(16 << 10, h.at(start, end));
+    // A page header is tens of bytes and pages hold as few as 20,000 values
+    // (pyarrow's default), so a small buffer: each page's fill is a read of its own.
+    let mut r = BufReader::with_capacity(HEADER_READ, h.at(start, end));
     let (mut pos, mut dict, mut n) = (start, false, 0u64);
     while pos < end {
         let mut c = Compact::new(&mut r, end - pos);
