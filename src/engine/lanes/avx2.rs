@@ -50,6 +50,28 @@ impl Offsets {
     }
 }
 
+/// Field pointers held on the stack; rows with more values list theirs on the heap.
+const PTRS: usize = 48;
+
+/// Pointers to the sub-batch arrays of `srcs`: in `buf` when they fit, else in `heap`.
+#[inline(always)]
+fn ptrs<'b>(
+    srcs: &[Src],
+    s: &Soa,
+    buf: &'b mut [*const f64; PTRS],
+    heap: &'b mut Vec<*const f64>,
+) -> &'b [*const f64] {
+    if srcs.len() <= PTRS {
+        for (p, f) in buf.iter_mut().zip(srcs) {
+            *p = f.array(s).as_ptr();
+        }
+        &buf[..srcs.len()]
+    } else {
+        heap.extend(srcs.iter().map(|f| f.array(s).as_ptr()));
+        heap
+    }
+}
+
 impl Lanes {
     /// The AVX2 scatter of whole groups of 4 elements; returns how many it added.
     /// `turn` is the copy of the first element of every aligned group of four
@@ -64,12 +86,15 @@ impl Lanes {
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn add_avx2(&mut self, n: usize, s: &Soa, turn: Option<usize>) -> usize {
         use std::arch::x86_64::*;
-        let ptrs = |srcs: &[Src]| -> Vec<*const f64> {
-            srcs.iter().map(|f| f.array(s).as_ptr()).collect()
-        };
-        let cell_fields = ptrs(&self.cell_src);
-        let tail_fields = ptrs(&self.tail_src);
-        let cal_fields = ptrs(&self.cal_src);
+        // The field pointers of this sub-batch, on the stack: a heap list per
+        // sub-batch cost a few per cent of the whole pass.
+        let mut bufs = [[std::ptr::null::<f64>(); PTRS]; 3];
+        let mut heap: [Vec<*const f64>; 3] = Default::default();
+        let [b0, b1, b2] = &mut bufs;
+        let [h0, h1, h2] = &mut heap;
+        let cell_fields = ptrs(&self.cell_src, s, b0, h0);
+        let tail_fields = ptrs(&self.tail_src, s, b1, h1);
+        let cal_fields = ptrs(&self.cal_src, s, b2, h2);
 
         #[inline(always)]
         unsafe fn transpose(v: [__m256d; 4]) -> [__m256d; 4] {
@@ -174,24 +199,24 @@ impl Lanes {
             k += usize::from(bits != 0b1111);
             if self.tails_len > 0 {
                 let rows = std::array::from_fn(|l| tails.add(toff[i + l] as usize));
-                scatter(&tail_fields, i, rows);
+                scatter(tail_fields, i, rows);
             }
             if separate_calib {
                 let rows = std::array::from_fn(|l| calib.add(aoff[i + l] as usize));
-                scatter(&cal_fields, i, rows);
+                scatter(cal_fields, i, rows);
             }
         }
         for &g in &mixed[..k] {
             let i = 4 * g as usize;
             let rows = std::array::from_fn(|l| cells.add(coff[i + l] as usize));
-            scatter(&cell_fields, i, rows);
+            scatter(cell_fields, i, rows);
         }
         if dom_row != NO_ROW {
             let held = &held[..n4 / 4];
             match turn {
                 // Every field array holds SUB ≥ n4 values, and Lanes::in_range
                 // checked that `dom` holds COPIES values per field.
-                Some(first) => add_held(&cell_fields, held, first, self.dom.as_mut_ptr()),
+                Some(first) => add_held(cell_fields, held, first, self.dom.as_mut_ptr()),
                 None => {
                     // Copies not in turn: one element at a time, in element order.
                     for i in 0..n4 {

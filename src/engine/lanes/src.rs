@@ -20,6 +20,7 @@ pub(super) enum Src {
 
 impl Src {
     /// The array this value comes from.
+    #[inline(always)]
     pub(super) fn array(self, s: &Soa) -> &[f64; SUB] {
         let term = |k: usize| -> &[f64; SUB] {
             s.terms[k * SUB..(k + 1) * SUB]
