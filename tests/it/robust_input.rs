@@ -115,6 +115,7 @@ fn a_file_that_grows_or_shrinks_while_read_is_an_error_naming_it() {
         ("csv", true),
         ("csv", false),
         ("parquet", true),
+        ("parquet", false),
         ("arrow", false),
     ] {
         let wd = Workdir::new();
@@ -128,7 +129,9 @@ fn a_file_that_grows_or_shrinks_while_read_is_an_error_naming_it() {
             if grow {
                 f.write_all(b"1,0.5\n").unwrap();
             } else {
-                f.set_len(len - 3).unwrap();
+                // Parquet: cut into the pages, which are read after the footer.
+                let cut = if ext == "parquet" { len / 2 } else { 3 };
+                f.set_len(len - cut).unwrap();
             }
         });
         assert_eq!(code, Some(2), "{ext} grow={grow}: {err}");
