@@ -27,10 +27,18 @@ pub(super) const NO_ROW: usize = usize::MAX;
 /// Elements of a sub-batch looked at to pick a new dominant row.
 const SAMPLES: usize = 16;
 
+/// Consecutive samples that found no dominant row after which the wait
+/// before the next stops growing: where none exists (multi-label rows, whose
+/// consecutive elements belong to different classes), sampling every
+/// sub-batch cost about 5% of the pass.
+const MAX_MISSES: u8 = 3;
+
 impl Lanes {
     /// Before the first `n` elements of `s` are added: keeps the dominant row
     /// while at least half of them land in it; otherwise gives it back to the
     /// row-major copies and holds the row that half of a sample lands in, if any.
+    /// After k samples in a row that find none, the next 2^k - 1 sub-batches
+    /// take no sample (k at most [`MAX_MISSES`]).
     #[inline(always)]
     pub(super) fn retune(&mut self, n: usize, s: &Soa) {
         if self.dom.is_empty() || n == 0 {
@@ -55,6 +63,9 @@ impl Lanes {
                 return;
             }
             self.release();
+        } else if self.dom_wait > 0 {
+            self.dom_wait -= 1;
+            return;
         }
         // Only the rows of real cells and bins (never a trash row).
         let real = |i: usize| {
@@ -70,9 +81,14 @@ impl Lanes {
         }
         let count = |r: usize| rows.iter().filter(|&&x| x == r).count();
         let sampled = rows.iter().filter(|&&r| r != NO_ROW);
-        if let Some(&best) = sampled.max_by_key(|&&r| count(r)) {
-            if 2 * count(best) >= SAMPLES {
+        match sampled.max_by_key(|&&r| count(r)) {
+            Some(&best) if 2 * count(best) >= SAMPLES => {
                 self.hold(best);
+                self.dom_misses = 0;
+            }
+            _ => {
+                self.dom_misses = (self.dom_misses + 1).min(MAX_MISSES);
+                self.dom_wait = (1 << self.dom_misses) - 1;
             }
         }
     }

@@ -116,6 +116,10 @@ pub(crate) struct Lanes {
     brier: Vec<f64>,
     /// The cell row held field-major in `dom` ([`dominant`]), or [`dominant::NO_ROW`].
     dom_row: usize,
+    /// Sub-batches left before a sample looks for a dominant row again.
+    dom_wait: u8,
+    /// Samples in a row that found no dominant row.
+    dom_misses: u8,
     /// The dominant row's copies, value f of copy c at `f * COPIES + c` (empty
     /// when the cells have one copy: then no row is held apart).
     dom: Vec<f64>,
@@ -202,6 +206,8 @@ impl Lanes {
             groups: 0,
             brier: Vec::new(),
             dom_row: dominant::NO_ROW,
+            dom_wait: 0,
+            dom_misses: 0,
             dom: Vec::new(),
             #[cfg(target_arch = "x86_64")]
             off: avx2::Offsets::new(),
