@@ -228,6 +228,43 @@ pub(crate) fn sigmoid(
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
+    lanes: Option<&mut Lanes>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if simd::level() >= Level::Avx2 {
+        // SAFETY: the CPU supports AVX2 (simd::level checked).
+        unsafe { sigmoid_avx2(cx, labels, targets, x, acc, lanes) };
+        return;
+    }
+    sigmoid_in(cx, labels, targets, x, acc, lanes)
+}
+
+/// [`sigmoid`] compiled for AVX2: its per-row loops (row counts, pairs,
+/// class codes) are integer work and comparisons, the same in any build.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[target_feature(enable = "avx2")]
+#[cfg(target_arch = "x86_64")]
+unsafe fn sigmoid_avx2(
+    cx: &Ctx,
+    labels: &[i32],
+    targets: &[u8],
+    x: &[f64],
+    acc: &mut Partial,
+    lanes: Option<&mut Lanes>,
+) {
+    sigmoid_in(cx, labels, targets, x, acc, lanes)
+}
+
+/// The body of [`sigmoid`].
+#[inline(always)]
+fn sigmoid_in(
+    cx: &Ctx,
+    labels: &[i32],
+    targets: &[u8],
+    x: &[f64],
+    acc: &mut Partial,
     mut lanes: Option<&mut Lanes>,
 ) {
     let k = cx.spec.classes;
@@ -311,6 +348,7 @@ pub(crate) fn sigmoid(
 /// The row counts of a multi-label row: its positives per class (a row with
 /// none counts as background), the positives whose score says so (p ≥ 0.5,
 /// a logit ≥ 0), and its pairs of positive classes.
+#[inline(always)]
 fn multi_row(cx: &Ctx, t: &[u8], x: &[f64], acc: &mut Partial) {
     let cut = match cx.spec.kind {
         ScoreKind::Probabilities => 0.5,
