@@ -12,7 +12,7 @@ use crate::model::{Mode, SkipReason, MULTI, SKIPPED};
 use crate::text::quoted;
 use anyhow::{anyhow, bail, Result};
 use arrow_array::cast::AsArray;
-use arrow_array::types::Float64Type;
+use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 
@@ -287,7 +287,10 @@ pub(crate) fn arrow_targets(
                 values.data_type(),
                 DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
             );
-            let nums = if text {
+            // int64 ids (what pyarrow writes for lists of Python ints) are
+            // checked as integers; other numbers go through float64.
+            let ints = values.as_primitive_opt::<Int64Type>();
+            let nums = if text || ints.is_some() {
                 None
             } else {
                 Some(arrow_cast::cast(&values, &DataType::Float64).map_err(|_| {
@@ -316,6 +319,15 @@ pub(crate) fn arrow_targets(
                             "class id in the list is null",
                             "null".into(),
                         ))
+                    } else if let Some(v) = ints {
+                        match usize::try_from(v.value(at)) {
+                            Ok(c) if c < k => Ok(c),
+                            _ => Err((
+                                SkipReason::UnknownLabel,
+                                "class id in the list is not one of the classes",
+                                shown(&values, at),
+                            )),
+                        }
                     } else if let Some(v) = nums {
                         let x = v.value(at);
                         if x.fract() == 0.0 && x >= 0.0 && x < k as f64 {

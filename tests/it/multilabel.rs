@@ -374,6 +374,17 @@ fn bad_targets_are_errors_naming_file_column_row_and_value_or_counted_skips() {
             "not one of the classes",
         ],
     );
+    let negative = w.write_parquet("negative.parquet", lists(&[Some(vec![-1])]), 100);
+    let e = stats_err(&[&negative]);
+    assert_mentions(
+        &e,
+        &[
+            "negative.parquet",
+            "row 0",
+            "\"-1\"",
+            "not one of the classes",
+        ],
+    );
     let null = w.write_parquet(
         "null.parquet",
         lists(&[Some(vec![]), None, Some(vec![2])]),
