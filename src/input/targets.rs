@@ -319,26 +319,22 @@ pub(crate) fn arrow_targets(
                             "class id in the list is null",
                             "null".into(),
                         ))
-                    } else if let Some(v) = ints {
-                        match usize::try_from(v.value(at)) {
-                            Ok(c) if c < k => Ok(c),
-                            _ => Err((
+                    } else if ints.is_some() || nums.is_some() {
+                        let id = match (ints, nums) {
+                            (Some(v), _) => usize::try_from(v.value(at)).ok(),
+                            (_, Some(v)) => {
+                                let x = v.value(at);
+                                (x.fract() == 0.0 && x >= 0.0 && x < k as f64).then_some(x as usize)
+                            }
+                            _ => None,
+                        };
+                        id.filter(|&c| c < k).ok_or_else(|| {
+                            (
                                 SkipReason::UnknownLabel,
                                 "class id in the list is not one of the classes",
                                 shown(&values, at),
-                            )),
-                        }
-                    } else if let Some(v) = nums {
-                        let x = v.value(at);
-                        if x.fract() == 0.0 && x >= 0.0 && x < k as f64 {
-                            Ok(x as usize)
-                        } else {
-                            Err((
-                                SkipReason::UnknownLabel,
-                                "class id in the list is not one of the classes",
-                                shown(&values, at),
-                            ))
-                        }
+                            )
+                        })
                     } else {
                         let s = shown(&values, at);
                         match dec.labels.map_str(&s) {
