@@ -7,12 +7,13 @@
 use super::arrow_check::{check, label_fails, named, BadScores};
 use super::arrow_floats::{to_f64, Floats};
 use super::arrow_groups::group_keys;
-use super::arrow_labels::{label_codes, LabelFail};
+use super::arrow_labels::LabelFail;
 use super::arrow_lists::dense_list;
 pub(super) use super::arrow_lists::list_parts;
 pub(crate) use super::arrow_lists::{list_width, no_list_width};
 use super::decode::Decoder;
 use super::detect::{ColType, Column};
+use super::targets::TargetFail;
 use super::{Scores, Source};
 use crate::engine::kernel::Batch;
 use crate::engine::UnitAcc;
@@ -171,9 +172,9 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         self.sink(rb, src, acc)
     }
 
-    /// As [`Self::accumulate`] for a record batch of the label and `--by`
-    /// columns, the rows' scores written by `fill` (row-major), which says
-    /// whether they all pass [`Decoder::batch_is_valid`].
+    /// As [`Self::accumulate`] for a record batch of the label (or target)
+    /// and `--by` columns, the rows' scores written by `fill` (row-major),
+    /// which says whether they all pass [`Decoder::batch_is_valid`].
     pub(crate) fn accumulate_filled(
         &mut self,
         rb: &RecordBatch,
@@ -183,11 +184,14 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         fill: impl FnOnce(&mut Vec<f64>) -> bool,
     ) -> Result<()> {
         let dec = self.dec;
-        let labels = rb
-            .column_by_name(dec.label_col)
-            .ok_or_else(|| anyhow!("{}: has no column {}", src.display(), quoted(dec.label_col)))?;
+        let label = || {
+            let col = rb.column_by_name(dec.label_col);
+            col.cloned().ok_or_else(|| {
+                anyhow!("{}: has no column {}", src.display(), quoted(dec.label_col))
+            })
+        };
         self.batch.labels.clear();
-        let fails = label_codes(labels, src, dec, &mut self.batch.labels)?;
+        let fails = label_fails(rb, label, src, dec, &mut self.batch)?;
         let valid = fill(&mut self.batch.scores);
         self.checked(fails, valid, first_row, src, acc)?;
         self.sink(rb, src, acc)
@@ -209,7 +213,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         debug_assert!(self.dec.by.is_none() && self.dec.targets.is_none());
         std::mem::swap(&mut self.batch.labels, codes);
         let valid = fill(&mut self.batch.scores);
-        self.checked(fails, valid, first_row, src, acc)?;
+        self.checked(named(self.dec, fails), valid, first_row, src, acc)?;
         self.dec.sink(&self.batch, None, acc);
         Ok(())
     }
@@ -219,7 +223,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
     /// first row row `first_row` of `src`.
     fn checked(
         &mut self,
-        fails: Vec<LabelFail>,
+        fails: Vec<TargetFail>,
         valid: bool,
         first_row: u64,
         src: &Source,
@@ -228,7 +232,7 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
         let dec = self.dec;
         acc.sums.rows_read += self.batch.labels.len() as u64;
         let at = |i| Loc::Row(first_row + i as u64);
-        let (fails, bad) = (named(dec, fails), BadScores::new());
+        let bad = BadScores::new();
         check(fails, &at, src, dec, acc, &mut self.batch, bad, Some(valid))
     }
 
@@ -279,7 +283,7 @@ fn decode(
     if list {
         let a = &cols[1];
         if let Some(valid) = dense_list(a, w, &mut batch.scores, dec) {
-            let fails = label_fails(rb, cols, src, dec, batch)?;
+            let fails = label_fails(rb, || Ok(cols[0].clone()), src, dec, batch)?;
             return check(fails, at, src, dec, acc, batch, bad, Some(valid));
         }
         batch.scores.resize(n * w, 0.0);
@@ -339,7 +343,7 @@ fn decode(
             }
         }
     }
-    let fails = label_fails(rb, cols, src, dec, batch)?;
+    let fails = label_fails(rb, || Ok(cols[0].clone()), src, dec, batch)?;
     check(fails, at, src, dec, acc, batch, bad, None)
 }
 

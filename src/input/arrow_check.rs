@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 /// length) in it, the skip reason and the value.
 pub(super) type BadScores = BTreeMap<usize, (usize, SkipReason, String)>;
 
-/// Appends the label codes (or targets) of `rb`, whose label column is
-/// `cols[0]`, to `batch`; returns the invalid ones in row order.
+/// Appends the label codes (or targets) of `rb` to `batch`; returns the
+/// invalid ones in row order. Its label column, `label()`, is only looked
+/// for without targets (the targets' columns are found by name).
 pub(super) fn label_fails(
     rb: &RecordBatch,
-    cols: &[ArrayRef],
+    label: impl FnOnce() -> Result<ArrayRef>,
     src: &Source,
     dec: &Decoder,
     batch: &mut Batch,
@@ -35,7 +36,7 @@ pub(super) fn label_fails(
             batch.labels.extend_from_slice(&codes);
             fails
         }
-        None => named(dec, label_codes(&cols[0], src, dec, &mut batch.labels)?),
+        None => named(dec, label_codes(&label()?, src, dec, &mut batch.labels)?),
     })
 }
 

@@ -5,8 +5,9 @@
 //! floats, which is widened into the engine's batch with the validity check
 //! in the same pass. A flat integer or boolean label column is decoded
 //! straight into class codes beside them (see `parquet_labels.rs`);
-//! otherwise, and for a `--by` column, the Arrow reader decodes the other
-//! columns. No score array is built and nothing is copied between arrays.
+//! otherwise (multi-label targets among them), and for a `--by` column, the
+//! Arrow reader decodes the other columns. No score array is built and
+//! nothing is copied between arrays.
 //!
 //! The path only reads what is dense: every level of a row says "value
 //! present" and every list row holds exactly K values. A batch whose levels
@@ -59,7 +60,7 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
         Scores::List(c) => (std::slice::from_ref(c), true),
         Scores::Columns(c) => (&c[..], false),
     };
-    if dec.targets.is_some() || w == 0 || !(list || cols.len() == w) {
+    if w == 0 || !(list || cols.len() == w) {
         return None;
     }
     // Each root's leaves, found in one pass: a dump may have thousands of
@@ -79,7 +80,11 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
         label: None,
     };
     for col in cols {
-        if dec.label_col == col || dec.by == Some(col.as_str()) {
+        let target = dec
+            .targets
+            .as_ref()
+            .is_some_and(|t| t.columns().contains(col));
+        if dec.label_col == col || dec.by == Some(col.as_str()) || target {
             return None;
         }
         let root = *at.get(col.as_str())?;

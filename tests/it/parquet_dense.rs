@@ -186,3 +186,94 @@ fn null_rows_and_null_scores_are_skipped_or_reported_as_in_the_general_path() {
         assert_mentions(&e, &[&format!("row {at}"), "null"]);
     }
 }
+
+/// `n` multi-label rows of `k` logits and their positive class ids; row
+/// `bad` names the class `k` (out of range) and row `null` has a null score.
+fn multilabel(n: usize, k: usize, bad: usize, null: usize) -> (Vec<Option<Vec<i64>>>, Vec<Row>) {
+    let mut r = Rng(0x51ED_270B_2D3A_4C7F ^ k as u64);
+    let (mut ids, mut out) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let pos: Vec<i64> = (0..k as i64)
+            .filter(|_| r.next().is_multiple_of(5))
+            .collect();
+        let row: Vec<_> = (0..k as i64)
+            .map(|c| {
+                let hot = if pos.contains(&c) { 3.0 } else { -2.0 };
+                Some((r.uniform() * 4.0 - 2.0 + hot) as f32)
+            })
+            .collect();
+        ids.push(Some(if i == bad { vec![0, k as i64] } else { pos }));
+        out.push(Some(row));
+    }
+    out[null].as_mut().unwrap()[k - 1] = None;
+    (ids, out)
+}
+
+#[test]
+fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
+    let w = Workdir::new();
+    let k = 8;
+    // 65,536 rows a batch at K = 8: the bad id is in the first batch, the null
+    // score in the third (the direct path hands the rest to the general one).
+    let n = 140_000;
+    let (ids, rows) = multilabel(n, k, 70, 135_000);
+    for rg in [n, 30_000] {
+        let dense =
+            FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows.clone(), k as i32);
+        let general = ListArray::from_iter_primitive::<Float32Type, _, _>(rows.clone());
+        let write = |name: &str, list: arrow_array::ArrayRef| {
+            let cols = vec![("labels", id_lists(&ids)), ("logits", list)];
+            w.write_parquet_with(&format!("ml_rg{rg}_{name}.parquet"), cols, props(rg))
+        };
+        let (dense, general) = (write("dense", arr(dense)), write("general", arr(general)));
+        let flags = |p: &Path, cmd: &str| {
+            let mut v = json_value(
+                cmd,
+                &[
+                    p.to_str().unwrap(),
+                    "--label",
+                    "labels",
+                    "--logits",
+                    "logits",
+                    "--skip-invalid",
+                    "--gamma",
+                    "0,2",
+                ],
+            );
+            without_paths_json(&mut v);
+            // The files a skip was seen in are named by path.
+            for s in v["input"]["skipped"].as_array_mut().unwrap() {
+                s["files"] = serde_json::Value::Null;
+            }
+            v
+        };
+        let a = flags(&dense, "compare");
+        let b = flags(&general, "compare");
+        assert!(a == b, "rg {rg}: compare differs");
+        assert_eq!(a["input"]["rows_used"], (n - 2) as u64, "rg {rg}");
+        assert_eq!(a["input"]["targets"][0], "labels", "rg {rg}");
+        let err = |p: &Path| {
+            let args = [
+                p.to_str().unwrap(),
+                "--label",
+                "labels",
+                "--logits",
+                "logits",
+            ];
+            stats_err(&args).replace(p.to_str().unwrap(), "FILE")
+        };
+        let e = err(&dense);
+        assert_eq!(e, err(&general), "rg {rg}");
+        assert_mentions(&e, &["row 70", "labels"]);
+    }
+}
+
+fn id_lists(rows: &[Option<Vec<i64>>]) -> arrow_array::ArrayRef {
+    use arrow_array::types::Int64Type;
+    arr(ListArray::from_iter_primitive::<Int64Type, _, _>(
+        rows.iter().map(|r| {
+            r.as_ref()
+                .map(|v| v.iter().map(|&x| Some(x)).collect::<Vec<_>>())
+        }),
+    ))
+}
