@@ -337,8 +337,10 @@ impl Pieces<'_> {
     }
 }
 
-/// Rows of a flat column read at a time.
-const FLAT_ROWS: usize = 4096;
+/// Levels read at a time (whole rows, at least one): the levels stay in
+/// cache while they are zeroed, decoded and checked, and so do the values
+/// while they are zeroed and decoded.
+const STEP_LEVELS: usize = 4096;
 
 /// One leaf column of scores, `k` values a row.
 struct ScoreLeaf {
@@ -352,40 +354,36 @@ struct ScoreLeaf {
 
 impl ScoreLeaf {
     /// Reads the values of the next `n` rows into `values` (replacing its
-    /// contents); whether they are `n` rows of `k` present values.
+    /// contents); whether they are `n` rows of `k` present values (it stops
+    /// at the first step that shows they are not).
     fn values(&mut self, n: usize, at: &Chunks, values: &mut Vec<f32>) -> Result<bool, ArrowError> {
-        let want = n * self.k;
         values.clear();
-        self.defs.clear();
-        self.reps.clear();
         let mut need = n;
         while need > 0 {
-            // A flat column's levels are only counted (by the reader): a few
-            // rows at a time keep them few, in cache while they are zeroed,
-            // decoded and counted.
-            let step = match self.list {
-                true => need,
-                false => {
-                    self.defs.clear();
-                    need.min(FLAT_ROWS)
-                }
-            };
+            self.defs.clear();
+            self.reps.clear();
+            let before = values.len();
+            let step = need.min((STEP_LEVELS / self.k).max(1));
             let read = self
                 .leaf
                 .read(step, at, &mut self.defs, &mut self.reps, values)?;
             let Some(rows) = read else {
                 return Ok(false);
             };
+            // `rows` whole records, each level with its value (a level
+            // without one is a null). A flat column's record is one level; a
+            // list's are dense exactly when they hold `k` levels each and
+            // each starts `k` levels after the one before.
+            let levels = rows * self.k;
+            let records = !self.list
+                || (self.defs.len() == levels
+                    && self.reps.len() == levels
+                    && self.reps.iter().step_by(self.k).all(|&r| r == 0));
+            if values.len() - before != levels || !records {
+                return Ok(false);
+            }
             need -= rows;
         }
-        // `n` whole records, each level with its value (a level without one
-        // is a null). A flat column's record is one level; a list's are
-        // dense exactly when they hold `want` levels in all and each starts
-        // `k` levels after the one before, i.e. at each multiple of `k`.
-        let records = !self.list
-            || (self.defs.len() == want
-                && self.reps.len() == want
-                && self.reps.iter().step_by(self.k).all(|&r| r == 0));
-        Ok(values.len() == want && records)
+        Ok(true)
     }
 }
