@@ -198,20 +198,27 @@ impl<'d, 'a> BatchDecoder<'d, 'a> {
     }
 
     /// As [`Self::accumulate_filled`] for rows whose labels are coded
-    /// already: `codes` (swapped for the decoder's previous buffer, which the
-    /// caller may fill again), the invalid ones listed in `fails` in row
-    /// order. Without a `--by` column: there is no record batch to split by.
+    /// already: `codes` and, with multi-label targets, `targets` (each
+    /// swapped for the decoder's previous buffer, which the caller may fill
+    /// again), the invalid labels listed in `fails` in row order. Without a
+    /// `--by` column: there is no record batch to split by.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn accumulate_coded(
         &mut self,
         codes: &mut Vec<i32>,
+        targets: Option<&mut Vec<u8>>,
         fails: Vec<LabelFail>,
         first_row: u64,
         src: &Source,
         acc: &mut UnitAcc,
         fill: impl FnOnce(&mut Vec<f64>) -> bool,
     ) -> Result<()> {
-        debug_assert!(self.dec.by.is_none() && self.dec.targets.is_none());
+        debug_assert!(self.dec.by.is_none());
+        debug_assert_eq!(targets.is_some(), self.dec.targets.is_some());
         std::mem::swap(&mut self.batch.labels, codes);
+        if let Some(t) = targets {
+            std::mem::swap(&mut self.batch.targets, t);
+        }
         let valid = fill(&mut self.batch.scores);
         self.checked(named(self.dec, fails), valid, first_row, src, acc)?;
         self.dec.sink(&self.batch, None, acc);

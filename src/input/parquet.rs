@@ -20,6 +20,8 @@ pub use super::arrow::UNIT_ROWS;
 
 #[path = "parquet_dense.rs"]
 mod dense;
+#[path = "parquet_ids.rs"]
+mod ids;
 #[path = "parquet_labels.rs"]
 mod labels;
 #[path = "parquet_leaf.rs"]

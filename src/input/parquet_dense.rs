@@ -22,17 +22,18 @@ use super::super::arrow_lists::widen_checked;
 use super::super::decode::Decoder;
 use super::super::labels::LabelMap;
 use super::super::{Scores, Source};
+use super::ids::{self, Ids};
 use super::labels::{self, Labels};
-use super::leaf::{Chunks, Leaf};
+use super::leaf::{Chunks, Leaf, ScoreLeaf};
 use super::{accumulate_all, pipelined, rgs_rows, ParquetFile};
 use crate::engine::UnitAcc;
+use crate::model::MULTI;
 use anyhow::Result;
 use arrow_array::RecordBatch;
-use arrow_schema::{ArrowError, DataType, Schema};
+use arrow_schema::{DataType, Schema};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, RowSelection, RowSelector};
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Type as PhysicalType;
-use parquet::data_type::FloatType;
 use parquet::schema::types::SchemaDescriptor;
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
@@ -49,6 +50,8 @@ pub(super) struct Dense {
     list: bool,
     /// The label column's, when it is read directly too.
     label: Option<labels::Plan>,
+    /// The multi-label targets' list of ids, when it is read directly too.
+    ids: Option<ids::Plan>,
 }
 
 /// The direct path's plan for `dec`'s scores in a file of `schema`, or `None`
@@ -78,6 +81,7 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
         k: if list { w } else { 1 },
         list,
         label: None,
+        ids: None,
     };
     for col in cols {
         let target = dec
@@ -112,6 +116,11 @@ pub(super) fn plan(schema: &Schema, pq: &SchemaDescriptor, dec: &Decoder) -> Opt
     if let Some(&root) = at.get(dec.label_col) {
         d.label = labels::plan(schema, pq, dec, root, leaf_of[root]);
     }
+    if let Some(super::super::targets::Targets::List(col)) = dec.targets {
+        if let Some(&root) = at.get(col.as_str()) {
+            d.ids = ids::plan(schema, pq, dec, root, leaf_of[root]);
+        }
+    }
     Some(d)
 }
 
@@ -129,14 +138,21 @@ pub(super) fn read(
     acc: &mut UnitAcc,
 ) -> Result<Option<u64>> {
     let rows = rgs_rows(f, &rgs);
-    let others = match d.label {
-        Some(p) => Others::Direct {
+    let step = batch_rows(dec.spec.width());
+    let others = match (d.label, d.ids) {
+        (Some(p), _) => Others::Direct {
             labels: Box::new(Labels::new(p, &rgs)),
             map: dec.labels,
             left: rows,
-            step: batch_rows(dec.spec.width()),
+            step,
         },
-        None => Others::Arrow(others(f, src, &rgs, &d, dec)?),
+        (None, Some(p)) => Others::Ids {
+            ids: Box::new(Ids::new(p, &rgs)),
+            k: dec.spec.classes,
+            left: rows,
+            step,
+        },
+        (None, None) => Others::Arrow(others(f, src, &rgs, &d, dec)?),
     };
     // Pages are read ahead for one huge column chunk, not a thread per column.
     let ahead = big && d.leaves.len() == 1;
@@ -174,7 +190,8 @@ pub(super) fn read(
                 }
                 None => {
                     let (n, fails) = (b.codes.len(), std::mem::take(&mut b.fails));
-                    decoder.accumulate_coded(&mut b.codes, fails, row, src, acc, fill)?;
+                    let targets = dec.targets.is_some().then_some(&mut b.targets);
+                    decoder.accumulate_coded(&mut b.codes, targets, fails, row, src, acc, fill)?;
                     n
                 }
             };
@@ -252,8 +269,10 @@ enum Piece {
 struct Buffers {
     /// Each score leaf's values.
     values: Vec<Vec<f32>>,
-    /// The label codes, when the labels are read directly.
+    /// The label codes, when the labels (or the targets) are read directly.
     codes: Vec<i32>,
+    /// The 0/1 targets, when the targets are read directly.
+    targets: Vec<u8>,
     /// Their invalid labels, in row order.
     fails: Vec<LabelFail>,
 }
@@ -267,6 +286,13 @@ enum Others<'m> {
     Direct {
         labels: Box<Labels>,
         map: &'m LabelMap,
+        left: usize,
+        step: usize,
+    },
+    /// The targets' list of ids, `k` classes, batched as `Direct`.
+    Ids {
+        ids: Box<Ids>,
+        k: usize,
         left: usize,
         step: usize,
     },
@@ -326,6 +352,20 @@ impl Pieces<'_> {
                 }
                 (None, n)
             }
+            Others::Ids { ids, k, left, step } => {
+                let n = (*step).min(*left);
+                if n == 0 {
+                    return Ok(None);
+                }
+                *left -= n;
+                if !ids.targets(n, *k, &self.at, &mut b.targets)? {
+                    return Ok(Some(Piece::General));
+                }
+                b.codes.clear();
+                b.codes.resize(n, MULTI);
+                b.fails.clear();
+                (None, n)
+            }
         };
         b.values.resize_with(self.leaves.len(), Vec::new);
         for (leaf, v) in self.leaves.iter_mut().zip(&mut b.values) {
@@ -334,56 +374,5 @@ impl Pieces<'_> {
             }
         }
         Ok(Some(Piece::Rows(rb, b)))
-    }
-}
-
-/// Levels read at a time (whole rows, at least one): the levels stay in
-/// cache while they are zeroed, decoded and checked, and so do the values
-/// while they are zeroed and decoded.
-const STEP_LEVELS: usize = 4096;
-
-/// One leaf column of scores, `k` values a row.
-struct ScoreLeaf {
-    leaf: Leaf<FloatType>,
-    k: usize,
-    /// Whether the leaf is a list's (its rows delimited by repetition levels).
-    list: bool,
-    defs: Vec<i16>,
-    reps: Vec<i16>,
-}
-
-impl ScoreLeaf {
-    /// Reads the values of the next `n` rows into `values` (replacing its
-    /// contents); whether they are `n` rows of `k` present values (it stops
-    /// at the first step that shows they are not).
-    fn values(&mut self, n: usize, at: &Chunks, values: &mut Vec<f32>) -> Result<bool, ArrowError> {
-        values.clear();
-        let mut need = n;
-        while need > 0 {
-            self.defs.clear();
-            self.reps.clear();
-            let before = values.len();
-            let step = need.min((STEP_LEVELS / self.k).max(1));
-            let read = self
-                .leaf
-                .read(step, at, &mut self.defs, &mut self.reps, values)?;
-            let Some(rows) = read else {
-                return Ok(false);
-            };
-            // `rows` whole records, each level with its value (a level
-            // without one is a null). A flat column's record is one level; a
-            // list's are dense exactly when they hold `k` levels each and
-            // each starts `k` levels after the one before.
-            let levels = rows * self.k;
-            let records = !self.list
-                || (self.defs.len() == levels
-                    && self.reps.len() == levels
-                    && self.reps.iter().step_by(self.k).all(|&r| r == 0));
-            if values.len() - before != levels || !records {
-                return Ok(false);
-            }
-            need -= rows;
-        }
-        Ok(true)
     }
 }

@@ -1,12 +1,14 @@
 //! One leaf column of a Parquet file read by the Parquet column reader across
 //! a run of row groups, the column chunk of each opened in turn: the values
 //! land straight in a vector of the caller's, with no Arrow array between.
+//! A leaf of scores ([`ScoreLeaf`]) is read a batch of rows at a time and
+//! checked to be dense as it goes.
 
 use super::pages::Prefetch;
 use crate::input::handle::Handle;
 use arrow_schema::ArrowError;
 use parquet::column::reader::ColumnReaderImpl;
-use parquet::data_type::DataType;
+use parquet::data_type::{DataType, FloatType};
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::serialized_reader::SerializedPageReader;
 use std::collections::VecDeque;
@@ -85,5 +87,61 @@ impl<T: DataType> Leaf<T> {
         } else {
             ColumnReaderImpl::new(descr, Box::new(pages))
         })
+    }
+}
+
+/// Levels read at a time (whole rows, at least one): the levels stay in
+/// cache while they are zeroed, decoded and checked, and so do the values
+/// while they are zeroed and decoded.
+const STEP_LEVELS: usize = 4096;
+
+/// One leaf column of scores, `k` values a row.
+pub(super) struct ScoreLeaf {
+    pub(super) leaf: Leaf<FloatType>,
+    pub(super) k: usize,
+    /// Whether the leaf is a list's (its rows delimited by repetition levels).
+    pub(super) list: bool,
+    pub(super) defs: Vec<i16>,
+    pub(super) reps: Vec<i16>,
+}
+
+impl ScoreLeaf {
+    /// Reads the values of the next `n` rows into `values` (replacing its
+    /// contents); whether they are `n` rows of `k` present values (it stops
+    /// at the first step that shows they are not).
+    pub(super) fn values(
+        &mut self,
+        n: usize,
+        at: &Chunks,
+        values: &mut Vec<f32>,
+    ) -> Result<bool, ArrowError> {
+        values.clear();
+        let mut need = n;
+        while need > 0 {
+            self.defs.clear();
+            self.reps.clear();
+            let before = values.len();
+            let step = need.min((STEP_LEVELS / self.k).max(1));
+            let read = self
+                .leaf
+                .read(step, at, &mut self.defs, &mut self.reps, values)?;
+            let Some(rows) = read else {
+                return Ok(false);
+            };
+            // `rows` whole records, each level with its value (a level
+            // without one is a null). A flat column's record is one level; a
+            // list's are dense exactly when they hold `k` levels each and
+            // each starts `k` levels after the one before.
+            let levels = rows * self.k;
+            let records = !self.list
+                || (self.defs.len() == levels
+                    && self.reps.len() == levels
+                    && self.reps.iter().step_by(self.k).all(|&r| r == 0));
+            if values.len() - before != levels || !records {
+                return Ok(false);
+            }
+            need -= rows;
+        }
+        Ok(true)
     }
 }

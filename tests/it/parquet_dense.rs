@@ -187,12 +187,13 @@ fn null_rows_and_null_scores_are_skipped_or_reported_as_in_the_general_path() {
     }
 }
 
-/// `n` multi-label rows of `k` logits and their positive class ids; row
-/// `bad` names the class `k` (out of range) and row `null` has a null score.
-fn multilabel(n: usize, k: usize, bad: usize, null: usize) -> (Vec<Option<Vec<i64>>>, Vec<Row>) {
+/// `n` multi-label rows of `k` logits and their positive class ids (about
+/// one row in six has none); the null score of row `null`, and `odd`: a row
+/// whose list names the class `k` (out of range), or whose list is null.
+fn multilabel(n: usize, k: usize, null: usize, odd: Odd) -> (Vec<Option<Vec<i64>>>, Vec<Row>) {
     let mut r = Rng(0x51ED_270B_2D3A_4C7F ^ k as u64);
     let (mut ids, mut out) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for i in 0..n {
+    for _ in 0..n {
         let pos: Vec<i64> = (0..k as i64)
             .filter(|_| r.next().is_multiple_of(5))
             .collect();
@@ -202,43 +203,66 @@ fn multilabel(n: usize, k: usize, bad: usize, null: usize) -> (Vec<Option<Vec<i6
                 Some((r.uniform() * 4.0 - 2.0 + hot) as f32)
             })
             .collect();
-        ids.push(Some(if i == bad { vec![0, k as i64] } else { pos }));
+        ids.push(Some(pos));
         out.push(Some(row));
     }
     out[null].as_mut().unwrap()[k - 1] = None;
+    match odd {
+        Odd::None => {}
+        Odd::BadId(i) => ids[i] = Some(vec![0, k as i64]),
+        Odd::NullList(i) => ids[i] = None,
+    }
     (ids, out)
+}
+
+/// What is wrong with the id lists besides the null score.
+#[derive(Clone, Copy, Debug)]
+enum Odd {
+    None,
+    BadId(usize),
+    NullList(usize),
 }
 
 #[test]
 fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
     let w = Workdir::new();
     let k = 8;
-    // 65,536 rows a batch at K = 8: the bad id is in the first batch, the null
-    // score in the third (the direct path hands the rest to the general one).
+    // 65,536 rows a batch at K = 8: the null score is in the third batch, a
+    // bad id or a null list in the first or the second (the direct path
+    // hands the rest of the unit to the general one from that batch).
     let n = 140_000;
-    let (ids, rows) = multilabel(n, k, 70, 135_000);
-    for rg in [n, 30_000] {
+    let cases = [
+        (Odd::None, n),
+        (Odd::None, 30_000),
+        (Odd::BadId(100_000), n),
+        (Odd::NullList(70), 30_000),
+    ];
+    for (odd, rg) in cases {
+        let (ids, rows) = multilabel(n, k, 135_000, odd);
         let dense =
             FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows.clone(), k as i32);
-        let general = ListArray::from_iter_primitive::<Float32Type, _, _>(rows.clone());
+        let general = ListArray::from_iter_primitive::<Float32Type, _, _>(rows);
         let write = |name: &str, list: arrow_array::ArrayRef| {
             let cols = vec![("labels", id_lists(&ids)), ("logits", list)];
-            w.write_parquet_with(&format!("ml_rg{rg}_{name}.parquet"), cols, props(rg))
+            w.write_parquet_with(
+                &format!("ml_{odd:?}_rg{rg}_{name}.parquet"),
+                cols,
+                props(rg),
+            )
         };
         let (dense, general) = (write("dense", arr(dense)), write("general", arr(general)));
-        let flags = |p: &Path, cmd: &str| {
+        let what = format!("{odd:?}, rg {rg}");
+        let report = |p: &Path| {
+            let args = [
+                p.to_str().unwrap(),
+                "--label",
+                "labels",
+                "--logits",
+                "logits",
+            ];
             let mut v = json_value(
-                cmd,
-                &[
-                    p.to_str().unwrap(),
-                    "--label",
-                    "labels",
-                    "--logits",
-                    "logits",
-                    "--skip-invalid",
-                    "--gamma",
-                    "0,2",
-                ],
+                "compare",
+                &[&args[..], &["--skip-invalid", "--gamma", "0,2"]].concat(),
             );
             without_paths_json(&mut v);
             // The files a skip was seen in are named by path.
@@ -247,11 +271,11 @@ fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
             }
             v
         };
-        let a = flags(&dense, "compare");
-        let b = flags(&general, "compare");
-        assert!(a == b, "rg {rg}: compare differs");
-        assert_eq!(a["input"]["rows_used"], (n - 2) as u64, "rg {rg}");
-        assert_eq!(a["input"]["targets"][0], "labels", "rg {rg}");
+        let a = report(&dense);
+        assert!(a == report(&general), "{what}: compare differs");
+        let skipped = if matches!(odd, Odd::None) { 1 } else { 2 };
+        assert_eq!(a["input"]["rows_used"], (n - skipped) as u64, "{what}");
+        assert_eq!(a["input"]["targets"][0], "labels", "{what}");
         let err = |p: &Path| {
             let args = [
                 p.to_str().unwrap(),
@@ -263,8 +287,12 @@ fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
             stats_err(&args).replace(p.to_str().unwrap(), "FILE")
         };
         let e = err(&dense);
-        assert_eq!(e, err(&general), "rg {rg}");
-        assert_mentions(&e, &["row 70", "labels"]);
+        assert_eq!(e, err(&general), "{what}");
+        let at = match odd {
+            Odd::None => "row 135000".to_string(),
+            Odd::BadId(i) | Odd::NullList(i) => format!("row {i}"),
+        };
+        assert_mentions(&e, &[&at]);
     }
 }
 
