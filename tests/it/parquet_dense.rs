@@ -253,17 +253,8 @@ fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
         let (dense, general) = (write("dense", arr(dense)), write("general", arr(general)));
         let what = format!("{odd:?}, rg {rg}");
         let report = |p: &Path| {
-            let args = [
-                p.to_str().unwrap(),
-                "--label",
-                "labels",
-                "--logits",
-                "logits",
-            ];
-            let mut v = json_value(
-                "compare",
-                &[&args[..], &["--skip-invalid", "--gamma", "0,2"]].concat(),
-            );
+            let flags = ["--skip-invalid", "--gamma", "0,2"];
+            let mut v = json_value("compare", &[&ml_args(p)[..], &flags].concat());
             without_paths_json(&mut v);
             // The files a skip was seen in are named by path.
             for s in v["input"]["skipped"].as_array_mut().unwrap() {
@@ -276,16 +267,7 @@ fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
         let skipped = if matches!(odd, Odd::None) { 1 } else { 2 };
         assert_eq!(a["input"]["rows_used"], (n - skipped) as u64, "{what}");
         assert_eq!(a["input"]["targets"][0], "labels", "{what}");
-        let err = |p: &Path| {
-            let args = [
-                p.to_str().unwrap(),
-                "--label",
-                "labels",
-                "--logits",
-                "logits",
-            ];
-            stats_err(&args).replace(p.to_str().unwrap(), "FILE")
-        };
+        let err = |p: &Path| stats_err(&ml_args(p)).replace(p.to_str().unwrap(), "FILE");
         let e = err(&dense);
         assert_eq!(e, err(&general), "{what}");
         let at = match odd {
@@ -294,6 +276,12 @@ fn multilabel_dense_lists_give_the_general_paths_report_bit_for_bit() {
         };
         assert_mentions(&e, &[&at]);
     }
+}
+
+/// The flags that read the multi-label file `p`.
+fn ml_args(p: &Path) -> [&str; 5] {
+    let p = p.to_str().unwrap();
+    [p, "--label", "labels", "--logits", "logits"]
 }
 
 fn id_lists(rows: &[Option<Vec<i64>>]) -> arrow_array::ArrayRef {
