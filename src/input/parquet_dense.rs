@@ -4,8 +4,9 @@
 //! column is decoded by the Parquet column reader straight into a vector of
 //! floats, which is widened into the engine's batch with the validity check
 //! in the same pass. A flat integer or boolean label column is decoded
-//! straight into class codes beside them (see `parquet_labels.rs`);
-//! otherwise (multi-label targets among them), and for a `--by` column, the
+//! straight into class codes beside them (see `parquet_labels.rs`), and
+//! multi-label targets held as lists of int64 class ids straight into 0/1
+//! targets (see `parquet_ids.rs`); otherwise, and for a `--by` column, the
 //! Arrow reader decodes the other columns. No score array is built and
 //! nothing is copied between arrays.
 //!
@@ -24,7 +25,7 @@ use super::super::labels::LabelMap;
 use super::super::{Scores, Source};
 use super::ids::{self, Ids};
 use super::labels::{self, Labels};
-use super::leaf::{Chunks, Leaf, ScoreLeaf};
+use super::leaf::{Chunks, ScoreLeaf};
 use super::{accumulate_all, pipelined, rgs_rows, ParquetFile};
 use crate::engine::UnitAcc;
 use crate::model::MULTI;
@@ -156,13 +157,7 @@ pub(super) fn read(
     };
     // Pages are read ahead for one huge column chunk, not a thread per column.
     let ahead = big && d.leaves.len() == 1;
-    let leaves = d.leaves.iter().map(|&leaf| ScoreLeaf {
-        leaf: Leaf::new(leaf, &rgs, ahead),
-        k: d.k,
-        list: d.list,
-        defs: Vec::new(),
-        reps: Vec::new(),
-    });
+    let leaves = (d.leaves.iter()).map(|&leaf| ScoreLeaf::new(leaf, &rgs, ahead, d.k, d.list));
     let (back, spare) = channel();
     let pieces = Pieces {
         others,

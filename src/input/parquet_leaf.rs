@@ -97,15 +97,27 @@ const STEP_LEVELS: usize = 4096;
 
 /// One leaf column of scores, `k` values a row.
 pub(super) struct ScoreLeaf {
-    pub(super) leaf: Leaf<FloatType>,
-    pub(super) k: usize,
+    leaf: Leaf<FloatType>,
+    k: usize,
     /// Whether the leaf is a list's (its rows delimited by repetition levels).
-    pub(super) list: bool,
-    pub(super) defs: Vec<i16>,
-    pub(super) reps: Vec<i16>,
+    list: bool,
+    defs: Vec<i16>,
+    reps: Vec<i16>,
 }
 
 impl ScoreLeaf {
+    /// A reader of leaf `leaf` in row groups `rgs` (its pages read ahead
+    /// when `ahead`), `k` values a row, a list's when `list`.
+    pub(super) fn new(leaf: usize, rgs: &[usize], ahead: bool, k: usize, list: bool) -> ScoreLeaf {
+        ScoreLeaf {
+            leaf: Leaf::new(leaf, rgs, ahead),
+            k,
+            list,
+            defs: Vec::new(),
+            reps: Vec::new(),
+        }
+    }
+
     /// Reads the values of the next `n` rows into `values` (replacing its
     /// contents); whether they are `n` rows of `k` present values (it stops
     /// at the first step that shows they are not).
