@@ -9,14 +9,11 @@
 
 use super::super::decode::Decoder;
 use super::super::targets::Targets;
-use super::leaf::{Chunks, Leaf};
+use super::leaf::{Chunks, Leaf, STEP_LEVELS};
 use arrow_schema::{ArrowError, DataType, Schema};
 use parquet::basic::Type as PhysicalType;
 use parquet::data_type::Int64Type;
 use parquet::schema::types::SchemaDescriptor;
-
-/// Levels decoded at a time (whole rows, at least one).
-const STEP_LEVELS: usize = 4096;
 
 /// The id list's one leaf and the definition levels of its two dense cases.
 #[derive(Clone, Copy, Debug)]

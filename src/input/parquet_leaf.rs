@@ -90,10 +90,10 @@ impl<T: DataType> Leaf<T> {
     }
 }
 
-/// Levels read at a time (whole rows, at least one): the levels stay in
-/// cache while they are zeroed, decoded and checked, and so do the values
-/// while they are zeroed and decoded.
-const STEP_LEVELS: usize = 4096;
+/// Levels read at a time (whole rows, at least one) by the direct path's
+/// leaf readers: the levels stay in cache while they are zeroed, decoded and
+/// checked, and so do the values while they are zeroed and decoded.
+pub(super) const STEP_LEVELS: usize = 4096;
 
 /// One leaf column of scores, `k` values a row.
 pub(super) struct ScoreLeaf {
