@@ -82,6 +82,13 @@ impl ExactRows {
         }
     }
 
+    /// Adds `xs[j]` to value `bin × width + j`; `xs` holds at most a bin.
+    pub(crate) fn add_expansions(&mut self, bin: usize, xs: &[Expansion]) {
+        for (s, x) in self.row(bin).iter_mut().zip(xs) {
+            s.add_all(x);
+        }
+    }
+
     /// Asks for the sums of `bin` ahead of their use (nothing if it has none).
     #[inline]
     pub(crate) fn prefetch_row(&self, bin: usize) {

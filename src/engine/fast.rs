@@ -13,9 +13,11 @@
 
 use super::accum::Partial;
 use super::elem_math::{lnq_probs, math_logits, math_probs};
+use super::fixed::FixedRows;
 use super::keys::keys;
 use super::lanes::{self, Lanes, Trash};
 use super::plan::Ctx;
+use super::row_counts::{is_top, multi_row};
 use super::simd::{self, Level};
 use super::soa::{Soa, SUB};
 use super::terms::terms;
@@ -175,12 +177,38 @@ pub(crate) fn binary(
     acc: &mut Partial,
     mut lanes: Option<&mut Lanes>,
 ) {
+    binary_with(cx, labels, x, acc, |acc, n, s, trash| {
+        sink(cx, &mut lanes, acc, n, s, trash)
+    });
+}
+
+/// Accumulates a batch of binary rows, as [`binary`] does, into the
+/// fixed-point rows `rows`, whose sums do not depend on the batches.
+pub(crate) fn binary_fixed(
+    cx: &Ctx,
+    labels: &[i32],
+    x: &[f64],
+    acc: &mut Partial,
+    rows: &mut FixedRows,
+) {
+    binary_with(cx, labels, x, acc, |_, n, s, trash| rows.add(n, s, trash));
+}
+
+/// The body of [`binary`]: each prepared sub-batch goes to `add`.
+#[inline(always)]
+fn binary_with(
+    cx: &Ctx,
+    labels: &[i32],
+    x: &[f64],
+    acc: &mut Partial,
+    mut add: impl FnMut(&mut Partial, usize, &mut Soa, &Trash),
+) {
     let trash = Trash::of(acc);
     scratch(cx, |s| {
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
-            sink(cx, &mut lanes, acc, codes.len(), s, &trash);
+            add(acc, codes.len(), s, &trash);
             let c = s.rows.map(u64::from);
             used[0] += c[0];
             used[1] += c[1];
@@ -196,26 +224,6 @@ pub(crate) fn binary(
             acc.correct[k] += right[k];
         }
     });
-}
-
-/// Whether `row[y]` is the top score, the first on ties: `argmax(row) == y`
-/// for rows without NaN (validated), with a maximum that vectorises.
-#[inline(always)]
-fn is_top(row: &[f64], y: usize) -> bool {
-    let mut lanes = [f64::NEG_INFINITY; 8];
-    let chunks = row.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for l in 0..8 {
-            lanes[l] = if c[l] > lanes[l] { c[l] } else { lanes[l] };
-        }
-    }
-    let m = lanes
-        .iter()
-        .chain(rest)
-        .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
-    // argmax is the first index holding the maximum.
-    row[y] == m && !row[..y].contains(&m)
 }
 
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
@@ -343,39 +351,6 @@ fn sigmoid_in(
             }
         }
     });
-}
-
-/// The row counts of a multi-label row: its positives per class (a row with
-/// none counts as background), the positives whose score says so (p ≥ 0.5,
-/// a logit ≥ 0), and its pairs of positive classes.
-#[inline(always)]
-fn multi_row(cx: &Ctx, t: &[u8], x: &[f64], acc: &mut Partial) {
-    let cut = match cx.spec.kind {
-        ScoreKind::Probabilities => 0.5,
-        ScoreKind::Logits => 0.0,
-    };
-    acc.rows_used += 1;
-    // Branch-free (targets are 0/1, checked when read): positives are not
-    // predictable, and this runs for every class of every row.
-    let k = t.len();
-    let (rows, right) = (&mut acc.class_rows[..k], &mut acc.correct[..k]);
-    let (mut any, mut mask) = (0u8, 0u64);
-    for (j, (((&tj, &xj), r), c)) in t.iter().zip(x).zip(rows).zip(right).enumerate() {
-        let pos = u64::from(tj == 1);
-        any |= tj;
-        mask |= pos << (j & 63);
-        *r += pos;
-        *c += pos & u64::from(xj >= cut);
-    }
-    if any != 0 {
-        if k <= 64 {
-            acc.pairs.add_mask(mask);
-        } else {
-            acc.pairs.add_row(t);
-        }
-    } else {
-        acc.background_rows += 1;
-    }
 }
 
 #[cfg(test)]

@@ -146,13 +146,18 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
 }
 
 /// Accumulates a decoded batch into the unit being read (rows_read and skips
-/// are counted by the decoder). The binary and sigmoid elements go into the
-/// unit's pending copies, added in when it settles.
+/// are counted by the decoder). Binary elements go into the unit's
+/// fixed-point rows, sigmoid elements into its pending copies; both are
+/// added in when the unit settles.
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
     let cx = Ctx::new(spec);
     match spec.mode {
         Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, &mut acc.sums),
-        _ => {
+        Mode::Binary => {
+            let (sums, rows) = acc.with_fixed(&cx);
+            super::fast::binary_fixed(&cx, &batch.labels, &batch.scores, sums, rows);
+        }
+        Mode::Sigmoid => {
             let (sums, lanes) = acc.with_lanes(&cx);
             elements(&cx, batch, sums, Some(lanes));
         }

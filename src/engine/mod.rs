@@ -4,12 +4,15 @@
 //! the mergeable sums ([`accum`]), the accumulator of a unit being read
 //! ([`unit`]) and the settings that say what to accumulate ([`spec`]).
 //!
-//! Everything is accumulated in `f64`. A run is split into units whose
-//! boundaries depend only on the input (Parquet row groups, fixed CSV byte
-//! ranges), each unit fills one [`UnitAcc`] that settles into a plain-data
-//! [`accum::Partial`], and partials are merged
-//! exactly ([`exact`]), so the result is bit-identical whatever the thread
-//! count, the merge order, or how units are spread over files and partial results.
+//! A run is split into units whose boundaries depend only on the input
+//! (Parquet row groups, fixed CSV byte ranges), each unit fills one
+//! [`UnitAcc`] that settles into a plain-data [`accum::Partial`], and
+//! partials are merged exactly ([`exact`]), so the result is bit-identical
+//! whatever the thread count, the merge order, or how units are spread over
+//! files and partial results. Binary elements are added as integers on a
+//! grid per fine p_t bin ([`fixed`]), so their sums do not depend on the
+//! units either: not on row-group sizes, nor on where files were split. The
+//! other paths accumulate in `f64` in element order within a unit.
 
 pub(crate) mod accum;
 mod elem_math;
@@ -18,12 +21,14 @@ pub(crate) mod exact_rows;
 pub(crate) mod fast;
 pub(crate) mod fast_by;
 pub(crate) mod fdlibm;
+pub(crate) mod fixed;
 pub(crate) mod groups;
 pub mod kernel;
 pub(crate) mod keys;
 pub(crate) mod lanes;
 pub(crate) mod pairs;
 pub(crate) mod plan;
+mod row_counts;
 pub(crate) mod schedule;
 pub(crate) mod simd;
 pub(crate) mod skipped;

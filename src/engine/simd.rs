@@ -45,3 +45,26 @@ fn cpu() -> Level {
     }
     Level::None
 }
+
+/// Per-element rows from per-value vectors: element `l` of `v[f]` to value
+/// `f` of row `l` (the 4×4 transpose of the AVX2 scatters).
+///
+/// # Safety
+/// The CPU must support AVX2; inlined only into functions compiled for it.
+#[inline(always)]
+#[cfg(target_arch = "x86_64")]
+pub(crate) unsafe fn transpose(
+    v: [std::arch::x86_64::__m256d; 4],
+) -> [std::arch::x86_64::__m256d; 4] {
+    use std::arch::x86_64::*;
+    let t0 = _mm256_unpacklo_pd(v[0], v[1]);
+    let t1 = _mm256_unpackhi_pd(v[0], v[1]);
+    let t2 = _mm256_unpacklo_pd(v[2], v[3]);
+    let t3 = _mm256_unpackhi_pd(v[2], v[3]);
+    [
+        _mm256_permute2f128_pd(t0, t2, 0x20),
+        _mm256_permute2f128_pd(t1, t3, 0x20),
+        _mm256_permute2f128_pd(t0, t2, 0x31),
+        _mm256_permute2f128_pd(t1, t3, 0x31),
+    ]
+}

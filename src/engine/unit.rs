@@ -7,6 +7,7 @@
 //! settle first.
 
 use super::accum::Partial;
+use super::fixed::FixedRows;
 use super::lanes::Lanes;
 use super::plan::Ctx;
 use super::spec::EngineSpec;
@@ -23,6 +24,8 @@ pub struct UnitAcc {
     lanes: Option<Box<Lanes>>,
     /// The `--by` groups' fine histograms not yet added into their partials.
     pub(super) table: Option<Box<TailTable>>,
+    /// Sums of the binary path not yet added into `sums`.
+    fixed: Option<Box<FixedRows>>,
 }
 
 impl UnitAcc {
@@ -32,6 +35,7 @@ impl UnitAcc {
             sums: Partial::new(spec),
             lanes: None,
             table: None,
+            fixed: None,
         }
     }
 
@@ -51,6 +55,15 @@ impl UnitAcc {
         (&mut self.sums, lanes)
     }
 
+    /// The sums and the pending fixed-point rows of the binary path (made on first use).
+    pub(crate) fn with_fixed(&mut self, cx: &Ctx) -> (&mut Partial, &mut FixedRows) {
+        let cells = self.sums.cells.len() / self.sums.stride;
+        let rows = self
+            .fixed
+            .get_or_insert_with(|| Box::new(FixedRows::new(cx, cells)));
+        (&mut self.sums, rows)
+    }
+
     /// The sums and the pending `--by` rows, taken out (the caller puts them
     /// back with [`UnitAcc::put_lanes`], or settles them with [`UnitAcc::flush`]).
     pub(crate) fn take_lanes(&mut self) -> (&mut Partial, Option<Box<Lanes>>) {
@@ -66,6 +79,9 @@ impl UnitAcc {
     pub(crate) fn flush(&mut self) {
         if let Some(l) = self.lanes.take() {
             l.add_into(&mut self.sums);
+        }
+        if let Some(mut f) = self.fixed.take() {
+            f.settle_into(&mut self.sums);
         }
         self.flush_table();
     }

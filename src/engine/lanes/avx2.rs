@@ -4,6 +4,7 @@
 
 use super::dominant::NO_ROW;
 use super::{Lanes, Src, CB, COPIES, CW};
+use crate::engine::simd::transpose;
 use crate::engine::soa::{Soa, SUB};
 
 /// Per 4-bit set of lanes, the mask that keeps those lanes of a vector (+0.0 elsewhere).
@@ -96,19 +97,6 @@ impl Lanes {
         let tail_fields = ptrs(&self.tail_src, s, b1, h1);
         let cal_fields = ptrs(&self.cal_src, s, b2, h2);
 
-        #[inline(always)]
-        unsafe fn transpose(v: [__m256d; 4]) -> [__m256d; 4] {
-            let t0 = _mm256_unpacklo_pd(v[0], v[1]);
-            let t1 = _mm256_unpackhi_pd(v[0], v[1]);
-            let t2 = _mm256_unpacklo_pd(v[2], v[3]);
-            let t3 = _mm256_unpackhi_pd(v[2], v[3]);
-            [
-                _mm256_permute2f128_pd(t0, t2, 0x20),
-                _mm256_permute2f128_pd(t1, t3, 0x20),
-                _mm256_permute2f128_pd(t0, t2, 0x31),
-                _mm256_permute2f128_pd(t1, t3, 0x31),
-            ]
-        }
         /// Adds fields `fields[4m..4m+4]` of elements i..i+4 into the rows at `rows[l]`.
         #[inline(always)]
         unsafe fn scatter(fields: &[*const f64], i: usize, rows: [*mut f64; 4]) {

@@ -1,5 +1,5 @@
-//! The scatter of the binary / sigmoid element path into interleaved copies
-//! of the sums.
+//! The scatter of the sigmoid element path (and of binary elements that go
+//! straight into `--by` groups) into interleaved copies of the sums.
 //!
 //! In a detection dump most elements land in one cell (86% of the benchmark's
 //! 20M rows are easy negatives in the top bucket) and in a few tail bins.
@@ -41,7 +41,7 @@ mod src;
 
 pub(crate) use direct::{add_direct, Trash};
 pub(crate) use grouped::MAX_VALUES;
-use src::Src;
+pub(crate) use src::Src;
 
 use super::accum::Partial;
 use super::plan::{Ctx, Plan};

@@ -4,7 +4,7 @@ use crate::engine::soa::{Soa, SUB};
 
 /// Where a row value comes from: one of the sub-batch arrays.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Src {
+pub(crate) enum Src {
     One,
     Pt,
     Ce,
@@ -21,7 +21,7 @@ pub(super) enum Src {
 impl Src {
     /// The array this value comes from.
     #[inline(always)]
-    pub(super) fn array(self, s: &Soa) -> &[f64; SUB] {
+    pub(crate) fn array(self, s: &Soa) -> &[f64; SUB] {
         let term = |k: usize| -> &[f64; SUB] {
             s.terms[k * SUB..(k + 1) * SUB]
                 .try_into()

@@ -1,0 +1,302 @@
+//! Fixed-point rows: the binary element path's sums held as integers, so that
+//! a unit's sums do not depend on how its rows were split.
+//!
+//! Every counted element is keyed by its cell, its calibration bin and its
+//! fine bin: which of p_t and 1 - p_t is the smaller, that one's exponent and
+//! its top three mantissa bits. Within a fine bin every value an element adds
+//! (p_t, CE, each term's loss and gradient, …) lies below a bound known from
+//! the bin's edges ([`bounds`]), so it is put on a grid of 2^-52 of a power
+//! of two C above that bound by one `f64` addition: `v + C` has C's
+//! exponent, and its bits minus C's are `round(v / ulp(C))`. Those integers
+//! are added into the row's `i64` sums, which move into `i128` before they can
+//! overflow. Integer addition is associative, so a unit's rows hold the same
+//! sums whatever batches, units, files or partial results its elements came
+//! in; when the unit ends each row becomes exact expansions ([`settle`]),
+//! which merge exactly.
+//!
+//! A value off its row's grid (a bound missed by rounding, a bin whose values
+//! span too much, p_t or 1 - p_t zero or subnormal) is added exactly, into an
+//! expansion of its row, instead.
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
+mod bounds;
+mod settle;
+
+use super::exact::Expansion;
+use super::lanes::{Src, Trash};
+use super::plan::{Ctx, Plan};
+use super::soa::{Soa, SUB};
+use super::spec::CALIB_BINS;
+use std::sync::Mutex;
+
+/// Fine bins per side (p_t the smaller, or 1 - p_t): 8 per binary exponent.
+const SIDE: usize = 1 << 13;
+/// Fine bins of both sides.
+const FINE: usize = 2 * SIDE;
+/// The most elements a row's `i64` sums may hold: each adds less than 2^52,
+/// so 2047 of them stay below 2^63.
+const FULL: i64 = 2047;
+/// Elements added between two sweeps that widen the rows near [`FULL`] (at
+/// most this plus a sub-batch).
+const SWEEP: usize = 1024;
+/// Marks an element with no row (one that does not count).
+const NONE: u32 = u32::MAX;
+
+/// Row indexes given back by units that ended, all zero again, for the next ones.
+static POOL: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
+
+/// The fixed-point rows of one unit (see the module doc).
+#[derive(Clone, Debug)]
+pub(crate) struct FixedRows {
+    /// Values per row (a multiple of 4).
+    w: usize,
+    /// What each value of a row is.
+    srcs: Vec<Src>,
+    /// Terms whose loss is CE itself (γ = 0): their sums are ΣCE's.
+    ce_terms: Vec<usize>,
+    /// Loss terms.
+    nt: usize,
+    /// Difficulty buckets per polarity.
+    nb: usize,
+    /// Calibration bins per cell in the keys (1 without calibration).
+    cb: usize,
+    /// Row + 1 of each (cell, calibration bin, fine bin), or 0: zero pages
+    /// are mapped only once touched, and few are.
+    index: Vec<u32>,
+    /// Per row, its key: cell, calibration bin, fine bin.
+    keys: Vec<[u32; 3]>,
+    /// Per row, `w` constants C (as `f64` bits) then `w` sums of integers.
+    data: Vec<u64>,
+    /// Elements added since the last sweep ([`FixedRows::sweep`]).
+    since: usize,
+    /// Per row, `w` sums moved out of `data`.
+    wide: Vec<i128>,
+    /// Per row, the values that were off its grid, added exactly (empty
+    /// until the first such value).
+    off: Vec<Vec<Expansion>>,
+    /// The loss plans, for the bounds.
+    plans: Vec<Plan>,
+    /// Scratch: each element's fine bin.
+    fine: Box<[u32; SUB]>,
+    /// Scratch: each element's row ([`NONE`] for elements that do not count).
+    rows: Box<[u32; SUB]>,
+}
+
+impl FixedRows {
+    /// No rows yet, keyed for `cells` cells (the trash cell excluded).
+    pub(crate) fn new(cx: &Ctx, cells: usize) -> FixedRows {
+        let mut srcs = vec![Src::One, Src::Pt, Src::Ce];
+        let mut ce_terms = Vec::new();
+        for (j, plan) in cx.plans.iter().enumerate() {
+            if *plan == Plan::One {
+                ce_terms.push(j);
+            } else {
+                srcs.push(Src::Loss(j));
+            }
+            srcs.push(Src::Grad(j));
+        }
+        if cx.spec.moments {
+            for j in 0..cx.plans.len() {
+                srcs.extend([Src::LossSq(j), Src::GradSq(j)]);
+            }
+        }
+        if cx.spec.calib {
+            srcs.extend([Src::Conf, Src::Ok, Src::Brier]);
+        }
+        srcs.resize(srcs.len().next_multiple_of(4), Src::Zero);
+        debug_assert_eq!(srcs[0], Src::One, "the sweep reads the count first");
+        let cb = if cx.spec.calib { CALIB_BINS } else { 1 };
+        let len = cells * cb * FINE;
+        // A pooled index is all zero, whatever shape it had.
+        let index = POOL
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .filter(|i| i.len() >= len)
+            .unwrap_or_else(|| vec![0; len]);
+        FixedRows {
+            w: srcs.len(),
+            srcs,
+            ce_terms,
+            nt: cx.plans.len(),
+            nb: cx.nb,
+            cb,
+            index,
+            keys: Vec::new(),
+            data: Vec::new(),
+            since: 0,
+            wide: Vec::new(),
+            off: Vec::new(),
+            plans: cx.plans.clone(),
+            fine: Box::new([0; SUB]),
+            rows: Box::new([NONE; SUB]),
+        }
+    }
+
+    /// Each element's row in `rows` (made if it has none; [`NONE`] for
+    /// elements in the trash cell), from its fine bin in `fine`.
+    #[inline(always)]
+    fn find_rows(&mut self, n: usize, s: &Soa, trash: u32) {
+        let calib = (self.cb > 1) as u32;
+        for i in 0..n {
+            let (cell, cal, fine) = (s.cell[i], s.cal[i] * calib, self.fine[i]);
+            self.rows[i] = if cell == trash {
+                NONE
+            } else {
+                let at = (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
+                match self.index[at] {
+                    0 => self.make_row(at, [cell, cal, fine]) as u32,
+                    r => r - 1,
+                }
+            };
+        }
+    }
+
+    /// A new zero row for `key`, at `index[at]`.
+    #[cold]
+    fn make_row(&mut self, at: usize, key: [u32; 3]) -> usize {
+        let r = self.keys.len();
+        self.index[at] = r as u32 + 1;
+        self.keys.push(key);
+        let consts = bounds::consts(&self.srcs, &self.plans, key[2] as usize);
+        self.data.extend(consts.iter().map(|c| c.to_bits()));
+        self.data.extend(std::iter::repeat_n(0, self.w));
+        self.wide.extend(std::iter::repeat_n(0, self.w));
+        self.off.push(Vec::new());
+        r
+    }
+
+    /// Each element's fine bin, from the exponent and top mantissa bits of
+    /// the smaller of p_t and 1 - p_t (integer work that vectorises).
+    #[inline(always)]
+    fn fine_bins(&mut self, n: usize, s: &Soa) {
+        for i in 0..n {
+            let (pt, q) = (s.pt[i], s.q[i]);
+            let low = pt <= q;
+            let x = if low { pt } else { q };
+            let key = ((x.to_bits() >> 49) as u32).min(SIDE as u32 - 1);
+            self.fine[i] = key + (!low as u32) * SIDE as u32;
+        }
+    }
+
+    /// Adds the first `n` elements of a prepared sub-batch (elements in the
+    /// trash cell do not count and are left out).
+    pub(crate) fn add(&mut self, n: usize, s: &Soa, trash: &Trash) {
+        let n = n.min(SUB);
+        #[cfg(target_arch = "x86_64")]
+        if super::simd::level() >= super::simd::Level::Avx2 {
+            // SAFETY: the CPU supports AVX2 (simd::level checked) and n ≤ SUB.
+            unsafe { self.add_avx2(n, s, trash.cell) };
+        } else {
+            self.add_scalar(n, s, trash.cell);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.add_scalar(n, s, trash.cell);
+        self.since += n;
+        if self.since >= SWEEP {
+            self.sweep();
+        }
+    }
+
+    /// [`FixedRows::add`] one value at a time.
+    #[inline(always)]
+    fn add_scalar(&mut self, n: usize, s: &Soa, trash: u32) {
+        self.fine_bins(n, s);
+        self.find_rows(n, s, trash);
+        for i in 0..n {
+            if self.rows[i] != NONE {
+                self.add_one(i, s);
+            }
+        }
+    }
+
+    /// Widens every row whose sums hold enough elements that the next
+    /// [`SWEEP`] elements and a sub-batch could take them past [`FULL`].
+    #[cold]
+    fn sweep(&mut self) {
+        self.since = 0;
+        let w = self.w;
+        for r in 0..self.keys.len() {
+            // Value 0 is the count, on a grid of 1: its sum is the elements held.
+            if self.data[2 * w * r + w] as i64 > FULL - (SWEEP + SUB) as i64 {
+                self.widen(r);
+            }
+        }
+    }
+
+    /// Adds element `i`, one value at a time.
+    #[inline(always)]
+    fn add_one(&mut self, i: usize, s: &Soa) {
+        let r = self.rows[i] as usize;
+        let w = self.w;
+        let mut bad = 0u64;
+        let row = &mut self.data[2 * w * r..][..2 * w];
+        let (consts, sums) = row.split_at_mut(w);
+        for ((src, &c), sum) in self.srcs.iter().zip(consts.iter()).zip(sums) {
+            let k = (src.array(s)[i] + f64::from_bits(c))
+                .to_bits()
+                .wrapping_sub(c);
+            bad |= k;
+            *sum = sum.wrapping_add(k);
+        }
+        // A value off the grid has an integer of 2^52 or more.
+        if bad >> 52 != 0 {
+            self.off_grid(r, i, s);
+        }
+    }
+
+    /// Takes element `i`'s off-grid values back out of row `r`'s sums and
+    /// adds them into its exact sums.
+    #[cold]
+    fn off_grid(&mut self, r: usize, i: usize, s: &Soa) {
+        let w = self.w;
+        if self.off[r].is_empty() {
+            self.off[r] = vec![Expansion::ZERO; w];
+        }
+        let row = &mut self.data[2 * w * r..][..2 * w];
+        let (consts, sums) = row.split_at_mut(w);
+        for (f, src) in self.srcs.iter().enumerate() {
+            let v = src.array(s)[i];
+            let k = (v + f64::from_bits(consts[f]))
+                .to_bits()
+                .wrapping_sub(consts[f]);
+            if k >> 52 != 0 {
+                sums[f] = sums[f].wrapping_sub(k);
+                self.off[r][f].add(v);
+            }
+        }
+    }
+
+    /// Moves row `r`'s `i64` sums into its `i128` ones.
+    #[cold]
+    fn widen(&mut self, r: usize) {
+        let w = self.w;
+        let sums = &mut self.data[2 * w * r + w..][..w];
+        for (wide, sum) in self.wide[w * r..][..w].iter_mut().zip(sums) {
+            *wide += *sum as i64 as i128;
+            *sum = 0;
+        }
+    }
+}
+
+impl Drop for FixedRows {
+    /// Gives the row index back to the pool, all zero again.
+    fn drop(&mut self) {
+        let mut index = std::mem::take(&mut self.index);
+        if index.is_empty() {
+            return;
+        }
+        for &[cell, cal, fine] in &self.keys {
+            index[(cell as usize * self.cb + cal as usize) * FINE + fine as usize] = 0;
+        }
+        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < 4 {
+            pool.push(index);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

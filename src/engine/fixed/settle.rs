@@ -1,0 +1,96 @@
+//! Settling: each fixed-point row turned into exact expansions and added
+//! into the cells, fine histogram, calibration bins and Brier sum of a
+//! [`Partial`].
+
+use super::bounds::scaled;
+use super::{FixedRows, SIDE};
+use crate::engine::accum::Partial;
+use crate::engine::exact::Expansion;
+use crate::engine::lanes::Src;
+use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
+use crate::engine::spec::TAIL_BINS;
+
+impl FixedRows {
+    /// Adds the rows into `acc`'s exact sums (the fine histogram only if
+    /// `acc` keeps one).
+    pub(crate) fn settle_into(&mut self, acc: &mut Partial) {
+        let nb = self.nb;
+        if self.keys.is_empty() {
+            return;
+        }
+        let (w, nt, stride) = (self.w, self.nt, acc.stride);
+        let tails = acc.has_tails();
+        let mut ex = acc.zero_exact();
+        let mut vals = vec![Expansion::ZERO; w];
+        let mut tail = vec![Expansion::ZERO; 1 + nt];
+        for r in 0..self.keys.len() {
+            self.widen(r);
+            for (f, v) in vals.iter_mut().enumerate() {
+                *v = Expansion::ZERO;
+                let c = f64::from_bits(self.data[2 * w * r + f]);
+                for x in scaled(self.wide[w * r + f], c) {
+                    if x != 0.0 {
+                        v.add(x);
+                    }
+                }
+                if let Some(o) = self.off[r].get(f) {
+                    v.add_all(o);
+                }
+            }
+            let [cell, cal, fine] = self.keys[r].map(|k| k as usize);
+            let cells = &mut ex.cells.sums[cell * stride..][..stride];
+            for (&src, v) in self.srcs.iter().zip(&vals) {
+                match src {
+                    Src::One => cells[0].add_all(v),
+                    Src::Pt => cells[1].add_all(v),
+                    Src::Ce => {
+                        cells[2].add_all(v);
+                        for &j in &self.ce_terms {
+                            cells[3 + 2 * j].add_all(v);
+                            tail[1 + j] = v.clone();
+                        }
+                    }
+                    Src::Loss(j) => {
+                        cells[3 + 2 * j].add_all(v);
+                        tail[1 + j] = v.clone();
+                    }
+                    Src::Grad(j) => cells[4 + 2 * j].add_all(v),
+                    Src::LossSq(j) => cells[3 + 2 * nt + 2 * j].add_all(v),
+                    Src::GradSq(j) => cells[4 + 2 * nt + 2 * j].add_all(v),
+                    Src::Conf => ex.calib.sums[3 * cal + 1].add_all(v),
+                    Src::Ok => ex.calib.sums[3 * cal + 2].add_all(v),
+                    Src::Brier => {
+                        ex.brier.add_all(v);
+                        ex.calib.sums[3 * cal].add_all(&vals[0]);
+                    }
+                    Src::Zero => {}
+                }
+            }
+            if tails {
+                tail[0] = vals[0].clone();
+                let polarity = cell / (2 * nb);
+                ex.tails
+                    .add_expansions(polarity * TAIL_BINS + tail_bin(fine), &tail);
+            }
+        }
+        acc.add_exact_sums(&ex);
+    }
+}
+
+/// The fine histogram's bin (one polarity) of the elements of fine bin
+/// `fine`: the bin [`crate::engine::plan::tail_bin`] gives them, which is
+/// the same key kept only down to 2^-40.
+pub(super) fn tail_bin(fine: usize) -> usize {
+    let key = fine % SIDE;
+    let r = (key >> 3).wrapping_sub(1023 - TAIL_OCTAVES);
+    let k = if r < TAIL_OCTAVES {
+        (r << TAIL_SUB.trailing_zeros()) | (key & 7)
+    } else {
+        0
+    };
+    if fine >= SIDE {
+        TAIL_BINS - 1 - k
+    } else {
+        k
+    }
+}
