@@ -47,6 +47,7 @@ mod robust_skip;
 mod schema;
 mod segmentation;
 mod simd;
+mod split;
 mod sql;
 mod sql_layouts;
 mod tables;

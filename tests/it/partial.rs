@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// `flcli partial ARGS -o OUT -q`, which must succeed.
-fn partial(args: &[&str], out: &Path) -> PathBuf {
+pub(crate) fn partial(args: &[&str], out: &Path) -> PathBuf {
     ok(flcli()
         .arg("partial")
         .args(args)
@@ -30,7 +30,7 @@ fn merge(files: &[&Path], out: &Path) -> PathBuf {
 
 /// `flcli CMD --json -q ARGS` as JSON, with every `input` object removed
 /// (and recommend's command line, which names the input files).
-fn report(cmd: &str, args: &[&str]) -> Value {
+pub(crate) fn report(cmd: &str, args: &[&str]) -> Value {
     let (so, _) = ok(flcli().arg(cmd).args(["--json", "-q"]).args(args));
     let mut v: Value = serde_json::from_str(&so).expect("JSON");
     strip_input(&mut v);
@@ -49,7 +49,7 @@ fn input_of(cmd: &str, args: &[&str]) -> Value {
 
 /// Asserts `a == b`, naming the first path where they differ.
 #[track_caller]
-fn assert_same(a: &Value, b: &Value, what: &str) {
+pub(crate) fn assert_same(a: &Value, b: &Value, what: &str) {
     fn diff(a: &Value, b: &Value, path: &str) -> Option<String> {
         match (a, b) {
             (Value::Object(x), Value::Object(y)) => {
@@ -72,7 +72,7 @@ fn assert_same(a: &Value, b: &Value, what: &str) {
     }
 }
 
-fn strip_input(v: &mut Value) {
+pub(crate) fn strip_input(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.remove("input");
