@@ -147,17 +147,19 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
 
 /// Accumulates a decoded batch into the unit being read (rows_read and skips
 /// are counted by the decoder). Binary elements go into the unit's
-/// fixed-point rows, sigmoid elements into its pending copies; both are
-/// added in when the unit settles.
+/// fixed-point rows (unless the pass has too many cells for them), sigmoid
+/// elements into its pending copies; both are added in when the unit settles.
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
     let cx = Ctx::new(spec);
     match spec.mode {
         Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, &mut acc.sums),
-        Mode::Binary => {
-            let (sums, rows) = acc.with_fixed(&cx);
-            super::fast::binary_fixed(&cx, &batch.labels, &batch.scores, sums, rows);
-        }
-        Mode::Sigmoid => {
+        _ => {
+            if spec.mode == Mode::Binary {
+                if let Some((sums, rows)) = acc.with_fixed(&cx) {
+                    super::fast::binary_fixed(&cx, &batch.labels, &batch.scores, sums, rows);
+                    return;
+                }
+            }
             let (sums, lanes) = acc.with_lanes(&cx);
             elements(&cx, batch, sums, Some(lanes));
         }

@@ -55,13 +55,17 @@ impl UnitAcc {
         (&mut self.sums, lanes)
     }
 
-    /// The sums and the pending fixed-point rows of the binary path (made on first use).
-    pub(crate) fn with_fixed(&mut self, cx: &Ctx) -> (&mut Partial, &mut FixedRows) {
+    /// The sums and the pending fixed-point rows of the binary path (made on
+    /// first use), or None when the pass has too many cells for them.
+    pub(crate) fn with_fixed(&mut self, cx: &Ctx) -> Option<(&mut Partial, &mut FixedRows)> {
         let cells = self.sums.cells.len() / self.sums.stride;
+        if !FixedRows::fits(cx, cells) {
+            return None;
+        }
         let rows = self
             .fixed
             .get_or_insert_with(|| Box::new(FixedRows::new(cx, cells)));
-        (&mut self.sums, rows)
+        Some((&mut self.sums, rows))
     }
 
     /// The sums and the pending `--by` rows, taken out (the caller puts them

@@ -40,6 +40,10 @@ const FULL: i64 = 2047;
 /// Elements added between two sweeps that widen the rows near [`FULL`] (at
 /// most this plus a sub-batch).
 const SWEEP: usize = 1024;
+/// The most entries a row index may have (1 GiB of address space, of which
+/// only the pages touched are mapped): about 130 buckets with calibration
+/// bins, 2000 without. Passes with more cells sum in `f64` ([`FixedRows::fits`]).
+const MAX_INDEX: usize = 1 << 28;
 /// Marks an element with no row (one that does not count).
 const NONE: u32 = u32::MAX;
 
@@ -84,6 +88,12 @@ pub(crate) struct FixedRows {
 }
 
 impl FixedRows {
+    /// Whether the rows of a pass of `cells` cells fit [`MAX_INDEX`].
+    pub(crate) fn fits(cx: &Ctx, cells: usize) -> bool {
+        let cb = if cx.spec.calib { CALIB_BINS } else { 1 };
+        cells.saturating_mul(cb).saturating_mul(FINE) <= MAX_INDEX
+    }
+
     /// No rows yet, keyed for `cells` cells (the trash cell excluded).
     pub(crate) fn new(cx: &Ctx, cells: usize) -> FixedRows {
         let mut srcs = vec![Src::One, Src::Pt, Src::Ce];
