@@ -3,8 +3,8 @@
 //!    a term needs it), in [`super::elem_math`];
 //! 2. each element's cell, tail bin, calibration bin and Brier term;
 //! 3. every term's loss and gradient, one array per term;
-//! 4. one scalar loop that adds the element into interleaved copies of the
-//!    sums ([`super::lanes`]).
+//! 4. the adds: into the unit's fixed-point rows ([`super::fixed`]), or
+//!    straight into a [`Partial`] in element order.
 //!
 //! Steps 1–3 are loops over arrays that the compiler vectorises; they are
 //! compiled once more for AVX2 and picked at run time. Both builds do the same
@@ -15,7 +15,7 @@ use super::accum::Partial;
 use super::elem_math::{lnq_probs, math_logits, math_probs};
 use super::fixed::FixedRows;
 use super::keys::keys;
-use super::lanes::{self, Lanes, Trash};
+use super::lanes::{self, Trash};
 use super::plan::Ctx;
 use super::row_counts::{is_top, multi_row};
 use super::simd::{self, Level};
@@ -67,7 +67,7 @@ fn prepare_generic(
 
 /// The squares of every term's loss and gradient (the second moments).
 #[inline(always)]
-fn squares(n: usize, s: &mut Soa) {
+pub(super) fn squares(n: usize, s: &mut Soa) {
     let n = n.min(SUB);
     for (t, q) in s.terms.chunks_exact(SUB).zip(s.sq.chunks_exact_mut(SUB)) {
         for (x, y) in t[..n].iter().zip(&mut q[..n]) {
@@ -151,64 +151,40 @@ pub(super) fn scratch<R>(cx: &Ctx, f: impl FnOnce(&mut Soa) -> R) -> R {
     })
 }
 
-/// Adds a prepared sub-batch of `n` elements: into the copies, or straight into `acc`.
-#[inline(always)]
-fn sink(
-    cx: &Ctx,
-    lanes: &mut Option<&mut Lanes>,
-    acc: &mut Partial,
-    n: usize,
-    s: &mut Soa,
-    trash: &Trash,
-) {
-    match lanes {
-        Some(l) => l.add(n, s.counted, s),
-        None => lanes::add_direct(acc, n, s, trash, cx.spec.calib, cx.spec.moments),
+/// Where prepared sub-batches go: interleaved copies of the sums,
+/// fixed-point rows, or (neither) straight into the [`Partial`].
+pub(crate) enum Sink<'a> {
+    /// Straight into the partial, in element order.
+    Direct,
+    /// Into fixed-point rows, settled into the partial when they are many.
+    Fixed(&'a mut FixedRows),
+}
+
+impl Sink<'_> {
+    /// Adds a prepared sub-batch of `n` elements.
+    #[inline(always)]
+    fn add(&mut self, cx: &Ctx, acc: &mut Partial, n: usize, s: &mut Soa, trash: &Trash) {
+        match self {
+            Sink::Direct => lanes::add_direct(acc, n, s, trash, cx.spec.calib, cx.spec.moments),
+            Sink::Fixed(rows) => {
+                rows.add(n, s, trash);
+                if rows.full() {
+                    rows.settle_into(acc);
+                }
+            }
+        }
     }
 }
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped
-/// codes): into the interleaved copies `lanes`, or, without them, straight
-/// into `acc` in element order.
-pub(crate) fn binary(
-    cx: &Ctx,
-    labels: &[i32],
-    x: &[f64],
-    acc: &mut Partial,
-    mut lanes: Option<&mut Lanes>,
-) {
-    binary_with(cx, labels, x, acc, |acc, n, s, trash| {
-        sink(cx, &mut lanes, acc, n, s, trash)
-    });
-}
-
-/// Accumulates a batch of binary rows, as [`binary`] does, into the
-/// fixed-point rows `rows`, whose sums do not depend on the batches.
-pub(crate) fn binary_fixed(
-    cx: &Ctx,
-    labels: &[i32],
-    x: &[f64],
-    acc: &mut Partial,
-    rows: &mut FixedRows,
-) {
-    binary_with(cx, labels, x, acc, |_, n, s, trash| rows.add(n, s, trash));
-}
-
-/// The body of [`binary`]: each prepared sub-batch goes to `add`.
-#[inline(always)]
-fn binary_with(
-    cx: &Ctx,
-    labels: &[i32],
-    x: &[f64],
-    acc: &mut Partial,
-    mut add: impl FnMut(&mut Partial, usize, &mut Soa, &Trash),
-) {
+/// codes) into `sink`.
+pub(crate) fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial, mut sink: Sink) {
     let trash = Trash::of(acc);
     scratch(cx, |s| {
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
-            add(acc, codes.len(), s, &trash);
+            sink.add(cx, acc, codes.len(), s, &trash);
             let c = s.rows.map(u64::from);
             used[0] += c[0];
             used[1] += c[1];
@@ -229,22 +205,22 @@ fn binary_with(
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
 /// element, positive where the label is that class (background rows: none),
 /// or, for [`MULTI`] rows, where the row's multi-hot target is 1. The
-/// elements go into `lanes` or straight into `acc`, as in [`binary`].
+/// elements go into `sink`.
 pub(crate) fn sigmoid(
     cx: &Ctx,
     labels: &[i32],
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    lanes: Option<&mut Lanes>,
+    sink: Sink,
 ) {
     #[cfg(target_arch = "x86_64")]
     if simd::level() >= Level::Avx2 {
         // SAFETY: the CPU supports AVX2 (simd::level checked).
-        unsafe { sigmoid_avx2(cx, labels, targets, x, acc, lanes) };
+        unsafe { sigmoid_avx2(cx, labels, targets, x, acc, sink) };
         return;
     }
-    sigmoid_in(cx, labels, targets, x, acc, lanes)
+    sigmoid_in(cx, labels, targets, x, acc, sink)
 }
 
 /// [`sigmoid`] compiled for AVX2: its per-row loops (row counts, pairs,
@@ -260,9 +236,9 @@ unsafe fn sigmoid_avx2(
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    lanes: Option<&mut Lanes>,
+    sink: Sink,
 ) {
-    sigmoid_in(cx, labels, targets, x, acc, lanes)
+    sigmoid_in(cx, labels, targets, x, acc, sink)
 }
 
 /// The body of [`sigmoid`].
@@ -273,7 +249,7 @@ fn sigmoid_in(
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    mut lanes: Option<&mut Lanes>,
+    mut sink: Sink,
 ) {
     let k = cx.spec.classes;
     for (i, &l) in labels.iter().enumerate() {
@@ -347,7 +323,7 @@ fn sigmoid_in(
                 .zip(xs.chunks(SUB))
             {
                 prepare(cx, cs, xs, Some(gs), &trash, s);
-                sink(cx, &mut lanes, acc, cs.len(), s, &trash);
+                sink.add(cx, acc, cs.len(), s, &trash);
             }
         }
     });

@@ -2,7 +2,7 @@
 //! modulating factors, gradients, and the scatter into a [`Partial`].
 
 use super::accum::Partial;
-use super::lanes::Lanes;
+use super::fast::Sink;
 use super::unit::UnitAcc;
 
 use super::plan::{tail_bin, Ctx, Elem};
@@ -146,22 +146,24 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
 }
 
 /// Accumulates a decoded batch into the unit being read (rows_read and skips
-/// are counted by the decoder). Binary elements go into the unit's
-/// fixed-point rows (unless the pass has too many cells for them), sigmoid
-/// elements into its pending copies; both are added in when the unit settles.
+/// are counted by the decoder): binary and sigmoid elements and softmax rows
+/// go into the unit's fixed-point rows, added in when the unit settles.
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
     let cx = Ctx::new(spec);
+    let (labels, scores) = (&batch.labels, &batch.scores);
     match spec.mode {
-        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, &mut acc.sums),
-        _ => {
-            if spec.mode == Mode::Binary {
-                if let Some((sums, rows)) = acc.with_fixed(&cx) {
-                    super::fast::binary_fixed(&cx, &batch.labels, &batch.scores, sums, rows);
-                    return;
-                }
-            }
-            let (sums, lanes) = acc.with_lanes(&cx);
-            elements(&cx, batch, sums, Some(lanes));
+        Mode::Softmax => {
+            let (sums, rows) = acc.with_fixed(&cx);
+            super::softmax::rows(&cx, labels, scores, sums, Some(rows));
+        }
+        Mode::Binary => {
+            let (sums, rows) = acc.with_fixed(&cx);
+            super::fast::binary(&cx, labels, scores, sums, Sink::Fixed(rows));
+        }
+        Mode::Sigmoid => {
+            let (sums, rows) = acc.with_fixed(&cx);
+            let (targets, sink) = (&batch.targets, Sink::Fixed(rows));
+            super::fast::sigmoid(&cx, labels, targets, scores, sums, sink);
         }
     }
 }
@@ -172,17 +174,19 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
 pub(crate) fn accumulate_direct(spec: &EngineSpec, batch: &Batch, part: &mut Partial) {
     let cx = Ctx::new(spec);
     match spec.mode {
-        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, part),
-        _ => elements(&cx, batch, part, None),
+        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, part, None),
+        _ => elements(&cx, batch, part),
     }
 }
 
-/// The binary / sigmoid rows of a batch, into `lanes` or straight into `acc`.
-fn elements(cx: &Ctx, batch: &Batch, acc: &mut Partial, lanes: Option<&mut Lanes>) {
+/// The binary / sigmoid rows of a batch, straight into `acc`.
+fn elements(cx: &Ctx, batch: &Batch, acc: &mut Partial) {
     let (labels, scores) = (&batch.labels, &batch.scores);
     match cx.spec.mode {
-        Mode::Sigmoid => super::fast::sigmoid(cx, labels, &batch.targets, scores, acc, lanes),
-        _ => super::fast::binary(cx, labels, scores, acc, lanes),
+        Mode::Sigmoid => {
+            super::fast::sigmoid(cx, labels, &batch.targets, scores, acc, Sink::Direct)
+        }
+        _ => super::fast::binary(cx, labels, scores, acc, Sink::Direct),
     }
 }
 

@@ -34,6 +34,7 @@ pub(crate) mod simd;
 pub(crate) mod skipped;
 pub(crate) mod soa;
 pub(crate) mod softmax;
+mod softmax_sums;
 pub(crate) mod sparse;
 pub(crate) mod spec;
 pub(crate) mod tail_table;

@@ -13,15 +13,17 @@
 //! source, not left to the vectoriser, and there is no FMA contraction, so the
 //! baseline, AVX2 and AVX-512 builds of these loops give the same bits.
 //!
-//! The rows of a batch are computed in parallel and added to the sums in row
-//! order. Probabilities take the row loop of [`rows_of_probabilities`].
+//! The rows of a batch are computed in parallel, then added to the sums in
+//! row order by [`super::softmax_sums`]. Probabilities take the row loop of
+//! [`outs_of_probabilities`].
 
 use super::accum::Partial;
 use super::fdlibm::exp_neg;
-use super::kernel::{add_calib, add_element, argmax};
+use super::fixed::FixedRows;
+use super::kernel::argmax;
 use super::plan::{Ctx, Elem};
 use super::simd::{self, Level};
-use crate::model::{ScoreKind, IGNORED};
+use crate::model::ScoreKind;
 
 /// Lanes of every row sum: one AVX-512 vector, two AVX2 vectors. `flcli sql`
 /// writes its sums in the same lanes, so that its queries add as this does.
@@ -135,14 +137,18 @@ fn is_first_max(row: &[f64], y: usize) -> bool {
     row[y] == m && !row[..y].contains(&m)
 }
 
-/// What a counted row of logits adds to the sums, computed apart from the
-/// sums so that rows can be computed in parallel and added in row order.
+/// What a counted row adds to the sums, computed apart from the sums so
+/// that rows can be computed in parallel and added in row order.
 #[derive(Clone, Copy, Debug)]
-struct RowOut {
-    e: Elem,
-    confidence: f64,
-    brier: f64,
-    right: bool,
+pub(crate) struct RowOut {
+    /// The true class's element.
+    pub(crate) e: Elem,
+    /// The top probability.
+    pub(crate) confidence: f64,
+    /// The Brier term, Σ_k (p_k - y_k)² (0 for logits without calibration).
+    pub(crate) brier: f64,
+    /// Whether the true class has the top score.
+    pub(crate) right: bool,
 }
 
 const NO_ROW: RowOut = RowOut {
@@ -220,11 +226,11 @@ fn row_outs(labels: &[i32], scores: &[f64], w: usize, calib: bool, out: &mut [Ro
 /// Scores per parallel task: enough work to outweigh handing it to another thread.
 const TASK_SCORES: usize = 1 << 15;
 
-/// Accumulates rows of softmax logits. Each row's quantities are a function
-/// of that row alone, so they are computed in parallel (on idle threads of the
-/// pool, e.g. when a file is one unit); they are added to the sums in row
-/// order, so the sums are the same for any thread count.
-pub(crate) fn rows_of_logits(cx: &Ctx, labels: &[i32], scores: &[f64], acc: &mut Partial) {
+/// What each row of softmax logits adds to the sums. Each row's quantities
+/// are a function of that row alone, so they are computed in parallel (on
+/// idle threads of the pool, e.g. when a file is one unit); the caller adds
+/// them to the sums in row order, so the sums are the same for any thread count.
+pub(crate) fn outs_of_logits(cx: &Ctx, labels: &[i32], scores: &[f64]) -> Vec<RowOut> {
     use rayon::prelude::*;
     let w = cx.spec.width();
     let calib = cx.spec.calib;
@@ -234,43 +240,20 @@ pub(crate) fn rows_of_logits(cx: &Ctx, labels: &[i32], scores: &[f64], acc: &mut
         .zip(labels.par_chunks(task))
         .zip(scores.par_chunks(task * w))
         .for_each(|((o, l), s)| row_outs(l, s, w, calib, o));
-    for (&label, o) in labels.iter().zip(&out) {
-        match label {
-            IGNORED => {
-                acc.rows_ignored += 1;
-                continue;
-            }
-            l if l < 0 => continue,
-            _ => {}
-        }
-        let y = label as usize;
-        acc.rows_used += 1;
-        add_element(cx, acc, y, o.e);
-        acc.class_rows[y] += 1;
-        acc.correct[y] += o.right as u64;
-        if calib {
-            add_calib(acc, o.confidence, o.right, o.brier);
-        } else {
-            acc.brier.1 += 1;
-        }
-    }
+    out
 }
 
-/// Rows of probabilities, clamped to `[eps, 1-eps]` for p_t; one row at a time.
-pub(crate) fn rows_of_probabilities(cx: &Ctx, labels: &[i32], scores: &[f64], acc: &mut Partial) {
+/// What each row of probabilities adds: p_t clamped to `[eps, 1-eps]`; one
+/// row at a time.
+pub(crate) fn outs_of_probabilities(cx: &Ctx, labels: &[i32], scores: &[f64]) -> Vec<RowOut> {
     let spec = cx.spec;
     let w = spec.width();
-    for (&label, row) in labels.iter().zip(scores.chunks_exact(w)) {
-        match label {
-            IGNORED => {
-                acc.rows_ignored += 1;
-                continue;
-            }
-            l if l < 0 => continue,
-            _ => {}
+    let mut out = vec![NO_ROW; labels.len()];
+    for ((&label, row), o) in labels.iter().zip(scores.chunks_exact(w)).zip(&mut out) {
+        if label < 0 {
+            continue;
         }
         let y = label as usize;
-        acc.rows_used += 1;
         let top = argmax(row);
         let pt = row[y].clamp(spec.eps, 1.0 - spec.eps);
         let mut brier = 0.0;
@@ -278,24 +261,37 @@ pub(crate) fn rows_of_probabilities(cx: &Ctx, labels: &[i32], scores: &[f64], ac
             let d = if k == y { p - 1.0 } else { p };
             brier += d * d;
         }
-        let e = Elem {
-            pt,
-            q: 1.0 - pt,
-            ln_pt: pt.ln(),
-            ln_q: f64::NAN,
+        *o = RowOut {
+            e: Elem {
+                pt,
+                q: 1.0 - pt,
+                ln_pt: pt.ln(),
+                ln_q: f64::NAN,
+            },
+            confidence: row[top],
+            brier,
+            right: top == y,
         };
-        add_element(cx, acc, y, e);
-        acc.class_rows[y] += 1;
-        acc.correct[y] += (top == y) as u64;
-        add_calib(acc, row[top], top == y, brier);
     }
+    out
 }
 
-/// Accumulates rows of softmax scores (logits or probabilities).
-pub(crate) fn rows(cx: &Ctx, labels: &[i32], scores: &[f64], acc: &mut Partial) {
-    match cx.spec.kind {
-        ScoreKind::Logits => rows_of_logits(cx, labels, scores, acc),
-        ScoreKind::Probabilities => rows_of_probabilities(cx, labels, scores, acc),
+/// Accumulates rows of softmax scores (logits or probabilities): into the
+/// fixed-point rows `fixed`, or, without them, straight into `acc` in row order.
+pub(crate) fn rows(
+    cx: &Ctx,
+    labels: &[i32],
+    scores: &[f64],
+    acc: &mut Partial,
+    fixed: Option<&mut FixedRows>,
+) {
+    let outs = match cx.spec.kind {
+        ScoreKind::Logits => outs_of_logits(cx, labels, scores),
+        ScoreKind::Probabilities => outs_of_probabilities(cx, labels, scores),
+    };
+    match fixed {
+        Some(rows) => super::softmax_sums::add_fixed(cx, labels, &outs, acc, rows),
+        None => super::softmax_sums::add_direct(cx, labels, &outs, acc),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::engine::spec::EngineSpec;
-use crate::model::{Mode, Term, SKIPPED};
+use crate::model::{Mode, Term, IGNORED, SKIPPED};
 
 /// The row's quantities from std `exp`/`ln` and sums in index order.
 fn reference(row: &[f64], y: usize) -> (Elem, f64, f64) {
@@ -178,7 +178,7 @@ fn every_build_gives_the_same_bits() {
             }
             let spec = spec(k, calib);
             let mut acc = Partial::new(&spec);
-            rows_of_logits(&Ctx::new(&spec), &labels, &scores, &mut acc);
+            super::rows(&Ctx::new(&spec), &labels, &scores, &mut acc, None);
             assert_eq!((acc.rows_used, acc.rows_ignored), (58, 1));
             assert_eq!(acc.brier.1, 58);
         }

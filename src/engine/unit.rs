@@ -1,6 +1,6 @@
 //! The accumulator of one unit of input while it is being read: the unit's
-//! [`Partial`] plus the pending sums of the binary / sigmoid vector path,
-//! which [`UnitAcc::settle`] adds in when the unit ends.
+//! [`Partial`] plus its pending sums (fixed-point rows, or the `--by`
+//! groups' rows), which [`UnitAcc::settle`] adds in when the unit ends.
 //!
 //! The pending sums are kept apart from the [`Partial`] so that the partial is
 //! plain data: merging two of them is adding their fields, with nothing to
@@ -19,12 +19,11 @@ pub struct UnitAcc {
     /// The unit's sums, apart from what `lanes` still holds; readers count
     /// rows read, skips and `--by` groups straight into it.
     pub sums: Partial,
-    /// Sums of the binary / sigmoid path not yet added into `sums`: the
-    /// interleaved copies of its own cells, or the `--by` groups' rows.
+    /// Sums of the `--by` groups' binary elements not yet added into their partials.
     lanes: Option<Box<Lanes>>,
     /// The `--by` groups' fine histograms not yet added into their partials.
     pub(super) table: Option<Box<TailTable>>,
-    /// Sums of the binary path not yet added into `sums`.
+    /// Sums of binary and sigmoid elements and softmax rows not yet added into `sums`.
     fixed: Option<Box<FixedRows>>,
 }
 
@@ -46,26 +45,14 @@ impl UnitAcc {
         u
     }
 
-    /// The sums and the pending copies of the element path (made on first use).
-    pub(crate) fn with_lanes(&mut self, cx: &Ctx) -> (&mut Partial, &mut Lanes) {
-        let sums = &self.sums;
-        let lanes = self
-            .lanes
-            .get_or_insert_with(|| Box::new(Lanes::new(cx, sums)));
-        (&mut self.sums, lanes)
-    }
-
-    /// The sums and the pending fixed-point rows of the binary path (made on
-    /// first use), or None when the pass has too many cells for them.
-    pub(crate) fn with_fixed(&mut self, cx: &Ctx) -> Option<(&mut Partial, &mut FixedRows)> {
+    /// The sums and the pending fixed-point rows of the binary and softmax
+    /// paths (made on first use).
+    pub(crate) fn with_fixed(&mut self, cx: &Ctx) -> (&mut Partial, &mut FixedRows) {
         let cells = self.sums.cells.len() / self.sums.stride;
-        if !FixedRows::fits(cx, cells) {
-            return None;
-        }
         let rows = self
             .fixed
             .get_or_insert_with(|| Box::new(FixedRows::new(cx, cells)));
-        Some((&mut self.sums, rows))
+        (&mut self.sums, rows)
     }
 
     /// The sums and the pending `--by` rows, taken out (the caller puts them

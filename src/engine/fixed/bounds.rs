@@ -20,8 +20,9 @@ const SPAN: f64 = 64.0;
 /// Margin over the largest value found at the edges.
 const MARGIN: f64 = 1.25;
 
-/// The constant of every value of a row in fine bin `fine`, for rows of `srcs`.
-pub(super) fn consts(srcs: &[Src], plans: &[Plan], fine: usize) -> Vec<f64> {
+/// The constant of every value of a row in fine bin `fine`, for rows of
+/// `srcs` whose Brier terms are at most `brier` · (1 - p_t)².
+pub(super) fn consts(srcs: &[Src], plans: &[Plan], fine: usize, brier: f64) -> Vec<f64> {
     let high = fine >= SIDE;
     let key = (fine % SIDE) as u64;
     let exp = key >> 3;
@@ -46,7 +47,7 @@ pub(super) fn consts(srcs: &[Src], plans: &[Plan], fine: usize) -> Vec<f64> {
             Src::LossSq(j) => lg(j).0 * lg(j).0,
             Src::GradSq(j) => lg(j).1 * lg(j).1,
             Src::Conf => 1.0,
-            Src::Brier => q * q,
+            Src::Brier => brier * q * q,
             Src::One | Src::Ok | Src::Zero => 1.0,
         }
     };

@@ -1,7 +1,9 @@
-//! Fixed-point rows: the binary element path's sums held as integers, so that
-//! a unit's sums do not depend on how its rows were split.
+//! Fixed-point rows: the sums of binary and sigmoid elements and of softmax
+//! rows held as integers, so that a unit's sums do not depend on how its rows
+//! were split.
 //!
-//! Every counted element is keyed by its cell, its calibration bin and its
+//! Every counted element (a softmax row is one: its true class's) is keyed by
+//! its cell, its calibration bin and its
 //! fine bin: which of p_t and 1 - p_t is the smaller, that one's exponent and
 //! its top three mantissa bits. Within a fine bin every value an element adds
 //! (p_t, CE, each term's loss and gradient, …) lies below a bound known from
@@ -21,6 +23,7 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod bounds;
+mod index;
 mod settle;
 
 use super::exact::Expansion;
@@ -28,7 +31,8 @@ use super::lanes::{Src, Trash};
 use super::plan::{Ctx, Plan};
 use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
-use std::sync::Mutex;
+use crate::model::Mode;
+use index::Index;
 
 /// Fine bins per side (p_t the smaller, or 1 - p_t): 8 per binary exponent.
 const SIDE: usize = 1 << 13;
@@ -40,15 +44,12 @@ const FULL: i64 = 2047;
 /// Elements added between two sweeps that widen the rows near [`FULL`] (at
 /// most this plus a sub-batch).
 const SWEEP: usize = 1024;
-/// The most entries a row index may have (1 GiB of address space, of which
-/// only the pages touched are mapped): about 130 buckets with calibration
-/// bins, 2000 without. Passes with more cells sum in `f64` ([`FixedRows::fits`]).
-const MAX_INDEX: usize = 1 << 28;
+/// Rows past which the caller settles them early ([`FixedRows::full`]), so
+/// that their memory stays bounded whatever the input (settling is exact,
+/// so when it happens does not change the sums).
+const MAX_ROWS: usize = 1 << 15;
 /// Marks an element with no row (one that does not count).
 const NONE: u32 = u32::MAX;
-
-/// Row indexes given back by units that ended, all zero again, for the next ones.
-static POOL: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
 
 /// The fixed-point rows of one unit (see the module doc).
 #[derive(Clone, Debug)]
@@ -65,15 +66,17 @@ pub(crate) struct FixedRows {
     nb: usize,
     /// Calibration bins per cell in the keys (1 without calibration).
     cb: usize,
-    /// Row + 1 of each (cell, calibration bin, fine bin), or 0: zero pages
-    /// are mapped only once touched, and few are.
-    index: Vec<u32>,
+    /// The row of each (cell, calibration bin, fine bin) reached.
+    index: Index,
     /// Per row, its key: cell, calibration bin, fine bin.
     keys: Vec<[u32; 3]>,
     /// Per row, `w` constants C (as `f64` bits) then `w` sums of integers.
     data: Vec<u64>,
     /// Elements added since the last sweep ([`FixedRows::sweep`]).
     since: usize,
+    /// The rows of those elements ([`NONE`] for those that do not count):
+    /// only their sums grew, so only they need a look.
+    touched: Vec<u32>,
     /// Per row, `w` sums moved out of `data`.
     wide: Vec<i128>,
     /// Per row, the values that were off its grid, added exactly (empty
@@ -81,6 +84,12 @@ pub(crate) struct FixedRows {
     off: Vec<Vec<Expansion>>,
     /// The loss plans, for the bounds.
     plans: Vec<Plan>,
+    /// Brier terms are at most this times (1 - p_t)²: 1 for binary
+    /// elements, 2 for softmax rows (whose other classes add theirs).
+    brier_factor: f64,
+    /// Per group of cells (class, or class and polarity), its polarity in
+    /// the fine histogram.
+    polarity: Vec<usize>,
     /// Scratch: each element's fine bin.
     fine: Box<[u32; SUB]>,
     /// Scratch: each element's row ([`NONE`] for elements that do not count).
@@ -88,12 +97,6 @@ pub(crate) struct FixedRows {
 }
 
 impl FixedRows {
-    /// Whether the rows of a pass of `cells` cells fit [`MAX_INDEX`].
-    pub(crate) fn fits(cx: &Ctx, cells: usize) -> bool {
-        let cb = if cx.spec.calib { CALIB_BINS } else { 1 };
-        cells.saturating_mul(cb).saturating_mul(FINE) <= MAX_INDEX
-    }
-
     /// No rows yet, keyed for `cells` cells (the trash cell excluded).
     pub(crate) fn new(cx: &Ctx, cells: usize) -> FixedRows {
         let mut srcs = vec![Src::One, Src::Pt, Src::Ce];
@@ -117,14 +120,7 @@ impl FixedRows {
         srcs.resize(srcs.len().next_multiple_of(4), Src::Zero);
         debug_assert_eq!(srcs[0], Src::One, "the sweep reads the count first");
         let cb = if cx.spec.calib { CALIB_BINS } else { 1 };
-        let len = cells * cb * FINE;
-        // A pooled index is all zero, whatever shape it had.
-        let index = POOL
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop()
-            .filter(|i| i.len() >= len)
-            .unwrap_or_else(|| vec![0; len]);
+        let groups = cells / (2 * cx.nb);
         FixedRows {
             w: srcs.len(),
             srcs,
@@ -132,13 +128,22 @@ impl FixedRows {
             nt: cx.plans.len(),
             nb: cx.nb,
             cb,
-            index,
+            index: Index::new(cells.saturating_mul(cb).saturating_mul(FINE)),
             keys: Vec::new(),
             data: Vec::new(),
             since: 0,
+            touched: Vec::with_capacity(SWEEP + SUB),
             wide: Vec::new(),
             off: Vec::new(),
             plans: cx.plans.clone(),
+            brier_factor: if cx.spec.mode == Mode::Softmax {
+                2.0
+            } else {
+                1.0
+            },
+            polarity: (0..groups)
+                .map(|g| cx.spec.group_class(g).1 as usize)
+                .collect(),
             fine: Box::new([0; SUB]),
             rows: Box::new([NONE; SUB]),
         }
@@ -155,9 +160,9 @@ impl FixedRows {
                 NONE
             } else {
                 let at = (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
-                match self.index[at] {
-                    0 => self.make_row(at, [cell, cal, fine]) as u32,
-                    r => r - 1,
+                match self.index.get(at) {
+                    Some(r) => r,
+                    None => self.make_row(at, [cell, cal, fine]) as u32,
                 }
             };
         }
@@ -167,9 +172,9 @@ impl FixedRows {
     #[cold]
     fn make_row(&mut self, at: usize, key: [u32; 3]) -> usize {
         let r = self.keys.len();
-        self.index[at] = r as u32 + 1;
+        self.index.insert(at, r as u32);
         self.keys.push(key);
-        let consts = bounds::consts(&self.srcs, &self.plans, key[2] as usize);
+        let consts = bounds::consts(&self.srcs, &self.plans, key[2] as usize, self.brier_factor);
         self.data.extend(consts.iter().map(|c| c.to_bits()));
         self.data.extend(std::iter::repeat_n(0, self.w));
         self.wide.extend(std::iter::repeat_n(0, self.w));
@@ -203,6 +208,7 @@ impl FixedRows {
         }
         #[cfg(not(target_arch = "x86_64"))]
         self.add_scalar(n, s, trash.cell);
+        self.touched.extend_from_slice(&self.rows[..n]);
         self.since += n;
         if self.since >= SWEEP {
             self.sweep();
@@ -222,17 +228,23 @@ impl FixedRows {
     }
 
     /// Widens every row whose sums hold enough elements that the next
-    /// [`SWEEP`] elements and a sub-batch could take them past [`FULL`].
+    /// [`SWEEP`] elements and a sub-batch could take them past [`FULL`]:
+    /// of the rows added to since the last sweep (the others held less
+    /// than that then, and still do).
     #[cold]
     fn sweep(&mut self) {
         self.since = 0;
         let w = self.w;
-        for r in 0..self.keys.len() {
+        let touched = std::mem::take(&mut self.touched);
+        for &r in &touched {
+            let r = r as usize;
             // Value 0 is the count, on a grid of 1: its sum is the elements held.
-            if self.data[2 * w * r + w] as i64 > FULL - (SWEEP + SUB) as i64 {
+            if r != NONE as usize && self.data[2 * w * r + w] as i64 > FULL - (SWEEP + SUB) as i64 {
                 self.widen(r);
             }
         }
+        self.touched = touched;
+        self.touched.clear();
     }
 
     /// Adds element `i`, one value at a time.
@@ -290,20 +302,39 @@ impl FixedRows {
     }
 }
 
+impl FixedRows {
+    /// Whether the rows are many enough that the caller should settle them
+    /// now ([`FixedRows::settle_into`] empties them).
+    pub(crate) fn full(&self) -> bool {
+        self.keys.len() >= MAX_ROWS
+    }
+
+    /// The index positions of the rows.
+    fn positions(&self) -> impl Iterator<Item = usize> + '_ {
+        let cb = self.cb;
+        self.keys.iter().map(move |&[cell, cal, fine]| {
+            (cell as usize * cb + cal as usize) * FINE + fine as usize
+        })
+    }
+
+    /// Drops every row (after they were settled).
+    fn clear(&mut self) {
+        let used: Vec<usize> = self.positions().collect();
+        self.index.clear(used.into_iter());
+        self.keys.clear();
+        self.touched.clear();
+        self.data.clear();
+        self.wide.clear();
+        self.off.clear();
+    }
+}
+
 impl Drop for FixedRows {
-    /// Gives the row index back to the pool, all zero again.
+    /// Gives a dense row index back to the pool, all zero again.
     fn drop(&mut self) {
-        let mut index = std::mem::take(&mut self.index);
-        if index.is_empty() {
-            return;
-        }
-        for &[cell, cal, fine] in &self.keys {
-            index[(cell as usize * self.cb + cal as usize) * FINE + fine as usize] = 0;
-        }
-        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
-        if pool.len() < 4 {
-            pool.push(index);
-        }
+        let used: Vec<usize> = self.positions().collect();
+        let index = std::mem::replace(&mut self.index, Index::Dense(Vec::new()));
+        index.recycle(used.into_iter());
     }
 }
 

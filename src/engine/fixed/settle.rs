@@ -12,7 +12,7 @@ use crate::engine::spec::TAIL_BINS;
 
 impl FixedRows {
     /// Adds the rows into `acc`'s exact sums (the fine histogram only if
-    /// `acc` keeps one).
+    /// `acc` keeps one), and drops them.
     pub(crate) fn settle_into(&mut self, acc: &mut Partial) {
         let nb = self.nb;
         if self.keys.is_empty() {
@@ -68,12 +68,13 @@ impl FixedRows {
             }
             if tails {
                 tail[0] = vals[0].clone();
-                let polarity = cell / (2 * nb);
+                let polarity = self.polarity[cell / (2 * nb)];
                 ex.tails
                     .add_expansions(polarity * TAIL_BINS + tail_bin(fine), &tail);
             }
         }
         acc.add_exact_sums(&ex);
+        self.clear();
     }
 }
 

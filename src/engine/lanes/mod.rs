@@ -1,40 +1,22 @@
-//! The scatter of the sigmoid element path (and of binary elements that go
-//! straight into `--by` groups) into interleaved copies of the sums.
-//!
-//! In a detection dump most elements land in one cell (86% of the benchmark's
-//! 20M rows are easy negatives in the top bucket) and in a few tail bins.
-//! Adding each element straight into its cell makes every add wait for the
-//! store of the one before. The k-th counted element of a unit is added into
-//! copy `k mod 4` instead, so four chains run side by side; when the unit ends
-//! ([`crate::engine::UnitAcc::settle`]) the copies are added into the [`Partial`] in copy
-//! order. So every sum is a fixed function of the unit's counted elements:
-//! not of the thread count, the CPU, batch boundaries or skipped rows.
-//!
-//! The fine p_t histogram's rows (tail bins) are the exception: they have one
-//! copy. Hundreds of its bins are reached and consecutive elements seldom
-//! share one (about 1% of elements share a bin with the element four before),
-//! so there are few chains to break, and one copy keeps the reached rows in
-//! the L1 cache, where four copies would not fit.
+//! The `--by` groups' pending sums of binary elements: every group's cell,
+//! calibration and fine-histogram rows side by side ([`grouped`]), so that a
+//! unit's elements go through one scatter whatever their group; the rows
+//! settle into the groups' [`Partial`]s when the unit ends. Each sum is added
+//! in element order, as if straight into the group's Partial.
 //!
 //! With second moments, a cell row also holds every term's squared loss and
 //! gradient, each its own column, so the other sums are added as without them.
 //! A row holds only what differs: the loss of a γ = 0 term is CE itself (its
-//! sum is copied from ΣCE when settling, bit for bit), and calibration sums are
-//! kept only when the report uses them. When the cells are few (binary), a
-//! cell row also holds the calibration sums of one confidence bin (rows keyed
-//! by cell × bin), so an element is added into two rows, not three.
+//! sum is copied from ΣCE when settling, bit for bit).
 //!
 //! Rows are padded to multiples of 4 values. With AVX2, four consecutive
-//! elements (one per copy) are turned from per-field vectors into per-element
-//! rows by 4×4 transposes and added with one vector add per 4 values; the
-//! scalar loop does the same additions one value at a time. The copies of the
-//! cell row that most elements land in are held field-major instead
-//! ([`dominant`]), where those vectors are added as they are.
+//! elements are turned from per-field vectors into per-element rows by 4×4
+//! transposes and added with one vector add per 4 values; the scalar loop
+//! does the same additions one value at a time.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod direct;
-mod dominant;
 mod grouped;
 mod settle;
 mod src;
@@ -48,14 +30,6 @@ use super::plan::{Ctx, Plan};
 use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
 
-/// Interleaved copies of the sums.
-pub(crate) const COPIES: usize = 4;
-
-/// Cell arrays up to this many values get [`COPIES`] copies. Sigmoid with
-/// many classes has big arrays, and its consecutive elements belong to
-/// different classes, so one copy has no chains to break.
-const SMALL_CELLS: usize = 4096;
-
 /// Values per calibration row: count, Σconfidence, Σcorrect, ΣBrier.
 const CW: usize = 4;
 
@@ -67,9 +41,9 @@ const CB: usize = CALIB_BINS + 1;
 /// of every group's rows side by side (see [`grouped`]).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Lanes {
-    /// Copies of the cell sums: [`COPIES`], or 1 when the cell array is big.
+    /// Copies of the cell sums (1: groups are spread, so one copy has no chains to break).
     cell_copies: usize,
-    /// Copies of the calibration sums: [`COPIES`], or 1 for groups.
+    /// Copies of the calibration sums (1, as for the cells).
     lane_copies: usize,
     /// The copy of the next counted element.
     next: usize,
@@ -114,37 +88,12 @@ pub(crate) struct Lanes {
     groups: usize,
     /// Per group, the Brier sum (added in element order).
     brier: Vec<f64>,
-    /// The cell row held field-major in `dom` ([`dominant`]), or [`dominant::NO_ROW`].
-    dom_row: usize,
-    /// Sub-batches left before a sample looks for a dominant row again.
-    dom_wait: u8,
-    /// Samples in a row that found no dominant row.
-    dom_misses: u8,
-    /// The dominant row's copies, value f of copy c at `f * COPIES + c` (empty
-    /// when the cells have one copy: then no row is held apart).
-    dom: Vec<f64>,
     /// Scratch of the AVX2 scatter.
     #[cfg(target_arch = "x86_64")]
     off: Box<avx2::Offsets>,
 }
 
 impl Lanes {
-    /// Zeroed sums shaped like `acc`, in [`COPIES`] copies.
-    pub(crate) fn new(cx: &Ctx, acc: &Partial) -> Lanes {
-        let ncells = acc.cells.len() / acc.stride;
-        // Sized without the second moments, so that they do not change how the
-        // other sums are added (nor, then, their bits).
-        let small = ncells * (3 + 2 * cx.plans.len()) <= SMALL_CELLS;
-        let joint = cx.spec.calib && small;
-        let copies = if small { COPIES } else { 1 };
-        let mut l = Lanes::shaped(cx, acc, joint, copies, COPIES);
-        l.resize(1);
-        if copies == COPIES {
-            l.dom = vec![0.0; COPIES * l.cell_src.len()];
-        }
-        l
-    }
-
     /// Empty sums (no group yet) whose rows are shaped like `acc`'s.
     fn shaped(
         cx: &Ctx,
@@ -205,10 +154,6 @@ impl Lanes {
             by: false,
             groups: 0,
             brier: Vec::new(),
-            dom_row: dominant::NO_ROW,
-            dom_wait: 0,
-            dom_misses: 0,
-            dom: Vec::new(),
             #[cfg(target_arch = "x86_64")]
             off: avx2::Offsets::new(),
         }
@@ -265,7 +210,6 @@ impl Lanes {
     #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
     fn add_in(&mut self, n: usize, counted: usize, s: &mut Soa, avx2: bool) {
         let n = n.min(SUB);
-        let first = self.next;
         // Each element's copy: the next ones in turn, skipping elements that do not count.
         let mask = self.lane_copies - 1;
         if counted == n {
@@ -281,10 +225,6 @@ impl Lanes {
         }
         self.next = (self.next + counted) & mask;
         let s = &*s;
-        self.retune(n, s);
-        // When every element counts, the elements of an aligned group of four
-        // take the copies first, first + 1, … in turn (see `add_avx2`).
-        let turn = (counted == n).then_some(first & mask);
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
         {
@@ -298,7 +238,7 @@ impl Lanes {
                 // Lanes::add checked simd::level), and
                 // in_range checked every lane, row, tail and calibration index
                 // of the first n elements, n ≤ SUB, against the arrays' sizes.
-                done = unsafe { self.add_avx2(n, s, turn) };
+                done = unsafe { self.add_avx2(n, s) };
             }
         }
         for i in done..n {
@@ -321,17 +261,11 @@ impl Lanes {
         let calib = self.calib_on && !self.joint;
         let cells = cell_rows / self.per_cell();
         let cal_rows = if self.joint { CB } else { self.cal_rows };
-        let dom = self.dom.is_empty()
-            || (self.dom.len() == COPIES * self.cell_src.len()
-                && self.cell_copies == COPIES
-                && self.lane_copies == COPIES
-                && (self.dom_row == dominant::NO_ROW || self.dom_row < cell_rows));
         // The vector scatter computes offsets in u32.
         let fit = [self.cells.len(), self.tails.len(), self.calib.len()]
             .iter()
             .all(|&len| len <= u32::MAX as usize);
-        fit && dom
-            && max(&s.lane) < self.lane_copies
+        fit && max(&s.lane) < self.lane_copies
             && max(&s.cell) < cells
             && (!(self.joint || calib) || max(&s.cal) < cal_rows)
             && (self.tails_len == 0 || max(&s.tail) < tail_rows)
@@ -361,13 +295,9 @@ impl Lanes {
         let c = s.lane[i] as usize;
         let w = self.cell_src.len();
         let row = self.row(s, i);
-        if row == self.dom_row {
-            self.add_dom(i, c, s);
-        } else {
-            let at = (c % self.cell_copies) * self.cells_len + row * w;
-            for (v, src) in self.cells[at..at + w].iter_mut().zip(&self.cell_src) {
-                *v += src.array(s)[i];
-            }
+        let at = (c % self.cell_copies) * self.cells_len + row * w;
+        for (v, src) in self.cells[at..at + w].iter_mut().zip(&self.cell_src) {
+            *v += src.array(s)[i];
         }
         if self.tails_len > 0 {
             let w = self.tail_src.len();
