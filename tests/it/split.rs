@@ -1,11 +1,24 @@
 //! Reports that do not depend on how the rows were split: the same rows as
 //! one file, with other row-group sizes, split into files at arbitrary rows
 //! (in any order), as CSV, or as partial results merged in any order, give
-//! the same JSON bit for bit (the `input` object aside).
+//! the same JSON bit for bit (the `input` object aside): binary, softmax
+//! (logits and probabilities), sigmoid and multi-label rows.
 
 use crate::partial::{assert_same, partial, report, strip_input};
 use crate::support::{f64s, flcli, i64s, ok, write_parquet, Rng};
 use std::path::{Path, PathBuf};
+
+/// A table of named columns, labels and targets as integers, scores as floats.
+struct Table {
+    ints: Vec<(String, Vec<i64>)>,
+    floats: Vec<(String, Vec<f64>)>,
+}
+
+impl Table {
+    fn rows(&self) -> usize {
+        self.ints[0].1.len()
+    }
+}
 
 /// Binary rows whose logits cover the whole range: many near zero, the
 /// bulk of a detector's easy negatives, and some so far out (|x| up to
@@ -31,61 +44,146 @@ fn rows(n: usize) -> (Vec<i64>, Vec<f64>) {
     (labels, logits)
 }
 
+/// One score of a multi-class row: mostly moderate, some far out.
+fn score(r: &mut Rng, i: usize, k: usize) -> f64 {
+    let u = r.uniform();
+    match (i + 7 * k) % 40 {
+        0 => 300.0 + 900.0 * u,
+        1 => -(300.0 + 900.0 * u),
+        2 => (u - 0.5) * 1e-7,
+        _ => (u - 0.5) * 24.0,
+    }
+}
+
+/// `n` rows of `k` logits (or their softmax probabilities) with a label
+/// column: classes 0..k, a few rows at the ignore index (-100), and (for
+/// sigmoid) background rows (-1); the true class's logit is raised.
+fn multiclass(n: usize, k: usize, probs: bool, background: bool) -> Table {
+    let mut r = Rng(0xfeed_0042 + k as u64);
+    let mut labels = Vec::with_capacity(n);
+    let mut cols = vec![Vec::with_capacity(n); k];
+    for i in 0..n {
+        let y = match r.next() % 40 {
+            0 => -100,
+            1..=6 if background => -1,
+            v => (v % k as u64) as i64,
+        };
+        let mut row: Vec<f64> = (0..k).map(|c| score(&mut r, i, c)).collect();
+        if y >= 0 && i % 3 > 0 {
+            row[y as usize] += 6.0;
+        }
+        if probs {
+            let m = row.iter().cloned().fold(f64::MIN, f64::max);
+            let e: Vec<f64> = row.iter().map(|x| (x - m).exp()).collect();
+            let z: f64 = e.iter().sum();
+            row = e.iter().map(|x| x / z).collect();
+        }
+        labels.push(y);
+        for (c, x) in cols.iter_mut().zip(row) {
+            c.push(x);
+        }
+    }
+    let prefix = if probs { "prob" } else { "logit" };
+    Table {
+        ints: vec![("label".into(), labels)],
+        floats: cols
+            .into_iter()
+            .enumerate()
+            .map(|(c, v)| (format!("{prefix}_{c}"), v))
+            .collect(),
+    }
+}
+
+/// `n` multi-label rows: `k` 0/1 target columns and `k` logits.
+fn multilabel(n: usize, k: usize) -> Table {
+    let mut r = Rng(0xabba_7777);
+    let mut ys = vec![Vec::with_capacity(n); k];
+    let mut xs = vec![Vec::with_capacity(n); k];
+    for i in 0..n {
+        for c in 0..k {
+            let on = r.next() % 5 == 0;
+            ys[c].push(on as i64);
+            xs[c].push(score(&mut r, i, c) + if on { 5.0 } else { -3.0 });
+        }
+    }
+    let name = |p: &str, c: usize| format!("{p}_{c}");
+    Table {
+        ints: ys
+            .into_iter()
+            .enumerate()
+            .map(|(c, v)| (name("y", c), v))
+            .collect(),
+        floats: xs
+            .into_iter()
+            .enumerate()
+            .map(|(c, v)| (name("logit", c), v))
+            .collect(),
+    }
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
 /// Rows `a..b` as a Parquet file with row groups of `group` rows.
-fn parquet(
-    dir: &Path,
-    name: &str,
-    d: &(Vec<i64>, Vec<f64>),
-    a: usize,
-    b: usize,
-    group: usize,
-) -> PathBuf {
+fn parquet(dir: &Path, name: &str, t: &Table, a: usize, b: usize, group: usize) -> PathBuf {
     let props = parquet::file::properties::WriterProperties::builder()
         .set_max_row_group_row_count(Some(group))
         .build();
-    let cols = vec![
-        ("label", i64s(d.0[a..b].to_vec())),
-        ("logit", f64s(d.1[a..b].to_vec())),
-    ];
+    let mut cols = Vec::new();
+    for (n, v) in &t.ints {
+        cols.push((n.as_str(), i64s(v[a..b].to_vec())));
+    }
+    for (n, v) in &t.floats {
+        cols.push((n.as_str(), f64s(v[a..b].to_vec())));
+    }
     write_parquet(dir, name, cols, Some(props))
 }
 
-/// Rows `a..b` as CSV, each logit in its shortest round-trip form.
-fn csv(dir: &Path, name: &str, d: &(Vec<i64>, Vec<f64>), a: usize, b: usize) -> PathBuf {
-    let mut text = String::from("label,logit\n");
+/// Rows `a..b` as CSV, each float in its shortest round-trip form.
+fn csv(dir: &Path, name: &str, t: &Table, a: usize, b: usize) -> PathBuf {
+    let names: Vec<&str> = t
+        .ints
+        .iter()
+        .map(|c| c.0.as_str())
+        .chain(t.floats.iter().map(|c| c.0.as_str()))
+        .collect();
+    let mut text = names.join(",") + "\n";
     for i in a..b {
-        text.push_str(&format!("{},{:?}\n", d.0[i], d.1[i]));
+        let ints = t.ints.iter().map(|c| c.1[i].to_string());
+        let floats = t.floats.iter().map(|c| format!("{:?}", c.1[i]));
+        text.push_str(&ints.chain(floats).collect::<Vec<_>>().join(","));
+        text.push('\n');
     }
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
 }
 
-#[test]
-fn binary_reports_do_not_depend_on_how_the_rows_were_split() {
+/// Checks that `stats`, `compare` (with calibration, for `--plot`) and
+/// `recommend` give the same JSON on every layout of `t`'s rows, with and
+/// without vector instructions, and that `compare` on partials of three parts
+/// merged in another order gives it too. Returns the `stats` report on the
+/// whole file.
+fn same_on_every_split(t: &Table, flags: &[&str]) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let n = 60_000;
-    let data = rows(n);
-    let (c1, c2) = (12_345, 31_007);
-    let whole = parquet(d, "whole.parquet", &data, 0, n, n);
-    let small = parquet(d, "small.parquet", &data, 0, n, 7_777);
+    let n = t.rows();
+    let (c1, c2) = (n / 5 + 345, n / 2 + 1_007);
+    let whole = parquet(d, "whole.parquet", t, 0, n, n);
+    let small = parquet(d, "small.parquet", t, 0, n, n / 8 + 27);
     let parts = [(0, c1), (c1, c2), (c2, n)]
         .iter()
         .enumerate()
-        .map(|(k, &(a, b))| parquet(d, &format!("p{k}.parquet"), &data, a, b, 5_000))
+        .map(|(k, &(a, b))| parquet(d, &format!("p{k}.parquet"), t, a, b, n / 12))
         .collect::<Vec<_>>();
-    let csv_whole = csv(d, "whole.csv", &data, 0, n);
+    let csv_whole = csv(d, "whole.csv", t, 0, n);
     let csv_parts = [
-        csv(d, "a.csv", &data, 0, 20_001),
-        csv(d, "b.csv", &data, 20_001, n),
+        csv(d, "a.csv", t, 0, n / 3 + 1),
+        csv(d, "b.csv", t, n / 3 + 1, n),
     ];
     let svg = d.join("plot.svg");
-    let grid = ["--gamma", "0,0.5,1,2,5", "--alpha", "0.25"];
+    let grid = ["--gamma", "0,0.5,1,2,5"];
     let layouts: Vec<Vec<&Path>> = vec![
         vec![&small],
         vec![&parts[0], &parts[1], &parts[2]],
@@ -93,22 +191,21 @@ fn binary_reports_do_not_depend_on_how_the_rows_were_split() {
         vec![&csv_whole],
         vec![&csv_parts[1], &csv_parts[0]],
     ];
+    let mut stats = None;
     for cmd in ["stats", "compare", "recommend"] {
-        let extra: Vec<&str> = match cmd {
-            "compare" => [&grid[..], &["--plot", s(&svg)]].concat(),
-            _ => Vec::new(),
-        };
+        let mut extra: Vec<&str> = flags.to_vec();
+        if cmd == "compare" {
+            extra.extend(grid);
+            extra.extend(["--plot", s(&svg)]);
+        }
         let on = |files: &[&Path]| {
             let mut args: Vec<&str> = files.iter().map(|p| s(p)).collect();
             args.extend(&extra);
             report(cmd, &args)
         };
         let want = on(&[&whole]);
-        if cmd == "stats" {
-            sums_are_right(&want, &data);
-        }
         for files in &layouts {
-            assert_same(&on(files), &want, &format!("{cmd} on {files:?}"));
+            assert_same(&on(files), &want, &format!("{cmd} {flags:?} on {files:?}"));
         }
         // The scalar path (no vector instructions) adds the same integers.
         let mut args = vec![s(&parts[1]), s(&parts[0]), s(&parts[2])];
@@ -123,29 +220,63 @@ fn binary_reports_do_not_depend_on_how_the_rows_were_split() {
         if let Some(r) = scalar.get_mut("reproduce").and_then(|r| r.as_object_mut()) {
             r.remove("flcli");
         }
-        assert_same(
-            &scalar,
-            &want,
-            &format!("{cmd} without vector instructions"),
-        );
+        let what = format!("{cmd} {flags:?} without vector instructions");
+        assert_same(&scalar, &want, &what);
+        if cmd == "stats" {
+            stats = Some(want);
+        }
     }
     // Partial results of the parts, merged in another order.
     let flp: Vec<PathBuf> = parts
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            partial(
-                &[s(p), "--gamma", "0,0.5,1,2,5"],
-                &d.join(format!("p{k}.flp")),
-            )
+            let mut args = vec![s(p)];
+            args.extend(flags);
+            args.extend(grid);
+            partial(&args, &d.join(format!("p{k}.flp")))
         })
         .collect();
-    let want = report("compare", &[&[s(&whole)], &grid[..]].concat());
-    let got = report(
-        "compare",
-        &[&[s(&flp[1]), s(&flp[2]), s(&flp[0])], &grid[..]].concat(),
+    let mut args = vec![s(&whole)];
+    args.extend(flags);
+    args.extend(grid);
+    let want = report("compare", &args);
+    let mut args = vec![s(&flp[1]), s(&flp[2]), s(&flp[0])];
+    args.extend(grid);
+    assert_same(
+        &report("compare", &args),
+        &want,
+        &format!("compare {flags:?} on partials"),
     );
-    assert_same(&got, &want, "compare on partials");
+    stats.expect("stats ran")
+}
+
+#[test]
+fn binary_reports_do_not_depend_on_how_the_rows_were_split() {
+    let data = rows(60_000);
+    let t = Table {
+        ints: vec![("label".into(), data.0.clone())],
+        floats: vec![("logit".into(), data.1.clone())],
+    };
+    let stats = same_on_every_split(&t, &[]);
+    sums_are_right(&stats, &data);
+}
+
+#[test]
+fn softmax_reports_do_not_depend_on_how_the_rows_were_split() {
+    same_on_every_split(
+        &multiclass(20_000, 5, false, false),
+        &["--logits", "logit_*"],
+    );
+    same_on_every_split(&multiclass(20_000, 5, true, false), &["--probs", "prob_*"]);
+}
+
+#[test]
+fn sigmoid_reports_do_not_depend_on_how_the_rows_were_split() {
+    let flags = ["--mode", "sigmoid", "--logits", "logit_*"];
+    same_on_every_split(&multiclass(12_000, 4, false, true), &flags);
+    let flags = ["--targets", "y_*", "--logits", "logit_*"];
+    same_on_every_split(&multilabel(8_000, 4), &flags);
 }
 
 /// The report's CE and focal (γ = 2, α = 0.25) totals against sums computed
