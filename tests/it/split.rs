@@ -101,7 +101,7 @@ fn multilabel(n: usize, k: usize) -> Table {
     let mut xs = vec![Vec::with_capacity(n); k];
     for i in 0..n {
         for c in 0..k {
-            let on = r.next() % 5 == 0;
+            let on = r.next().is_multiple_of(5);
             ys[c].push(on as i64);
             xs[c].push(score(&mut r, i, c) + if on { 5.0 } else { -3.0 });
         }
