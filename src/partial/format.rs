@@ -168,8 +168,9 @@ fn write_sums(out: &mut Vec<u8>, p: &Partial, multilabel: bool) {
 }
 
 fn write_expansion(out: &mut Vec<u8>, s: &Expansion) {
-    out.push(s.parts().len() as u8);
-    for x in s.parts() {
+    let parts = s.canonical();
+    out.push(parts.len() as u8);
+    for x in &parts {
         out.extend_from_slice(&x.to_le_bytes());
     }
 }
