@@ -72,6 +72,15 @@ pub(crate) fn modulate(q: f64, ln_q: f64, gamma: f64) -> f64 {
     Plan::of(Term::Pow(gamma)).weight(q, lq, 0.0).0
 }
 
+/// The cell of an element of group `g` whose true-class probability is `pt`:
+/// its bucket, and whether it is easy.
+#[inline(always)]
+pub(crate) fn cell_of(cx: &Ctx, g: usize, pt: f64) -> usize {
+    // Edges are few: counting the ones at or below p_t is branch-free.
+    let b = cx.spec.edges[1..cx.nb].iter().filter(|&&x| pt >= x).count();
+    (g * cx.nb + b) * 2 + (pt >= cx.spec.easy) as usize
+}
+
 /// Adds one element of group `g` to `acc`.
 #[inline(always)]
 pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
@@ -82,10 +91,8 @@ pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
         e.ln_q = e.q.ln();
     }
     let ce = -e.ln_pt;
-    // Edges are few: counting the ones at or below p_t is branch-free.
-    let b = spec.edges[1..cx.nb].iter().filter(|&&x| e.pt >= x).count();
     let stride = acc.stride;
-    let at = ((g * cx.nb + b) * 2 + (e.pt >= spec.easy) as usize) * stride;
+    let at = cell_of(cx, g, e.pt) * stride;
     let nt = cx.plans.len();
     if spec.tails {
         let pol = spec.group_class(g).1 as usize;

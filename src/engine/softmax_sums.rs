@@ -6,7 +6,7 @@
 use super::accum::Partial;
 use super::fast::{scratch, squares};
 use super::fixed::FixedRows;
-use super::kernel::{add_calib, add_element};
+use super::kernel::{add_calib, add_element, cell_of};
 use super::lanes::Trash;
 use super::plan::Ctx;
 use super::soa::SUB;
@@ -50,8 +50,6 @@ pub(crate) fn add_fixed(
     rows: &mut FixedRows,
 ) {
     let trash = Trash::of(acc);
-    let spec = cx.spec;
-    let (nb, inner) = (cx.nb, &spec.edges[1..cx.nb]);
     scratch(cx, |s| {
         for (ls, os) in labels.chunks(SUB).zip(outs.chunks(SUB)) {
             for (i, (&label, o)) in ls.iter().zip(os).enumerate() {
@@ -75,15 +73,14 @@ pub(crate) fn add_fixed(
                     continue;
                 }
                 let y = label as usize;
-                let b = inner.iter().filter(|&&x| e.pt >= x).count();
-                s.cell[i] = ((y * nb + b) * 2 + (e.pt >= spec.easy) as usize) as u32;
+                s.cell[i] = cell_of(cx, y, e.pt) as u32;
                 acc.rows_used += 1;
                 acc.class_rows[y] += 1;
                 acc.correct[y] += o.right as u64;
                 acc.brier.1 += 1;
             }
             terms(cx, ls.len(), s);
-            if spec.moments {
+            if cx.spec.moments {
                 squares(ls.len(), s);
             }
             rows.add(ls.len(), s, &trash);
