@@ -1,10 +1,9 @@
 //! The binary and sigmoid element path. Per sub-batch of [`SUB`] elements:
 //! 1. the math over contiguous arrays: p_t, 1 - p_t, CE (and ln(1 - p_t) where
 //!    a term needs it), in [`super::elem_math`];
-//! 2. each element's cell, tail bin, calibration bin and Brier term;
+//! 2. each element's cell, calibration bin and Brier term;
 //! 3. every term's loss and gradient, one array per term;
-//! 4. the adds: into the unit's fixed-point rows ([`super::fixed`]), or
-//!    straight into a [`Partial`] in element order.
+//! 4. the adds, into fixed-point rows ([`super::fixed`]).
 //!
 //! Steps 1–3 are loops over arrays that the compiler vectorises; they are
 //! compiled once more for AVX2 and picked at run time. Both builds do the same
@@ -15,10 +14,10 @@ use super::accum::Partial;
 use super::elem_math::{lnq_probs, math_logits, math_probs};
 use super::fixed::FixedRows;
 use super::keys::keys;
-use super::lanes::{self, Trash};
 use super::plan::Ctx;
 use super::row_counts::{is_top, multi_row};
 use super::simd::{self, Level};
+use super::soa::Trash;
 use super::soa::{Soa, SUB};
 use super::terms::terms;
 use crate::model::{ScoreKind, BACKGROUND, IGNORED, MULTI, SKIPPED};
@@ -151,40 +150,25 @@ pub(super) fn scratch<R>(cx: &Ctx, f: impl FnOnce(&mut Soa) -> R) -> R {
     })
 }
 
-/// Where prepared sub-batches go: interleaved copies of the sums,
-/// fixed-point rows, or (neither) straight into the [`Partial`].
-pub(crate) enum Sink<'a> {
-    /// Straight into the partial, in element order.
-    Direct,
-    /// Into fixed-point rows, settled into the partial when they are many.
-    Fixed(&'a mut FixedRows),
-}
-
-impl Sink<'_> {
-    /// Adds a prepared sub-batch of `n` elements.
-    #[inline(always)]
-    fn add(&mut self, cx: &Ctx, acc: &mut Partial, n: usize, s: &mut Soa, trash: &Trash) {
-        match self {
-            Sink::Direct => lanes::add_direct(acc, n, s, trash, cx.spec.calib, cx.spec.moments),
-            Sink::Fixed(rows) => {
-                rows.add(n, s, trash);
-                if rows.full() {
-                    rows.settle_into(acc);
-                }
-            }
-        }
+/// Adds a prepared sub-batch of `n` elements into `rows`, settling them into
+/// `acc` when they are many.
+#[inline(always)]
+fn add(acc: &mut Partial, n: usize, s: &mut Soa, trash: &Trash, rows: &mut FixedRows) {
+    rows.add(n, s, trash);
+    if rows.full() {
+        rows.settle_into(acc);
     }
 }
 
 /// Accumulates a batch of binary rows (labels 0, 1, or the ignored / skipped
 /// codes) into `sink`.
-pub(crate) fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial, mut sink: Sink) {
+pub(crate) fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial, rows: &mut FixedRows) {
     let trash = Trash::of(acc);
     scratch(cx, |s| {
         let (mut used, mut right, mut ignored) = ([0u64; 2], [0u64; 2], 0u64);
         for (codes, xs) in labels.chunks(SUB).zip(x.chunks(SUB)) {
             prepare(cx, codes, xs, None, &trash, s);
-            sink.add(cx, acc, codes.len(), s, &trash);
+            add(acc, codes.len(), s, &trash, rows);
             let c = s.rows.map(u64::from);
             used[0] += c[0];
             used[1] += c[1];
@@ -205,22 +189,22 @@ pub(crate) fn binary(cx: &Ctx, labels: &[i32], x: &[f64], acc: &mut Partial, mut
 /// Accumulates a batch of sigmoid rows: every (row, class) pair is a binary
 /// element, positive where the label is that class (background rows: none),
 /// or, for [`MULTI`] rows, where the row's multi-hot target is 1. The
-/// elements go into `sink`.
+/// elements' sums go into `fixed`.
 pub(crate) fn sigmoid(
     cx: &Ctx,
     labels: &[i32],
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    sink: Sink,
+    fixed: &mut FixedRows,
 ) {
     #[cfg(target_arch = "x86_64")]
     if simd::level() >= Level::Avx2 {
         // SAFETY: the CPU supports AVX2 (simd::level checked).
-        unsafe { sigmoid_avx2(cx, labels, targets, x, acc, sink) };
+        unsafe { sigmoid_avx2(cx, labels, targets, x, acc, fixed) };
         return;
     }
-    sigmoid_in(cx, labels, targets, x, acc, sink)
+    sigmoid_in(cx, labels, targets, x, acc, fixed)
 }
 
 /// [`sigmoid`] compiled for AVX2: its per-row loops (row counts, pairs,
@@ -236,9 +220,9 @@ unsafe fn sigmoid_avx2(
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    sink: Sink,
+    fixed: &mut FixedRows,
 ) {
-    sigmoid_in(cx, labels, targets, x, acc, sink)
+    sigmoid_in(cx, labels, targets, x, acc, fixed)
 }
 
 /// The body of [`sigmoid`].
@@ -249,7 +233,7 @@ fn sigmoid_in(
     targets: &[u8],
     x: &[f64],
     acc: &mut Partial,
-    mut sink: Sink,
+    fixed: &mut FixedRows,
 ) {
     let k = cx.spec.classes;
     for (i, &l) in labels.iter().enumerate() {
@@ -323,7 +307,7 @@ fn sigmoid_in(
                 .zip(xs.chunks(SUB))
             {
                 prepare(cx, cs, xs, Some(gs), &trash, s);
-                sink.add(cx, acc, cs.len(), s, &trash);
+                add(acc, cs.len(), s, &trash, fixed);
             }
         }
     });

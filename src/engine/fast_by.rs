@@ -1,138 +1,69 @@
-//! The binary element path under `--by`: a batch's elements, whatever their
-//! group, go through the math and the scatter of [`super::fast`] once, into
-//! the groups' rows of one [`Lanes`] (see `lanes::grouped`), which settle
-//! into the groups' Partials when the unit ends.
+//! `--by`: a batch's rows sorted into their groups (a stable counting sort:
+//! one index array, not a vector per group), then each group's rows through
+//! the path an ungrouped batch takes, into the group's partial (its counts)
+//! and the groups' fixed-point rows ([`super::by_rows`]). A group's sums are
+//! then those its rows give on their own, however they were split.
 
-use super::accum::Partial;
-use super::fast::{prepare, scratch};
-use super::lanes::{Lanes, Trash, MAX_VALUES};
+use super::kernel::{accumulate_rows, Batch};
 use super::plan::Ctx;
-use super::soa::{Soa, SUB};
-use super::spec::TAIL_BINS;
-use super::tail_table::{TailTable, MAX_TABLE};
+use super::spec::EngineSpec;
 use super::unit::UnitAcc;
-use crate::model::{Mode, IGNORED};
 
-/// Accumulates a batch of binary rows into the `--by` groups of `acc`, row
-/// `i` into group `by[i]` (every group already in `acc`). Returns false, having
-/// added nothing, when the groups take their elements straight in instead: in
-/// softmax and sigmoid mode, and when the groups' rows would pass
-/// [`MAX_VALUES`] (the rows held so far are then added in first, so a group's
-/// sums are the same either way).
-pub(crate) fn binary_by(
-    cx: &Ctx,
-    labels: &[i32],
-    x: &[f64],
-    by: &[u32],
-    acc: &mut UnitAcc,
-) -> bool {
-    binary_by_capped(cx, labels, x, by, acc, [MAX_VALUES, MAX_TABLE])
-}
-
-/// [`binary_by`] with the groups' rows capped at `max[0]` values and their
-/// fine histograms' table at `max[1]`.
-fn binary_by_capped(
-    cx: &Ctx,
-    labels: &[i32],
-    x: &[f64],
-    by: &[u32],
-    unit: &mut UnitAcc,
-    max: [usize; 2],
-) -> bool {
-    if cx.spec.mode != Mode::Binary {
-        return false;
+/// Accumulates a decoded batch into the `--by` groups of `acc`, row `i` into
+/// group `groups[i]` (every group already in `acc`).
+pub(crate) fn by_groups(spec: &EngineSpec, batch: &Batch, groups: &[usize], acc: &mut UnitAcc) {
+    let cx = Ctx::new(spec);
+    let (parts, by, ids) = acc.with_groups(&cx);
+    let ng = parts.len();
+    let mut start = vec![0u32; ng + 1];
+    for &k in groups {
+        start[k + 1] += 1;
     }
-    let (acc, held) = unit.take_lanes();
-    let Some(first) = acc.groups.as_deref().and_then(|g| g.parts.first()) else {
-        if let Some(l) = held {
-            unit.put_lanes(l);
-        }
-        return labels.is_empty();
-    };
-    let trash = Trash::of(first);
-    let mut lanes = held.unwrap_or_else(|| Box::new(Lanes::for_groups(cx, first)));
-    let ng = acc.groups.as_deref().map_or(0, |g| g.len());
-    if lanes.values_for(ng) > max[0] {
-        unit.put_lanes(lanes);
-        unit.flush();
-        return false;
+    for k in 0..ng {
+        start[k + 1] += start[k];
     }
-    lanes.grow(ng);
-    let (tw, bins) = (1 + cx.plans.len(), 2 * TAIL_BINS);
-    if cx.spec.tails && TailTable::values_for(ng, bins, tw) > max[1] {
-        // Too many groups for one table: its rows go into the groups' own
-        // (sparse) histograms, which take the elements from here on.
-        unit.flush_table();
-    } else if cx.spec.tails {
-        unit.table
-            .get_or_insert_with(|| Box::new(TailTable::new(ng, bins, tw)))
-            .grow(ng);
+    let mut fill = start.clone();
+    let mut order = vec![0u32; groups.len()];
+    for (i, &k) in groups.iter().enumerate() {
+        order[fill[k] as usize] = i as u32;
+        fill[k] += 1;
     }
-    let mut table = unit.table.take();
-    let acc = &mut unit.sums;
-    // Per group: negatives, positives, right negatives, right positives, ignored.
-    let mut counts = vec![[0u64; 5]; ng];
-    let groups = match acc.groups.as_deref_mut() {
-        Some(g) => &mut g.parts[..],
-        None => &mut [],
-    };
-    scratch(cx, |s| {
-        for ((codes, xs), gs) in labels.chunks(SUB).zip(x.chunks(SUB)).zip(by.chunks(SUB)) {
-            prepare(cx, codes, xs, None, &trash, s);
-            for ((&code, &ok), &g) in codes.iter().zip(&s.ok).zip(gs) {
-                let c = &mut counts[g as usize];
-                let ok = (ok != 0.0) as u64;
-                let (neg, pos) = ((code == 0) as u64, (code == 1) as u64);
-                c[0] += neg;
-                c[1] += pos;
-                c[2] += neg & ok;
-                c[3] += pos & ok;
-                c[4] += (code == IGNORED) as u64;
-            }
-            match table.as_deref_mut() {
-                Some(t) => t.add(codes.len(), gs, s, trash.cell),
-                None if cx.spec.tails => add_tails(groups, codes.len(), gs, s, &trash),
-                None => {}
-            }
-            lanes.fold(codes.len(), gs, s);
-            lanes.add(codes.len(), s.counted, s);
-        }
-    });
-    if let Some(groups) = acc.groups.as_deref_mut() {
-        for (part, c) in groups.parts.iter_mut().zip(&counts) {
-            let used = c[0] + c[1];
-            part.rows_ignored += c[4];
-            part.rows_used += used;
-            part.brier.1 += used;
-            for k in 0..2 {
-                part.class_rows[k] += c[k];
-                part.correct[k] += c[2 + k];
-            }
-        }
-    }
-    unit.table = table;
-    unit.put_lanes(lanes);
-    true
-}
-
-/// Adds the fine p_t histogram bins of the first `n` elements straight into
-/// their groups' Partials, in element order (elements that do not count,
-/// pointed at the trash bin, are left out).
-fn add_tails(parts: &mut [Partial], n: usize, by: &[u32], s: &Soa, trash: &Trash) {
-    let nt = s.terms.len() / (2 * SUB);
-    let tw = 1 + nt;
-    for (i, &g) in by.iter().enumerate().take(n.min(SUB)) {
-        if s.cell[i] == trash.cell {
+    let w = spec.width();
+    let mut sub = Batch::default();
+    for (k, part) in parts.iter_mut().enumerate() {
+        let rs = &order[start[k] as usize..start[k + 1] as usize];
+        if rs.is_empty() {
             continue;
         }
-        let bin = parts[g as usize].tail_row(s.tail[i] as usize, tw);
-        bin[0] += 1.0;
-        for j in 0..nt {
-            bin[1 + j] += s.terms[2 * j * SUB + i];
+        let rows = by.rows_of(ids[k]);
+        if rs.len() == batch.labels.len() {
+            // The whole batch is this group's: no copy.
+            accumulate_rows(&cx, batch, part, rows);
+            continue;
         }
+        sub.labels.clear();
+        sub.scores.clear();
+        sub.targets.clear();
+        sub.labels
+            .extend(rs.iter().map(|&i| batch.labels[i as usize]));
+        if w == 1 {
+            sub.scores
+                .extend(rs.iter().map(|&i| batch.scores[i as usize]));
+        } else {
+            for &i in rs {
+                let i = i as usize;
+                sub.scores
+                    .extend_from_slice(&batch.scores[i * w..(i + 1) * w]);
+            }
+        }
+        if !batch.targets.is_empty() {
+            for &i in rs {
+                let i = i as usize;
+                sub.targets
+                    .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
+            }
+        }
+        accumulate_rows(&cx, &sub, part, rows);
     }
+    by.check();
 }
-
-#[cfg(test)]
-#[path = "fast_by_tests.rs"]
-mod tests;

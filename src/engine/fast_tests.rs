@@ -47,11 +47,7 @@ fn vector_terms_equal_the_scalar_definition_bit_for_bit() {
             moments: false,
         };
         let cx = Ctx::new(&spec);
-        let trash = Trash {
-            cell: 4,
-            tail: 0,
-            cal: 0,
-        };
+        let trash = Trash { cell: 4, cal: 0 };
         // Scores across the range, the extremes included; a length that is
         // not a multiple of the lanes.
         let n = SUB - 3;

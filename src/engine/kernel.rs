@@ -2,11 +2,13 @@
 //! modulating factors, gradients, and the scatter into a [`Partial`].
 
 use super::accum::Partial;
-use super::fast::Sink;
+use super::fixed::FixedRows;
 use super::unit::UnitAcc;
 
-use super::plan::{tail_bin, Ctx, Elem};
-use super::spec::{EngineSpec, CALIB_BINS, TAIL_BINS};
+use super::plan::Ctx;
+#[cfg(test)]
+use super::plan::Elem;
+use super::spec::EngineSpec;
 use crate::model::Mode;
 
 /// Decoded, validated rows: class codes and row-major scores.
@@ -81,65 +83,6 @@ pub(crate) fn cell_of(cx: &Ctx, g: usize, pt: f64) -> usize {
     (g * cx.nb + b) * 2 + (pt >= cx.spec.easy) as usize
 }
 
-/// Adds one element of group `g` to `acc`.
-#[inline(always)]
-pub(crate) fn add_element(cx: &Ctx, acc: &mut Partial, g: usize, mut e: Elem) {
-    let spec = cx.spec;
-    // Only a general γ needs ln(1-p_t); computing it here (not inside the term
-    // loop) keeps the compiler from hoisting a `ln` call for every element.
-    if cx.need_lnq && e.ln_q.is_nan() {
-        e.ln_q = e.q.ln();
-    }
-    let ce = -e.ln_pt;
-    let stride = acc.stride;
-    let at = cell_of(cx, g, e.pt) * stride;
-    let nt = cx.plans.len();
-    if spec.tails {
-        let pol = spec.group_class(g).1 as usize;
-        let t = pol * TAIL_BINS + tail_bin(e.pt, e.q);
-        let (cell, tails) = acc.cell_and_tail(at, stride, t, cx.tail_stride);
-        cell[0] += 1.0;
-        cell[1] += e.pt;
-        cell[2] += ce;
-        tails[0] += 1.0;
-        for (j, plan) in cx.plans.iter().enumerate() {
-            let (loss, grad) = plan.loss_grad(e.pt, e.q, ce, e.ln_q);
-            cell[3 + 2 * j] += loss;
-            cell[4 + 2 * j] += grad;
-            if spec.moments {
-                cell[3 + 2 * nt + 2 * j] += loss * loss;
-                cell[4 + 2 * nt + 2 * j] += grad * grad;
-            }
-            tails[1 + j] += loss;
-        }
-    } else {
-        let cell = &mut acc.cells[at..at + stride];
-        cell[0] += 1.0;
-        cell[1] += e.pt;
-        cell[2] += ce;
-        for (j, plan) in cx.plans.iter().enumerate() {
-            let (loss, grad) = plan.loss_grad(e.pt, e.q, ce, e.ln_q);
-            cell[3 + 2 * j] += loss;
-            cell[4 + 2 * j] += grad;
-            if spec.moments {
-                cell[3 + 2 * nt + 2 * j] += loss * loss;
-                cell[4 + 2 * nt + 2 * j] += grad * grad;
-            }
-        }
-    }
-}
-
-#[inline(always)]
-pub(crate) fn add_calib(acc: &mut Partial, confidence: f64, correct: bool, brier: f64) {
-    let bin = ((confidence * CALIB_BINS as f64) as usize).min(CALIB_BINS - 1);
-    let c = &mut acc.calib[bin];
-    c[0] += 1.0;
-    c[1] += confidence;
-    c[2] += correct as u8 as f64;
-    acc.brier.0 += brier;
-    acc.brier.1 += 1;
-}
-
 /// The index of the largest score, the first on ties (as numpy / torch argmax).
 #[inline(always)]
 pub(crate) fn argmax(row: &[f64]) -> usize {
@@ -157,53 +100,25 @@ pub(crate) fn argmax(row: &[f64]) -> usize {
 /// go into the unit's fixed-point rows, added in when the unit settles.
 pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
     let cx = Ctx::new(spec);
-    let (labels, scores) = (&batch.labels, &batch.scores);
-    match spec.mode {
-        Mode::Softmax => {
-            let (sums, rows) = acc.with_fixed(&cx);
-            super::softmax::rows(&cx, labels, scores, sums, Some(rows));
-        }
-        Mode::Binary => {
-            let (sums, rows) = acc.with_fixed(&cx);
-            super::fast::binary(&cx, labels, scores, sums, Sink::Fixed(rows));
-        }
-        Mode::Sigmoid => {
-            let (sums, rows) = acc.with_fixed(&cx);
-            let (targets, sink) = (&batch.targets, Sink::Fixed(rows));
-            super::fast::sigmoid(&cx, labels, targets, scores, sums, sink);
-        }
-    }
+    let (sums, rows) = acc.with_fixed(&cx);
+    accumulate_rows(&cx, batch, sums, rows);
 }
 
-/// Accumulates a decoded batch straight into `part`, each sum in element
-/// order: for the `--by` groups' partials, which are many and small (copies
-/// of their sums would multiply their memory).
-pub(crate) fn accumulate_direct(spec: &EngineSpec, batch: &Batch, part: &mut Partial) {
-    let cx = Ctx::new(spec);
-    match spec.mode {
-        Mode::Softmax => super::softmax::rows(&cx, &batch.labels, &batch.scores, part, None),
-        _ => elements(&cx, batch, part),
-    }
-}
-
-/// The binary / sigmoid rows of a batch, straight into `acc`.
-fn elements(cx: &Ctx, batch: &Batch, acc: &mut Partial) {
+/// Accumulates a decoded batch: its counts into `sums`, its values into `rows`.
+pub(crate) fn accumulate_rows(cx: &Ctx, batch: &Batch, sums: &mut Partial, rows: &mut FixedRows) {
     let (labels, scores) = (&batch.labels, &batch.scores);
     match cx.spec.mode {
-        Mode::Sigmoid => {
-            super::fast::sigmoid(cx, labels, &batch.targets, scores, acc, Sink::Direct)
-        }
-        _ => super::fast::binary(cx, labels, scores, acc, Sink::Direct),
+        Mode::Softmax => super::softmax::rows(cx, labels, scores, sums, rows),
+        Mode::Binary => super::fast::binary(cx, labels, scores, sums, rows),
+        Mode::Sigmoid => super::fast::sigmoid(cx, labels, &batch.targets, scores, sums, rows),
     }
 }
 
-/// Accumulates a decoded batch into the `--by` groups of `acc`, row `i`
-/// into group `by[i]`, through one pass for every group. Returns false, having
-/// added nothing, when the groups must take their rows one group at a time
-/// (see [`super::fast_by::binary_by`]).
-pub fn accumulate_by(spec: &EngineSpec, batch: &Batch, by: &[u32], acc: &mut UnitAcc) -> bool {
-    let cx = Ctx::new(spec);
-    super::fast_by::binary_by(&cx, &batch.labels, &batch.scores, by, acc)
+/// Accumulates a decoded batch into the `--by` groups of `acc`, row `i` into
+/// group `groups[i]` (every group already in `acc`): each group's sums are
+/// those its rows give on their own.
+pub fn accumulate_by(spec: &EngineSpec, batch: &Batch, groups: &[usize], acc: &mut UnitAcc) {
+    super::fast_by::by_groups(spec, batch, groups, acc);
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! modulating factor against `powf`, tail bins against `log2`, the clamp.
 
 use super::*;
-use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
+use crate::engine::plan::{tail_bin, TAIL_OCTAVES, TAIL_SUB};
+use crate::engine::spec::TAIL_BINS;
 
 #[test]
 fn logit_elements_are_stable_at_extremes() {

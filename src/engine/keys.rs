@@ -1,11 +1,11 @@
-//! Step 2 of the element path ([`super::fast`]): each element's cell, tail
-//! bin and (when kept) calibration bin and terms, as loops over arrays
+//! Step 2 of the element path ([`super::fast`]): each element's cell
+//! and (when kept) calibration bin and terms, as loops over arrays
 //! that vectorise (selects and comparisons, no float → int conversions).
 
-use super::lanes::Trash;
-use super::plan::{tail_bin, Ctx};
+use super::plan::Ctx;
+use super::soa::Trash;
 use super::soa::{Soa, SUB};
-use super::spec::{CALIB_BINS, TAIL_BINS};
+use super::spec::CALIB_BINS;
 
 /// Inner bucket edges (padded with +∞) that one fused loop compares p_t with.
 #[inline(always)]
@@ -39,7 +39,7 @@ fn bucket_loop<const E: usize, G: Fn(usize) -> u32>(
     }
 }
 
-/// Each element's cell, tail bin and (with `spec.calib`) calibration bin and
+/// Each element's cell and (with `spec.calib`) calibration bin and
 /// terms. Elements that do not count (code not 0 or 1) go to the trash rows.
 #[inline(always)]
 pub(super) fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Trash, s: &mut Soa) {
@@ -73,17 +73,6 @@ pub(super) fn keys(cx: &Ctx, codes: &[i32], groups: Option<&[u32]>, trash: &Tras
                 let cell = (g * nb + s.cell[i]) * 2 + (s.pt[i] >= easy) as u32;
                 s.cell[i] = if codes[i] as u32 > 1 { t } else { cell.min(t) };
             }
-        }
-    }
-    let (pt, q, tail) = (&s.pt[..n], &s.q[..n], &mut s.tail[..n]);
-    if cx.spec.tails {
-        for i in 0..n {
-            let bin = (codes[i] == 1) as u32 * TAIL_BINS as u32 + tail_bin(pt[i], q[i]) as u32;
-            tail[i] = if codes[i] as u32 > 1 {
-                trash.tail
-            } else {
-                bin.min(trash.tail)
-            };
         }
     }
     let (p_, ok) = (&s.p[..n], &mut s.ok[..n]);

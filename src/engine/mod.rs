@@ -9,12 +9,15 @@
 //! [`UnitAcc`] that settles into a plain-data [`accum::Partial`], and
 //! partials are merged exactly ([`exact`]), so the result is bit-identical
 //! whatever the thread count, the merge order, or how units are spread over
-//! files and partial results. Binary elements are added as integers on a
-//! grid per fine p_t bin ([`fixed`]), so their sums do not depend on the
-//! units either: not on row-group sizes, nor on where files were split. The
-//! other paths accumulate in `f64` in element order within a unit.
+//! files and partial results. Every element (a softmax row is one) is added
+//! as integers on a grid per fine p_t bin ([`fixed`]), so the sums do not
+//! depend on the units either: not on row-group sizes, nor on where files
+//! were split. The `--by` groups' elements go through the same rows, keyed
+//! by group too ([`by_rows`]), so each group's sums are those its rows give
+//! on their own.
 
 pub(crate) mod accum;
+mod by_rows;
 mod elem_math;
 pub(crate) mod exact;
 pub(crate) mod exact_rows;
@@ -25,7 +28,6 @@ pub(crate) mod fixed;
 pub(crate) mod groups;
 pub mod kernel;
 pub(crate) mod keys;
-pub(crate) mod lanes;
 pub(crate) mod pairs;
 pub(crate) mod plan;
 mod row_counts;
@@ -37,7 +39,6 @@ pub(crate) mod softmax;
 mod softmax_sums;
 pub(crate) mod sparse;
 pub(crate) mod spec;
-pub(crate) mod tail_table;
 pub(crate) mod terms;
 pub(crate) mod unit;
 

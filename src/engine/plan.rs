@@ -106,7 +106,7 @@ pub(crate) const TAIL_OCTAVES: usize = TAIL_BINS / (2 * TAIL_SUB);
 /// Ascending key of x ∈ [0, 0.5] from its exponent and top 3 mantissa bits:
 /// 8 bins per octave, everything below 2^-40 in bin 0. Integer operations and
 /// selects only, so that the element path vectorises.
-#[inline(always)]
+#[cfg(test)]
 fn side_key(x: f64) -> u64 {
     let bits = x.to_bits();
     // Unbiased exponent + TAIL_OCTAVES: in range when in [0, TAIL_OCTAVES)
@@ -122,20 +122,21 @@ fn side_key(x: f64) -> u64 {
 }
 
 /// Bin of the fine p_t histogram, ascending in p_t: the hard half by p_t,
-/// the easy half by 1 - p_t, so both tails keep their resolution.
-#[inline(always)]
+/// the easy half by 1 - p_t, so both tails keep their resolution. The
+/// definition the fixed-point rows' fine bins are checked against (their
+/// settling maps each to its bin).
+#[cfg(test)]
 pub(crate) fn tail_bin(pt: f64, q: f64) -> usize {
     let low = pt <= q;
     let k = side_key(if low { pt } else { q });
     (if low { k } else { TAIL_BINS as u64 - 1 - k }) as usize
 }
 
-/// Per-pass constants of [`add_element`].
+/// Per-pass constants of the element math.
 pub(crate) struct Ctx<'a> {
     pub(crate) spec: &'a EngineSpec,
     pub(crate) plans: Vec<Plan>,
     pub(crate) nb: usize,
-    pub(crate) tail_stride: usize,
     /// Whether any term needs ln(1 - p_t) (a non-integer, non-half γ).
     pub(crate) need_lnq: bool,
 }
@@ -151,7 +152,6 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .any(|&t| matches!(Plan::of(t), Plan::General(_))),
             nb: spec.buckets(),
-            tail_stride: 1 + spec.terms.len(),
         }
     }
 }

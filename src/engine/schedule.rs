@@ -2,6 +2,7 @@
 //! in unit order, so the result does not depend on the thread count.
 
 use super::accum::{Groups, Partial};
+use super::by_rows::ByRows;
 use super::spec::EngineSpec;
 use super::unit::UnitAcc;
 use anyhow::Result;
@@ -54,7 +55,10 @@ where
     let next_merge = AtomicUsize::new(0);
     let claim = AtomicUsize::new(0);
     let first_bad = AtomicUsize::new(usize::MAX);
-    let worker = || loop {
+    // Per worker, the `--by` groups' pending rows, carried from unit to unit
+    // and settled once at the end (see `by_rows`).
+    let carried = Mutex::new(Vec::new());
+    let work = |carry: &mut Option<Box<ByRows>>| loop {
         // A worker that panics stops the others (none waits for its unit).
         let _stop = StopOnPanic(&first_bad);
         let i = claim.fetch_add(1, Ordering::SeqCst);
@@ -70,7 +74,11 @@ where
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
         let mut acc = new_unit();
-        let r = read(&units[i], &mut acc).map(|x| (acc.settle(), x));
+        acc.carry(carry.take());
+        let r = read(&units[i], &mut acc).map(|x| {
+            *carry = acc.take_carry();
+            (acc.settle(), x)
+        });
         match &r {
             Ok((p, _)) => on_unit(p.rows_read),
             Err(_) => {
@@ -95,6 +103,14 @@ where
             next_merge.store(m.next, Ordering::SeqCst);
         }
     };
+    let worker = || {
+        let mut carry = None;
+        work(&mut carry);
+        if let Some(by) = carry {
+            let p = by.finish();
+            carried.lock().unwrap_or_else(|e| e.into_inner()).push(p);
+        }
+    };
     if threads == 1 {
         worker();
     } else {
@@ -108,6 +124,10 @@ where
     match m.error {
         Some(e) => Err(e),
         None => {
+            // Exact sums: when the carried rows are merged does not matter.
+            for p in carried.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                m.total.merge_owned(p);
+            }
             // Outside the workers: rayon may run other jobs on a thread that
             // waits for the groups, and a worker holds the merge lock.
             m.total.settle_groups();

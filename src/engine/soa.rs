@@ -1,6 +1,9 @@
 //! The scratch arrays of one sub-batch of the binary and sigmoid path: filled by the
 //! vector math, read by the keys, the terms and the scatter into the sums.
 
+use super::accum::Partial;
+use super::spec::CALIB_BINS;
+
 /// Elements per sub-batch: the arrays of one sub-batch stay in L1/L2.
 pub(crate) const SUB: usize = 128;
 
@@ -22,8 +25,6 @@ pub(crate) struct Soa {
     pub(crate) sq: Vec<f64>,
     /// Cell index (group, bucket, easy flag) in the Partial's cell order.
     pub(crate) cell: [u32; SUB],
-    /// Tail bin, polarity included.
-    pub(crate) tail: [u32; SUB],
     /// Calibration bin.
     pub(crate) cal: [u32; SUB],
     /// Confidence, max(p, 1 - p).
@@ -40,8 +41,6 @@ pub(crate) struct Soa {
     pub(crate) rows: [u32; 5],
     /// Elements that count (code 0 or 1).
     pub(crate) counted: usize,
-    /// Each element's copy of the sums (see [`Lanes::add`]).
-    pub(crate) lane: [u32; SUB],
 }
 
 impl Soa {
@@ -56,7 +55,6 @@ impl Soa {
             terms: vec![0.0; 2 * terms * SUB],
             sq: vec![0.0; if moments { 2 * terms * SUB } else { 0 }],
             cell: [0; SUB],
-            tail: [0; SUB],
             cal: [0; SUB],
             conf: [0.0; SUB],
             ok: [0.0; SUB],
@@ -65,7 +63,25 @@ impl Soa {
             zeros: [0.0; SUB],
             rows: [0; 5],
             counted: 0,
-            lane: [0; SUB],
         })
+    }
+}
+
+/// The trash row indices, which [`super::fast`] gives to elements that do not count.
+pub(crate) struct Trash {
+    /// Cell index of the trash row.
+    pub(crate) cell: u32,
+    /// Calibration index of the trash row.
+    pub(crate) cal: u32,
+}
+
+impl Trash {
+    /// The trash indices for sums shaped like `acc`: one past the last cell
+    /// and calibration bin.
+    pub(crate) fn of(acc: &Partial) -> Trash {
+        Trash {
+            cell: (acc.cells.len() / acc.stride) as u32,
+            cal: CALIB_BINS as u32,
+        }
     }
 }

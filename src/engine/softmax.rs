@@ -276,23 +276,20 @@ pub(crate) fn outs_of_probabilities(cx: &Ctx, labels: &[i32], scores: &[f64]) ->
     out
 }
 
-/// Accumulates rows of softmax scores (logits or probabilities): into the
-/// fixed-point rows `fixed`, or, without them, straight into `acc` in row order.
+/// Accumulates rows of softmax scores (logits or probabilities): their counts
+/// into `acc`, their sums into the fixed-point rows `fixed`.
 pub(crate) fn rows(
     cx: &Ctx,
     labels: &[i32],
     scores: &[f64],
     acc: &mut Partial,
-    fixed: Option<&mut FixedRows>,
+    fixed: &mut FixedRows,
 ) {
     let outs = match cx.spec.kind {
         ScoreKind::Logits => outs_of_logits(cx, labels, scores),
         ScoreKind::Probabilities => outs_of_probabilities(cx, labels, scores),
     };
-    match fixed {
-        Some(rows) => super::softmax_sums::add_fixed(cx, labels, &outs, acc, rows),
-        None => super::softmax_sums::add_direct(cx, labels, &outs, acc),
-    }
+    super::softmax_sums::add_fixed(cx, labels, &outs, acc, fixed);
 }
 
 #[cfg(test)]

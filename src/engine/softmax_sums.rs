@@ -1,43 +1,18 @@
 //! What softmax rows add to the sums, once [`super::softmax`] has computed
-//! each row's element, confidence and Brier term: into a unit's fixed-point
-//! rows (whose sums do not depend on how the rows were split), or straight
-//! into a [`Partial`] in row order (the `--by` groups').
+//! each row's element, confidence and Brier term: into fixed-point rows,
+//! whose sums do not depend on how the rows were split.
 
 use super::accum::Partial;
 use super::fast::{scratch, squares};
 use super::fixed::FixedRows;
-use super::kernel::{add_calib, add_element, cell_of};
-use super::lanes::Trash;
+use super::kernel::cell_of;
 use super::plan::Ctx;
+use super::soa::Trash;
 use super::soa::SUB;
 use super::softmax::RowOut;
 use super::spec::CALIB_BINS;
 use super::terms::terms;
 use crate::model::IGNORED;
-
-/// Adds the rows straight into `acc`, in row order.
-pub(crate) fn add_direct(cx: &Ctx, labels: &[i32], outs: &[RowOut], acc: &mut Partial) {
-    for (&label, o) in labels.iter().zip(outs) {
-        match label {
-            IGNORED => {
-                acc.rows_ignored += 1;
-                continue;
-            }
-            l if l < 0 => continue,
-            _ => {}
-        }
-        let y = label as usize;
-        acc.rows_used += 1;
-        add_element(cx, acc, y, o.e);
-        acc.class_rows[y] += 1;
-        acc.correct[y] += o.right as u64;
-        if cx.spec.calib {
-            add_calib(acc, o.confidence, o.right, o.brier);
-        } else {
-            acc.brier.1 += 1;
-        }
-    }
-}
 
 /// Adds the rows into the fixed-point rows `rows` (the row counts into
 /// `acc`), a sub-batch at a time: each counted row is one element of the

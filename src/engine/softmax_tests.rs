@@ -177,8 +177,10 @@ fn every_build_gives_the_same_bits() {
                 }
             }
             let spec = spec(k, calib);
-            let mut acc = Partial::new(&spec);
-            super::rows(&Ctx::new(&spec), &labels, &scores, &mut acc, None);
+            let (mut acc, cx) = (Partial::new(&spec), Ctx::new(&spec));
+            let cells = acc.cells.len() / acc.stride;
+            let mut fixed = crate::engine::fixed::FixedRows::new(&cx, cells);
+            super::rows(&cx, &labels, &scores, &mut acc, &mut fixed);
             assert_eq!((acc.rows_used, acc.rows_ignored), (58, 1));
             assert_eq!(acc.brier.1, 58);
         }

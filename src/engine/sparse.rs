@@ -61,11 +61,6 @@ impl SparseTails {
         self.nbins * self.width
     }
 
-    /// Whether no bin has a row.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.bins.is_empty()
-    }
-
     /// The sums of `bin`, a row of zeros if it had none.
     #[inline(always)]
     pub(crate) fn row(&mut self, bin: usize) -> &mut [f64] {
@@ -84,15 +79,6 @@ impl SparseTails {
             self.sums.resize(self.sums.len() + w, 0.0);
         }
         &mut self.sums[r as usize * w..][..w]
-    }
-
-    /// Adds each row of `other` (same shape) to this one's row of its bin.
-    pub(crate) fn add_sparse(&mut self, other: &SparseTails) {
-        for (b, src) in other.rows() {
-            for (d, x) in self.row(b).iter_mut().zip(src) {
-                *d += x;
-            }
-        }
     }
 
     /// Each touched bin with its sums, in the order the bins were first reached.
@@ -129,24 +115,6 @@ impl SparseTails {
 
 /// A [`Partial`]'s histogram, wherever it is held.
 impl Partial {
-    /// The sums of fine histogram bin `bin` (polarity × bins + bin), `width`
-    /// values, with the sums of cell `at` (`stride` values).
-    #[inline(always)]
-    pub(crate) fn cell_and_tail(
-        &mut self,
-        at: usize,
-        stride: usize,
-        bin: usize,
-        width: usize,
-    ) -> (&mut [f64], &mut [f64]) {
-        let cell = &mut self.cells[at..at + stride];
-        let tail = match &mut self.sparse_tails {
-            Some(s) => s.row(bin),
-            None => &mut self.tails[bin * width..][..width],
-        };
-        (cell, tail)
-    }
-
     /// The sums of fine histogram bin `bin`, `width` values.
     #[inline(always)]
     pub(crate) fn tail_row(&mut self, bin: usize, width: usize) -> &mut [f64] {

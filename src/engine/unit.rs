@@ -1,5 +1,5 @@
 //! The accumulator of one unit of input while it is being read: the unit's
-//! [`Partial`] plus its pending sums (fixed-point rows, or the `--by`
+//! [`Partial`] plus its pending sums (fixed-point rows, and the `--by`
 //! groups' rows), which [`UnitAcc::settle`] adds in when the unit ends.
 //!
 //! The pending sums are kept apart from the [`Partial`] so that the partial is
@@ -7,24 +7,24 @@
 //! settle first.
 
 use super::accum::Partial;
+use super::by_rows::ByRows;
 use super::fixed::FixedRows;
-use super::lanes::Lanes;
 use super::plan::Ctx;
 use super::spec::EngineSpec;
-use super::tail_table::TailTable;
 
 /// A unit's sums while its batches are added (see the module doc).
 #[derive(Clone, Debug)]
 pub struct UnitAcc {
-    /// The unit's sums, apart from what `lanes` still holds; readers count
-    /// rows read, skips and `--by` groups straight into it.
+    /// The unit's sums, apart from the pending ones; readers count rows
+    /// read, skips and `--by` groups straight into it.
     pub sums: Partial,
-    /// Sums of the `--by` groups' binary elements not yet added into their partials.
-    lanes: Option<Box<Lanes>>,
-    /// The `--by` groups' fine histograms not yet added into their partials.
-    pub(super) table: Option<Box<TailTable>>,
     /// Sums of binary and sigmoid elements and softmax rows not yet added into `sums`.
     fixed: Option<Box<FixedRows>>,
+    /// Sums of the `--by` groups' elements not yet added into their partials
+    /// (perhaps carried over from earlier units, see [`UnitAcc::carry`]).
+    by: Option<Box<ByRows>>,
+    /// Per group of `sums`, its id in `by`.
+    by_ids: Vec<u32>,
 }
 
 impl UnitAcc {
@@ -32,9 +32,9 @@ impl UnitAcc {
     pub fn new(spec: &EngineSpec) -> UnitAcc {
         UnitAcc {
             sums: Partial::new(spec),
-            lanes: None,
-            table: None,
             fixed: None,
+            by: None,
+            by_ids: Vec::new(),
         }
     }
 
@@ -43,6 +43,20 @@ impl UnitAcc {
         let mut u = UnitAcc::new(spec);
         u.sums.groups = Some(Default::default());
         u
+    }
+
+    /// Takes over the `--by` groups' pending rows of an earlier unit (from
+    /// [`UnitAcc::take_carry`]): this unit's groups' elements are added to
+    /// them, and settle with them.
+    pub(crate) fn carry(&mut self, by: Option<Box<ByRows>>) {
+        self.by = by;
+        self.by_ids.clear();
+    }
+
+    /// The `--by` groups' pending rows, taken out: the unit's partial then
+    /// settles without them.
+    pub(crate) fn take_carry(&mut self) -> Option<Box<ByRows>> {
+        self.by.take()
     }
 
     /// The sums and the pending fixed-point rows of the binary and softmax
@@ -55,38 +69,28 @@ impl UnitAcc {
         (&mut self.sums, rows)
     }
 
-    /// The sums and the pending `--by` rows, taken out (the caller puts them
-    /// back with [`UnitAcc::put_lanes`], or settles them with [`UnitAcc::flush`]).
-    pub(crate) fn take_lanes(&mut self) -> (&mut Partial, Option<Box<Lanes>>) {
-        (&mut self.sums, self.lanes.take())
-    }
-
-    /// Puts pending sums back (see [`UnitAcc::take_lanes`]).
-    pub(crate) fn put_lanes(&mut self, lanes: Box<Lanes>) {
-        self.lanes = Some(lanes);
-    }
-
-    /// Adds the pending sums into [`UnitAcc::sums`] (or its `--by` groups).
-    pub(crate) fn flush(&mut self) {
-        if let Some(l) = self.lanes.take() {
-            l.add_into(&mut self.sums);
+    /// The `--by` groups' partials, their pending rows (made on first use)
+    /// and each one's id in them.
+    pub(crate) fn with_groups(&mut self, cx: &Ctx) -> (&mut [Partial], &mut ByRows, &[u32]) {
+        let cells = self.sums.cells.len() / self.sums.stride;
+        let by = self
+            .by
+            .get_or_insert_with(|| Box::new(ByRows::new(cx, cells)));
+        let groups = self.sums.groups.get_or_insert_with(Default::default);
+        for key in &groups.keys()[self.by_ids.len()..] {
+            self.by_ids.push(by.id(key));
         }
-        if let Some(mut f) = self.fixed.take() {
-            f.settle_into(&mut self.sums);
-        }
-        self.flush_table();
-    }
-
-    /// Adds the `--by` groups' pending histogram rows into their partials.
-    pub(crate) fn flush_table(&mut self) {
-        if let (Some(t), Some(g)) = (self.table.take(), self.sums.groups.as_deref_mut()) {
-            t.settle_into(&mut g.parts);
-        }
+        (&mut groups.parts, by, &self.by_ids)
     }
 
     /// The unit's sums with the pending ones added in: called when the unit ends.
     pub fn settle(mut self) -> Partial {
-        self.flush();
+        if let Some(mut f) = self.fixed.take() {
+            f.settle_into(&mut self.sums);
+        }
+        if let Some(by) = self.by.take() {
+            self.sums.merge(&by.finish());
+        }
         self.sums
     }
 }

@@ -114,50 +114,7 @@ impl<'a> Decoder<'a> {
             part.rows_read += r[0];
             part.group_skipped += r[1];
         }
-        let by: Vec<u32> = groups.iter().map(|&k| k as u32).collect();
-        if kernel::accumulate_by(self.spec, batch, &by, acc) {
-            return;
-        }
-        let Some(g) = acc.sums.groups.as_mut() else {
-            return;
-        };
-        let w = self.spec.width();
-        // The rows in group order, stable (a counting sort): one index array,
-        // not a vector per group.
-        let mut start = vec![0u32; g.parts.len() + 1];
-        for &k in groups {
-            start[k + 1] += 1;
-        }
-        for k in 0..g.parts.len() {
-            start[k + 1] += start[k];
-        }
-        let mut fill = start.clone();
-        let mut order = vec![0u32; groups.len()];
-        for (i, &k) in groups.iter().enumerate() {
-            order[fill[k] as usize] = i as u32;
-            fill[k] += 1;
-        }
-        let mut sub = Batch::default();
-        for (k, part) in g.parts.iter_mut().enumerate() {
-            let rs = &order[start[k] as usize..start[k + 1] as usize];
-            if rs.is_empty() {
-                continue;
-            }
-            sub.labels.clear();
-            sub.scores.clear();
-            sub.targets.clear();
-            for &i in rs {
-                let i = i as usize;
-                sub.labels.push(batch.labels[i]);
-                sub.scores
-                    .extend_from_slice(&batch.scores[i * w..(i + 1) * w]);
-                if !batch.targets.is_empty() {
-                    sub.targets
-                        .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
-                }
-            }
-            kernel::accumulate_direct(self.spec, &sub, part);
-        }
+        kernel::accumulate_by(self.spec, batch, groups, acc);
     }
 
     /// Reports an invalid value: a counted skip under `--skip-invalid`, else an error.

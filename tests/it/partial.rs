@@ -590,11 +590,12 @@ fn by_groups_merge_across_shards() {
         a.extend(["--by", "size"]);
         assert_same(&report(cmd, &a), &direct, cmd);
         assert_same(&report(cmd, &[s(&m), "--by", "size"]), &direct, cmd);
-        // Without --by, the whole of the --by run (whose groups sum their
-        // elements one by one, so not bit for bit the run without --by).
+        // Without --by, the whole of the --by run: the run without --by,
+        // bit for bit (the groups' sums are exact, as the whole's are).
         let mut whole = direct.clone();
         whole["groups"] = Value::Null;
         assert_same(&report(cmd, &[s(&m)]), &whole, cmd);
+        assert_same(&report(cmd, &data), &whole, cmd);
     }
     let err = fails(
         flcli()

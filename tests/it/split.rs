@@ -2,7 +2,8 @@
 //! one file, with other row-group sizes, split into files at arbitrary rows
 //! (in any order), as CSV, or as partial results merged in any order, give
 //! the same JSON bit for bit (the `input` object aside): binary, softmax
-//! (logits and probabilities), sigmoid and multi-label rows.
+//! (logits and probabilities), sigmoid and multi-label rows, and each
+//! `--by` group's.
 
 use crate::partial::{assert_same, partial, report, strip_input};
 use crate::support::{f64s, flcli, i64s, ok, write_parquet, Rng};
@@ -192,7 +193,14 @@ fn same_on_every_split(t: &Table, flags: &[&str]) -> serde_json::Value {
         vec![&csv_parts[1], &csv_parts[0]],
     ];
     let mut stats = None;
-    for cmd in ["stats", "compare", "recommend"] {
+    // `recommend` has no `--by`.
+    let by = flags.contains(&"--by");
+    let cmds = if by {
+        &["stats", "compare"][..]
+    } else {
+        &["stats", "compare", "recommend"]
+    };
+    for &cmd in cmds {
         let mut extra: Vec<&str> = flags.to_vec();
         if cmd == "compare" {
             extra.extend(grid);
@@ -243,6 +251,10 @@ fn same_on_every_split(t: &Table, flags: &[&str]) -> serde_json::Value {
     let want = report("compare", &args);
     let mut args = vec![s(&flp[1]), s(&flp[2]), s(&flp[0])];
     args.extend(grid);
+    // A report on partials shows their groups when asked to.
+    if let Some(i) = flags.iter().position(|&f| f == "--by") {
+        args.extend(&flags[i..i + 2]);
+    }
     assert_same(
         &report("compare", &args),
         &want,
@@ -277,6 +289,32 @@ fn sigmoid_reports_do_not_depend_on_how_the_rows_were_split() {
     same_on_every_split(&multiclass(12_000, 4, false, true), &flags);
     let flags = ["--targets", "y_*", "--logits", "logit_*"];
     same_on_every_split(&multilabel(8_000, 4), &flags);
+}
+
+/// A group column of `n` rows: 37 groups, each row's chosen apart from its
+/// neighbours', so that every layout splits every group.
+fn groups(n: usize) -> (String, Vec<i64>) {
+    (
+        "grp".into(),
+        (0..n).map(|i| ((i * 7919) % 37) as i64).collect(),
+    )
+}
+
+#[test]
+fn grouped_reports_do_not_depend_on_how_the_rows_were_split() {
+    let (labels, logits) = rows(30_000);
+    let t = Table {
+        ints: vec![("label".into(), labels), groups(30_000)],
+        floats: vec![("logit".into(), logits)],
+    };
+    same_on_every_split(&t, &["--by", "grp"]);
+    let mut t = multiclass(6_000, 4, false, false);
+    t.ints.push(groups(6_000));
+    same_on_every_split(&t, &["--logits", "logit_*", "--by", "grp"]);
+    let mut t = multiclass(6_000, 3, false, true);
+    t.ints.push(groups(6_000));
+    let flags = ["--mode", "sigmoid", "--logits", "logit_*", "--by", "grp"];
+    same_on_every_split(&t, &flags);
 }
 
 /// The report's CE and focal (γ = 2, α = 0.25) totals against sums computed

@@ -49,8 +49,9 @@ impl FixedRows {
                 continue;
             }
             let rows = [0, 1, 2, 3].map(|l| self.rows[i + l] as usize);
+            let grids = [0, 1, 2, 3].map(|l| self.grid[i + l] as usize);
             // Taken anew after every call that borrows `self` mutably.
-            let data = self.data.as_mut_ptr();
+            let (data, consts) = (self.data.as_mut_ptr(), self.consts.as_ptr());
             let mut bad = [_mm256_setzero_si256(); 4];
             for (m, f) in fields.chunks_exact(4).enumerate() {
                 // SAFETY: i + 4 ≤ n ≤ SUB, and every value array holds SUB values.
@@ -63,14 +64,14 @@ impl FixedRows {
                 // In element order: two of the four may share a row.
                 for l in 0..4 {
                     // SAFETY: find_rows gave rows[l] a row of `data` (not
-                    // NONE, checked above), which holds 2w values per row, and
+                    // NONE, checked above), which holds w values per row, and
+                    // the element's w constants in `consts` from grids[l];
                     // 4m + 4 ≤ w.
-                    let p = data.add(2 * w * rows[l] + 4 * m) as *mut __m256i;
-                    let c = _mm256_loadu_si256(p);
+                    let c = _mm256_loadu_si256(consts.add(grids[l] + 4 * m) as *const __m256i);
+                    let q = data.add(w * rows[l] + 4 * m) as *mut __m256i;
                     let y = _mm256_add_pd(v[l], _mm256_castsi256_pd(c));
                     let k = _mm256_sub_epi64(_mm256_castpd_si256(y), c);
                     bad[l] = _mm256_or_si256(bad[l], k);
-                    let q = p.add(w / 4);
                     _mm256_storeu_si256(q, _mm256_add_epi64(_mm256_loadu_si256(q), k));
                 }
             }

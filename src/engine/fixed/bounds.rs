@@ -11,8 +11,8 @@
 //! subnormal step: its values (other than zero and subnormals) all go to the
 //! exact sums.
 
-use super::super::lanes::Src;
 use super::super::plan::Plan;
+use super::src::Src;
 use super::SIDE;
 
 /// The most a value may vary across one bin and keep a grid of its own.

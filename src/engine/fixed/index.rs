@@ -39,14 +39,19 @@ pub(super) enum Index {
 }
 
 impl Index {
+    /// An empty hashed index.
+    pub(super) fn hashed() -> Index {
+        Index::Hashed {
+            keys: vec![EMPTY; FIRST_SLOTS],
+            rows: vec![0; FIRST_SLOTS],
+            len: 0,
+        }
+    }
+
     /// An empty index over `len` positions.
     pub(super) fn new(len: usize) -> Index {
         if len > MAX_DENSE {
-            return Index::Hashed {
-                keys: vec![EMPTY; FIRST_SLOTS],
-                rows: vec![0; FIRST_SLOTS],
-                len: 0,
-            };
+            return Index::hashed();
         }
         // A pooled index is all zero, whatever shape it had.
         let dense = POOL

@@ -24,15 +24,18 @@
 mod avx2;
 mod bounds;
 mod index;
+mod overflow;
 mod settle;
+mod src;
 
 use super::exact::Expansion;
-use super::lanes::{Src, Trash};
 use super::plan::{Ctx, Plan};
+use super::soa::Trash;
 use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
 use crate::model::Mode;
 use index::Index;
+use src::Src;
 
 /// Fine bins per side (p_t the smaller, or 1 - p_t): 8 per binary exponent.
 const SIDE: usize = 1 << 13;
@@ -66,18 +69,32 @@ pub(crate) struct FixedRows {
     nb: usize,
     /// Calibration bins per cell in the keys (1 without calibration).
     cb: usize,
-    /// The row of each (cell, calibration bin, fine bin) reached.
+    /// The row of each (group, cell, calibration bin, fine bin) reached.
     index: Index,
-    /// Per row, its key: cell, calibration bin, fine bin.
-    keys: Vec<[u32; 3]>,
-    /// Per row, `w` constants C (as `f64` bits) then `w` sums of integers.
+    /// Index positions per group: cells × calibration bins × fine bins.
+    space: usize,
+    /// Whether the rows are keyed by `--by` group too ([`FixedRows::for_groups`]).
+    grouped: bool,
+    /// The group the elements being added belong to ([`FixedRows::set_group`]).
+    group: u32,
+    /// Per row, its key: cell, calibration bin, fine bin, group.
+    keys: Vec<[u32; 4]>,
+    /// Per row, `w` sums of integers.
     data: Vec<u64>,
+    /// Per fine bin, where its `w` constants C start in `consts` ([`NONE`]
+    /// until an element reaches the bin): rows of one fine bin share them.
+    grid_of: Vec<u32>,
+    /// The constants C (as `f64` bits) of the fine bins reached.
+    consts: Vec<u64>,
     /// Elements added since the last sweep ([`FixedRows::sweep`]).
     since: usize,
     /// The rows of those elements ([`NONE`] for those that do not count):
     /// only their sums grew, so only they need a look.
     touched: Vec<u32>,
-    /// Per row, `w` sums moved out of `data`.
+    /// Per row, where its `w` sums moved out of `data` are in `wide`
+    /// ([`NONE`] until it is widened: most rows never are).
+    wide_of: Vec<u32>,
+    /// The sums moved out of `data`, `w` per widened row.
     wide: Vec<i128>,
     /// Per row, the values that were off its grid, added exactly (empty
     /// until the first such value).
@@ -94,11 +111,23 @@ pub(crate) struct FixedRows {
     fine: Box<[u32; SUB]>,
     /// Scratch: each element's row ([`NONE`] for elements that do not count).
     rows: Box<[u32; SUB]>,
+    /// Scratch: where each counted element's constants start in `consts`.
+    grid: Box<[u32; SUB]>,
 }
 
 impl FixedRows {
     /// No rows yet, keyed for `cells` cells (the trash cell excluded).
     pub(crate) fn new(cx: &Ctx, cells: usize) -> FixedRows {
+        FixedRows::shaped(cx, cells, false)
+    }
+
+    /// No rows yet, keyed for `cells` cells (the trash cell excluded) in
+    /// each of any number of `--by` groups: their rows share one hashed index.
+    pub(crate) fn for_groups(cx: &Ctx, cells: usize) -> FixedRows {
+        FixedRows::shaped(cx, cells, true)
+    }
+
+    fn shaped(cx: &Ctx, cells: usize, grouped: bool) -> FixedRows {
         let mut srcs = vec![Src::One, Src::Pt, Src::Ce];
         let mut ce_terms = Vec::new();
         for (j, plan) in cx.plans.iter().enumerate() {
@@ -121,6 +150,7 @@ impl FixedRows {
         debug_assert_eq!(srcs[0], Src::One, "the sweep reads the count first");
         let cb = if cx.spec.calib { CALIB_BINS } else { 1 };
         let groups = cells / (2 * cx.nb);
+        let space = cells.saturating_mul(cb).saturating_mul(FINE);
         FixedRows {
             w: srcs.len(),
             srcs,
@@ -128,11 +158,21 @@ impl FixedRows {
             nt: cx.plans.len(),
             nb: cx.nb,
             cb,
-            index: Index::new(cells.saturating_mul(cb).saturating_mul(FINE)),
+            index: if grouped {
+                Index::hashed()
+            } else {
+                Index::new(space)
+            },
+            space,
+            grouped,
+            group: 0,
             keys: Vec::new(),
             data: Vec::new(),
+            grid_of: vec![NONE; FINE],
+            consts: Vec::new(),
             since: 0,
             touched: Vec::with_capacity(SWEEP + SUB),
+            wide_of: Vec::new(),
             wide: Vec::new(),
             off: Vec::new(),
             plans: cx.plans.clone(),
@@ -146,7 +186,20 @@ impl FixedRows {
                 .collect(),
             fine: Box::new([0; SUB]),
             rows: Box::new([NONE; SUB]),
+            grid: Box::new([0; SUB]),
         }
+    }
+
+    /// The `--by` group of the elements added from here on (rows made
+    /// by [`FixedRows::for_groups`] only).
+    pub(crate) fn set_group(&mut self, group: u32) {
+        debug_assert!(self.grouped, "a group of ungrouped rows");
+        self.group = group;
+    }
+
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
     }
 
     /// Each element's row in `rows` (made if it has none; [`NONE`] for
@@ -154,15 +207,20 @@ impl FixedRows {
     #[inline(always)]
     fn find_rows(&mut self, n: usize, s: &Soa, trash: u32) {
         let calib = (self.cb > 1) as u32;
+        let base = self.group as usize * self.space;
         for i in 0..n {
             let (cell, cal, fine) = (s.cell[i], s.cal[i] * calib, self.fine[i]);
             self.rows[i] = if cell == trash {
                 NONE
             } else {
-                let at = (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
+                let at = base + (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
+                self.grid[i] = match self.grid_of[fine as usize] {
+                    NONE => self.make_grid(fine as usize),
+                    c => c,
+                };
                 match self.index.get(at) {
                     Some(r) => r,
-                    None => self.make_row(at, [cell, cal, fine]) as u32,
+                    None => self.make_row(at, [cell, cal, fine, self.group]) as u32,
                 }
             };
         }
@@ -170,16 +228,24 @@ impl FixedRows {
 
     /// A new zero row for `key`, at `index[at]`.
     #[cold]
-    fn make_row(&mut self, at: usize, key: [u32; 3]) -> usize {
+    fn make_row(&mut self, at: usize, key: [u32; 4]) -> usize {
         let r = self.keys.len();
         self.index.insert(at, r as u32);
         self.keys.push(key);
-        let consts = bounds::consts(&self.srcs, &self.plans, key[2] as usize, self.brier_factor);
-        self.data.extend(consts.iter().map(|c| c.to_bits()));
         self.data.extend(std::iter::repeat_n(0, self.w));
-        self.wide.extend(std::iter::repeat_n(0, self.w));
+        self.wide_of.push(NONE);
         self.off.push(Vec::new());
         r
+    }
+
+    /// The constants of fine bin `fine`, computed: where they start in `consts`.
+    #[cold]
+    fn make_grid(&mut self, fine: usize) -> u32 {
+        let at = self.consts.len() as u32;
+        let consts = bounds::consts(&self.srcs, &self.plans, fine, self.brier_factor);
+        self.consts.extend(consts.iter().map(|c| c.to_bits()));
+        self.grid_of[fine] = at;
+        at
     }
 
     /// Each element's fine bin, from the exponent and top mantissa bits of
@@ -227,34 +293,14 @@ impl FixedRows {
         }
     }
 
-    /// Widens every row whose sums hold enough elements that the next
-    /// [`SWEEP`] elements and a sub-batch could take them past [`FULL`]:
-    /// of the rows added to since the last sweep (the others held less
-    /// than that then, and still do).
-    #[cold]
-    fn sweep(&mut self) {
-        self.since = 0;
-        let w = self.w;
-        let touched = std::mem::take(&mut self.touched);
-        for &r in &touched {
-            let r = r as usize;
-            // Value 0 is the count, on a grid of 1: its sum is the elements held.
-            if r != NONE as usize && self.data[2 * w * r + w] as i64 > FULL - (SWEEP + SUB) as i64 {
-                self.widen(r);
-            }
-        }
-        self.touched = touched;
-        self.touched.clear();
-    }
-
     /// Adds element `i`, one value at a time.
     #[inline(always)]
     fn add_one(&mut self, i: usize, s: &Soa) {
-        let r = self.rows[i] as usize;
+        let (r, c0) = (self.rows[i] as usize, self.grid[i] as usize);
         let w = self.w;
         let mut bad = 0u64;
-        let row = &mut self.data[2 * w * r..][..2 * w];
-        let (consts, sums) = row.split_at_mut(w);
+        let consts = &self.consts[c0..][..w];
+        let sums = &mut self.data[w * r..][..w];
         for ((src, &c), sum) in self.srcs.iter().zip(consts.iter()).zip(sums) {
             let k = (src.array(s)[i] + f64::from_bits(c))
                 .to_bits()
@@ -267,53 +313,21 @@ impl FixedRows {
             self.off_grid(r, i, s);
         }
     }
-
-    /// Takes element `i`'s off-grid values back out of row `r`'s sums and
-    /// adds them into its exact sums.
-    #[cold]
-    fn off_grid(&mut self, r: usize, i: usize, s: &Soa) {
-        let w = self.w;
-        if self.off[r].is_empty() {
-            self.off[r] = vec![Expansion::ZERO; w];
-        }
-        let row = &mut self.data[2 * w * r..][..2 * w];
-        let (consts, sums) = row.split_at_mut(w);
-        for (f, src) in self.srcs.iter().enumerate() {
-            let v = src.array(s)[i];
-            let k = (v + f64::from_bits(consts[f]))
-                .to_bits()
-                .wrapping_sub(consts[f]);
-            if k >> 52 != 0 {
-                sums[f] = sums[f].wrapping_sub(k);
-                self.off[r][f].add(v);
-            }
-        }
-    }
-
-    /// Moves row `r`'s `i64` sums into its `i128` ones.
-    #[cold]
-    fn widen(&mut self, r: usize) {
-        let w = self.w;
-        let sums = &mut self.data[2 * w * r + w..][..w];
-        for (wide, sum) in self.wide[w * r..][..w].iter_mut().zip(sums) {
-            *wide += *sum as i64 as i128;
-            *sum = 0;
-        }
-    }
 }
 
 impl FixedRows {
     /// Whether the rows are many enough that the caller should settle them
-    /// now ([`FixedRows::settle_into`] empties them).
+    /// now ([`FixedRows::settle_into`] empties them). Never for `--by`
+    /// groups' rows, whose owner settles them into every group at once.
     pub(crate) fn full(&self) -> bool {
-        self.keys.len() >= MAX_ROWS
+        !self.grouped && self.keys.len() >= MAX_ROWS
     }
 
     /// The index positions of the rows.
     fn positions(&self) -> impl Iterator<Item = usize> + '_ {
-        let cb = self.cb;
-        self.keys.iter().map(move |&[cell, cal, fine]| {
-            (cell as usize * cb + cal as usize) * FINE + fine as usize
+        let (cb, space) = (self.cb, self.space);
+        self.keys.iter().map(move |&[cell, cal, fine, group]| {
+            group as usize * space + (cell as usize * cb + cal as usize) * FINE + fine as usize
         })
     }
 
@@ -324,6 +338,7 @@ impl FixedRows {
         self.keys.clear();
         self.touched.clear();
         self.data.clear();
+        self.wide_of.clear();
         self.wide.clear();
         self.off.clear();
     }

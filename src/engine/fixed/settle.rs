@@ -3,10 +3,10 @@
 //! [`Partial`].
 
 use super::bounds::scaled;
-use super::{FixedRows, SIDE};
+use super::src::Src;
+use super::{FixedRows, NONE, SIDE};
 use crate::engine::accum::Partial;
 use crate::engine::exact::Expansion;
-use crate::engine::lanes::Src;
 use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
 use crate::engine::spec::TAIL_BINS;
 
@@ -14,21 +14,47 @@ impl FixedRows {
     /// Adds the rows into `acc`'s exact sums (the fine histogram only if
     /// `acc` keeps one), and drops them.
     pub(crate) fn settle_into(&mut self, acc: &mut Partial) {
-        let nb = self.nb;
         if self.keys.is_empty() {
             return;
         }
+        self.settle_rows(0..self.keys.len(), acc);
+        self.clear();
+    }
+
+    /// Adds each row into its `--by` group's partial (`parts[group]`), and
+    /// drops them.
+    pub(crate) fn settle_into_groups(&mut self, parts: &mut [Partial]) {
+        let mut order: Vec<(u32, u32)> = (self.keys.iter().enumerate())
+            .map(|(r, k)| (k[3], r as u32))
+            .collect();
+        order.sort_unstable();
+        for run in order.chunk_by(|a, b| a.0 == b.0) {
+            let rows = run.iter().map(|&(_, r)| r as usize);
+            self.settle_rows(rows, &mut parts[run[0].0 as usize]);
+        }
+        self.clear();
+    }
+
+    /// Adds the rows `rows` into `acc`'s exact sums.
+    fn settle_rows(&mut self, rows: impl Iterator<Item = usize>, acc: &mut Partial) {
+        let nb = self.nb;
         let (w, nt, stride) = (self.w, self.nt, acc.stride);
         let tails = acc.has_tails();
         let mut ex = acc.zero_exact();
         let mut vals = vec![Expansion::ZERO; w];
         let mut tail = vec![Expansion::ZERO; 1 + nt];
-        for r in 0..self.keys.len() {
-            self.widen(r);
+        for r in rows {
+            let [cell, cal, fine, _] = self.keys[r].map(|k| k as usize);
+            let consts = &self.consts[self.grid_of[fine] as usize..][..w];
+            let wide = match self.wide_of[r] {
+                NONE => None,
+                at => Some(&self.wide[at as usize * w..][..w]),
+            };
             for (f, v) in vals.iter_mut().enumerate() {
                 *v = Expansion::ZERO;
-                let c = f64::from_bits(self.data[2 * w * r + f]);
-                for x in scaled(self.wide[w * r + f], c) {
+                let c = f64::from_bits(consts[f]);
+                let k = self.data[w * r + f] as i64 as i128 + wide.map_or(0, |x| x[f]);
+                for x in scaled(k, c) {
                     if x != 0.0 {
                         v.add(x);
                     }
@@ -37,7 +63,6 @@ impl FixedRows {
                     v.add_all(o);
                 }
             }
-            let [cell, cal, fine] = self.keys[r].map(|k| k as usize);
             let cells = &mut ex.cells.sums[cell * stride..][..stride];
             for (&src, v) in self.srcs.iter().zip(&vals) {
                 match src {
@@ -74,7 +99,6 @@ impl FixedRows {
             }
         }
         acc.add_exact_sums(&ex);
-        self.clear();
     }
 }
 

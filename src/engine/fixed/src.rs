@@ -1,4 +1,4 @@
-//! What each value of a [`super::Lanes`] row is: one of the sub-batch arrays.
+//! What each value of a [`super::FixedRows`] row is: one of the sub-batch arrays.
 
 use crate::engine::soa::{Soa, SUB};
 

@@ -1,0 +1,98 @@
+//! The `--by` groups' pending sums: every group's binary and sigmoid
+//! elements and softmax rows in one set of fixed-point rows keyed by group
+//! too ([`FixedRows::for_groups`]), so that a group's sums do not depend on
+//! how its rows were split, as the whole run's do not.
+//!
+//! A worker of [`super::schedule::run_in_order`] keeps one across the units
+//! it reads: a unit holds only a few of a group's elements per fine bin, so
+//! settling the rows once per worker rather than once per unit saves most of
+//! the settling. Groups get ids in the order the rows first reach them; each
+//! unit maps its own group positions to those ids.
+
+use super::accum::{GroupKey, Groups, Partial};
+use super::fixed::FixedRows;
+use super::groups::Fnv;
+use super::plan::Ctx;
+use super::spec::EngineSpec;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// Rows past which they are settled into the groups' partials, so that their
+/// memory stays bounded (settling is exact, so when it happens does not
+/// change the sums).
+const MAX_ROWS: usize = 1 << 18;
+
+/// The `--by` groups' fixed-point rows (see the module doc).
+#[derive(Clone, Debug)]
+pub(crate) struct ByRows {
+    /// What the groups' partials are shaped for.
+    spec: EngineSpec,
+    /// The rows of every group.
+    rows: Box<FixedRows>,
+    /// Group key → id.
+    ids: HashMap<GroupKey, u32, BuildHasherDefault<Fnv>>,
+    /// Per id, its key.
+    keys: Vec<GroupKey>,
+    /// Per id, the sums of its rows settled so far (empty before the first
+    /// settling).
+    done: Vec<Partial>,
+}
+
+impl ByRows {
+    /// No group yet; each group's cells are `cells` (the trash cell excluded).
+    pub(crate) fn new(cx: &Ctx, cells: usize) -> ByRows {
+        ByRows {
+            spec: cx.spec.clone(),
+            rows: Box::new(FixedRows::for_groups(cx, cells)),
+            ids: HashMap::default(),
+            keys: Vec::new(),
+            done: Vec::new(),
+        }
+    }
+
+    /// The id of the group `key` (given one if new).
+    pub(crate) fn id(&mut self, key: &GroupKey) -> u32 {
+        if let Some(&i) = self.ids.get(key) {
+            return i;
+        }
+        let i = self.keys.len() as u32;
+        self.ids.insert(key.clone(), i);
+        self.keys.push(key.clone());
+        i
+    }
+
+    /// The rows, to add the elements of group `id` to.
+    pub(crate) fn rows_of(&mut self, id: u32) -> &mut FixedRows {
+        self.rows.set_group(id);
+        &mut self.rows
+    }
+
+    /// Settles the rows if they are many (called between batches).
+    pub(crate) fn check(&mut self) {
+        if self.rows.len() >= MAX_ROWS {
+            self.settle();
+        }
+    }
+
+    /// Adds the rows into their groups' partials, and drops them.
+    fn settle(&mut self) {
+        let spec = &self.spec;
+        self.done
+            .resize_with(self.keys.len(), || Partial::for_group(spec));
+        self.rows.settle_into_groups(&mut self.done);
+    }
+
+    /// The groups' sums: a partial with nothing but its `--by` groups, each
+    /// holding only the sums of its rows (its counts are in the units').
+    pub(crate) fn finish(mut self) -> Partial {
+        self.settle();
+        let mut p = Partial::new(&self.spec);
+        let pairs = self.keys.into_iter().zip(self.done);
+        p.groups = Some(Box::new(Groups::from_pairs(pairs)));
+        p
+    }
+}
+
+#[cfg(test)]
+#[path = "by_rows_tests.rs"]
+mod tests;
