@@ -63,6 +63,17 @@ impl Index {
         Index::Dense(dense)
     }
 
+    /// Asks for the cache line where [`Index::get`] looks first for `at`
+    /// (a hint: nothing is read).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, at: usize) {
+        if let Index::Hashed { keys, rows, .. } = self {
+            let slot = hash(at) & (keys.len() - 1);
+            prefetch(keys, slot);
+            prefetch(rows, slot);
+        }
+    }
+
     /// The row at position `at`, if it has one.
     #[inline(always)]
     pub(super) fn get(&self, at: usize) -> Option<u32> {
@@ -133,6 +144,21 @@ impl Index {
             pool.push(d);
         }
     }
+}
+
+/// Asks for the cache line of `items[at]` ahead of its use (a hint: nothing
+/// is read, and an index past the end is harmless).
+#[inline(always)]
+pub(super) fn prefetch<T>(items: &[T], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = items.as_ptr().wrapping_add(at) as *const i8;
+        // SAFETY: a prefetch reads nothing and cannot fault, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (items, at);
 }
 
 /// Fibonacci hashing: positions that differ in their low bits (neighbouring

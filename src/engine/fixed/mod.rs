@@ -208,6 +208,15 @@ impl FixedRows {
     fn find_rows(&mut self, n: usize, s: &Soa, trash: u32) {
         let calib = (self.cb > 1) as u32;
         let base = self.group as usize * self.space;
+        if self.grouped {
+            // Many groups' rows do not stay in cache: ask for every element's
+            // index slot first, so that the misses overlap.
+            for i in 0..n {
+                let (cell, cal, fine) = (s.cell[i], s.cal[i] * calib, self.fine[i]);
+                let at = base + (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
+                self.index.prefetch(at);
+            }
+        }
         for i in 0..n {
             let (cell, cal, fine) = (s.cell[i], s.cal[i] * calib, self.fine[i]);
             self.rows[i] = if cell == trash {
@@ -223,6 +232,14 @@ impl FixedRows {
                     None => self.make_row(at, [cell, cal, fine, self.group]) as u32,
                 }
             };
+        }
+        if self.grouped {
+            // And for their rows, before the adds.
+            for &r in &self.rows[..n] {
+                let at = self.w * r as usize;
+                index::prefetch(&self.data, at);
+                index::prefetch(&self.data, at + self.w - 1);
+            }
         }
     }
 
