@@ -8,6 +8,7 @@
 
 use super::accum::Partial;
 use super::by_rows::ByRows;
+use super::fast_by::Held;
 use super::fixed::FixedRows;
 use super::plan::Ctx;
 use super::spec::EngineSpec;
@@ -25,6 +26,8 @@ pub struct UnitAcc {
     by: Option<Box<ByRows>>,
     /// Per group of `sums`, its id in `by`.
     by_ids: Vec<u32>,
+    /// The `--by` rows held back, not yet in `by`.
+    pub(super) held: Option<Box<Held>>,
 }
 
 impl UnitAcc {
@@ -35,6 +38,7 @@ impl UnitAcc {
             fixed: None,
             by: None,
             by_ids: Vec::new(),
+            held: None,
         }
     }
 
@@ -56,6 +60,7 @@ impl UnitAcc {
     /// The `--by` groups' pending rows, taken out: the unit's partial then
     /// settles without them.
     pub(crate) fn take_carry(&mut self) -> Option<Box<ByRows>> {
+        super::fast_by::flush(self);
         self.by.take()
     }
 
@@ -85,6 +90,7 @@ impl UnitAcc {
 
     /// The unit's sums with the pending ones added in: called when the unit ends.
     pub fn settle(mut self) -> Partial {
+        super::fast_by::flush(&mut self);
         if let Some(mut f) = self.fixed.take() {
             f.settle_into(&mut self.sums);
         }
