@@ -163,16 +163,6 @@ impl Partial {
         self.brier.0 = 0.0;
     }
 
-    /// Adds exact sums shaped like this partial's (see [`Partial::zero_exact`]).
-    pub(crate) fn add_exact_sums(&mut self, o: &ExactSums) {
-        if self.exact.is_none() {
-            self.make_exact();
-        }
-        if let Some(ex) = self.exact.as_deref_mut() {
-            ex.add_exact(o);
-        }
-    }
-
     /// Zero exact sums shaped like this partial's `f64` fields.
     pub(crate) fn zero_exact(&self) -> Box<ExactSums> {
         let tails = match &self.sparse_tails {

@@ -88,6 +88,11 @@ impl ExactRows {
         }
     }
 
+    /// Adds `x` to value `bin × width + j`.
+    pub(crate) fn add_expansions_at(&mut self, bin: usize, j: usize, x: &Expansion) {
+        self.row(bin)[j].add_all(x);
+    }
+
     /// Asks for the sums of `bin` ahead of their use (nothing if it has none).
     #[inline]
     pub(crate) fn prefetch_row(&self, bin: usize) {

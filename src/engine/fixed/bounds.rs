@@ -84,11 +84,7 @@ fn pow2(e: i32) -> f64 {
 /// The value of `k` units of ulp(`c`): `k` · 2^(E-52) for c = 2^E, or `k`
 /// subnormal steps for c = 0. Exact, as up to three doubles (k < 2^126).
 pub(super) fn scaled(k: i128, c: f64) -> [f64; 3] {
-    let e = if c == 0.0 {
-        -1074
-    } else {
-        ((c.to_bits() >> 52) as i32 - 1023) - 52
-    };
+    let e = ulp_exp(c);
     let mag = k.unsigned_abs();
     let sign = if k < 0 { -1.0 } else { 1.0 };
     let part = |shift: u32| -> f64 {
@@ -102,9 +98,19 @@ pub(super) fn scaled(k: i128, c: f64) -> [f64; 3] {
     [part(0), part(42), part(84)]
 }
 
+/// The exponent of the unit a row's integers count in: E - 52 for c = 2^E,
+/// -1074 (the subnormal step) for c = 0.
+pub(super) fn ulp_exp(c: f64) -> i32 {
+    if c == 0.0 {
+        -1074
+    } else {
+        ((c.to_bits() >> 52) as i32 - 1023) - 52
+    }
+}
+
 /// 2^e for an exponent from -1074 up (a product of two normal powers
 /// below -1022; infinity above 1023).
-fn two_to(e: i32) -> f64 {
+pub(super) fn two_to(e: i32) -> f64 {
     if e > 1023 {
         f64::INFINITY
     } else if e >= -1022 {

@@ -23,6 +23,7 @@
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 mod bounds;
+mod digits;
 mod index;
 mod overflow;
 mod settle;
@@ -113,6 +114,10 @@ pub(crate) struct FixedRows {
     rows: Box<[u32; SUB]>,
     /// Scratch: where each counted element's constants start in `consts`.
     grid: Box<[u32; SUB]>,
+    /// Scratch of settling: the cells' sums as wide integers.
+    cell_digits: digits::DigitTable,
+    /// Scratch of settling: the fine histogram's sums as wide integers.
+    tail_digits: digits::DigitTable,
 }
 
 impl FixedRows {
@@ -187,6 +192,8 @@ impl FixedRows {
             fine: Box::new([0; SUB]),
             rows: Box::new([NONE; SUB]),
             grid: Box::new([0; SUB]),
+            cell_digits: Default::default(),
+            tail_digits: Default::default(),
         }
     }
 

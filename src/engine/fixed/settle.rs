@@ -2,7 +2,7 @@
 //! into the cells, fine histogram, calibration bins and Brier sum of a
 //! [`Partial`].
 
-use super::bounds::scaled;
+use super::bounds::{scaled, ulp_exp};
 use super::src::Src;
 use super::{FixedRows, NONE, SIDE};
 use crate::engine::accum::Partial;
@@ -40,9 +40,22 @@ impl FixedRows {
         let nb = self.nb;
         let (w, nt, stride) = (self.w, self.nt, acc.stride);
         let tails = acc.has_tails();
-        let mut ex = acc.zero_exact();
+        // Straight into the partial's exact sums: a scratch shaped like them
+        // would be allocated, and all of it added, for every group.
+        if acc.exact.is_none() {
+            acc.make_exact();
+        }
+        let Some(ex) = acc.exact.as_deref_mut() else {
+            return;
+        };
+        // The cells' and the histogram's sums take each row as integers,
+        // and become expansions once, at the end.
+        let mut cells = std::mem::take(&mut self.cell_digits);
+        cells.shape(ex.cells.sums.len() / stride, stride);
+        let mut hist = std::mem::take(&mut self.tail_digits);
+        hist.shape(if tails { 2 * TAIL_BINS } else { 0 }, 1 + nt);
+        // Expansions of the values the calibration bins and Brier sum take.
         let mut vals = vec![Expansion::ZERO; w];
-        let mut tail = vec![Expansion::ZERO; 1 + nt];
         for r in rows {
             let [cell, cal, fine, _] = self.keys[r].map(|k| k as usize);
             let consts = &self.consts[self.grid_of[fine] as usize..][..w];
@@ -50,55 +63,90 @@ impl FixedRows {
                 NONE => None,
                 at => Some(&self.wide[at as usize * w..][..w]),
             };
-            for (f, v) in vals.iter_mut().enumerate() {
-                *v = Expansion::ZERO;
+            let bin = self.polarity[cell / (2 * nb)] * TAIL_BINS + tail_bin(fine);
+            let off = &self.off[r];
+            for (f, &src) in self.srcs.iter().enumerate() {
                 let c = f64::from_bits(consts[f]);
                 let k = self.data[w * r + f] as i64 as i128 + wide.map_or(0, |x| x[f]);
-                for x in scaled(k, c) {
-                    if x != 0.0 {
-                        v.add(x);
-                    }
-                }
-                if let Some(o) = self.off[r].get(f) {
-                    v.add_all(o);
-                }
-            }
-            let cells = &mut ex.cells.sums[cell * stride..][..stride];
-            for (&src, v) in self.srcs.iter().zip(&vals) {
+                let e = ulp_exp(c);
+                let off = off.get(f);
+                // Value f's cell sums and histogram value (`usize::MAX`: none).
+                let (mut to_cell, mut to_hist) = (usize::MAX, usize::MAX);
                 match src {
-                    Src::One => cells[0].add_all(v),
-                    Src::Pt => cells[1].add_all(v),
+                    Src::One => (to_cell, to_hist) = (0, 0),
+                    Src::Pt => to_cell = 1,
                     Src::Ce => {
-                        cells[2].add_all(v);
+                        to_cell = 2;
                         for &j in &self.ce_terms {
-                            cells[3 + 2 * j].add_all(v);
-                            tail[1 + j] = v.clone();
+                            cells.add(cell, 3 + 2 * j, k, e);
+                            if let Some(o) = off {
+                                ex.cells.sums[cell * stride + 3 + 2 * j].add_all(o);
+                            }
+                            if tails {
+                                hist.add(bin, 1 + j, k, e);
+                                if let Some(o) = off {
+                                    ex.tails.add_expansions_at(bin, 1 + j, o);
+                                }
+                            }
                         }
                     }
-                    Src::Loss(j) => {
-                        cells[3 + 2 * j].add_all(v);
-                        tail[1 + j] = v.clone();
-                    }
-                    Src::Grad(j) => cells[4 + 2 * j].add_all(v),
-                    Src::LossSq(j) => cells[3 + 2 * nt + 2 * j].add_all(v),
-                    Src::GradSq(j) => cells[4 + 2 * nt + 2 * j].add_all(v),
-                    Src::Conf => ex.calib.sums[3 * cal + 1].add_all(v),
-                    Src::Ok => ex.calib.sums[3 * cal + 2].add_all(v),
-                    Src::Brier => {
-                        ex.brier.add_all(v);
-                        ex.calib.sums[3 * cal].add_all(&vals[0]);
+                    Src::Loss(j) => (to_cell, to_hist) = (3 + 2 * j, 1 + j),
+                    Src::Grad(j) => to_cell = 4 + 2 * j,
+                    Src::LossSq(j) => to_cell = 3 + 2 * nt + 2 * j,
+                    Src::GradSq(j) => to_cell = 4 + 2 * nt + 2 * j,
+                    Src::Conf | Src::Ok | Src::Brier => {
+                        let v = &mut vals[f];
+                        *v = Expansion::ZERO;
+                        for x in scaled(k, c) {
+                            v.add(x);
+                        }
+                        if let Some(o) = off {
+                            v.add_all(o);
+                        }
                     }
                     Src::Zero => {}
                 }
+                if to_cell != usize::MAX {
+                    cells.add(cell, to_cell, k, e);
+                    if let Some(o) = off {
+                        ex.cells.sums[cell * stride + to_cell].add_all(o);
+                    }
+                }
+                if tails && to_hist != usize::MAX {
+                    hist.add(bin, to_hist, k, e);
+                    if let Some(o) = off {
+                        ex.tails.add_expansions_at(bin, to_hist, o);
+                    }
+                }
             }
-            if tails {
-                tail[0] = vals[0].clone();
-                let polarity = self.polarity[cell / (2 * nb)];
-                ex.tails
-                    .add_expansions(polarity * TAIL_BINS + tail_bin(fine), &tail);
+            for (f, &src) in self.srcs.iter().enumerate() {
+                match src {
+                    Src::Conf => ex.calib.sums[3 * cal + 1].add_all(&vals[f]),
+                    Src::Ok => ex.calib.sums[3 * cal + 2].add_all(&vals[f]),
+                    Src::Brier => {
+                        ex.brier.add_all(&vals[f]);
+                        // The bin's count: value 0, on a grid of 1.
+                        let n = self.data[w * r] as i64 as i128 + wide.map_or(0, |x| x[0]);
+                        ex.calib.sums[3 * cal].add(n as f64);
+                        if let Some(o) = off.first() {
+                            ex.calib.sums[3 * cal].add_all(o);
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
-        acc.add_exact_sums(&ex);
+        cells.drain(|cell, sums| {
+            for (s, x) in ex.cells.sums[cell * stride..][..stride]
+                .iter_mut()
+                .zip(sums)
+            {
+                s.add_all(x);
+            }
+        });
+        hist.drain(|bin, sums| ex.tails.add_expansions(bin, sums));
+        self.cell_digits = cells;
+        self.tail_digits = hist;
     }
 }
 
