@@ -9,6 +9,7 @@
 //! partial files written from it have the same bytes).
 
 use super::exact::{ExactVec, Expansion};
+use super::simd::prefetch;
 
 /// Marks a bin that has no row.
 const NONE: u32 = u32::MAX;
@@ -165,21 +166,6 @@ impl PartialEq for ExactRows {
     fn eq(&self, other: &ExactRows) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
-}
-
-/// Asks for the cache line of `items[at]` ahead of its use (a hint: nothing
-/// is read, and an index past the end is harmless).
-#[inline(always)]
-fn prefetch<T>(items: &[T], at: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let p = items.as_ptr().wrapping_add(at) as *const i8;
-        // SAFETY: a prefetch reads nothing and cannot fault, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (items, at);
 }
 
 #[cfg(test)]

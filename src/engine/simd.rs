@@ -68,3 +68,18 @@ pub(crate) unsafe fn transpose(
         _mm256_permute2f128_pd(t1, t3, 0x31),
     ]
 }
+
+/// Asks for the cache line of `items[at]` ahead of its use (a hint: nothing
+/// is read, and an index past the end is harmless).
+#[inline(always)]
+pub(crate) fn prefetch<T>(items: &[T], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = items.as_ptr().wrapping_add(at) as *const i8;
+        // SAFETY: a prefetch reads nothing and cannot fault, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (items, at);
+}

@@ -1,13 +1,13 @@
 //! A fine p_t histogram held sparsely: a row of sums for each bin that
 //! received an element, in the order the bins were first reached.
 //!
-//! A unit of input puts few rows into each `--by` group (a thousand groups
-//! share a million rows), so a group's histogram in a unit touches about a
-//! tenth of its bins. Held densely, every unit would allocate, clear and
-//! scan the zeros of every group's histogram (61 KB per group of `compare`)
-//! to merge them. Each row's sums are added in element order from zero, as
-//! a dense bin's are, so both hold the same values, and a merge adds the
-//! same values exactly.
+//! A `--by` group's partial starts so: a unit's groups hold only their
+//! counts (their sums wait in fixed-point rows, [`super::by_rows`]), and the
+//! group sums of an SQL engine's result reach a fraction of the bins. Held
+//! densely, every unit would allocate, clear and scan the zeros of every
+//! group's histogram (61 KB per group of `compare`) to merge them. Each
+//! row's sums are added in order from zero, as a dense bin's are, so both
+//! hold the same values, and a merge adds the same values exactly.
 
 use super::accum::Partial;
 use super::exact_rows::ExactRows;

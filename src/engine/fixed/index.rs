@@ -7,6 +7,7 @@
 //! address space for it, so it uses an open-addressing hash table of the
 //! positions reached instead.
 
+use crate::engine::simd::prefetch;
 use std::sync::Mutex;
 
 /// The most entries a dense index may have (1 GiB of address space, of which
@@ -144,21 +145,6 @@ impl Index {
             pool.push(d);
         }
     }
-}
-
-/// Asks for the cache line of `items[at]` ahead of its use (a hint: nothing
-/// is read, and an index past the end is harmless).
-#[inline(always)]
-pub(super) fn prefetch<T>(items: &[T], at: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let p = items.as_ptr().wrapping_add(at) as *const i8;
-        // SAFETY: a prefetch reads nothing and cannot fault, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (items, at);
 }
 
 /// Fibonacci hashing: positions that differ in their low bits (neighbouring

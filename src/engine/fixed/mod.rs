@@ -31,6 +31,7 @@ mod src;
 
 use super::exact::Expansion;
 use super::plan::{Ctx, Plan};
+use super::simd::prefetch;
 use super::soa::Trash;
 use super::soa::{Soa, SUB};
 use super::spec::CALIB_BINS;
@@ -244,8 +245,8 @@ impl FixedRows {
             // And for their rows, before the adds.
             for &r in &self.rows[..n] {
                 let at = self.w * r as usize;
-                index::prefetch(&self.data, at);
-                index::prefetch(&self.data, at + self.w - 1);
+                prefetch(&self.data, at);
+                prefetch(&self.data, at + self.w - 1);
             }
         }
     }
