@@ -56,6 +56,8 @@ impl FixedRows {
         hist.shape(if tails { 2 * TAIL_BINS } else { 0 }, 1 + nt);
         // Expansions of the values the calibration bins and Brier sum take.
         let mut vals = vec![Expansion::ZERO; w];
+        const NO: usize = usize::MAX;
+        let mut targets = Vec::with_capacity(1 + self.ce_terms.len());
         for r in rows {
             let [cell, cal, fine, _] = self.keys[r].map(|k| k as usize);
             let consts = &self.consts[self.grid_of[fine] as usize..][..w];
@@ -70,30 +72,19 @@ impl FixedRows {
                 let k = self.data[w * r + f] as i64 as i128 + wide.map_or(0, |x| x[f]);
                 let e = ulp_exp(c);
                 let off = off.get(f);
-                // Value f's cell sums and histogram value (`usize::MAX`: none).
-                let (mut to_cell, mut to_hist) = (usize::MAX, usize::MAX);
+                // Value f's (cell value, histogram value) pairs (`NO`: none).
+                targets.clear();
                 match src {
-                    Src::One => (to_cell, to_hist) = (0, 0),
-                    Src::Pt => to_cell = 1,
+                    Src::One => targets.push((0, 0)),
+                    Src::Pt => targets.push((1, NO)),
                     Src::Ce => {
-                        to_cell = 2;
-                        for &j in &self.ce_terms {
-                            cells.add(cell, 3 + 2 * j, k, e);
-                            if let Some(o) = off {
-                                ex.cells.sums[cell * stride + 3 + 2 * j].add_all(o);
-                            }
-                            if tails {
-                                hist.add(bin, 1 + j, k, e);
-                                if let Some(o) = off {
-                                    ex.tails.add_expansions_at(bin, 1 + j, o);
-                                }
-                            }
-                        }
+                        targets.push((2, NO));
+                        targets.extend(self.ce_terms.iter().map(|&j| (3 + 2 * j, 1 + j)));
                     }
-                    Src::Loss(j) => (to_cell, to_hist) = (3 + 2 * j, 1 + j),
-                    Src::Grad(j) => to_cell = 4 + 2 * j,
-                    Src::LossSq(j) => to_cell = 3 + 2 * nt + 2 * j,
-                    Src::GradSq(j) => to_cell = 4 + 2 * nt + 2 * j,
+                    Src::Loss(j) => targets.push((3 + 2 * j, 1 + j)),
+                    Src::Grad(j) => targets.push((4 + 2 * j, NO)),
+                    Src::LossSq(j) => targets.push((3 + 2 * nt + 2 * j, NO)),
+                    Src::GradSq(j) => targets.push((4 + 2 * nt + 2 * j, NO)),
                     Src::Conf | Src::Ok | Src::Brier => {
                         let v = &mut vals[f];
                         *v = Expansion::ZERO;
@@ -106,16 +97,16 @@ impl FixedRows {
                     }
                     Src::Zero => {}
                 }
-                if to_cell != usize::MAX {
+                for &(to_cell, to_hist) in &targets {
                     cells.add(cell, to_cell, k, e);
                     if let Some(o) = off {
                         ex.cells.sums[cell * stride + to_cell].add_all(o);
                     }
-                }
-                if tails && to_hist != usize::MAX {
-                    hist.add(bin, to_hist, k, e);
-                    if let Some(o) = off {
-                        ex.tails.add_expansions_at(bin, to_hist, o);
+                    if tails && to_hist != NO {
+                        hist.add(bin, to_hist, k, e);
+                        if let Some(o) = off {
+                            ex.tails.add_expansions_at(bin, to_hist, o);
+                        }
                     }
                 }
             }
