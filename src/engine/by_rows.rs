@@ -10,6 +10,7 @@
 //! unit maps its own group positions to those ids.
 
 use super::accum::{GroupKey, Groups, Partial};
+use super::fast_by::Held;
 use super::fixed::FixedRows;
 use super::groups::Fnv;
 use super::plan::Ctx;
@@ -36,6 +37,9 @@ pub(crate) struct ByRows {
     /// Per id, the sums of its rows settled so far (empty before the first
     /// settling).
     done: Vec<Partial>,
+    /// The room a unit holds its `--by` rows back in, empty, kept for the
+    /// next unit (growing it again for every unit costs page faults).
+    pub(super) held: Option<Box<Held>>,
 }
 
 impl ByRows {
@@ -47,6 +51,7 @@ impl ByRows {
             ids: HashMap::default(),
             keys: Vec::new(),
             done: Vec::new(),
+            held: None,
         }
     }
 

@@ -7,7 +7,7 @@
 //! each group many elements at a time, so that its rows, which do not stay in
 //! cache between two of its batches, are reached several times once there.
 
-use super::kernel::{accumulate_rows, Batch};
+use super::kernel::{accumulate_parts, accumulate_rows, Batch};
 use super::plan::Ctx;
 use super::spec::EngineSpec;
 use super::unit::UnitAcc;
@@ -17,7 +17,9 @@ const HELD_ROWS: usize = 1 << 19;
 /// Scores held back at most.
 const HELD_SCORES: usize = 1 << 22;
 
-/// A unit's `--by` rows not yet sorted into their groups.
+/// A unit's `--by` rows not yet sorted into their groups, and the room
+/// they are sorted into (both kept, emptied, from batch to batch and, with
+/// the groups' rows, from unit to unit).
 #[derive(Clone, Debug)]
 pub(crate) struct Held {
     /// What the rows are accumulated for.
@@ -26,6 +28,11 @@ pub(crate) struct Held {
     batch: Batch,
     /// Each row's group in the unit.
     groups: Vec<usize>,
+    /// The rows in group order (longer than needed: only the start is used).
+    sorted: Batch,
+    /// Per group of the unit, where its rows start in `sorted` (and, last,
+    /// the end of the rows).
+    start: Vec<u32>,
 }
 
 /// Accumulates a decoded batch into the `--by` groups of `acc`, row `i` into
@@ -37,6 +44,8 @@ pub(crate) fn by_groups(spec: &EngineSpec, batch: &Batch, groups: &[usize], acc:
             spec: spec.clone(),
             batch: Batch::default(),
             groups: Vec::new(),
+            sorted: Batch::default(),
+            start: Vec::new(),
         })
     });
     h.batch.labels.extend_from_slice(&batch.labels);
@@ -54,7 +63,7 @@ pub(crate) fn flush(acc: &mut UnitAcc) {
         return;
     };
     if !h.groups.is_empty() {
-        into_groups(&h.spec, &h.batch, &h.groups, acc);
+        into_groups(&mut h, acc);
     }
     h.batch.labels.clear();
     h.batch.scores.clear();
@@ -63,60 +72,79 @@ pub(crate) fn flush(acc: &mut UnitAcc) {
     acc.held = Some(h);
 }
 
-/// Adds rows into the `--by` groups of `acc`, row `i` into group `groups[i]`.
-fn into_groups(spec: &EngineSpec, batch: &Batch, groups: &[usize], acc: &mut UnitAcc) {
-    let cx = Ctx::new(spec);
-    let (parts, by, ids) = acc.with_groups(&cx);
-    let ng = parts.len();
-    let mut start = vec![0u32; ng + 1];
-    for &k in groups {
-        start[k + 1] += 1;
+/// Grows `v` to at least `n` items (never shrinks it, and leaves what it
+/// holds: every item used is written before it is read).
+fn room<T: Copy + Default>(v: &mut Vec<T>, n: usize) {
+    if v.len() < n {
+        v.resize(n, T::default());
+    }
+}
+
+/// Moves the held rows into group order (a stable counting sort), and
+/// leaves in `h.start` where each group's rows start. The rows are read in
+/// order and written into one run per group, so both sides stream through
+/// memory (sorting positions and gathering the rows by them would read the
+/// rows at random).
+fn sort(h: &mut Held, ng: usize) {
+    let w = h.spec.width();
+    let n = h.groups.len();
+    h.start.clear();
+    h.start.resize(ng + 1, 0);
+    for &k in &h.groups {
+        h.start[k + 1] += 1;
     }
     for k in 0..ng {
-        start[k + 1] += start[k];
+        h.start[k + 1] += h.start[k];
     }
-    let mut fill = start.clone();
-    let mut order = vec![0u32; groups.len()];
-    for (i, &k) in groups.iter().enumerate() {
-        order[fill[k] as usize] = i as u32;
+    let mut fill = h.start[..ng].to_vec();
+    let (b, s) = (&h.batch, &mut h.sorted);
+    room(&mut s.labels, n);
+    room(&mut s.scores, n * w);
+    if !b.targets.is_empty() {
+        room(&mut s.targets, n * w);
+    }
+    for (i, &k) in h.groups.iter().enumerate() {
+        let at = fill[k] as usize;
         fill[k] += 1;
+        s.labels[at] = b.labels[i];
+        if w == 1 {
+            s.scores[at] = b.scores[i];
+        } else {
+            s.scores[at * w..(at + 1) * w].copy_from_slice(&b.scores[i * w..(i + 1) * w]);
+        }
+        if !b.targets.is_empty() {
+            s.targets[at * w..(at + 1) * w].copy_from_slice(&b.targets[i * w..(i + 1) * w]);
+        }
     }
+}
+
+/// Adds the held rows into the `--by` groups of `acc`, row `i` into group
+/// `h.groups[i]`.
+fn into_groups(h: &mut Held, acc: &mut UnitAcc) {
+    let spec = h.spec.clone();
+    let cx = Ctx::new(&spec);
+    let (parts, by, ids) = acc.with_groups(&cx);
+    let n = h.groups.len();
+    let first = h.groups[0];
+    if h.groups.iter().all(|&k| k == first) {
+        // Every row is one group's: no sort.
+        accumulate_rows(&cx, &h.batch, &mut parts[first], by.rows_of(ids[first]));
+        by.check();
+        return;
+    }
+    sort(h, parts.len());
     let w = spec.width();
-    let mut sub = Batch::default();
+    let s = &h.sorted;
+    let targets = !h.batch.targets.is_empty();
     for (k, part) in parts.iter_mut().enumerate() {
-        let rs = &order[start[k] as usize..start[k + 1] as usize];
-        if rs.is_empty() {
+        let (a, b) = (h.start[k] as usize, h.start[k + 1] as usize);
+        if a == b {
             continue;
         }
         let rows = by.rows_of(ids[k]);
-        if rs.len() == batch.labels.len() {
-            // The whole batch is this group's: no copy.
-            accumulate_rows(&cx, batch, part, rows);
-            continue;
-        }
-        sub.labels.clear();
-        sub.scores.clear();
-        sub.targets.clear();
-        sub.labels
-            .extend(rs.iter().map(|&i| batch.labels[i as usize]));
-        if w == 1 {
-            sub.scores
-                .extend(rs.iter().map(|&i| batch.scores[i as usize]));
-        } else {
-            for &i in rs {
-                let i = i as usize;
-                sub.scores
-                    .extend_from_slice(&batch.scores[i * w..(i + 1) * w]);
-            }
-        }
-        if !batch.targets.is_empty() {
-            for &i in rs {
-                let i = i as usize;
-                sub.targets
-                    .extend_from_slice(&batch.targets[i * w..(i + 1) * w]);
-            }
-        }
-        accumulate_rows(&cx, &sub, part, rows);
+        let t: &[u8] = if targets { &s.targets[a * w..b * w] } else { &[] };
+        accumulate_parts(&cx, &s.labels[a..b], &s.scores[a * w..b * w], t, part, rows);
     }
+    debug_assert_eq!(h.start[parts.len()] as usize, n);
     by.check();
 }

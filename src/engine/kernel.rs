@@ -106,11 +106,24 @@ pub fn accumulate(spec: &EngineSpec, batch: &Batch, acc: &mut UnitAcc) {
 
 /// Accumulates a decoded batch: its counts into `sums`, its values into `rows`.
 pub(crate) fn accumulate_rows(cx: &Ctx, batch: &Batch, sums: &mut Partial, rows: &mut FixedRows) {
-    let (labels, scores) = (&batch.labels, &batch.scores);
+    let (labels, scores, targets) = (&batch.labels, &batch.scores, &batch.targets);
+    accumulate_parts(cx, labels, scores, targets, sums, rows);
+}
+
+/// [`accumulate_rows`] of rows given as slices: labels, row-major scores and
+/// targets (empty unless multi-label) as in a [`Batch`].
+pub(crate) fn accumulate_parts(
+    cx: &Ctx,
+    labels: &[i32],
+    scores: &[f64],
+    targets: &[u8],
+    sums: &mut Partial,
+    rows: &mut FixedRows,
+) {
     match cx.spec.mode {
         Mode::Softmax => super::softmax::rows(cx, labels, scores, sums, rows),
         Mode::Binary => super::fast::binary(cx, labels, scores, sums, rows),
-        Mode::Sigmoid => super::fast::sigmoid(cx, labels, &batch.targets, scores, sums, rows),
+        Mode::Sigmoid => super::fast::sigmoid(cx, labels, targets, scores, sums, rows),
     }
 }
 

@@ -52,7 +52,10 @@ impl UnitAcc {
     /// Takes over the `--by` groups' pending rows of an earlier unit (from
     /// [`UnitAcc::take_carry`]): this unit's groups' elements are added to
     /// them, and settle with them.
-    pub(crate) fn carry(&mut self, by: Option<Box<ByRows>>) {
+    pub(crate) fn carry(&mut self, mut by: Option<Box<ByRows>>) {
+        if let Some(b) = by.as_mut() {
+            self.held = b.held.take();
+        }
         self.by = by;
         self.by_ids.clear();
     }
@@ -61,7 +64,12 @@ impl UnitAcc {
     /// settles without them.
     pub(crate) fn take_carry(&mut self) -> Option<Box<ByRows>> {
         super::fast_by::flush(self);
-        self.by.take()
+        let mut by = self.by.take();
+        if let Some(b) = by.as_mut() {
+            // Its room, empty now, goes along for the next unit.
+            b.held = self.held.take();
+        }
+        by
     }
 
     /// The sums and the pending fixed-point rows of the binary and softmax
