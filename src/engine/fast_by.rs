@@ -13,9 +13,9 @@ use super::spec::EngineSpec;
 use super::unit::UnitAcc;
 
 /// Rows held back at most (fewer when rows are wide, see [`HELD_SCORES`]).
-const HELD_ROWS: usize = 1 << 19;
+const HELD_ROWS: usize = 1 << 20;
 /// Scores held back at most.
-const HELD_SCORES: usize = 1 << 22;
+const HELD_SCORES: usize = 1 << 23;
 
 /// A unit's `--by` rows not yet sorted into their groups, and the room
 /// they are sorted into (both kept, emptied, from batch to batch and, with

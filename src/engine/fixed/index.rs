@@ -4,8 +4,10 @@
 //! A pass with few cells uses a dense array over that space: one load per
 //! element, and only the pages touched are ever mapped. A pass with many
 //! cells (softmax with many classes, many buckets) would need gigabytes of
-//! address space for it, so it uses an open-addressing hash table of the
-//! positions reached instead.
+//! address space for it, and `--by` groups multiply the space, so those use
+//! open-addressing hash tables of the positions reached instead: one per
+//! `--by` group, so that the slots of the group being added stay in cache
+//! together (one table for all would spread every group's over all of it).
 
 use crate::engine::simd::prefetch;
 use std::sync::Mutex;
@@ -21,32 +23,95 @@ static POOL: Mutex<Vec<Vec<u32>>> = Mutex::new(Vec::new());
 const EMPTY: u64 = u64::MAX;
 
 /// Slots of a new hash table.
-const FIRST_SLOTS: usize = 1 << 10;
+const FIRST_SLOTS: usize = 1 << 6;
+
+/// A slot of a hash table: a position and its row, on one cache line.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    /// The position, or [`EMPTY`].
+    key: u64,
+    /// Its row.
+    row: u32,
+}
+
+/// The free slot.
+const FREE: Slot = Slot { key: EMPTY, row: 0 };
+
+/// One group's positions and their rows, probed linearly; at most half full.
+#[derive(Clone, Debug)]
+pub(super) struct Table {
+    /// The slots (a power of two of them).
+    slots: Vec<Slot>,
+    /// Slots in use.
+    len: usize,
+}
+
+impl Table {
+    fn new() -> Table {
+        Table {
+            slots: vec![FREE; FIRST_SLOTS],
+            len: 0,
+        }
+    }
+
+    /// The slot where the probe for `at` starts.
+    #[inline(always)]
+    fn first(&self, at: usize) -> usize {
+        hash(at) & (self.slots.len() - 1)
+    }
+
+    #[inline(always)]
+    fn get(&self, at: usize) -> Option<u32> {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.first(at);
+        loop {
+            match self.slots[slot] {
+                s if s.key == at as u64 => return Some(s.row),
+                s if s.key == EMPTY => return None,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    fn insert(&mut self, at: usize, row: u32) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            let grown = vec![FREE; 2 * self.slots.len()];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for s in old.into_iter().filter(|s| s.key != EMPTY) {
+                self.put(s);
+            }
+        }
+        self.put(Slot {
+            key: at as u64,
+            row,
+        });
+        self.len += 1;
+    }
+
+    /// Puts `s` into the first free slot from its hash.
+    fn put(&mut self, s: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.first(s.key as usize);
+        while self.slots[slot].key != EMPTY {
+            slot = (slot + 1) & mask;
+        }
+        self.slots[slot] = s;
+    }
+}
 
 /// Key position → row (see the module doc).
 #[derive(Clone, Debug)]
 pub(super) enum Index {
     /// Row + 1 at each position, or 0.
     Dense(Vec<u32>),
-    /// Positions and their rows, probed linearly; at most half full.
-    Hashed {
-        /// Per slot: the position, or [`EMPTY`].
-        keys: Vec<u64>,
-        /// Per slot: the row.
-        rows: Vec<u32>,
-        /// Slots in use.
-        len: usize,
-    },
+    /// Per group, its positions and their rows.
+    Hashed(Vec<Table>),
 }
 
 impl Index {
     /// An empty hashed index.
     pub(super) fn hashed() -> Index {
-        Index::Hashed {
-            keys: vec![EMPTY; FIRST_SLOTS],
-            rows: vec![0; FIRST_SLOTS],
-            len: 0,
-        }
+        Index::Hashed(Vec::new())
     }
 
     /// An empty index over `len` positions.
@@ -65,55 +130,36 @@ impl Index {
     }
 
     /// Asks for the cache line where [`Index::get`] looks first for `at`
-    /// (a hint: nothing is read).
+    /// of `group` (a hint: nothing is read).
     #[inline(always)]
-    pub(super) fn prefetch(&self, at: usize) {
-        if let Index::Hashed { keys, rows, .. } = self {
-            let slot = hash(at) & (keys.len() - 1);
-            prefetch(keys, slot);
-            prefetch(rows, slot);
-        }
-    }
-
-    /// The row at position `at`, if it has one.
-    #[inline(always)]
-    pub(super) fn get(&self, at: usize) -> Option<u32> {
-        match self {
-            Index::Dense(d) => d[at].checked_sub(1),
-            Index::Hashed { keys, rows, .. } => {
-                let mask = keys.len() - 1;
-                let mut slot = hash(at) & mask;
-                loop {
-                    match keys[slot] {
-                        k if k == at as u64 => return Some(rows[slot]),
-                        EMPTY => return None,
-                        _ => slot = (slot + 1) & mask,
-                    }
-                }
+    pub(super) fn prefetch(&self, group: u32, at: usize) {
+        if let Index::Hashed(tables) = self {
+            if let Some(t) = tables.get(group as usize) {
+                prefetch(&t.slots, t.first(at));
             }
         }
     }
 
-    /// Sets the row of position `at`, which has none.
-    pub(super) fn insert(&mut self, at: usize, row: u32) {
+    /// The row at position `at` of `group` (a dense index holds every group's
+    /// positions in one space, and ignores `group`), if it has one.
+    #[inline(always)]
+    pub(super) fn get(&self, group: u32, at: usize) -> Option<u32> {
+        match self {
+            Index::Dense(d) => d[at].checked_sub(1),
+            Index::Hashed(tables) => tables.get(group as usize)?.get(at),
+        }
+    }
+
+    /// Sets the row of position `at` of `group`, which has none.
+    pub(super) fn insert(&mut self, group: u32, at: usize, row: u32) {
         match self {
             Index::Dense(d) => d[at] = row + 1,
-            Index::Hashed { keys, rows, len } => {
-                if 2 * (*len + 1) > keys.len() {
-                    let old: Vec<(u64, u32)> = keys
-                        .iter()
-                        .zip(rows.iter())
-                        .filter(|(&k, _)| k != EMPTY)
-                        .map(|(&k, &r)| (k, r))
-                        .collect();
-                    *keys = vec![EMPTY; 2 * keys.len()];
-                    *rows = vec![0; keys.len()];
-                    for (k, r) in old {
-                        put(keys, rows, k, r);
-                    }
+            Index::Hashed(tables) => {
+                let g = group as usize;
+                if tables.len() <= g {
+                    tables.resize_with(g + 1, Table::new);
                 }
-                put(keys, rows, at as u64, row);
-                *len += 1;
+                tables[g].insert(at, row);
             }
         }
     }
@@ -126,9 +172,11 @@ impl Index {
                     d[at] = 0;
                 }
             }
-            Index::Hashed { keys, len, .. } => {
-                keys.fill(EMPTY);
-                *len = 0;
+            Index::Hashed(tables) => {
+                for t in tables {
+                    t.slots.fill(FREE);
+                    t.len = 0;
+                }
             }
         }
     }
@@ -154,17 +202,6 @@ fn hash(at: usize) -> usize {
     ((at as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20) as usize
 }
 
-/// Puts `key` → `row` into the first empty slot from its hash.
-fn put(keys: &mut [u64], rows: &mut [u32], key: u64, row: u32) {
-    let mask = keys.len() - 1;
-    let mut slot = hash(key as usize) & mask;
-    while keys[slot] != EMPTY {
-        slot = (slot + 1) & mask;
-    }
-    keys[slot] = key;
-    rows[slot] = row;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,16 +212,16 @@ mod tests {
             let mut ix = Index::new(len);
             let at = |i: usize| (i * 7919 + i / 3) % len;
             for i in 0..5000 {
-                if ix.get(at(i)).is_none() {
-                    ix.insert(at(i), i as u32);
+                if ix.get(0, at(i)).is_none() {
+                    ix.insert(0, at(i), i as u32);
                 }
             }
             for i in 0..5000 {
                 let first = (0..=i).find(|&j| at(j) == at(i)).expect("i itself");
-                assert_eq!(ix.get(at(i)), Some(first as u32), "len {len}, i {i}");
+                assert_eq!(ix.get(0, at(i)), Some(first as u32), "len {len}, i {i}");
             }
             assert_eq!(
-                ix.get(len - 1).is_some(),
+                ix.get(0, len - 1).is_some(),
                 (0..5000).any(|i| at(i) == len - 1)
             );
             ix.recycle((0..5000).map(at));

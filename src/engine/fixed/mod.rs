@@ -128,7 +128,8 @@ impl FixedRows {
     }
 
     /// No rows yet, keyed for `cells` cells (the trash cell excluded) in
-    /// each of any number of `--by` groups: their rows share one hashed index.
+    /// each of any number of `--by` groups: each group's rows have a hashed
+    /// index of their own.
     pub(crate) fn for_groups(cx: &Ctx, cells: usize) -> FixedRows {
         FixedRows::shaped(cx, cells, true)
     }
@@ -222,7 +223,7 @@ impl FixedRows {
             for i in 0..n {
                 let (cell, cal, fine) = (s.cell[i], s.cal[i] * calib, self.fine[i]);
                 let at = base + (cell as usize * self.cb + cal as usize) * FINE + fine as usize;
-                self.index.prefetch(at);
+                self.index.prefetch(self.group, at);
             }
         }
         for i in 0..n {
@@ -235,7 +236,7 @@ impl FixedRows {
                     NONE => self.make_grid(fine as usize),
                     c => c,
                 };
-                match self.index.get(at) {
+                match self.index.get(self.group, at) {
                     Some(r) => r,
                     None => self.make_row(at, [cell, cal, fine, self.group]) as u32,
                 }
@@ -255,7 +256,7 @@ impl FixedRows {
     #[cold]
     fn make_row(&mut self, at: usize, key: [u32; 4]) -> usize {
         let r = self.keys.len();
-        self.index.insert(at, r as u32);
+        self.index.insert(key[3], at, r as u32);
         self.keys.push(key);
         self.data.extend(std::iter::repeat_n(0, self.w));
         self.wide_of.push(NONE);
