@@ -151,7 +151,13 @@ impl Partial {
     /// Moves the `f64` sums into the exact ones (zeroing them), so that the
     /// value is in [`Partial::exact`] alone. The `--by` groups are left as they are.
     pub fn make_exact(&mut self) {
-        let mut ex = self.exact.take().unwrap_or_else(|| self.zero_exact());
+        let ex = self.exact.take().unwrap_or_else(|| self.zero_exact());
+        self.make_exact_in(ex);
+    }
+
+    /// [`Partial::make_exact`] into `ex`, exact sums shaped like this
+    /// partial's (whatever they already hold stays added in).
+    fn make_exact_in(&mut self, mut ex: Box<ExactSums>) {
         ex.add_f64(self);
         self.exact = Some(ex);
         self.cells.fill(0.0);
@@ -161,6 +167,18 @@ impl Partial {
         self.tails.fill(0.0);
         self.calib.fill([0.0; 3]);
         self.brier.0 = 0.0;
+    }
+
+    /// Whether every `f64` sum is zero (a `--by` group's partial of a unit
+    /// holds only counts: its values are in fixed-point rows): merging it
+    /// then adds nothing to the exact sums, and need not make them.
+    fn f64_sums_zero(&self) -> bool {
+        let zero = |v: &[f64]| v.iter().all(|&x| x == 0.0);
+        zero(&self.cells)
+            && zero(&self.tails)
+            && self.sparse_tails.as_ref().is_none_or(|s| s.rows().all(|(_, r)| zero(r)))
+            && zero(self.calib.as_flattened())
+            && self.brier.0 == 0.0
     }
 
     /// Zero exact sums shaped like this partial's `f64` fields.
@@ -296,7 +314,7 @@ impl Partial {
         // only into the exact sums), so they are moved in on the first merge
         // alone: scanning them on every merge would cost more than adding the
         // other's. Any left there stay part of the value (see the field).
-        if self.exact.is_none() {
+        if self.exact.is_none() && (other.exact.is_some() || !other.f64_sums_zero()) {
             self.make_exact();
         }
         if let Some(ex) = self.exact.as_deref_mut() {
@@ -322,6 +340,19 @@ impl Partial {
         if let Some(og) = &other.groups {
             self.groups.get_or_insert_with(Default::default).merge(og);
         }
+    }
+
+    /// [`Partial::merge`] of a partial given away: when this one has no
+    /// exact sums yet, it takes the other's and adds its own `f64` ones in,
+    /// rather than making zero ones and adding all of the other's (the sums
+    /// are exact, so which is added into which does not change them).
+    pub(crate) fn merge_from(&mut self, mut other: Partial) {
+        if self.exact.is_none() {
+            if let Some(ex) = other.exact.take() {
+                self.make_exact_in(ex);
+            }
+        }
+        self.merge(&other);
     }
 
     /// [`Partial::merge`] of a partial given away: its `--by` groups are

@@ -160,7 +160,7 @@ impl Groups {
     pub(crate) fn settle_with(&mut self, parallel: bool) {
         let merge = |(part, held): (&mut Partial, &mut Vec<Partial>)| {
             for p in held.drain(..) {
-                part.merge(&p);
+                part.merge_from(p);
             }
         };
         if parallel {
