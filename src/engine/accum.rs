@@ -176,7 +176,10 @@ impl Partial {
         let zero = |v: &[f64]| v.iter().all(|&x| x == 0.0);
         zero(&self.cells)
             && zero(&self.tails)
-            && self.sparse_tails.as_ref().is_none_or(|s| s.rows().all(|(_, r)| zero(r)))
+            && self
+                .sparse_tails
+                .as_ref()
+                .is_none_or(|s| s.rows().all(|(_, r)| zero(r)))
             && zero(self.calib.as_flattened())
             && self.brier.0 == 0.0
     }

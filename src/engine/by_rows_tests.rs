@@ -106,7 +106,7 @@ fn each_group_sums_what_its_rows_give_alone() {
             total.get_or_insert_with(|| Partial::new(&spec)).merge(&p);
         }
         let mut total = total.expect("two units");
-        total.merge(&carry.expect("rows carried").finish());
+        total.merge(&carry.expect("rows carried").finish(false));
         let groups = total.groups.take().expect("groups").into_pairs();
         assert_eq!(groups.len(), 11);
         for (key, part) in groups {

@@ -142,7 +142,11 @@ fn into_groups(h: &mut Held, acc: &mut UnitAcc) {
             continue;
         }
         let rows = by.rows_of(ids[k]);
-        let t: &[u8] = if targets { &s.targets[a * w..b * w] } else { &[] };
+        let t: &[u8] = if targets {
+            &s.targets[a * w..b * w]
+        } else {
+            &[]
+        };
         accumulate_parts(&cx, &s.labels[a..b], &s.scores[a * w..b * w], t, part, rows);
     }
     debug_assert_eq!(h.start[parts.len()] as usize, n);

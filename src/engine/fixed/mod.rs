@@ -25,6 +25,7 @@ mod avx2;
 mod bounds;
 mod digits;
 mod index;
+mod merge;
 mod overflow;
 mod settle;
 mod src;
@@ -115,10 +116,8 @@ pub(crate) struct FixedRows {
     rows: Box<[u32; SUB]>,
     /// Scratch: where each counted element's constants start in `consts`.
     grid: Box<[u32; SUB]>,
-    /// Scratch of settling: the cells' sums as wide integers.
-    cell_digits: digits::DigitTable,
-    /// Scratch of settling: the fine histogram's sums as wide integers.
-    tail_digits: digits::DigitTable,
+    /// Scratch of settling.
+    scratch: settle::Scratch,
 }
 
 impl FixedRows {
@@ -194,8 +193,7 @@ impl FixedRows {
             fine: Box::new([0; SUB]),
             rows: Box::new([NONE; SUB]),
             grid: Box::new([0; SUB]),
-            cell_digits: Default::default(),
-            tail_digits: Default::default(),
+            scratch: Default::default(),
         }
     }
 

@@ -3,12 +3,22 @@
 //! [`Partial`].
 
 use super::bounds::{scaled, ulp_exp};
+use super::digits::DigitTable;
 use super::src::Src;
 use super::{FixedRows, NONE, SIDE};
 use crate::engine::accum::Partial;
 use crate::engine::exact::Expansion;
 use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
 use crate::engine::spec::TAIL_BINS;
+
+/// The room settling adds a partial's sums up in, kept between settlings.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Scratch {
+    /// The cells' sums as wide integers.
+    cells: DigitTable,
+    /// The fine histogram's sums as wide integers.
+    hist: DigitTable,
+}
 
 impl FixedRows {
     /// Adds the rows into `acc`'s exact sums (the fine histogram only if
@@ -17,26 +27,60 @@ impl FixedRows {
         if self.keys.is_empty() {
             return;
         }
-        self.settle_rows(0..self.keys.len(), acc);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.settle_rows(0..self.keys.len(), acc, &mut scratch);
+        self.scratch = scratch;
         self.clear();
     }
 
     /// Adds each row into its `--by` group's partial (`parts[group]`), and
-    /// drops them.
-    pub(crate) fn settle_into_groups(&mut self, parts: &mut [Partial]) {
+    /// drops them. With `parallel`, groups are settled on the pool's
+    /// threads (each group's sums are exact, so which thread does not
+    /// matter); only from outside the pool's running jobs.
+    pub(crate) fn settle_into_groups(&mut self, parts: &mut [Partial], parallel: bool) {
         let mut order: Vec<(u32, u32)> = (self.keys.iter().enumerate())
             .map(|(r, k)| (k[3], r as u32))
             .collect();
         order.sort_unstable();
-        for run in order.chunk_by(|a, b| a.0 == b.0) {
-            let rows = run.iter().map(|&(_, r)| r as usize);
-            self.settle_rows(rows, &mut parts[run[0].0 as usize]);
+        // Per group, its run of `order`.
+        let mut start = vec![0usize; parts.len() + 1];
+        for &(g, _) in &order {
+            start[g as usize + 1] += 1;
         }
+        for g in 0..parts.len() {
+            start[g + 1] += start[g];
+        }
+        let mut own = std::mem::take(&mut self.scratch);
+        let me = &*self;
+        let settle = |scratch: &mut Scratch, (g, part): (usize, &mut Partial)| {
+            let run = &order[start[g]..start[g + 1]];
+            if !run.is_empty() {
+                me.settle_rows(run.iter().map(|&(_, r)| r as usize), part, scratch);
+            }
+        };
+        if parallel {
+            use rayon::prelude::*;
+            parts
+                .par_iter_mut()
+                .enumerate()
+                .for_each_init(Scratch::default, settle);
+        } else {
+            parts
+                .iter_mut()
+                .enumerate()
+                .for_each(|x| settle(&mut own, x));
+        }
+        self.scratch = own;
         self.clear();
     }
 
     /// Adds the rows `rows` into `acc`'s exact sums.
-    fn settle_rows(&mut self, rows: impl Iterator<Item = usize>, acc: &mut Partial) {
+    fn settle_rows(
+        &self,
+        rows: impl Iterator<Item = usize>,
+        acc: &mut Partial,
+        scratch: &mut Scratch,
+    ) {
         let nb = self.nb;
         let (w, nt, stride) = (self.w, self.nt, acc.stride);
         let tails = acc.has_tails();
@@ -50,9 +94,9 @@ impl FixedRows {
         };
         // The cells' and the histogram's sums take each row as integers,
         // and become expansions once, at the end.
-        let mut cells = std::mem::take(&mut self.cell_digits);
+        let mut cells = std::mem::take(&mut scratch.cells);
         cells.shape(ex.cells.sums.len() / stride, stride);
-        let mut hist = std::mem::take(&mut self.tail_digits);
+        let mut hist = std::mem::take(&mut scratch.hist);
         hist.shape(if tails { 2 * TAIL_BINS } else { 0 }, 1 + nt);
         // Expansions of the values the calibration bins and Brier sum take.
         let mut vals = vec![Expansion::ZERO; w];
@@ -136,8 +180,8 @@ impl FixedRows {
             }
         });
         hist.drain(|bin, sums| ex.tails.add_expansions(bin, sums));
-        self.cell_digits = cells;
-        self.tail_digits = hist;
+        scratch.cells = cells;
+        scratch.hist = hist;
     }
 }
 
