@@ -1,6 +1,7 @@
 //! `--by` groups against their rows run alone: what a group's rows add
-//! through the grouped path, carried from unit to unit, is what the
-//! ungrouped path gives on those rows, bit for bit once rounded.
+//! through the grouped path, carried from unit to unit and added up across
+//! workers, is what the ungrouped path gives on those rows, bit for bit
+//! once rounded.
 
 use crate::engine::accum::Partial;
 use crate::engine::kernel::{accumulate, accumulate_by, Batch};
@@ -87,10 +88,13 @@ fn each_group_sums_what_its_rows_give_alone() {
         let n = 3000;
         let all = batch(mode, classes, n);
         let group = |i: usize| (i * 7919 + i / 5) % 11;
-        // Two units, in batches of 250 rows, the second carrying the first's rows.
+        // Three units, in batches of 250 rows, read by two workers: the
+        // first and third by one (the third carrying the first's rows), the
+        // second by another, whose rows are then added into the first's.
         let mut total: Option<Partial> = None;
-        let mut carry = None;
-        for unit in [0..1100, 1100..n] {
+        let mut carries = [None, None];
+        for (unit, worker) in [(0..1100, 0), (1100..2000, 1), (2000..n, 0)] {
+            let carry = &mut carries[worker];
             let mut acc = UnitAcc::grouped(&spec);
             acc.carry(carry.take());
             let rows: Vec<usize> = unit.collect();
@@ -101,12 +105,15 @@ fn each_group_sums_what_its_rows_give_alone() {
                     .collect();
                 accumulate_by(&spec, &pick(&all, w, chunk), &slots, &mut acc);
             }
-            carry = acc.take_carry();
+            *carry = acc.take_carry();
             let p = acc.settle();
             total.get_or_insert_with(|| Partial::new(&spec)).merge(&p);
         }
-        let mut total = total.expect("two units");
-        total.merge(&carry.expect("rows carried").finish(false));
+        let mut total = total.expect("three units");
+        let [first, second] = carries.map(|c| c.expect("rows carried"));
+        let mut by = first;
+        by.absorb(*second);
+        total.merge(&by.finish(mode == Mode::Softmax));
         let groups = total.groups.take().expect("groups").into_pairs();
         assert_eq!(groups.len(), 11);
         for (key, part) in groups {
