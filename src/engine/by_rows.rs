@@ -75,43 +75,53 @@ impl ByRows {
     /// Settles the rows if they are many (called between batches).
     pub(crate) fn check(&mut self) {
         if self.rows.len() >= MAX_ROWS {
-            self.settle(false);
+            self.settle();
         }
     }
 
-    /// Adds the rows into their groups' partials, and drops them (groups
-    /// on the pool's threads when `parallel`).
-    fn settle(&mut self, parallel: bool) {
+    /// Adds the rows into their groups' partials, and drops them.
+    fn settle(&mut self) {
         let spec = &self.spec;
         self.done
             .resize_with(self.keys.len(), || Partial::for_group(spec));
-        self.rows.settle_into_groups(&mut self.done, parallel);
-    }
-
-    /// Adds the groups' rows and sums of `other` (another worker's) into
-    /// these, as integers: settling the two once costs less than settling
-    /// each and merging their exact sums.
-    pub(crate) fn absorb(&mut self, other: ByRows) {
-        let map: Vec<u32> = other.keys.iter().map(|k| self.id(k)).collect();
-        self.rows.absorb(&other.rows, &map);
-        if !other.done.is_empty() {
-            let spec = &self.spec;
-            self.done
-                .resize_with(self.keys.len(), || Partial::for_group(spec));
-            for (g, p) in other.done.into_iter().enumerate() {
-                self.done[map[g] as usize].merge_from(p);
-            }
-        }
+        self.rows.settle_into_groups(&mut self.done);
     }
 
     /// The groups' sums: a partial with nothing but its `--by` groups, each
     /// holding only the sums of its rows (its counts are in the units').
-    /// With `parallel`, groups settle on the pool's threads: only from
-    /// outside the pool's running jobs.
-    pub(crate) fn finish(mut self, parallel: bool) -> Partial {
-        self.settle(parallel);
-        let mut p = Partial::new(&self.spec);
-        let pairs = self.keys.into_iter().zip(self.done);
+    pub(crate) fn finish(self) -> Partial {
+        ByRows::finish_all(self, Vec::new(), false)
+    }
+
+    /// [`ByRows::finish`] of the rows of several workers together: each
+    /// group's rows of all of them become expansions once (cheaper than
+    /// settling each and merging their exact sums). With `parallel`, groups
+    /// settle on the pool's threads: only from outside the pool's running
+    /// jobs.
+    pub(crate) fn finish_all(mut first: ByRows, mut all: Vec<ByRows>, parallel: bool) -> Partial {
+        let mut maps = vec![(0..first.keys.len() as u32).collect::<Vec<_>>()];
+        for other in &mut all {
+            let map: Vec<u32> = other.keys.iter().map(|k| first.id(k)).collect();
+            if !other.done.is_empty() {
+                let spec = &first.spec;
+                first
+                    .done
+                    .resize_with(first.keys.len(), || Partial::for_group(spec));
+                for (g, p) in std::mem::take(&mut other.done).into_iter().enumerate() {
+                    first.done[map[g] as usize].merge_from(p);
+                }
+            }
+            maps.push(map);
+        }
+        let spec = &first.spec;
+        first
+            .done
+            .resize_with(first.keys.len(), || Partial::for_group(spec));
+        let mut sets: Vec<&mut FixedRows> = vec![&mut first.rows];
+        sets.extend(all.iter_mut().map(|o| &mut *o.rows));
+        FixedRows::settle_sets(&mut sets, &maps, &mut first.done, parallel);
+        let mut p = Partial::new(&first.spec);
+        let pairs = first.keys.into_iter().zip(first.done);
         p.groups = Some(Box::new(Groups::from_pairs(pairs)));
         p
     }

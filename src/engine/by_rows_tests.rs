@@ -1,9 +1,10 @@
 //! `--by` groups against their rows run alone: what a group's rows add
-//! through the grouped path, carried from unit to unit and added up across
-//! workers, is what the ungrouped path gives on those rows, bit for bit
-//! once rounded.
+//! through the grouped path, carried from unit to unit, and settled
+//! together with another worker's, is what the ungrouped path gives on
+//! those rows, bit for bit once rounded.
 
 use crate::engine::accum::Partial;
+use crate::engine::by_rows::ByRows;
 use crate::engine::kernel::{accumulate, accumulate_by, Batch};
 use crate::engine::spec::EngineSpec;
 use crate::engine::unit::UnitAcc;
@@ -90,7 +91,7 @@ fn each_group_sums_what_its_rows_give_alone() {
         let group = |i: usize| (i * 7919 + i / 5) % 11;
         // Three units, in batches of 250 rows, read by two workers: the
         // first and third by one (the third carrying the first's rows), the
-        // second by another, whose rows are then added into the first's.
+        // second by another; the two workers' rows then settle together.
         let mut total: Option<Partial> = None;
         let mut carries = [None, None];
         for (unit, worker) in [(0..1100, 0), (1100..2000, 1), (2000..n, 0)] {
@@ -111,9 +112,8 @@ fn each_group_sums_what_its_rows_give_alone() {
         }
         let mut total = total.expect("three units");
         let [first, second] = carries.map(|c| c.expect("rows carried"));
-        let mut by = first;
-        by.absorb(*second);
-        total.merge(&by.finish(mode == Mode::Softmax));
+        let by = ByRows::finish_all(*first, vec![*second], mode == Mode::Softmax);
+        total.merge(&by);
         let groups = total.groups.take().expect("groups").into_pairs();
         assert_eq!(groups.len(), 11);
         for (key, part) in groups {

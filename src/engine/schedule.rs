@@ -107,7 +107,7 @@ where
         let mut carry = None;
         work(&mut carry);
         if let Some(by) = carry {
-            carried.lock().unwrap_or_else(|e| e.into_inner()).push(by);
+            carried.lock().unwrap_or_else(|e| e.into_inner()).push(*by);
         }
     };
     if threads == 1 {
@@ -123,15 +123,13 @@ where
     match m.error {
         Some(e) => Err(e),
         None => {
-            // The workers' carried rows, added up as integers and settled
-            // once (groups in parallel: no worker runs now). Exact sums:
+            // The workers' carried rows, settled together (groups in
+            // parallel: no worker runs now). Exact sums:
             // when and in what order they are merged does not matter.
             let mut carried = carried.into_inner().unwrap_or_else(|e| e.into_inner());
-            if let Some(mut by) = carried.pop() {
-                for other in carried {
-                    by.absorb(*other);
-                }
-                m.total.merge_owned(by.finish(true));
+            if let Some(first) = carried.pop() {
+                m.total
+                    .merge_owned(ByRows::finish_all(first, carried, true));
             }
             // Outside the workers: rayon may run other jobs on a thread that
             // waits for the groups, and a worker holds the merge lock.

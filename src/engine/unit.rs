@@ -103,7 +103,7 @@ impl UnitAcc {
             f.settle_into(&mut self.sums);
         }
         if let Some(by) = self.by.take() {
-            self.sums.merge(&by.finish(false));
+            self.sums.merge(&by.finish());
         }
         self.sums
     }

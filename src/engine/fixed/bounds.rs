@@ -82,7 +82,9 @@ fn pow2(e: i32) -> f64 {
 }
 
 /// The value of `k` units of ulp(`c`): `k` · 2^(E-52) for c = 2^E, or `k`
-/// subnormal steps for c = 0. Exact, as up to three doubles (k < 2^126).
+/// subnormal steps for c = 0. Exact, as up to three doubles (k < 2^126):
+/// what the wide sums of settling are checked against.
+#[cfg(test)]
 pub(super) fn scaled(k: i128, c: f64) -> [f64; 3] {
     let e = ulp_exp(c);
     let mag = k.unsigned_abs();

@@ -25,7 +25,6 @@ mod avx2;
 mod bounds;
 mod digits;
 mod index;
-mod merge;
 mod overflow;
 mod settle;
 mod src;

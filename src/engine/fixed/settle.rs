@@ -2,22 +2,24 @@
 //! into the cells, fine histogram, calibration bins and Brier sum of a
 //! [`Partial`].
 
-use super::bounds::{scaled, ulp_exp};
+use super::bounds::ulp_exp;
 use super::digits::DigitTable;
 use super::src::Src;
 use super::{FixedRows, NONE, SIDE};
 use crate::engine::accum::Partial;
-use crate::engine::exact::Expansion;
 use crate::engine::plan::{TAIL_OCTAVES, TAIL_SUB};
-use crate::engine::spec::TAIL_BINS;
+use crate::engine::spec::{CALIB_BINS, TAIL_BINS};
 
-/// The room settling adds a partial's sums up in, kept between settlings.
+/// The room settling adds a partial's sums up in, kept between settlings:
+/// the rows' integers go into wide sums, which become expansions once.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Scratch {
-    /// The cells' sums as wide integers.
+    /// The cells' sums.
     cells: DigitTable,
-    /// The fine histogram's sums as wide integers.
+    /// The fine histogram's sums.
     hist: DigitTable,
+    /// Per calibration bin: its count, confidence, correct and Brier sums.
+    calib: DigitTable,
 }
 
 impl FixedRows {
@@ -28,35 +30,50 @@ impl FixedRows {
             return;
         }
         let mut scratch = std::mem::take(&mut self.scratch);
-        self.settle_rows(0..self.keys.len(), acc, &mut scratch);
+        begin(acc, self.nt, &mut scratch);
+        self.add_rows(0..self.keys.len(), acc, &mut scratch);
+        end(acc, &mut scratch);
         self.scratch = scratch;
         self.clear();
     }
 
     /// Adds each row into its `--by` group's partial (`parts[group]`), and
-    /// drops them. With `parallel`, groups are settled on the pool's
-    /// threads (each group's sums are exact, so which thread does not
-    /// matter); only from outside the pool's running jobs.
-    pub(crate) fn settle_into_groups(&mut self, parts: &mut [Partial], parallel: bool) {
-        let mut order: Vec<(u32, u32)> = (self.keys.iter().enumerate())
-            .map(|(r, k)| (k[3], r as u32))
+    /// drops them.
+    pub(crate) fn settle_into_groups(&mut self, parts: &mut [Partial]) {
+        let ids: Vec<u32> = (0..parts.len() as u32).collect();
+        FixedRows::settle_sets(&mut [self], &[ids], parts, false);
+    }
+
+    /// Adds the rows of every set in `sets` (made for the same pass) into
+    /// `parts`, set i's group g into `parts[maps[i][g]]`, and drops them:
+    /// each group's rows of all sets become expansions once. With
+    /// `parallel`, groups are settled on the pool's threads (each group's
+    /// sums are exact, so which thread does not matter); only from outside
+    /// the pool's running jobs.
+    pub(crate) fn settle_sets(
+        sets: &mut [&mut FixedRows],
+        maps: &[Vec<u32>],
+        parts: &mut [Partial],
+        parallel: bool,
+    ) {
+        let Some(nt) = sets.first().map(|s| s.nt) else {
+            return;
+        };
+        // Per set, its rows in group order, and where each group's start.
+        let runs: Vec<(Vec<u32>, Vec<usize>)> = (sets.iter().zip(maps))
+            .map(|(set, map)| set.runs(map, parts.len()))
             .collect();
-        order.sort_unstable();
-        // Per group, its run of `order`.
-        let mut start = vec![0usize; parts.len() + 1];
-        for &(g, _) in &order {
-            start[g as usize + 1] += 1;
-        }
-        for g in 0..parts.len() {
-            start[g + 1] += start[g];
-        }
-        let mut own = std::mem::take(&mut self.scratch);
-        let me = &*self;
+        let shared: Vec<&FixedRows> = sets.iter().map(|s| &**s).collect();
         let settle = |scratch: &mut Scratch, (g, part): (usize, &mut Partial)| {
-            let run = &order[start[g]..start[g + 1]];
-            if !run.is_empty() {
-                me.settle_rows(run.iter().map(|&(_, r)| r as usize), part, scratch);
+            if runs.iter().all(|(_, at)| at[g] == at[g + 1]) {
+                return;
             }
+            begin(part, nt, scratch);
+            for (set, (rows, at)) in shared.iter().zip(&runs) {
+                let rows = rows[at[g]..at[g + 1]].iter().map(|&r| r as usize);
+                set.add_rows(rows, part, scratch);
+            }
+            end(part, scratch);
         };
         if parallel {
             use rayon::prelude::*;
@@ -65,17 +82,41 @@ impl FixedRows {
                 .enumerate()
                 .for_each_init(Scratch::default, settle);
         } else {
+            let mut scratch = Scratch::default();
             parts
                 .iter_mut()
                 .enumerate()
-                .for_each(|x| settle(&mut own, x));
+                .for_each(|x| settle(&mut scratch, x));
         }
-        self.scratch = own;
-        self.clear();
+        for set in sets {
+            set.clear();
+        }
     }
 
-    /// Adds the rows `rows` into `acc`'s exact sums.
-    fn settle_rows(
+    /// The rows in the order of their groups (group g being `map[g]` of
+    /// `groups`), and where each group's rows start in it (and, last, end).
+    fn runs(&self, map: &[u32], groups: usize) -> (Vec<u32>, Vec<usize>) {
+        let mut at = vec![0usize; groups + 1];
+        for k in &self.keys {
+            at[map[k[3] as usize] as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            at[g + 1] += at[g];
+        }
+        let mut fill = at.clone();
+        let mut rows = vec![0u32; self.keys.len()];
+        for (r, k) in self.keys.iter().enumerate() {
+            let g = map[k[3] as usize] as usize;
+            rows[fill[g]] = r as u32;
+            fill[g] += 1;
+        }
+        (rows, at)
+    }
+
+    /// Adds the rows `rows` into the wide sums of `scratch` ([`begin`]
+    /// shaped them for `acc`), and their values off the grid into `acc`'s
+    /// exact sums.
+    fn add_rows(
         &self,
         rows: impl Iterator<Item = usize>,
         acc: &mut Partial,
@@ -84,22 +125,10 @@ impl FixedRows {
         let nb = self.nb;
         let (w, nt, stride) = (self.w, self.nt, acc.stride);
         let tails = acc.has_tails();
-        // Straight into the partial's exact sums: a scratch shaped like them
-        // would be allocated, and all of it added, for every group.
-        if acc.exact.is_none() {
-            acc.make_exact();
-        }
         let Some(ex) = acc.exact.as_deref_mut() else {
             return;
         };
-        // The cells' and the histogram's sums take each row as integers,
-        // and become expansions once, at the end.
-        let mut cells = std::mem::take(&mut scratch.cells);
-        cells.shape(ex.cells.sums.len() / stride, stride);
-        let mut hist = std::mem::take(&mut scratch.hist);
-        hist.shape(if tails { 2 * TAIL_BINS } else { 0 }, 1 + nt);
-        // Expansions of the values the calibration bins and Brier sum take.
-        let mut vals = vec![Expansion::ZERO; w];
+        let Scratch { cells, hist, calib } = scratch;
         const NO: usize = usize::MAX;
         let mut targets = Vec::with_capacity(1 + self.ce_terms.len());
         for r in rows {
@@ -130,13 +159,25 @@ impl FixedRows {
                     Src::LossSq(j) => targets.push((3 + 2 * nt + 2 * j, NO)),
                     Src::GradSq(j) => targets.push((4 + 2 * nt + 2 * j, NO)),
                     Src::Conf | Src::Ok | Src::Brier => {
-                        let v = &mut vals[f];
-                        *v = Expansion::ZERO;
-                        for x in scaled(k, c) {
-                            v.add(x);
-                        }
+                        let j = match src {
+                            Src::Conf => 1,
+                            Src::Ok => 2,
+                            _ => 3,
+                        };
+                        calib.add(cal, j, k, e);
                         if let Some(o) = off {
-                            v.add_all(o);
+                            match j {
+                                3 => ex.brier.add_all(o),
+                                _ => ex.calib.sums[3 * cal + j].add_all(o),
+                            }
+                        }
+                        if j == 3 {
+                            // The bin's count: value 0, on a grid of 1.
+                            let n = self.data[w * r] as i64 as i128 + wide.map_or(0, |x| x[0]);
+                            calib.add(cal, 0, n, 0);
+                            if let Some(o) = self.off.get(r).and_then(|o| o.first()) {
+                                ex.calib.sums[3 * cal].add_all(o);
+                            }
                         }
                     }
                     Src::Zero => {}
@@ -154,35 +195,53 @@ impl FixedRows {
                     }
                 }
             }
-            for (f, &src) in self.srcs.iter().enumerate() {
-                match src {
-                    Src::Conf => ex.calib.sums[3 * cal + 1].add_all(&vals[f]),
-                    Src::Ok => ex.calib.sums[3 * cal + 2].add_all(&vals[f]),
-                    Src::Brier => {
-                        ex.brier.add_all(&vals[f]);
-                        // The bin's count: value 0, on a grid of 1.
-                        let n = self.data[w * r] as i64 as i128 + wide.map_or(0, |x| x[0]);
-                        ex.calib.sums[3 * cal].add(n as f64);
-                        if let Some(o) = off.first() {
-                            ex.calib.sums[3 * cal].add_all(o);
-                        }
-                    }
-                    _ => {}
-                }
-            }
         }
-        cells.drain(|cell, sums| {
-            for (s, x) in ex.cells.sums[cell * stride..][..stride]
-                .iter_mut()
-                .zip(sums)
-            {
-                s.add_all(x);
-            }
-        });
-        hist.drain(|bin, sums| ex.tails.add_expansions(bin, sums));
-        scratch.cells = cells;
-        scratch.hist = hist;
     }
+}
+
+/// Makes `acc`'s exact sums if it has none (settling adds straight into
+/// them: a scratch shaped like them would be allocated, and all of it
+/// added, for every group), and shapes `scratch`'s wide sums for them.
+fn begin(acc: &mut Partial, nt: usize, scratch: &mut Scratch) {
+    let stride = acc.stride;
+    let tails = acc.has_tails();
+    if acc.exact.is_none() {
+        acc.make_exact();
+    }
+    let Some(ex) = acc.exact.as_deref_mut() else {
+        return;
+    };
+    scratch.cells.shape(ex.cells.sums.len() / stride, stride);
+    scratch
+        .hist
+        .shape(if tails { 2 * TAIL_BINS } else { 0 }, 1 + nt);
+    scratch.calib.shape(CALIB_BINS, 4);
+}
+
+/// Adds the wide sums of `scratch` into `acc`'s exact sums, as expansions,
+/// and empties them.
+fn end(acc: &mut Partial, scratch: &mut Scratch) {
+    let stride = acc.stride;
+    let Some(ex) = acc.exact.as_deref_mut() else {
+        return;
+    };
+    scratch.cells.drain(|cell, sums| {
+        for (s, x) in ex.cells.sums[cell * stride..][..stride]
+            .iter_mut()
+            .zip(sums)
+        {
+            s.add_all(x);
+        }
+    });
+    scratch
+        .hist
+        .drain(|bin, sums| ex.tails.add_expansions(bin, sums));
+    scratch.calib.drain(|cal, sums| {
+        for (j, x) in sums[..3].iter().enumerate() {
+            ex.calib.sums[3 * cal + j].add_all(x);
+        }
+        ex.brier.add_all(&sums[3]);
+    });
 }
 
 /// The fine histogram's bin (one polarity) of the elements of fine bin
