@@ -21,13 +21,10 @@ pub(super) fn group_keys(
     if let Some(keys) = int_group_keys(a, src, dec, acc)? {
         return Ok(keys);
     }
-    let text = arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
-        anyhow!(
-            "{}: the --by column has type {}, which has no text form; pick another column",
-            src.display(),
-            a.data_type()
-        )
-    })?;
+    if let Some(keys) = dict_group_keys(a, src, dec, acc)? {
+        return Ok(keys);
+    }
+    let text = as_text(a, src)?;
     let v = text.as_string::<i32>();
     let mut out = Vec::with_capacity(v.len());
     let mut last: Option<(Option<&str>, usize)> = None;
@@ -42,6 +39,55 @@ pub(super) fn group_keys(
         out.push(g);
     }
     Ok(out)
+}
+
+/// The values of `a` as text, as `--by` keys are compared.
+fn as_text(a: &ArrayRef, src: &Source) -> Result<ArrayRef> {
+    arrow_cast::cast(a, &DataType::Utf8).map_err(|_| {
+        anyhow!(
+            "{}: the --by column has type {}, which has no text form; pick another column",
+            src.display(),
+            a.data_type()
+        )
+    })
+}
+
+/// [`group_keys`] of a dictionary column (what a text column of a Parquet
+/// file is read as): each dictionary value that rows use is written as text
+/// and looked up once, rather than every row's.
+fn dict_group_keys(
+    a: &ArrayRef,
+    src: &Source,
+    dec: &Decoder,
+    acc: &mut UnitAcc,
+) -> Result<Option<Vec<usize>>> {
+    if !matches!(a.data_type(), DataType::Dictionary(..)) {
+        return Ok(None);
+    }
+    let d = a.as_any_dictionary();
+    let keys = d.normalized_keys();
+    let text = as_text(d.values(), src)?;
+    let values = text.as_string::<i32>();
+    // A row is null where its key is, or the value its key points at.
+    let nulls = a.logical_nulls();
+    let mut of = vec![usize::MAX; values.len()];
+    let mut null_group = None;
+    let mut out = Vec::with_capacity(a.len());
+    for (i, &k) in keys.iter().enumerate() {
+        let g = if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+            match null_group {
+                Some(g) => g,
+                None => *null_group.insert(dec.group_of(src, None, acc)?),
+            }
+        } else {
+            if of[k] == usize::MAX {
+                of[k] = dec.group_of(src, Some(values.value(k)), acc)?;
+            }
+            of[k]
+        };
+        out.push(g);
+    }
+    Ok(Some(out))
 }
 
 /// [`group_keys`] of an integer column (of a type that fits in i64) without

@@ -10,11 +10,12 @@ use super::{InputOptions, Source};
 use crate::engine::UnitAcc;
 use anyhow::{anyhow, Result};
 use arrow_array::RecordBatch;
-use arrow_schema::ArrowError;
+use arrow_schema::{ArrowError, DataType, Field, Schema};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
+use std::sync::{Arc, OnceLock};
 
 pub use super::arrow::UNIT_ROWS;
 
@@ -57,7 +58,10 @@ impl Kind for Parquet {
     fn open(&self, shown: &str, file: &Handle, _head: &[u8]) -> Result<Box<dyn Reader>> {
         super::parquet_check::footer(shown, file)?;
         let meta = crate::guard::catch(shown, || load_footer(shown, file))?;
-        Ok(Box::new(ParquetFile { meta }))
+        Ok(Box::new(ParquetFile {
+            meta,
+            by_meta: OnceLock::new(),
+        }))
     }
 }
 
@@ -113,6 +117,9 @@ pub(crate) fn load_footer(shown: &str, file: &Handle) -> Result<ArrowReaderMetad
 #[derive(Debug)]
 pub(crate) struct ParquetFile {
     meta: ArrowReaderMetadata,
+    /// The footer read with a text `--by` column as a dictionary (made on
+    /// first use; the `--by` column is the same for every unit).
+    by_meta: OnceLock<Option<ArrowReaderMetadata>>,
 }
 
 impl ParquetFile {
@@ -123,6 +130,39 @@ impl ParquetFile {
             src.handle()?.clone(),
             self.meta.clone(),
         ))
+    }
+
+    /// [`ParquetFile::builder`] for a pass whose `--by` column is `by`. A
+    /// text column is read as a dictionary: its pages are (pyarrow, polars,
+    /// DuckDB and Spark write them so), and the groups are then looked up
+    /// once per distinct value of a batch instead of once per row.
+    fn builder_by(
+        &self,
+        src: &Source,
+        by: Option<&str>,
+    ) -> Result<ParquetRecordBatchReaderBuilder<Handle>> {
+        let meta = by.and_then(|by| self.by_meta.get_or_init(|| self.dictionary(by)).as_ref());
+        Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(
+            src.handle()?.clone(),
+            meta.unwrap_or(&self.meta).clone(),
+        ))
+    }
+
+    /// The footer with text column `by` read as a dictionary of its text
+    /// (`None` when `by` is not a text column, or the reader cannot).
+    fn dictionary(&self, by: &str) -> Option<ArrowReaderMetadata> {
+        let schema = self.meta.schema();
+        let i = schema.index_of(by).ok()?;
+        let text = schema.field(i).data_type();
+        if !matches!(text, DataType::Utf8 | DataType::LargeUtf8) {
+            return None;
+        }
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(text.clone()));
+        fields[i] = fields[i].clone().with_data_type(dict);
+        let hinted = Schema::new_with_metadata(fields, schema.metadata().clone());
+        let options = ArrowReaderOptions::new().with_schema(Arc::new(hinted));
+        ArrowReaderMetadata::try_new(self.meta.metadata().clone(), options).ok()
     }
 }
 
@@ -196,7 +236,7 @@ impl Reader for ParquetFile {
         };
         let rgs: Vec<usize> = rgs_of(span, self).collect();
         let rows = rgs_rows(self, &rgs) as u64;
-        let builder = self.builder(src)?;
+        let builder = self.builder_by(src, dec.by)?;
         let idx = arrow_in::projection(builder.schema(), src, dec)?;
         self.check_pages(src, &rgs, &idx)?;
         // A row group far bigger than a unit is one unit, which one thread

@@ -207,7 +207,7 @@ fn others(
     d: &Dense,
     dec: &Decoder,
 ) -> Result<ParquetRecordBatchReader> {
-    let builder = f.builder(src)?;
+    let builder = f.builder_by(src, dec.by)?;
     let mut idx = projection(builder.schema(), src, dec)?;
     let mut score = vec![false; builder.schema().fields().len()];
     d.roots.iter().for_each(|&r| score[r] = true);
@@ -237,7 +237,7 @@ fn general(
         RowSelector::skip(done),
         RowSelector::select(rows - done),
     ]);
-    let builder = f.builder(src)?;
+    let builder = f.builder_by(src, dec.by)?;
     let idx = projection(builder.schema(), src, dec)?;
     let mask = ProjectionMask::roots(builder.parquet_schema(), idx);
     let reader = builder

@@ -292,3 +292,107 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
     assert_eq!(a["groups"], b["groups"]);
     assert_eq!(a["variants"], b["variants"]);
 }
+
+/// Text keys in Parquet are read as a dictionary: the same groups whether
+/// the pages are dictionary-encoded, fall back to plain pages part-way
+/// through a column chunk, or are plain throughout, for `Utf8` and
+/// `LargeUtf8` columns, and as from the same keys in CSV.
+#[test]
+fn text_keys_give_the_same_groups_from_every_page_encoding() {
+    use crate::support::{arr, f64s, i64s, write_parquet};
+    use arrow_array::{LargeStringArray, StringArray};
+    use parquet::file::properties::WriterProperties;
+    let dir = tempfile::tempdir().unwrap();
+    let n = 20_000usize;
+    let labels: Vec<i64> = (0..n).map(|i| (i % 5 == 0) as i64).collect();
+    let probs: Vec<f64> = (0..n)
+        .map(|i| (i * 7919 % 1000) as f64 / 1000.0 + 0.0004)
+        .collect();
+    // 700 long keys (a dictionary far over the small page limit below) and nulls.
+    let keys: Vec<Option<String>> = (0..n)
+        .map(|i| (i % 97 != 5).then(|| format!("key-{:0>36}", (i * 31) % 700)))
+        .collect();
+    let cols = |large: bool| {
+        let g = if large {
+            arr(LargeStringArray::from(keys.clone()))
+        } else {
+            arr(StringArray::from(keys.clone()))
+        };
+        vec![
+            ("label", i64s(labels.clone())),
+            ("prob", f64s(probs.clone())),
+            ("g", g),
+        ]
+    };
+    let props = |dict: bool, limit: usize| {
+        WriterProperties::builder()
+            .set_max_row_group_row_count(Some(6_000))
+            .set_dictionary_enabled(dict)
+            .set_dictionary_page_size_limit(limit)
+            .set_data_page_row_count_limit(1_000)
+            .set_write_batch_size(500)
+            .build()
+    };
+    let files = [
+        write_parquet(
+            dir.path(),
+            "dict.parquet",
+            cols(false),
+            Some(props(true, 1 << 20)),
+        ),
+        write_parquet(
+            dir.path(),
+            "fallback.parquet",
+            cols(false),
+            Some(props(true, 2_000)),
+        ),
+        write_parquet(
+            dir.path(),
+            "plain.parquet",
+            cols(false),
+            Some(props(false, 1 << 20)),
+        ),
+        write_parquet(
+            dir.path(),
+            "large.parquet",
+            cols(true),
+            Some(props(true, 2_000)),
+        ),
+    ];
+    let csv = dir.path().join("keys.csv");
+    let mut text = String::from("label,prob,g\n");
+    for i in 0..n {
+        let k = keys[i].as_deref().unwrap_or("");
+        text.push_str(&format!("{},{:?},{k}\n", labels[i], probs[i]));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let groups = |p: &std::path::Path| {
+        let out = flcli()
+            .args([
+                "compare",
+                p.to_str().unwrap(),
+                "--prob",
+                "prob",
+                "--label",
+                "label",
+            ])
+            .args(["--by", "g", "--gamma", "0,2", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let gs = v["groups"].as_array().unwrap().clone();
+        gs.iter()
+            .map(|g| (g["key"].clone(), g["totals"].clone(), g["variants"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let want = groups(&csv);
+    assert_eq!(want.len(), 701, "700 keys and the null group");
+    for f in &files {
+        assert_eq!(groups(f), want, "{}", f.display());
+    }
+}
