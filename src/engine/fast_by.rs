@@ -28,8 +28,11 @@ pub(crate) struct Held {
     batch: Batch,
     /// Each row's group in the unit.
     groups: Vec<usize>,
-    /// The rows in group order (longer than needed: only the start is used).
+    /// The rows in group order (longer than needed: only the start is
+    /// used), or for one group at a time when they are in `pairs`.
     sorted: Batch,
+    /// Binary rows in group order, each as (score, label).
+    pairs: Vec<(f64, i32)>,
     /// Per group of the unit, where its rows start in `sorted` (and, last,
     /// the end of the rows).
     start: Vec<u32>,
@@ -45,6 +48,7 @@ pub(crate) fn by_groups(spec: &EngineSpec, batch: &Batch, groups: &[usize], acc:
             batch: Batch::default(),
             groups: Vec::new(),
             sorted: Batch::default(),
+            pairs: Vec::new(),
             start: Vec::new(),
         })
     });
@@ -98,6 +102,18 @@ fn sort(h: &mut Held, ng: usize) {
     }
     let mut fill = h.start[..ng].to_vec();
     let (b, s) = (&h.batch, &mut h.sorted);
+    if w == 1 && b.targets.is_empty() {
+        // One score per row, no targets (binary): each row's label and
+        // score as one record, so each row adds to one run rather than two
+        // (the stores that miss the cache are what this loop waits on).
+        room(&mut h.pairs, n);
+        for ((&k, &l), &x) in h.groups.iter().zip(&b.labels).zip(&b.scores) {
+            let at = fill[k] as usize;
+            fill[k] += 1;
+            h.pairs[at] = (x, l);
+        }
+        return;
+    }
     room(&mut s.labels, n);
     room(&mut s.scores, n * w);
     if !b.targets.is_empty() {
@@ -134,14 +150,25 @@ fn into_groups(h: &mut Held, acc: &mut UnitAcc) {
     }
     sort(h, parts.len());
     let w = spec.width();
-    let s = &h.sorted;
+    let s = &mut h.sorted;
     let targets = !h.batch.targets.is_empty();
+    let paired = w == 1 && !targets;
     for (k, part) in parts.iter_mut().enumerate() {
         let (a, b) = (h.start[k] as usize, h.start[k + 1] as usize);
         if a == b {
             continue;
         }
         let rows = by.rows_of(ids[k]);
+        if paired {
+            // The group's records split into the batch's two arrays (a
+            // run read in order, the arrays written in order: in cache).
+            s.labels.clear();
+            s.scores.clear();
+            s.labels.extend(h.pairs[a..b].iter().map(|p| p.1));
+            s.scores.extend(h.pairs[a..b].iter().map(|p| p.0));
+            accumulate_parts(&cx, &s.labels, &s.scores, &[], part, rows);
+            continue;
+        }
         let t: &[u8] = if targets {
             &s.targets[a * w..b * w]
         } else {
