@@ -5,9 +5,11 @@
 //!
 //! A worker of [`super::schedule::run_in_order`] keeps one across the units
 //! it reads: a unit holds only a few of a group's elements per fine bin, so
-//! settling the rows once per worker rather than once per unit saves most of
-//! the settling. Groups get ids in the order the rows first reach them; each
-//! unit maps its own group positions to those ids.
+//! settling the rows at the end rather than once per unit saves most of the
+//! settling. At the end the workers' rows settle together
+//! ([`ByRows::finish_all`]), each group's into one set of wide sums. Groups
+//! get ids in the order the rows first reach them; each unit maps its own
+//! group positions to those ids.
 
 use super::accum::{GroupKey, Groups, Partial};
 use super::fast_by::Held;

@@ -1,5 +1,5 @@
 //! `--by`: a unit's rows held back until there are many ([`Held`]), then
-//! sorted into their groups (a stable counting sort: one index array, not a
+//! moved into group order (a stable counting sort into one buffer, not a
 //! vector per group), and each group's rows through the path an ungrouped
 //! batch takes, into the group's partial (its counts) and the groups'
 //! fixed-point rows ([`super::by_rows`]). A group's sums are then those its
