@@ -299,7 +299,7 @@ fn integer_keys_and_float32_scores_read_as_their_text_and_exact_widening() {
 /// `LargeUtf8` columns, and as from the same keys in CSV.
 #[test]
 fn text_keys_give_the_same_groups_from_every_page_encoding() {
-    use crate::support::{arr, f64s, i64s, write_parquet};
+    use crate::support::{arr, f64s, i64s, json_value, write_parquet};
     use arrow_array::{LargeStringArray, StringArray};
     use parquet::file::properties::WriterProperties;
     let dir = tempfile::tempdir().unwrap();
@@ -333,32 +333,16 @@ fn text_keys_give_the_same_groups_from_every_page_encoding() {
             .set_write_batch_size(500)
             .build()
     };
-    let files = [
-        write_parquet(
-            dir.path(),
-            "dict.parquet",
-            cols(false),
-            Some(props(true, 1 << 20)),
-        ),
-        write_parquet(
-            dir.path(),
-            "fallback.parquet",
-            cols(false),
-            Some(props(true, 2_000)),
-        ),
-        write_parquet(
-            dir.path(),
-            "plain.parquet",
-            cols(false),
-            Some(props(false, 1 << 20)),
-        ),
-        write_parquet(
-            dir.path(),
-            "large.parquet",
-            cols(true),
-            Some(props(true, 2_000)),
-        ),
+    // (file, LargeUtf8, dictionary on, dictionary page limit)
+    let layouts = [
+        ("dict.parquet", false, true, 1 << 20),
+        ("fallback.parquet", false, true, 2_000),
+        ("plain.parquet", false, false, 1 << 20),
+        ("large.parquet", true, true, 2_000),
     ];
+    let files = layouts.map(|(name, large, dict, limit)| {
+        write_parquet(dir.path(), name, cols(large), Some(props(dict, limit)))
+    });
     let csv = dir.path().join("keys.csv");
     let mut text = String::from("label,prob,g\n");
     for i in 0..n {
@@ -367,24 +351,9 @@ fn text_keys_give_the_same_groups_from_every_page_encoding() {
     }
     std::fs::write(&csv, text).unwrap();
     let groups = |p: &std::path::Path| {
-        let out = flcli()
-            .args([
-                "compare",
-                p.to_str().unwrap(),
-                "--prob",
-                "prob",
-                "--label",
-                "label",
-            ])
-            .args(["--by", "g", "--gamma", "0,2", "--json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut args = vec![p.to_str().unwrap(), "--prob", "prob", "--label", "label"];
+        args.extend(["--by", "g", "--gamma", "0,2"]);
+        let v = json_value("compare", &args);
         let gs = v["groups"].as_array().unwrap().clone();
         gs.iter()
             .map(|g| (g["key"].clone(), g["totals"].clone(), g["variants"].clone()))
