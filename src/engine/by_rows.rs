@@ -101,24 +101,21 @@ impl ByRows {
     /// settle on the pool's threads: only from outside the pool's running
     /// jobs.
     pub(crate) fn finish_all(mut first: ByRows, mut all: Vec<ByRows>, parallel: bool) -> Partial {
+        // Per worker, its group ids → the first's (which gives ids to the
+        // groups it has not seen).
         let mut maps = vec![(0..first.keys.len() as u32).collect::<Vec<_>>()];
-        for other in &mut all {
-            let map: Vec<u32> = other.keys.iter().map(|k| first.id(k)).collect();
-            if !other.done.is_empty() {
-                let spec = &first.spec;
-                first
-                    .done
-                    .resize_with(first.keys.len(), || Partial::for_group(spec));
-                for (g, p) in std::mem::take(&mut other.done).into_iter().enumerate() {
-                    first.done[map[g] as usize].merge_from(p);
-                }
-            }
-            maps.push(map);
+        for other in &all {
+            maps.push(other.keys.iter().map(|k| first.id(k)).collect());
         }
         let spec = &first.spec;
         first
             .done
             .resize_with(first.keys.len(), || Partial::for_group(spec));
+        for (other, map) in all.iter_mut().zip(&maps[1..]) {
+            for (g, p) in std::mem::take(&mut other.done).into_iter().enumerate() {
+                first.done[map[g] as usize].merge_from(p);
+            }
+        }
         let mut sets: Vec<&mut FixedRows> = vec![&mut first.rows];
         sets.extend(all.iter_mut().map(|o| &mut *o.rows));
         FixedRows::settle_sets(&mut sets, &maps, &mut first.done, parallel);

@@ -95,6 +95,7 @@ fn each_group_sums_what_its_rows_give_alone() {
         let mut total: Option<Partial> = None;
         let mut carries = [None, None];
         for (unit, worker) in [(0..1100, 0), (1100..2000, 1), (2000..n, 0)] {
+            let unit_end = unit.end;
             let carry = &mut carries[worker];
             let mut acc = UnitAcc::grouped(&spec);
             acc.carry(carry.take());
@@ -107,6 +108,12 @@ fn each_group_sums_what_its_rows_give_alone() {
                 accumulate_by(&spec, &pick(&all, w, chunk), &slots, &mut acc);
             }
             *carry = acc.take_carry();
+            // Settled early, as past their most rows: the second worker's
+            // and the first's after its first unit (the first's third unit
+            // then adds rows on top of settled sums).
+            if unit_end < n {
+                carry.as_mut().expect("rows carried").settle();
+            }
             let p = acc.settle();
             total.get_or_insert_with(|| Partial::new(&spec)).merge(&p);
         }
