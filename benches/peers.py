@@ -999,6 +999,8 @@ def main():
     ap.add_argument("--flcli", default=os.path.join(ROOT, "target", "release", "flcli"), help="flcli binary")
     ap.add_argument("--flcli-before", metavar="PATH",
                     help="another flcli build (e.g. the last commit's) timed beside --flcli, interleaved in every round")
+    ap.add_argument("--flcli-jobs", type=int, metavar="N",
+                    help="time flcli (and --flcli-before) with -j N, as on a machine or container with N cores")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per tool (after 1 warm-up)")
     ap.add_argument("--workloads", default="A,B,C", help="comma list of " + ", ".join(WORKLOADS))
     ap.add_argument("--tools", default=None,
@@ -1047,6 +1049,8 @@ def main():
         if os.path.exists(flcli) and (only is None or "flcli" in only):
             c = flcli_args(wl, path)
             for name, cmd in c.get("timed_as", {"flcli": c[c["timed"]]}).items():
+                if args.flcli_jobs:
+                    name, cmd = f"{name} -j {args.flcli_jobs}", cmd + ["-j", str(args.flcli_jobs)]
                 plan.append((wl, name, [flcli] + cmd))
                 if before:
                     plan.append((wl, name + " (before)", [before] + cmd))
