@@ -273,3 +273,54 @@ fn a_single_row() {
     assert_close(s.totals.ce_sum, ce, 1e-14, "CE");
     assert_close(s.totals.focal_sum, fl, 1e-14, "FL");
 }
+
+/// Every number under a key ending in `_sum`, with its path.
+fn sums(v: &serde_json::Value, path: &str, out: &mut Vec<(String, f64)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match x.as_f64() {
+                    Some(f) if k.ends_with("_sum") => out.push((format!("{path}.{k}"), f)),
+                    _ => sums(x, &format!("{path}.{k}"), out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                sums(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Sixty thousand copies of one row. Each of a row's fixed-point sums passes
+/// 2^63 after about 3,000 copies unless it is widened in time, so every sum
+/// must be exactly that many times the one row's, on every instruction level.
+#[test]
+fn many_copies_of_one_row_sum_to_exactly_that_many_times_its_values() {
+    const N: usize = 60_000;
+    let d = tempfile::tempdir().unwrap();
+    let one = file(&d, "one.csv", "label,prob\n1,0.99\n");
+    let many = file(
+        &d,
+        "many.csv",
+        &format!("label,prob\n{}", "1,0.99\n".repeat(N)),
+    );
+    let run = |f: &Path, level: &str| {
+        let mut c = flcli();
+        c.args(["compare", "--json", "-q", "--gamma", "0,0.5,1,2,5"])
+            .arg(f)
+            .env("FLCLI_SIMD", level);
+        let mut out = Vec::new();
+        sums(&serde_json::from_str(&ok(&mut c).0).unwrap(), "", &mut out);
+        out
+    };
+    for level in ["none", "avx2", "avx512"] {
+        let (one, many) = (run(&one, level), run(&many, level));
+        assert!(one.len() >= 10, "{one:?}");
+        for ((path, a), (_, b)) in one.iter().zip(&many) {
+            assert_eq!(*b, N as f64 * a, "{path} at FLCLI_SIMD={level}");
+        }
+    }
+}
