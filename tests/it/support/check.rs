@@ -36,26 +36,28 @@ pub fn assert_mentions(haystack: &str, needles: &[&str]) {
     }
 }
 
-/// Asserts that every number in a JSON document is finite (serde_json prints
-/// NaN and inf as null, which the report types only allow where documented).
-pub fn assert_all_finite(v: &serde_json::Value, path: &str) {
+/// Calls `f` with every number in a JSON document and its path (`.key`, `[i]`).
+pub fn each_number(v: &serde_json::Value, path: &str, f: &mut impl FnMut(&str, f64)) {
     match v {
-        serde_json::Value::Number(n) => {
-            let f = n.as_f64().expect("a number");
-            assert!(f.is_finite(), "{path} = {f}");
-        }
+        serde_json::Value::Number(n) => f(path, n.as_f64().expect("a number")),
         serde_json::Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                assert_all_finite(x, &format!("{path}[{i}]"));
+                each_number(x, &format!("{path}[{i}]"), f);
             }
         }
         serde_json::Value::Object(o) => {
             for (k, x) in o {
-                assert_all_finite(x, &format!("{path}.{k}"));
+                each_number(x, &format!("{path}.{k}"), f);
             }
         }
         _ => {}
     }
+}
+
+/// Asserts that every number in a JSON document is finite (serde_json prints
+/// NaN and inf as null, which the report types only allow where documented).
+pub fn assert_all_finite(v: &serde_json::Value, path: &str) {
+    each_number(v, path, &mut |p, f| assert!(f.is_finite(), "{p} = {f}"));
 }
 
 /// The report without the paths (also those of skipped rows), for comparing
