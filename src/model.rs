@@ -112,6 +112,15 @@ pub enum Loc {
     Line(u64),
 }
 
+impl Loc {
+    /// The row or line number.
+    pub fn index(self) -> u64 {
+        match self {
+            Loc::Row(r) | Loc::Line(r) => r,
+        }
+    }
+}
+
 impl std::fmt::Display for Loc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

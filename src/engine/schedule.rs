@@ -74,6 +74,7 @@ where
             std::thread::sleep(std::time::Duration::from_micros(200));
         }
         let mut acc = new_unit();
+        acc.two_adders = units.len() <= rayon::current_num_threads();
         acc.carry(carry.take());
         let r = read(&units[i], &mut acc).map(|x| {
             *carry = acc.take_carry();

@@ -42,6 +42,19 @@ impl Skipped {
         self.by_reason.iter().map(|s| s.0).sum()
     }
 
+    /// Adds the counts of `other`, whose rows are interleaved with these
+    /// (from the same file), and keeps the first locations of both in row
+    /// order: each holds the first of its own rows, so the first of all are
+    /// among them.
+    pub(crate) fn merge_interleaved(&mut self, other: &Skipped) {
+        for (a, b) in self.by_reason.iter_mut().zip(&other.by_reason) {
+            a.0 += b.0;
+            a.1.extend_from_slice(&b.1);
+            a.1.sort_by_key(|&(file, at)| (file, at.index()));
+            a.1.truncate(SKIP_EXAMPLES);
+        }
+    }
+
     /// Adds `other`'s counts, and its locations while there is room.
     pub(crate) fn merge(&mut self, other: &Skipped) {
         for (a, b) in self.by_reason.iter_mut().zip(&other.by_reason) {
@@ -52,5 +65,28 @@ impl Skipped {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skipped(rows: &[u64]) -> Skipped {
+        let mut s = Skipped::default();
+        for &r in rows {
+            s.add(SkipReason::ALL[0], Loc::Row(r));
+        }
+        s
+    }
+
+    #[test]
+    fn interleaved_rows_keep_the_first_locations_of_both_in_row_order() {
+        let mut a = skipped(&[2, 9, 10, 11, 40, 41]);
+        a.merge_interleaved(&skipped(&[1, 5, 12, 13]));
+        let (count, first) = &a.by_reason[0];
+        assert_eq!(*count, 10);
+        let rows: Vec<u64> = first.iter().map(|l| l.1.index()).collect();
+        assert_eq!(rows, [1, 2, 5, 9, 10]);
     }
 }

@@ -28,6 +28,11 @@ pub struct UnitAcc {
     by_ids: Vec<u32>,
     /// The `--by` rows held back, not yet in `by`.
     pub(super) held: Option<Box<Held>>,
+    /// Whether a reader may add up a unit far bigger than the others on two
+    /// threads: when there are no more units than the pool has threads, so
+    /// a worker has no other unit to go on to (false by default: a second
+    /// accumulator costs a second settling, which many classes make dear).
+    pub(crate) two_adders: bool,
 }
 
 impl UnitAcc {
@@ -39,6 +44,7 @@ impl UnitAcc {
             by: None,
             by_ids: Vec::new(),
             held: None,
+            two_adders: false,
         }
     }
 
@@ -94,6 +100,17 @@ impl UnitAcc {
             self.by_ids.push(by.id(key));
         }
         (&mut groups.parts, by, &self.by_ids)
+    }
+
+    /// Adds `other`, the sums of rows of this unit that another thread read
+    /// beside this one (not after: the skipped rows' first locations are
+    /// kept in row order). Every sum is exact, so which rows each held does
+    /// not change the total.
+    pub(crate) fn merge_beside(&mut self, mut other: Partial) {
+        debug_assert!(self.sums.groups.is_none() && other.groups.is_none());
+        let skipped = std::mem::take(&mut other.skipped);
+        self.sums.merge_from(other);
+        self.sums.skipped.merge_interleaved(&skipped);
     }
 
     /// The unit's sums with the pending ones added in: called when the unit ends.

@@ -8,6 +8,7 @@ use super::handle::Handle;
 use super::reader::{Kind, Reader, Span};
 use super::{InputOptions, Source};
 use crate::engine::UnitAcc;
+use adders::{add_all, with_rows};
 use anyhow::{anyhow, Result};
 use arrow_array::RecordBatch;
 use arrow_schema::{ArrowError, DataType, Field, Schema};
@@ -19,6 +20,8 @@ use std::sync::{Arc, OnceLock};
 
 pub use super::arrow::UNIT_ROWS;
 
+#[path = "parquet_adders.rs"]
+mod adders;
 #[path = "parquet_dense.rs"]
 mod dense;
 #[path = "parquet_ids.rs"]
@@ -253,38 +256,17 @@ impl Reader for ParquetFile {
             .with_row_groups(rgs)
             .with_batch_size(arrow_in::batch_rows(dec.spec.width()))
             .build()?;
-        pipelined(big, reader, |it| accumulate_all(it, first, src, dec, acc))
-    }
-}
-
-/// Runs `consume` on `items`. When `apart` and the pool has more than one
-/// thread, the items are produced on a thread of their own, feeding this one
-/// (decoding runs beside the adding up); the same items come in the same
-/// order either way, so the sums are the same.
-fn pipelined<I, R>(
-    apart: bool,
-    items: I,
-    consume: impl FnOnce(&mut dyn Iterator<Item = I::Item>) -> R,
-) -> R
-where
-    I: Iterator + Send,
-    I::Item: Send,
-{
-    if !apart || rayon::current_num_threads() < 2 {
-        let mut items = items;
-        return consume(&mut items);
-    }
-    std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(2);
-        s.spawn(move || {
-            for item in items {
-                if tx.send(item).is_err() {
-                    return; // the consumer stopped on an error
-                }
-            }
+        let batches = with_rows(reader, first, |rb| {
+            rb.as_ref().map_or(0, |rb| rb.num_rows())
         });
-        consume(&mut rx.into_iter())
-    })
+        let new = || BatchDecoder::new(dec);
+        add_all(big, batches, dec.spec, acc, new, |decoder, row, rb, acc| {
+            let rb = rb.map_err(|e| src.cannot_decode(row, &e))?;
+            decoder.accumulate(&rb, row, src, acc)?;
+            Ok(true)
+        })?;
+        Ok(None)
+    }
 }
 
 /// The row groups of `span`.

@@ -23,10 +23,11 @@ use super::super::arrow_lists::widen_checked;
 use super::super::decode::Decoder;
 use super::super::labels::LabelMap;
 use super::super::{Scores, Source};
+use super::adders::{add_all, with_rows};
 use super::ids::{self, Ids};
 use super::labels::{self, Labels};
 use super::leaf::{Chunks, ScoreLeaf};
-use super::{accumulate_all, pipelined, rgs_rows, ParquetFile};
+use super::{accumulate_all, rgs_rows, ParquetFile};
 use crate::engine::UnitAcc;
 use crate::model::MULTI;
 use anyhow::Result;
@@ -169,33 +170,32 @@ pub(super) fn read(
         spare,
         done: false,
     };
-    pipelined(big, pieces, |it| {
-        let mut row = first;
-        let mut decoder = BatchDecoder::new(dec);
-        for p in it {
-            let p = p.map_err(|e| src.cannot_decode(row, &e))?;
-            let Piece::Rows(rb, mut b) = p else {
-                return general(f, src, rgs, first, row, dec, acc);
-            };
-            let fill = |out: &mut Vec<f64>| widen_checked(&b.values, out, dec);
-            let n = match rb {
-                Some(rb) => {
-                    decoder.accumulate_filled(&rb, row, src, acc, fill)?;
-                    rb.num_rows()
-                }
-                None => {
-                    let (n, fails) = (b.codes.len(), std::mem::take(&mut b.fails));
-                    let targets = dec.targets.is_some().then_some(&mut b.targets);
-                    decoder.accumulate_coded(&mut b.codes, targets, fails, row, src, acc, fill)?;
-                    n
-                }
-            };
-            row += n as u64;
-            // Once the reader is done, no buffer is wanted back.
-            let _ = back.send(b);
+    let pieces = with_rows(pieces, first, |p| match p {
+        Ok(Piece::Rows(Some(rb), _)) => rb.num_rows(),
+        Ok(Piece::Rows(None, b)) => b.codes.len(),
+        _ => 0,
+    });
+    let new = || BatchDecoder::new(dec);
+    add_all(big, pieces, dec.spec, acc, new, |decoder, row, p, acc| {
+        let p = p.map_err(|e| src.cannot_decode(row, &e))?;
+        let Piece::Rows(rb, mut b) = p else {
+            general(f, src, rgs.clone(), first, row, dec, acc)?;
+            return Ok(false);
+        };
+        let fill = |out: &mut Vec<f64>| widen_checked(&b.values, out, dec);
+        match rb {
+            Some(rb) => decoder.accumulate_filled(&rb, row, src, acc, fill)?,
+            None => {
+                let fails = std::mem::take(&mut b.fails);
+                let targets = dec.targets.is_some().then_some(&mut b.targets);
+                decoder.accumulate_coded(&mut b.codes, targets, fails, row, src, acc, fill)?;
+            }
         }
-        Ok(None)
-    })
+        // Once the reader is done, no buffer is wanted back.
+        let _ = back.send(b);
+        Ok(true)
+    })?;
+    Ok(None)
 }
 
 /// The Arrow reader of the columns of row groups `rgs` that are not scores
