@@ -24,6 +24,7 @@ mod library;
 mod multilabel;
 mod numpy;
 mod output_formats;
+mod parquet_big_unit;
 mod parquet_dense;
 mod parquet_flat;
 mod parquet_labels;
